@@ -1,0 +1,340 @@
+"""Reader registry: ``read(path)`` and ``read_many(paths)``.
+
+A reader is a pure function ``reader(path, **options) -> xarray.Dataset`` registered with
+:func:`register_reader`, which records its format name, the file extensions it claims, an
+optional content sniff and whether it is a *generic* fallback (such as delimited text).
+
+Selection (:func:`select_reader`):
+
+1. ``format=`` given: that reader.
+2. Specific readers claiming the extension (compression suffixes ``.gz/.bz2/.xz`` are looked
+   through) whose sniff accepts the first bytes of the file. Exactly one: it is used. Several:
+   :class:`~characterization.errors.ReadError` listing the candidates and asking for ``format=``.
+3. Otherwise specific readers of other extensions whose sniff accepts the content (a file with a
+   wrong or missing extension), then the generic readers claiming the extension or accepting
+   the content.
+
+Every reader result is validated against the conventions of its technique and stamped with
+``attrs["reader"]``, ``attrs["conventions"]`` and a ``source_file`` scalar coordinate. Any
+exception escaping a reader is re-raised as ReadError naming the file and the reader, so users
+never see a bare IndexError from deep inside a parser.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import warnings
+from importlib import import_module
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+import xarray as xr
+
+from .. import conventions
+from ..errors import CharacterizationError, ReadError
+from . import _source
+
+#: Modules that register readers; imported on first use of the registry.
+READER_MODULES: tuple[str, ...] = (
+    "delimited", "netcdf",
+    "aif", "micromeritics", "bel", "quantachrome", "pygaps_json", "threep",
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class ReaderInfo:
+    """A registered reader."""
+
+    name: str
+    func: Callable[..., xr.Dataset]
+    extensions: tuple[str, ...]
+    sniff: Callable[[bytes, Path], bool] | None
+    technique: str | None
+    generic: bool
+    description: str
+
+
+_READERS: dict[str, ReaderInfo] = {}
+_LOADED = False
+
+
+def register_reader(name: str, *, extensions=(), sniff=None, technique=None, generic=False,
+                    description: str = ""):
+    """Decorator registering a reader function under format ``name``.
+
+    Parameters
+    ----------
+    name : str
+        Format name users pass as ``read(path, format=name)``.
+    extensions : sequence of str
+        Extensions with leading dot, lower case (``".xrdml"``).
+    sniff : callable, optional
+        ``sniff(head: bytes, path: Path) -> bool``: True when the first bytes look like this
+        format. Must not raise.
+    technique : str, optional
+        Technique the reader produces (``None`` for readers serving several).
+    generic : bool
+        A fallback reader (delimited text, netCDF) used only when no specific reader matches.
+    """
+
+    def decorate(func):
+        _READERS[name] = ReaderInfo(name, func, tuple(e.lower() for e in extensions), sniff,
+                                    technique, generic, description or (func.__doc__ or "")
+                                    .strip().split("\n")[0])
+        return func
+
+    return decorate
+
+
+def _load():
+    global _LOADED
+    if not _LOADED:
+        for mod in READER_MODULES:
+            try:
+                import_module(f"{__package__}.{mod}")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"{__package__}.{mod}":
+                    raise
+        _LOADED = True
+
+
+def formats() -> dict[str, ReaderInfo]:
+    """All registered readers by format name."""
+    _load()
+    return dict(_READERS)
+
+
+def _sniffs(info: ReaderInfo, head: bytes, path: Path) -> bool:
+    if info.sniff is None:
+        return True
+    try:
+        return bool(info.sniff(head, path))
+    except Exception:  # a sniff must never break selection
+        return False
+
+
+def select_reader(path, format: str | None = None, technique: str | None = None) -> ReaderInfo:
+    """The reader for ``path`` (see module docstring for the rules)."""
+    _load()
+    p = _source.check_file(path)
+    if format is not None:
+        try:
+            return _READERS[format]
+        except KeyError:
+            raise ReadError(p, f"unknown format {format!r}; known formats: "
+                               f"{', '.join(sorted(_READERS))}") from None
+    head = _source.head(p)
+    ext = _source.logical_suffix(p)
+    readers = list(_READERS.values())
+    if technique is not None:
+        readers = [r for r in readers if r.technique in (None, technique)]
+
+    def pick(candidates):
+        if len(candidates) > 1:
+            names = ", ".join(c.name for c in candidates)
+            raise ReadError(p, f"ambiguous format: several readers accept this file ({names}); "
+                               f"pass format= one of them")
+        return candidates[0] if candidates else None
+
+    specific = [r for r in readers if not r.generic]
+    generic = [r for r in readers if r.generic]
+    chosen = (pick([r for r in specific if ext in r.extensions and _sniffs(r, head, p)])
+              or pick([r for r in specific if r.sniff is not None and ext not in r.extensions
+                       and _sniffs(r, head, p)])
+              or pick([r for r in generic if ext in r.extensions and _sniffs(r, head, p)])
+              or pick([r for r in generic if r.sniff is not None and _sniffs(r, head, p)]))
+    if chosen is None:
+        claim = [r.name for r in readers if ext in r.extensions]
+        why = (f"readers for {ext!r} ({', '.join(claim)}) did not recognise its content" if claim
+               else f"no reader for extension {ext!r}")
+        raise ReadError(p, f"unrecognised file format: {why}; known formats: "
+                           f"{', '.join(sorted(_READERS))}")
+    return chosen
+
+
+def read(path, format: str | None = None, technique: str | None = None, **options) -> xr.Dataset:
+    """Read one instrument export into a validated Dataset.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The file. ``.gz``, ``.bz2`` and ``.xz`` compressed text files are read transparently.
+    format : str, optional
+        Force a reader (see :func:`characterization.io.formats`); default: by extension, then
+        by content.
+    technique : str, optional
+        Technique of the data (``"xrd"``, ``"raman"``, ...); generic readers use it to name
+        the columns (``two_theta``/``intensity`` ...), and it restricts the reader choice.
+    **options
+        Passed to the reader.
+
+    Returns
+    -------
+    xarray.Dataset
+        Following :mod:`characterization.conventions`, with ``source_file`` as a scalar
+        coordinate and ``attrs["reader"]`` naming the format.
+
+    Raises
+    ------
+    ReadError
+        Missing, empty, unreadable or unrecognised file; the message names the file, the
+        position when known, and what was expected.
+    """
+    info = select_reader(path, format, technique)
+    p = Path(os.fspath(path))
+    kwargs = dict(options)
+    if technique is not None:
+        kwargs["technique"] = technique
+    try:
+        ds = info.func(p, **kwargs)
+    except CharacterizationError as exc:
+        if isinstance(exc, ReadError):
+            raise
+        raise ReadError(p, f"{info.name} reader: {exc}") from exc
+    except TypeError as exc:
+        if "unexpected keyword" in str(exc):
+            raise ReadError(p, f"{info.name} reader does not take option(s) "
+                               f"{sorted(kwargs)}: {exc}") from exc
+        raise ReadError(p, f"{info.name} reader failed: TypeError: {exc}") from exc
+    except (MemoryError, KeyboardInterrupt):
+        raise
+    except Exception as exc:  # noqa: BLE001 - boundary: every parser failure becomes ReadError
+        raise ReadError(p, f"{info.name} reader failed: {type(exc).__name__}: {exc}") from exc
+    if not isinstance(ds, xr.Dataset):
+        raise ReadError(p, f"{info.name} reader returned {type(ds).__name__}, not a Dataset")
+    if technique is not None and ds.attrs.get("technique") not in (technique, None):
+        raise ReadError(p, f"file holds {ds.attrs.get('technique')!r} data, not {technique!r}")
+    ds.attrs.setdefault("reader", info.name)
+    ds.attrs["conventions"] = conventions.CONVENTIONS_VERSION
+    if "source_file" not in ds.coords:
+        ds = ds.assign_coords(source_file=str(p))
+    try:
+        conventions.validate(ds)
+    except CharacterizationError as exc:
+        raise ReadError(p, f"{info.name} reader produced invalid data: {exc}") from exc
+    return ds
+
+
+def _expand_paths(paths) -> list[Path]:
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    out: list[Path] = []
+    for item in paths:
+        p = Path(os.fspath(item))
+        if p.is_dir():
+            out.extend(sorted(q for q in p.iterdir() if q.is_file() and not q.name.startswith(".")))
+        elif any(ch in str(item) for ch in "*?["):
+            out.extend(sorted(Path().glob(str(item))) if not p.is_absolute()
+                       else sorted(Path(p.anchor).glob(str(p.relative_to(p.anchor)))))
+        else:
+            out.append(p)
+    return out
+
+
+def _signal_dim(ds: xr.Dataset) -> str | None:
+    tech = ds.attrs.get("technique")
+    if tech in conventions.TABLE and tech != "spectrum":
+        return conventions.TABLE[tech].signal.name
+    return ds.attrs.get("signal_dim")
+
+
+def _pad_to(ds: xr.Dataset, dim: str, size: int) -> xr.Dataset:
+    n = ds.sizes[dim]
+    if n == size:
+        return ds
+    return ds.pad({dim: (0, size - n)})
+
+
+def read_many(paths, dim: str = "sample", *, format: str | None = None,
+              technique: str | None = None, join: str = "exact", on_error: str = "raise",
+              **options) -> xr.Dataset:
+    """Read several files and concatenate them along a new batch dim.
+
+    Parameters
+    ----------
+    paths : path, glob, folder, or sequence of them
+        Folders are expanded to the files they contain (not recursively), sorted by name.
+    dim : str
+        Name of the new batch dim (``"sample"``, ``"spot"``, ``"sputter_time"`` ...).
+    join : {"exact", "outer", "interp"}
+        What to do when the files' signal axes differ. ``"exact"`` raises a clear error;
+        ``"outer"`` NaN-pads (union of coordinate values, or padding at the end for
+        point-indexed data such as isotherms); ``"interp"`` interpolates every file linearly onto
+        the first file's axis (values outside its range become NaN).
+    on_error : {"raise", "skip"}
+        ``"skip"`` leaves out files that fail to read, warns, and lists them (file and message)
+        in ``attrs["skipped_files"]`` as a JSON string, so a batch never dies on one bad file.
+
+    Returns
+    -------
+    xarray.Dataset
+        Per-file metadata (``source_file``, ``wavelength``, ``sample`` ...) are coordinates
+        along ``dim``.
+    """
+    import json
+
+    if on_error not in ("raise", "skip"):
+        raise ValueError("on_error must be 'raise' or 'skip'")
+    if join not in ("exact", "outer", "interp"):
+        raise ValueError("join must be 'exact', 'outer' or 'interp'")
+    files = _expand_paths(paths)
+    if not files:
+        raise ReadError(None, f"no files found in {paths!r}")
+    datasets, skipped = [], []
+    for f in files:
+        try:
+            datasets.append(read(f, format=format, technique=technique, **options))
+        except ReadError as exc:
+            if on_error == "raise":
+                raise
+            skipped.append({"file": str(f), "message": str(exc)})
+            warnings.warn(f"skipped {exc}", stacklevel=2)
+    if not datasets:
+        raise ReadError(files[0], f"none of the {len(files)} files could be read: "
+                                  + "; ".join(s["message"] for s in skipped))
+    techniques = {d.attrs.get("technique") for d in datasets}
+    if len(techniques) > 1:
+        raise ReadError(None, f"files hold different techniques {sorted(map(str, techniques))}; "
+                              "read them separately")
+    sig = _signal_dim(datasets[0])
+    if sig is not None and len(datasets) > 1:
+        datasets = _harmonise_axes(datasets, sig, join)
+    # Attrs that differ per file (original_metadata) are kept per sample as a coordinate.
+    per_file = {}
+    for key in ("original_metadata",):
+        values = [d.attrs.get(key, "") for d in datasets]
+        if len(set(values)) > 1:
+            per_file[key] = values
+            datasets = [d.assign_attrs({key: None}) for d in datasets]
+            for d in datasets:
+                d.attrs.pop(key, None)
+    out = xr.concat(datasets, dim=dim, coords="different", compat="equals",
+                    combine_attrs="drop_conflicts", join="outer" if join != "exact" else "exact")
+    for key, values in per_file.items():
+        out = out.assign_coords({key: (dim, np.array(values, dtype=object).astype(str))})
+    if skipped:
+        out.attrs["skipped_files"] = json.dumps(skipped)
+    return out
+
+
+def _harmonise_axes(datasets, sig, join):
+    ref = datasets[0]
+    has_index = sig in ref.indexes
+    same = all(d.sizes.get(sig) == ref.sizes.get(sig) and
+               (not has_index or np.array_equal(d[sig].values, ref[sig].values))
+               for d in datasets[1:])
+    if same:
+        return datasets
+    if join == "exact":
+        lengths = sorted({d.sizes.get(sig) for d in datasets})
+        raise ReadError(None, f"files have different {sig!r} axes (lengths {lengths}); pass "
+                              "join='outer' (NaN-padded) or join='interp' (onto the first file's "
+                              "axis)")
+    if not has_index:  # point-indexed data: pad at the end
+        size = max(d.sizes[sig] for d in datasets)
+        return [_pad_to(d, sig, size) for d in datasets]
+    if join == "interp":
+        return [d if d is ref else d.interp({sig: ref[sig].values}) for d in datasets]
+    return datasets  # outer: xr.concat(join="outer") NaN-pads on the union of coordinates

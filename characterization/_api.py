@@ -16,7 +16,7 @@ from importlib import import_module
 from typing import Any, Callable
 
 #: Technique namespaces that exist; each is a subpackage and an accessor name.
-NAMESPACES: tuple[str, ...] = ("fit",)
+NAMESPACES: tuple[str, ...] = ("fit", "sorption")
 
 
 @dataclasses.dataclass(frozen=True)

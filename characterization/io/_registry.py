@@ -39,7 +39,7 @@ from . import _source
 #: Modules that register readers; imported on first use of the registry.
 READER_MODULES: tuple[str, ...] = (
     "delimited", "netcdf",
-    "aif", "micromeritics", "bel", "quantachrome", "pygaps_json", "threep",
+    "aif", "micromeritics", "bel", "quantachrome", "pygaps_json", "threep", "sorption_csv",
 )
 
 
@@ -185,7 +185,8 @@ def read(path, format: str | None = None, technique: str | None = None, **option
     info = select_reader(path, format, technique)
     p = Path(os.fspath(path))
     kwargs = dict(options)
-    if technique is not None:
+    if technique is not None and info.technique is None:
+        # only readers serving several techniques take it; a specific reader knows its own
         kwargs["technique"] = technique
     try:
         ds = info.func(p, **kwargs)
@@ -244,7 +245,13 @@ def _pad_to(ds: xr.Dataset, dim: str, size: int) -> xr.Dataset:
     n = ds.sizes[dim]
     if n == size:
         return ds
-    return ds.pad({dim: (0, size - n)})
+    out = ds.pad({dim: (0, size - n)})
+    for name, var in ds.variables.items():  # keep str coords str: pad with "" not NaN
+        if dim in var.dims and var.dtype.kind in "US":
+            padded = var.pad({dim: (0, size - n)}, constant_values="")
+            out = (out.assign_coords({name: padded}) if name in ds.coords
+                   else out.assign({name: padded}))
+    return out
 
 
 def read_many(paths, dim: str = "sample", *, format: str | None = None,

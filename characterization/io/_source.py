@@ -76,7 +76,7 @@ def decode(data: bytes, path=None) -> tuple[str, str]:
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "utf-16"
+        return data.decode("utf-16", errors="replace"), "utf-16"
     if b"\x00" in data[:8192]:
         raise ReadError(path, "binary content (NUL bytes) where text was expected",
                         f"byte {data.index(0)}")

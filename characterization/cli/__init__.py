@@ -1,0 +1,61 @@
+"""The ``characterize`` command line: ``demo``, ``info`` and ``run``.
+
+This package is the only code of characterization that writes files (DESIGN §2). Everything it
+writes goes under the output folder given, atomically (temporary file, then rename), and input
+files are only ever opened for reading.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .._version import __version__
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="characterize",
+        description="Turn characterization instrument exports into numbers and figures.")
+    p.add_argument("--version", action="version", version=f"characterization {__version__}")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    d = sub.add_parser("demo", help="write synthetic exports for every technique, analyse them, "
+                                    "and write results, a summary and figures")
+    d.add_argument("out", nargs="?", default="demo-output", help="output folder "
+                   "(default: demo-output)")
+    d.add_argument("--small", action="store_true", help="fewer synthetic files (quick check)")
+
+    i = sub.add_parser("info", help="show what the reader sees in files")
+    i.add_argument("files", nargs="+")
+    i.add_argument("--format", default=None, help="force a reader")
+    i.add_argument("--technique", default=None)
+
+    r = sub.add_parser("run", help="run a TOML recipe over files, globs or folders")
+    r.add_argument("recipe", help="recipe .toml: [read] options and one [namespace.function] "
+                                  "section per analysis step")
+    r.add_argument("files", nargs="+", help="files, globs or folders")
+    r.add_argument("-o", "--out", required=True, help="output folder")
+    r.add_argument("--force", action="store_true", help="recompute inputs whose outputs exist")
+    r.add_argument("--no-progress", action="store_true", help="no progress bar")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point; returns the process exit code."""
+    args = _parser().parse_args(argv)
+    if args.command == "info":
+        from .info import info
+        return info(args.files, format=args.format, technique=args.technique)
+    if args.command == "run":
+        from .run import run_recipe_file
+        return run_recipe_file(args.recipe, args.files, args.out, force=args.force,
+                               progress=not args.no_progress)
+    if args.command == "demo":
+        from .demo import demo
+        return demo(args.out, small=args.small)
+    return 2  # pragma: no cover
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

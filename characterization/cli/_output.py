@@ -1,0 +1,105 @@
+"""Writing outputs: atomic file writes and the flat summary table of results."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import xarray as xr
+
+#: Largest number of values per variable and batch element that goes to the summary table.
+MAX_SUMMARY_VALUES = 64
+
+
+def atomic_write(path, write) -> Path:
+    """Call ``write(tmp_path)`` then rename onto ``path``, so ``path`` is complete or absent."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def atomic_write_text(path, text: str) -> Path:
+    return atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+
+
+def write_netcdf(ds: xr.Dataset, path) -> Path:
+    """Write a result Dataset as netCDF (h5netcdf engine) atomically."""
+    from ..io.netcdf import to_netcdf_dataset
+
+    ready = to_netcdf_dataset(ds)
+    return atomic_write(path, lambda tmp: ready.to_netcdf(tmp, engine="h5netcdf"))
+
+
+def write_csv(rows: list[dict], path, columns: list[str] | None = None) -> Path:
+    """Write dict rows as CSV atomically; columns in first-seen order unless given."""
+    if columns is None:
+        columns = []
+        for row in rows:
+            columns.extend(k for k in row if k not in columns)
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return atomic_write_text(path, buf.getvalue())
+
+
+def _label(var: xr.DataArray, name: str, index: dict) -> str:
+    units = var.attrs.get("units", "")
+    inner = ",".join(str(v) for v in index.values())
+    return name + (f"[{inner}]" if inner else "") + (f" ({units})" if units not in ("", None)
+                                                      else "")
+
+
+def _scalar(value):
+    value = np.asarray(value).item() if np.ndim(value) == 0 else value
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (float, np.floating)):
+        return float(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    return str(value)
+
+
+def summary_rows(result: xr.Dataset, batch_dims: list[str], prefix: str) -> list[dict]:
+    """Flatten the small variables of ``result`` into one dict per batch element.
+
+    A variable goes to the summary when, besides the batch dims, it has at most
+    :data:`MAX_SUMMARY_VALUES` values (per-peak centres, BET area, C ...); spectra-long
+    variables (best fits, components) stay in the netCDF only. Column names are
+    ``prefix.var[label] (units)``.
+    """
+    batch_dims = [d for d in batch_dims if d in result.dims]
+    shape = [result.sizes[d] for d in batch_dims]
+    rows: list[dict] = [{} for _ in range(int(np.prod(shape)) if shape else 1)]
+    for idx, pos in enumerate(np.ndindex(*shape) if shape else [()]):
+        sel = dict(zip(batch_dims, pos))
+        for d, i in sel.items():
+            if d in result.coords:
+                rows[idx][d] = _scalar(result[d].values[i])
+    for name, var in result.data_vars.items():
+        other = [d for d in var.dims if d not in batch_dims]
+        if int(np.prod([var.sizes[d] for d in other])) > MAX_SUMMARY_VALUES:
+            continue
+        if var.dtype.kind not in "biufUSO":
+            continue
+        for idx, pos in enumerate(np.ndindex(*shape) if shape else [()]):
+            sub = var.isel({d: i for d, i in zip(batch_dims, pos) if d in var.dims})
+            for opos in np.ndindex(*[sub.sizes[d] for d in other]):
+                label_index = {d: (sub[d].values[i] if d in sub.coords else i)
+                               for d, i in zip(other, opos)}
+                value = sub.values[opos] if other else sub.values
+                rows[idx][_label(var, f"{prefix}.{name}", label_index)] = _scalar(value)
+    return rows

@@ -1,0 +1,103 @@
+"""Batch recipes: a TOML file mapping sections to public functions and their arguments.
+
+::
+
+    [read]                      # options of characterization.read (optional)
+    technique = "raman"
+
+    [fit.fit_peaks]             # one section per step: namespace.function
+    range = [1000, 1800]
+    model = { background = "linear", peaks = [
+        { name = "D", shape = "lorentzian", center = 1350, fwhm = 60 },
+        { name = "G", shape = "lorentzian", center = 1590, fwhm = 40 } ] }
+
+    [output]                    # optional
+    figures = true              # one default panel per step and input (PNG)
+
+Every step receives the Dataset read from the input file; steps run in the order written.
+A recipe is checked completely (every function exists, every argument is accepted) before any
+input is touched, so a typo fails at once rather than after an hour of batch.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import inspect
+import tomllib
+from pathlib import Path
+
+from .. import _api
+
+RESERVED = ("read", "output")
+
+
+class RecipeError(ValueError):
+    """A recipe file is not valid; the message names the file and the section."""
+
+
+@dataclasses.dataclass
+class Step:
+    qualname: str
+    args: dict
+
+    @property
+    def label(self) -> str:
+        return self.qualname.split(".", 1)[1]
+
+
+@dataclasses.dataclass
+class Recipe:
+    read: dict
+    steps: list[Step]
+    output: dict
+    digest: str
+    source: str = "<recipe>"
+
+
+def parse_recipe(data: dict, *, text: str = "", source: str = "<recipe>") -> Recipe:
+    """Build and check a :class:`Recipe` from parsed TOML ``data``."""
+    read_opts = dict(data.get("read", {}))
+    output = dict(data.get("output", {}))
+    unknown_out = set(output) - {"figures", "figure_format"}
+    if unknown_out:
+        raise RecipeError(f"{source}: [output] has unknown keys {sorted(unknown_out)}; "
+                          "known: figures, figure_format")
+    steps: list[Step] = []
+    for namespace, table in data.items():
+        if namespace in RESERVED:
+            continue
+        if namespace not in _api.NAMESPACES or not isinstance(table, dict):
+            raise RecipeError(f"{source}: section [{namespace}] is not a technique namespace; "
+                              f"known: {', '.join(_api.NAMESPACES)} (and [read], [output])")
+        for fname, args in table.items():
+            if not isinstance(args, dict):
+                raise RecipeError(f"{source}: [{namespace}] key {fname!r} must be a section "
+                                  f"[{namespace}.{fname}] holding the function's arguments")
+            qualname = f"{namespace}.{fname}"
+            try:
+                entry = _api.get(qualname)
+            except KeyError as exc:
+                raise RecipeError(f"{source}: {exc.args[0]}") from None
+            try:
+                inspect.signature(entry.func).bind(None, **args)
+            except TypeError as exc:
+                raise RecipeError(f"{source}: [{qualname}]: {exc}") from None
+            steps.append(Step(qualname, dict(args)))
+    if not steps:
+        raise RecipeError(f"{source}: no analysis step; add a section such as [fit.fit_peaks]")
+    digest = hashlib.sha256((text or repr(data)).encode()).hexdigest()[:16]
+    return Recipe(read_opts, steps, output, digest, source)
+
+
+def load_recipe(path) -> Recipe:
+    """Read and check a recipe file."""
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
+    except FileNotFoundError:
+        raise RecipeError(f"{p}: no such recipe file") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise RecipeError(f"{p}: not valid TOML: {exc}") from None
+    return parse_recipe(data, text=text, source=str(p))

@@ -1,0 +1,67 @@
+"""Peak line shapes with analytic Jacobians.
+
+Every shape is a :class:`LineShape` instance registered under a canonical name (and a few
+aliases); :func:`get_lineshape` looks one up. Parameters are ``amplitude`` (the peak area or
+its height, chosen per peak), ``center`` and the shape parameters listed below.
+
+============================  =====================================  =========
+name                          shape parameters                       natural
+============================  =====================================  =========
+``gaussian``                  fwhm                                   area
+``lorentzian``                fwhm                                   area
+``pseudo_voigt``              fwhm, eta (Lorentzian area fraction)   area
+``voigt``                     fwhm_g, fwhm_l                         area
+``pearson7``                  fwhm, m (exponent)                     height
+``bwf``                       fwhm (Gamma), q                        height
+``gl``   (CasaXPS product)    fwhm (F), m (Lorentzian %)             height
+``sgl``  (CasaXPS sum)        fwhm, m (Lorentzian %)                 height
+``split_pseudo_voigt``        fwhm_left, fwhm_right, eta             area
+``split_lorentzian``          fwhm_left, fwhm_right                  area
+============================  =====================================  =========
+
+>>> import numpy as np
+>>> from characterization.fit.lineshapes import get_lineshape
+>>> lor = get_lineshape("lorentzian")
+>>> x = np.linspace(-50, 50, 5)
+>>> lor.evaluate(x, amplitude=[[10.0]], center=[[0.0]], theta=[[[20.0]]], amplitude_type="height")
+array([[ 0.38461538,  1.37931034, 10.        ,  1.37931034,  0.38461538]])
+"""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+
+from ._base import AMPLITUDE_TYPES, FOUR_LN2, LineShape, ShapeParam
+from ._casaxps import GaussianLorentzianProduct, GaussianLorentzianSum
+from ._pearson_fano import BreitWignerFano, PearsonVII
+from ._split import SplitLorentzian, SplitPseudoVoigt
+from ._symmetric import Gaussian, Lorentzian, PseudoVoigt
+from ._voigt import Voigt
+
+_SHAPES = (Gaussian(), Lorentzian(), PseudoVoigt(), Voigt(), PearsonVII(), BreitWignerFano(),
+           GaussianLorentzianProduct(), GaussianLorentzianSum(), SplitPseudoVoigt(),
+           SplitLorentzian())
+
+#: Canonical name -> line shape instance.
+LINESHAPES = MappingProxyType({s.name: s for s in _SHAPES})
+_ALIASES = {alias: s.name for s in _SHAPES for alias in (s.name, *s.aliases)}
+
+
+def canonical_name(name: str) -> str:
+    """Canonical name of a line shape given its name or an alias (case-insensitive)."""
+    key = str(name).strip().lower().replace("-", "_").replace(" ", "_")
+    try:
+        return _ALIASES[key]
+    except KeyError:
+        raise ValueError(f"unknown line shape {name!r}; known: {', '.join(LINESHAPES)}") from None
+
+
+def get_lineshape(name: str) -> LineShape:
+    """The :class:`LineShape` registered under ``name`` (or an alias)."""
+    return LINESHAPES[canonical_name(name)]
+
+
+__all__ = ["LINESHAPES", "LineShape", "ShapeParam", "AMPLITUDE_TYPES", "FOUR_LN2",
+           "get_lineshape", "canonical_name", "Gaussian", "Lorentzian", "PseudoVoigt", "Voigt",
+           "PearsonVII", "BreitWignerFano", "GaussianLorentzianProduct", "GaussianLorentzianSum",
+           "SplitPseudoVoigt", "SplitLorentzian"]

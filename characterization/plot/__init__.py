@@ -1,0 +1,40 @@
+"""Publication panels: ``characterization.plot.<kind>.<panel>(result, *, ax=None, **style) -> Axes``.
+
+The only subpackage that imports matplotlib (DESIGN §7). Analysis never plots; panels never
+compute more than what drawing needs. Axis labels come from ``long_name`` and ``units``.
+
+* :func:`figure` lays out multi-panel supplementary figures at journal column widths with panel
+  letters; save them yourself as vector graphics (``fig.savefig("S3.pdf")``).
+* :func:`default_panel` maps a public analysis function (``"fit.fit_peaks"``) to the panel that
+  shows its result best; the ``characterize`` command uses it.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+from .figure import figure, label_panels, new_figure
+from .style import JOURNAL_WIDTHS_INCH, style
+
+#: Default panel per public function, as "module:function" (resolved lazily).
+DEFAULT_PANELS = {
+    "fit.fit_peaks": "characterization.plot.fit:fit_result",
+    "sorption.bet": "characterization.plot.sorption:bet_plot",
+    "sorption.tplot": "characterization.plot.sorption:tplot_plot",
+    "sorption.bjh": "characterization.plot.sorption:psd_plot",
+    "sorption.dollimore_heal": "characterization.plot.sorption:psd_plot",
+    "sorption.kernel_psd": "characterization.plot.sorption:psd_plot",
+}
+
+
+def default_panel(qualname: str):
+    """The panel function for results of ``qualname``, or None."""
+    target = DEFAULT_PANELS.get(qualname)
+    if target is None:
+        return None
+    module, func = target.split(":")
+    return getattr(import_module(module), func)
+
+
+__all__ = ["figure", "label_panels", "new_figure", "style", "JOURNAL_WIDTHS_INCH",
+           "default_panel", "DEFAULT_PANELS"]

@@ -1,0 +1,19 @@
+"""Shared test fixtures: location of the real instrument data in ../shared/data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_DATA = REPO.parent / "shared" / "data"
+
+
+def shared_data(technique: str) -> Path:
+    """Folder of real files for ``technique``; skips the test when ``../shared`` is absent."""
+    folder = SHARED_DATA / technique
+    if not folder.is_dir():
+        pytest.skip(f"real {technique} data not available: {folder} is absent (it lives beside "
+                    "the repository in shared/data)")
+    return folder

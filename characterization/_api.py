@@ -12,6 +12,7 @@ Every public analysis function is decorated with :func:`public`. The registry is
 from __future__ import annotations
 
 import dataclasses
+import functools
 from importlib import import_module
 from typing import Any, Callable
 
@@ -53,14 +54,31 @@ REGISTRY: dict[str, PublicFunction] = {}
 
 
 def public(namespace: str, *, example=None, batch_dim: str | None = "sample"):
-    """Register ``func`` as a public analysis function of ``namespace`` (returns it unchanged)."""
+    """Register ``func`` as a public analysis function of ``namespace``.
+
+    The registered function is ``func`` wrapped (``functools.wraps``: same name, signature and
+    docstring) so that every result records ``attrs["result_of"] = "namespace.function"`` and
+    the ``technique`` of its input; nothing else changes.
+    """
     if namespace not in NAMESPACES:
         raise ValueError(f"unknown namespace {namespace!r}; known: {NAMESPACES}")
 
     def decorate(func):
-        entry = PublicFunction(namespace, func.__name__, func, example, batch_dim)
+        qualname = f"{namespace}.{func.__name__}"
+
+        @functools.wraps(func)
+        def stamped(ds, *args, **kwargs):
+            result = func(ds, *args, **kwargs)
+            # results say what made them and of which technique's data (netCDF round trip)
+            result.attrs["result_of"] = qualname
+            technique = getattr(ds, "attrs", {}).get("technique")
+            if technique is not None:
+                result.attrs.setdefault("technique", technique)
+            return result
+
+        entry = PublicFunction(namespace, func.__name__, stamped, example, batch_dim)
         REGISTRY[entry.qualname] = entry
-        return func
+        return stamped
 
     return decorate
 

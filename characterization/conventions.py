@@ -139,6 +139,8 @@ def validate(ds: xr.Dataset, technique: str | None = None, *, strict: bool = Fal
     ConventionError
         Listing every missing dim, variable, coordinate or unit, not only the first.
     """
+    if technique is None and "result_of" in ds.attrs:
+        return _validate_result(ds)
     technique = technique or ds.attrs.get("technique")
     if technique is None:
         raise ConventionError("Dataset has no attrs['technique'] and no technique was given")
@@ -181,4 +183,13 @@ def validate(ds: xr.Dataset, technique: str | None = None, *, strict: bool = Fal
     if problems:
         raise ConventionError(f"Dataset does not follow the {technique!r} conventions: "
                               + "; ".join(problems))
+    return ds
+
+
+def _validate_result(ds: xr.Dataset) -> xr.Dataset:
+    """An analysis result (``attrs["result_of"]``): every numeric variable carries units."""
+    missing = [name for name, var in {**ds.coords, **ds.data_vars}.items()
+               if var.dtype.kind in "fiuc" and "units" not in var.attrs]
+    if missing:
+        raise ConventionError(f"result of {ds.attrs['result_of']} has no units on {missing}")
     return ds

@@ -297,6 +297,8 @@ def _label(result, model, dim, x_units, y_units, weighted):
     param_units = [units_of(y_units, x_units, s.y_power, s.x_power) for s in model.slots]
     result.coords["param_units"] = ("param", param_units,
                                     {"units": "", "long_name": "Units of each parameter"})
+    result.coords["param_long_name"] = ("param", [s.long_name for s in model.slots],
+                                        {"units": "", "long_name": "Description of each parameter"})
     label = {"units": "", "long_name": "Label"}
     for name, long_name in (("param", "Parameter"), ("cov_i", "Parameter"), ("cov_j", "Parameter"),
                             ("peak", "Peak"), ("component", "Model component")):

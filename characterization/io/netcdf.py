@@ -226,9 +226,9 @@ def read_netcdf(path, *, technique: str | None = None):
     except (OSError, ValueError, TypeError, KeyError, RuntimeError) as exc:
         raise ReadError(path, f"not a readable netCDF/HDF5 file: {type(exc).__name__}: "
                               f"{exc}") from exc
-    if "technique" not in ds.attrs:
+    if "technique" not in ds.attrs and "result_of" not in ds.attrs:
         raise ReadError(path, "netCDF file was not written by characterization: it has no "
-                              "global attribute 'technique' (found attributes: "
+                              "global attribute 'technique' or 'result_of' (found attributes: "
                               f"{sorted(ds.attrs)[:10]}); other netCDF/HDF5 layouts need their "
                               "own reader")
     ds = _restore(ds)

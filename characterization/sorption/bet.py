@@ -298,7 +298,6 @@ def bet(ds: xr.Dataset, *, p_range=None, pressures=None, branch: str = "adsorpti
     res = apply_isotherm_kernel(ds, _kernel, _outputs(), branch=branch, **options)
     res.attrs.update(provenance("BET (ISO 9277) with Rouquerol criteria", branch=branch,
                                 adsorptive=gas.name, **options))
-    res.attrs["technique"] = "sorption"
     if errors != "ignore" and not isinstance(res["success"].data, np.ndarray):
         return res  # lazy (dask): failures are recorded in success/message
     if errors != "ignore" and not bool(res["success"].all()):

@@ -6,16 +6,12 @@ the demo and the benchmarks can check recovered numbers against the truth.
 
 * :func:`peak_spectra` (``synthetic.peaks``): batches of peak spectra (D/G-like carbon by default).
 * :func:`isotherms` (``synthetic.isotherms``): N2/Ar isotherms with known areas and volumes.
+
+The functions are bound here after their modules are imported, so ``synthetic.isotherms`` is
+the function, not the module of the same name. Only numpy and xarray are needed.
 """
 
-from importlib import import_module
+from .isotherms import isotherms
+from .peaks import peak_spectra
 
-_GENERATORS = {"peak_spectra": "peaks", "isotherms": "isotherms"}
-
-__all__ = list(_GENERATORS)
-
-
-def __getattr__(name):
-    if name in _GENERATORS:
-        return getattr(import_module(f".{_GENERATORS[name]}", __name__), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__all__ = ["peak_spectra", "isotherms"]

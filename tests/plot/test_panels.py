@@ -1,0 +1,85 @@
+"""Panels draw what they should from results, with labels from long_name and units."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from characterization import plot  # noqa: E402
+from characterization.fit import Model, Peak, fit_peaks  # noqa: E402
+from characterization.plot import fit as fit_panels, sorption as sorption_panels  # noqa: E402
+from characterization.plot._labels import axis_label, pretty_units  # noqa: E402
+from characterization.plot.spectra import stacked  # noqa: E402
+from characterization.sorption import bet, bjh, tplot  # noqa: E402
+from characterization.synthetic import isotherms, peak_spectra  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _close():
+    yield
+    plt.close("all")
+
+
+def test_units_and_labels():
+    assert pretty_units("1/cm") == "cm$^{-1}$"
+    assert pretty_units("m^2/g") == "m$^2$ g$^{-1}$"
+    ds = peak_spectra(2, seed=0)
+    assert axis_label(ds.raman_shift) == "Raman shift (cm$^{-1}$)"
+
+
+def test_figure_layout_and_letters():
+    fig, axes = plot.figure(2, 2, width="double")
+    assert axes.size == 4
+    assert fig.get_size_inches()[0] == pytest.approx(178 / 25.4)
+    letters = [t.get_text() for ax in axes for t in ax.texts]
+    assert letters == ["(a)", "(b)", "(c)", "(d)"]
+    with pytest.raises(ValueError, match="width"):
+        plot.figure(width="poster")
+
+
+def test_fit_panel_draws_data_components_fit_and_residual():
+    ds = peak_spectra(3, seed=1)
+    model = Model([Peak("D1", "lorentzian", center=1350), Peak("G", "lorentzian", center=1590)],
+                  background="linear")
+    res = fit_peaks(ds, model)
+    ax = fit_panels.fit_result(res, data=ds, index=2)
+    labels = [line.get_label() for line in ax.get_lines()]
+    assert "data" in labels and "fit" in labels and "background" in labels
+    fit_line = next(line for line in ax.get_lines() if line.get_label() == "fit")
+    np.testing.assert_allclose(fit_line.get_ydata(), res.best_fit.isel(sample=2).values)
+    assert len(ax.figure.axes) == 2  # residual strip
+    assert "cm$^{-1}$" in ax.figure.axes[1].get_xlabel()
+
+
+def test_stacked_offsets_curves():
+    ds = peak_spectra(3, seed=2)
+    ax = stacked(ds, offset=1000.0)
+    ys = [line.get_ydata() for line in ax.get_lines()]
+    np.testing.assert_allclose(ys[1] - ys[0], ds.intensity[1] - ds.intensity[0] + 1000.0)
+
+
+def test_sorption_panels():
+    ds = isotherms(2, kind="IV", seed=3)
+    b = bet(ds)
+    ax = sorption_panels.bet_plot(b, data=ds, index=1)
+    used = next(line for line in ax.get_lines() if line.get_label() == "BET range")
+    assert len(used.get_xdata()) == int(b.n_points[1])
+    ax = sorption_panels.isotherm(ds, log=True)
+    assert ax.get_xscale() == "log"
+    t = tplot(ds, bet_area=b)
+    ax = sorption_panels.tplot_plot(t, data=ds)
+    assert "Statistical thickness" in ax.get_xlabel()
+    p = bjh(ds)
+    ax = sorption_panels.psd_plot(p, index=0)
+    assert ax.get_xscale() == "log" and "pore" in ax.get_xlabel().lower()
+
+
+def test_default_panels_resolve():
+    for qualname in plot.DEFAULT_PANELS:
+        assert callable(plot.default_panel(qualname))
+    assert plot.default_panel("sorption.langmuir") is None

@@ -14,7 +14,10 @@
     [output]                    # optional
     figures = true              # one default panel per step and input (PNG)
 
-Every step receives the Dataset read from the input file; steps run in the order written.
+Every step receives the Dataset read from the input file, unless it names an earlier step with
+``input = "<function name>"``, in which case it receives that step's result (pre-processing
+chains: ``remove_spikes`` → ``subtract_baseline`` → ``fit_carbon``). Steps run in the order
+written.
 A recipe is checked completely (every function exists, every argument is accepted) before any
 input is touched, so a typo fails at once rather than after an hour of batch.
 """
@@ -40,6 +43,7 @@ class RecipeError(ValueError):
 class Step:
     qualname: str
     args: dict
+    input: str | None = None
 
     @property
     def label(self) -> str:
@@ -79,11 +83,16 @@ def parse_recipe(data: dict, *, text: str = "", source: str = "<recipe>") -> Rec
                 entry = _api.get(qualname)
             except KeyError as exc:
                 raise RecipeError(f"{source}: {exc.args[0]}") from None
+            args = dict(args)
+            source_step = args.pop("input", None)
+            if source_step is not None and source_step not in [s.label for s in steps]:
+                raise RecipeError(f"{source}: [{qualname}] input = {source_step!r} is not an "
+                                  f"earlier step ({', '.join(s.label for s in steps) or 'none'})")
             try:
                 inspect.signature(entry.func).bind(None, **args)
             except TypeError as exc:
                 raise RecipeError(f"{source}: [{qualname}]: {exc}") from None
-            steps.append(Step(qualname, dict(args)))
+            steps.append(Step(qualname, args, source_step))
     if not steps:
         raise RecipeError(f"{source}: no analysis step; add a section such as [fit.fit_peaks]")
     digest = hashlib.sha256((text or repr(data)).encode()).hexdigest()[:16]

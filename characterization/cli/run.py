@@ -109,10 +109,16 @@ def process_file(path: Path, recipe: Recipe, out_dir: Path) -> tuple[list[dict],
     read_warnings = "; ".join(sorted({str(w.message) for w in caught}))
     batch_dims = _batch_dims(ds)
     rows: list[dict] | None = None
+    results: dict = {}
     for step in recipe.steps:
         func = _api.get(step.qualname).func
+        if step.input is not None and step.input not in results:
+            errors.append({"file": str(path), "stage": step.qualname,
+                           "message": f"skipped: its input step {step.input!r} failed"})
+            continue
         try:
-            result = func(ds, **step.args)
+            result = func(ds if step.input is None else results[step.input], **step.args)
+            results[step.label] = result
             _output.write_netcdf(result, out_dir / f"{step.label}.nc")
             if recipe.output.get("figures"):
                 fmt = recipe.output.get("figure_format", "png")

@@ -144,3 +144,19 @@ def test_demo_small(tmp_path):
     for demo in ("peaks", "sorption"):
         assert _rows(out / demo / "errors.csv") == []
         assert (out / demo / "overview.png").exists()
+
+
+def test_steps_can_chain_on_earlier_results(tmp_path, inputs):
+    folder, truth = inputs
+    recipe = tmp_path / "chain.toml"
+    recipe.write_text('[read]\ntechnique = "sorption"\n[sorption.bet]\n'
+                      '[sorption.tplot]\ninput = "bet"\n')
+    # tplot on a BET result is not an isotherm: the failure is recorded per file, not fatal
+    out = tmp_path / "out"
+    files = [str(p) for p in sorted(folder.glob("*_1.csv"))]
+    assert main(["run", str(recipe), *files, "-o", str(out), "--no-progress"]) == 1
+    errors = _rows(out / "errors.csv")
+    assert {e["stage"] for e in errors} == {"sorption.tplot"}
+    recipe.write_text('[sorption.tplot]\ninput = "bet"\n[sorption.bet]\n')
+    with pytest.raises(RecipeError, match="not an earlier step"):
+        load_recipe(recipe)

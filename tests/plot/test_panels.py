@@ -83,3 +83,25 @@ def test_default_panels_resolve():
     for qualname in plot.DEFAULT_PANELS:
         assert callable(plot.default_panel(qualname))
     assert plot.default_panel("sorption.langmuir") is None
+
+
+def test_map_image_and_histogram():
+    import xarray as xr
+
+    from characterization.plot.maps import histogram, map_image, nice_length
+
+    assert nice_length(100.0) == 20.0 and nice_length(37.0) == 5.0
+    y, x = np.arange(4) * 2.0, np.arange(6) * 2.0
+    values = np.arange(24, dtype=float).reshape(4, 6)
+    values[0, 0] = np.nan
+    ds = xr.Dataset({"ratio": (("y", "x"), values, {"units": "1", "long_name": "I_D/I_G"})},
+                    coords={"x": ("x", x, {"units": "um"}), "y": ("y", y, {"units": "um"})})
+    ax = map_image(ds, "ratio")
+    image = ax.get_images()[0]
+    assert image.get_array().mask[0, 0]                       # failed pixel transparent
+    assert image.get_extent() == [-1.0, 11.0, -1.0, 7.0]      # pixel-centred stage extent
+    assert any("µm" in t.get_text() for t in ax.texts)        # scale bar label
+    ax = histogram(ds, "ratio")
+    assert "(1 NaN)" in ax.texts[0].get_text()
+    with pytest.raises(ValueError, match="dims"):
+        map_image(ds.expand_dims(sample=2), "ratio")

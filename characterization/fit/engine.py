@@ -174,14 +174,16 @@ def fit_peaks(ds: xr.Dataset, model, *, dim: str | None = None, var: str | None 
     results = xr.apply_ufunc(
         func, *inputs, input_core_dims=[[dim]] * len(inputs), output_core_dims=output_core_dims,
         dask="parallelized", output_dtypes=[dtypes.get(n, float) for n in out_names],
-        dask_gufunc_kwargs={"output_sizes": {"param": len(names), "cov_i": len(names),
-                                             "cov_j": len(names), "peak": len(peak_names),
-                                             "component": len(comp_names)}},
+        dask_gufunc_kwargs={"output_sizes": {
+            "param": len(names), "cov_i": len(names), "cov_j": len(names),
+            "peak": len(peak_names), **({"component": len(comp_names)} if components else {})}},
         keep_attrs=False)
     result = xr.Dataset(dict(zip(out_names, results)))
     result = result.assign_coords(
         param=("param", names), cov_i=("cov_i", names), cov_j=("cov_j", names),
-        peak=("peak", peak_names), component=("component", comp_names))
+        peak=("peak", peak_names))
+    if components:
+        result = result.assign_coords(component=("component", comp_names))
     result = result.assign_coords({dim: da[dim]})
     for name in result.coords:                 # apply_ufunc drops coordinate attrs: restore
         if name in da.coords:
@@ -302,7 +304,8 @@ def _label(result, model, dim, x_units, y_units, weighted):
     label = {"units": "", "long_name": "Label"}
     for name, long_name in (("param", "Parameter"), ("cov_i", "Parameter"), ("cov_j", "Parameter"),
                             ("peak", "Peak"), ("component", "Model component")):
-        result[name].attrs = {**label, "long_name": long_name}
+        if name in result.coords:
+            result[name].attrs = {**label, "long_name": long_name}
     chi_units = "1" if weighted else f"{_wrap(y_units)}**2"
     per_peak = {"center": x_units, "fwhm": x_units, "height": y_units,
                 "area": units_of(y_units, x_units, 1, 1)}

@@ -56,7 +56,10 @@ ROLE_PATTERNS = {
     "kinetic": r"kinetic|^k\.?e\.?(?:[\s_]|$)",
     "energy": r"^energy|^e$|^e[\s_]|^ene$",
     "mu": r"^x?mu(?:\b|_|$)|^μ|absorption|^norm",
-    "intensity": r"intens|count|cps|^i$|^y$|signal|^int$",
+    "intensity": r"intens|count|cps|^i$|^y$|signal|^int$|dark\s*subtracted|raw\s*data",
+    # among several intensity columns, a processed one wins (B&W Tek: "Dark Subtracted #1"
+    # over "Raw data #1" and the "Dark" and "Reference" frames)
+    "intensity_processed": r"dark\s*subtracted|background\s*subtracted|corrected|processed",
     "load": r"load|force|^p$",
     "displacement": r"displacement|depth|^h$",
     "time": r"^time|^t$",
@@ -78,7 +81,14 @@ def role_of(label: str) -> list[str]:
 
 
 def find(cols, role, exclude=()) -> int | None:
-    """Index of the first column of ``role`` not in ``exclude``, else None."""
+    """Index of the first column of ``role`` not in ``exclude``, else None.
+
+    For ``"intensity"`` a processed column (dark- or background-subtracted) is preferred.
+    """
+    if role == "intensity":
+        preferred = find(cols, "intensity_processed", exclude)
+        if preferred is not None:
+            return preferred
     for j, c in enumerate(cols):
         if c is not None and j not in exclude and is_role(c.label, role):
             return j

@@ -24,6 +24,10 @@ DEFAULT_PANELS = {
     "sorption.bjh": "characterization.plot.sorption:psd_plot",
     "sorption.dollimore_heal": "characterization.plot.sorption:psd_plot",
     "sorption.kernel_psd": "characterization.plot.sorption:psd_plot",
+    "raman.fit_carbon": "characterization.plot.raman:carbon_fit",
+    "raman.fit_silicon": "characterization.plot.raman:silicon_fit",
+    "raman.subtract_baseline": "characterization.plot.raman:baseline",
+    "raman.remove_spikes": "characterization.plot.raman:spikes",
 }
 
 

@@ -6,6 +6,9 @@ the demo and the benchmarks can check recovered numbers against the truth.
 
 * :func:`peak_spectra` (``synthetic.peaks``): batches of peak spectra (D/G-like carbon by default).
 * :func:`isotherms` (``synthetic.isotherms``): N2/Ar isotherms with known areas and volumes.
+* :func:`carbon_spectra` (``synthetic.raman_carbon``): carbon D/G Raman spectra and maps.
+* :func:`silicon_spectra` (``synthetic.raman_silicon``): Si phonon spectra and maps, optionally
+  with an a-Si band or a phonon-confinement line shape of a given crystal size.
 
 The functions are bound here after their modules are imported, so ``synthetic.isotherms`` is
 the function, not the module of the same name. Only numpy and xarray are needed.
@@ -13,5 +16,7 @@ the function, not the module of the same name. Only numpy and xarray are needed.
 
 from .isotherms import isotherms
 from .peaks import peak_spectra
+from .raman_carbon import carbon_spectra
+from .raman_silicon import silicon_spectra
 
-__all__ = ["peak_spectra", "isotherms"]
+__all__ = ["peak_spectra", "isotherms", "carbon_spectra", "silicon_spectra"]

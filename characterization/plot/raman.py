@@ -1,0 +1,145 @@
+"""Panels for Raman results: carbon and silicon band fits, baselines, spikes.
+
+Spectra with fitted bands and residuals; stacked spectra are
+:func:`characterization.plot.spectra.stacked`; map images and histograms of any result
+variable are :mod:`characterization.plot.maps`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._labels import axis_label
+from ._select import select_one
+
+
+def _axes(ax):
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots()
+    return ax
+
+
+def _spectrum(data, sel, dim="raman_shift", var="intensity"):
+    da = data[var].isel({d: i for d, i in sel.items() if d in data[var].dims})
+    return da[dim].values, np.asarray(da.values, dtype=float), da
+
+
+def _residual_strip(ax, x, resid):
+    from mpl_toolkits.axes_grid1 import make_axes_locatable
+
+    strip = make_axes_locatable(ax).append_axes("bottom", size="25%", pad=0.05, sharex=ax)
+    strip.axhline(0, color="0.6", lw=0.6)
+    strip.plot(x, resid, color="0.3", lw=0.6)
+    strip.set_ylabel("resid.")
+    strip.set_xlabel(ax.get_xlabel())
+    ax.tick_params(labelbottom=False)
+    ax.set_xlabel("")
+    return strip
+
+
+def band_fit(result, *, data, index=None, ax=None, annotate=None, residual: bool = True):
+    """Measured spectrum, best fit, band positions and residual of one fitted spectrum.
+
+    Parameters
+    ----------
+    result : xarray.Dataset
+        Output of :func:`~characterization.raman.fit_carbon` or
+        :func:`~characterization.raman.fit_silicon` (``best_fit``, ``center``, ``peak``).
+    data : xarray.Dataset
+        The fitted spectra.
+    annotate : str, optional
+        Text for the upper right corner (the callers put the headline number there).
+    """
+    ax = _axes(ax)
+    ref = result["success"]
+    sel = select_one(ref.expand_dims(raman_shift=1), "raman_shift", index) if ref.ndim else {}
+    x, y, da = _spectrum(data, sel)
+    ax.plot(x, y, ".", color="0.35", ms=1.5, label="data", zorder=1)
+    if "best_fit" in result:
+        bf = result["best_fit"].isel({d: i for d, i in sel.items()
+                                      if d in result["best_fit"].dims})
+        xf = bf["raman_shift"].values
+        ax.plot(xf, bf.values, color="C3", lw=1.0, label="fit", zorder=3)
+        lo, hi = np.nanmin(xf), np.nanmax(xf)
+        ax.set_xlim(lo, hi)
+    if "center" in result and "peak" in result.dims:
+        centers = result["center"].isel({d: i for d, i in sel.items()
+                                         if d in result["center"].dims})
+        ymax = np.nanmax(y) if y.size else 1.0
+        for name, c in zip(centers["peak"].values, centers.values):
+            if np.isfinite(c):
+                ax.axvline(c, color="C0", lw=0.5, ls="--", zorder=0)
+                ax.text(c, ymax, str(name), rotation=90, ha="right", va="top", fontsize=6,
+                        color="C0")
+    ax.set_xlabel(axis_label(data["raman_shift"]))
+    ax.set_ylabel(axis_label(da, "intensity"))
+    if annotate:
+        ax.text(0.98, 0.97, annotate, transform=ax.transAxes, ha="right", va="top", fontsize=7)
+    if residual and "best_fit" in result:
+        on = np.isin(x, xf)
+        resid = np.interp(xf, x[on], y[on]) - bf.values if on.any() else None
+        if resid is not None:
+            _residual_strip(ax, xf, resid)
+    return ax
+
+
+def carbon_fit(result, *, data, index=None, ax=None, residual: bool = True):
+    """:func:`band_fit` of a carbon fit, annotated with I_D/I_G (height) and the model."""
+    sel_res = result
+    if result["success"].ndim:
+        sel = select_one(result["success"].expand_dims(raman_shift=1), "raman_shift", index)
+        sel_res = result.isel(sel)
+    text = (f"I$_D$/I$_G$ = {float(sel_res['id_ig_height']):.3f} ± "
+            f"{float(sel_res['id_ig_height_stderr']):.3f}\nmodel {str(sel_res['model'].values)}")
+    return band_fit(result, data=data, index=index, ax=ax, annotate=text, residual=residual)
+
+
+def silicon_fit(result, *, data, index=None, ax=None, residual: bool = True):
+    """:func:`band_fit` of a silicon fit, annotated with the phonon position and shift."""
+    sel_res = result
+    if result["success"].ndim:
+        sel = select_one(result["success"].expand_dims(raman_shift=1), "raman_shift", index)
+        sel_res = result.isel(sel)
+    names = [n for n in ("position", "center") if n in sel_res]
+    pos = sel_res[names[0]] if names else None
+    if pos is not None and "peak" in pos.dims:
+        pos = pos.isel(peak=0)
+    text = f"ω = {float(pos):.2f} cm$^{{-1}}$" if pos is not None else ""
+    if "shift" in sel_res:
+        text += f"\nΔω = {float(sel_res['shift']):+.2f} cm$^{{-1}}$"
+    return band_fit(result, data=data, index=index, ax=ax, annotate=text, residual=residual)
+
+
+def baseline(result, *, data, index=None, ax=None):
+    """Raw spectrum with the fitted baseline, and the corrected spectrum."""
+    ax = _axes(ax)
+    sel = select_one(result["intensity"], "raman_shift", index)
+    x, y, da = _spectrum(data, sel)
+    b = result["baseline"].isel({d: i for d, i in sel.items() if d in result["baseline"].dims})
+    c = result["intensity"].isel(sel)
+    ax.plot(x, y, color="0.4", lw=0.7, label="measured")
+    ax.plot(b["raman_shift"].values, b.values, color="C1", lw=1.0, label="baseline")
+    ax.plot(c["raman_shift"].values, c.values, color="C0", lw=0.7, label="corrected")
+    ax.set_xlabel(axis_label(data["raman_shift"]))
+    ax.set_ylabel(axis_label(da, "intensity"))
+    ax.legend(loc="best", fontsize="x-small")
+    return ax
+
+
+def spikes(result, *, data, index=None, ax=None):
+    """Measured spectrum with the channels flagged as spikes, and the cleaned spectrum."""
+    ax = _axes(ax)
+    sel = select_one(result["intensity"], "raman_shift", index)
+    x, y, da = _spectrum(data, sel)
+    clean = result["intensity"].isel(sel).values
+    flags = result["spike"].isel(sel).values.astype(bool)
+    ax.plot(x, y, color="0.6", lw=0.7, label="measured")
+    ax.plot(x, clean, color="C0", lw=0.8, label="cleaned")
+    if flags.any():
+        ax.plot(x[flags], y[flags], "x", color="C3", ms=4, label=f"spikes ({flags.sum()})")
+    ax.set_xlabel(axis_label(data["raman_shift"]))
+    ax.set_ylabel(axis_label(da, "intensity"))
+    ax.legend(loc="best", fontsize="x-small")
+    return ax

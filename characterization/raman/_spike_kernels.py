@@ -1,0 +1,397 @@
+"""Numpy kernels of cosmic-ray spike detection (see :mod:`characterization.raman.spikes`).
+
+Every kernel works on float arrays with the channel (signal) axis last and any number of
+leading batch axes, and returns ``(cleaned, mask)``. Spectra containing non-finite values are
+returned unchanged with an empty mask. scipy is imported inside the functions.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+_MAD_TO_SIGMA = 1.4826          # sigma of a normal distribution / its median absolute deviation
+_TRIM_25 = 0.991                # mean of chi-square(1) below 25 x its median, relative to 1
+_SPREAD_HALF = 1                # neighbour spread is max-filtered over +-1 channel
+
+
+# ---------------------------------------------------------------------- small array tools
+def shift(a: np.ndarray, k: int, fill=np.nan) -> np.ndarray:
+    """``out[..., i] = a[..., i + k]`` along the last axis, ``fill`` outside."""
+    out = np.full_like(a, fill)
+    n = a.shape[-1]
+    if k > 0:
+        out[..., :n - k] = a[..., k:]
+    elif k < 0:
+        out[..., -k:] = a[..., :n + k]
+    else:
+        out[...] = a
+    return out
+
+
+def running_median(y: np.ndarray, half: int) -> np.ndarray:
+    """Median over ``2 * half + 1`` channels along the last axis (edges: nearest value)."""
+    from scipy.ndimage import median_filter
+
+    size = (1,) * (y.ndim - 1) + (2 * int(half) + 1,)
+    return median_filter(y, size=size, mode="nearest")
+
+
+def running_max(y: np.ndarray, half: int) -> np.ndarray:
+    from scipy.ndimage import maximum_filter1d
+
+    return maximum_filter1d(y, size=2 * int(half) + 1, axis=-1, mode="nearest")
+
+
+def grow(core: np.ndarray, allowed: np.ndarray, steps: int) -> np.ndarray:
+    """Extend ``core`` by up to ``steps`` contiguous channels on each side where ``allowed``."""
+    mask = core.copy()
+    for _ in range(int(steps)):
+        near = shift(mask, 1, False) | shift(mask, -1, False)
+        new = mask | (near & allowed)
+        if np.array_equal(new, mask):
+            break
+        mask = new
+    return mask
+
+
+def count_runs(mask: np.ndarray) -> np.ndarray:
+    """Number of contiguous True runs along the last axis (= spikes per spectrum)."""
+    starts = mask & ~shift(mask, -1, False)
+    return starts.sum(axis=-1).astype(np.int64)
+
+
+def interpolate_masked(x: np.ndarray, y: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Replace masked channels by linear interpolation between the nearest unmasked ones."""
+    if not mask.any():
+        return y.copy()
+    n = y.shape[-1]
+    idx = np.broadcast_to(np.arange(n), y.shape)
+    left = np.maximum.accumulate(np.where(mask, -1, idx), axis=-1)
+    right = np.minimum.accumulate(np.where(mask, n, idx)[..., ::-1], axis=-1)[..., ::-1]
+    has_l, has_r = left >= 0, right < n
+    li, ri = np.clip(left, 0, n - 1), np.clip(right, 0, n - 1)
+    yl, yr = np.take_along_axis(y, li, -1), np.take_along_axis(y, ri, -1)
+    xl, xr_, xi = x[li], x[ri], x[idx]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        t = np.where(xr_ != xl, (xi - xl) / (xr_ - xl), 0.0)
+    value = np.where(has_l & has_r, yl + t * (yr - yl), np.where(has_l, yl, yr))
+    return np.where(mask, value, y)
+
+
+def band_floor(distance: np.ndarray, fwhm: float) -> np.ndarray:
+    """Lowest relative height a band of FWHM >= ``fwhm`` can have at ``distance`` from its center.
+
+    The minimum of a Gaussian and a Lorentzian of that FWHM: the Lorentzian is the lower inside
+    the half width, the Gaussian outside; Voigt and pseudo-Voigt profiles lie in between.
+    """
+    u = (2.0 * np.asarray(distance) / fwhm) ** 2
+    return np.minimum(np.exp(-np.log(2.0) * u), 1.0 / (1.0 + u))
+
+
+def _finite_rows(y: np.ndarray) -> np.ndarray:
+    return np.isfinite(y).all(axis=-1)
+
+
+# ---------------------------------------------------------------------- single spectrum
+def single(y: np.ndarray, x: np.ndarray, *, threshold: float, max_width: int,
+           min_band_fwhm: float, n_sigma: float = 4.0, tolerance: float = 0.05,
+           half_window: int = 10):
+    """Whitaker–Hayes candidates, then the width limit and the band-profile guard.
+
+    ``y`` is (..., N); returns ``(cleaned, mask)``. See :func:`~.spikes.remove_spikes`.
+    """
+    shape = y.shape
+    y2 = y.reshape(-1, shape[-1]).astype(float)
+    ok = _finite_rows(y2)
+    clean = y2.copy()
+    mask = np.zeros(y2.shape, dtype=bool)
+    if ok.any() and shape[-1] >= 5:
+        c, m = _single_rows(y2[ok], x, threshold, max_width, min_band_fwhm, n_sigma, tolerance,
+                            half_window)
+        clean[ok], mask[ok] = c, m
+    return clean.reshape(shape), mask.reshape(shape)
+
+
+def _single_rows(y, x, threshold, max_width, min_band_fwhm, n_sigma, tolerance, half_window):
+    diff = np.diff(y, axis=-1)                                    # (B, N-1)
+    med = np.median(diff, axis=-1, keepdims=True)
+    mad = np.median(np.abs(diff - med), axis=-1, keepdims=True)
+    tiny = 1e-12 * np.maximum(np.max(np.abs(y), axis=-1, keepdims=True), 1.0)
+    mad = np.maximum(mad, tiny)
+    z = 0.6745 * (diff - med) / mad                               # Whitaker & Hayes (2018)
+    cand = np.zeros(y.shape, dtype=bool)
+    cand[:, 1:] |= z > threshold                                  # big step up into channel i
+    cand[:, :-1] |= z < -threshold                                # big step down after channel i
+    near = grow(cand, np.ones_like(cand), max_width - 1)
+
+    smooth = running_median(y, half_window)
+    sigma = np.sqrt(local_variance(y, smooth))                    # read + shot noise per channel
+    core = near & narrow_peaks(x, y - smooth, sigma, threshold=threshold, max_width=max_width,
+                               min_band_fwhm=min_band_fwhm, n_sigma=n_sigma,
+                               tolerance=tolerance)
+    mask = grow_wings(x, y, core, n_sigma * sigma, max_width)
+    return interpolate_masked(x, y, mask), mask
+
+
+def narrow_peaks(x, excess, sigma, *, threshold, max_width, min_band_fwhm, n_sigma=4.0,
+                 tolerance=0.05):
+    """Local maxima of ``excess`` (B, N) too narrow to be a band: the width limit and guard.
+
+    A channel ``p`` qualifies if ``h = excess[p]`` is a local maximum above ``threshold``
+    sigmas, at most ``max_width`` channels wide at half height (counting only channels that do
+    not rise again away from ``p``), and some channel at ``k`` steps on either side lies below
+    ``h (f((k + 1/2) step) - tolerance) - n_sigma sigma``, ``f`` being :func:`band_floor` for
+    FWHM ``min_band_fwhm``: no band that wide can fall off that fast.
+    """
+    step = float(np.median(np.abs(np.diff(x))))
+    h = excess
+    left, right = shift(excess, -1, -np.inf), shift(excess, 1, -np.inf)
+    peak = (h >= left) & (h >= right) & (h > threshold * sigma)
+
+    width = np.ones(excess.shape, dtype=int)
+    for side in (-1, 1):
+        run = np.ones(excess.shape, dtype=bool)
+        previous = excess
+        for k in range(1, max_width + 1):
+            current = shift(excess, side * k, -np.inf)
+            run &= (current > h / 2) & (current <= previous + 2.0 * shift(sigma, side * k, 0.0))
+            width += run
+            previous = current
+    narrow = width <= max_width
+
+    reach = int(np.ceil(3.0 * min_band_fwhm / step)) + 1
+    too_narrow = np.zeros(excess.shape, dtype=bool)
+    for k in range(1, reach + 1):
+        floor = float(band_floor((k + 0.5) * step, min_band_fwhm))
+        if floor - tolerance <= 0:
+            break
+        for side in (-1, 1):
+            bound = h * (floor - tolerance) - n_sigma * shift(sigma, side * k, 0.0)
+            too_narrow |= shift(excess, side * k, np.inf) < bound
+    return peak & narrow & too_narrow
+
+
+def local_variance(y: np.ndarray, smooth: np.ndarray, n_bins: int = 8) -> np.ndarray:
+    """Noise variance per channel, ``a + b max(smooth, 0)``, from second differences.
+
+    ``(y_{i-1} - 2 y_i + y_{i+1})^2 / 6`` estimates the variance of white noise and cancels
+    slopes (and, nearly, broad bands); :func:`variance_model` fits it on trimmed bin means
+    (robust to spikes and to the few channels of sharp bands).
+    """
+    d2 = np.zeros_like(y)
+    d2[:, 1:-1] = (y[:, :-2] - 2 * y[:, 1:-1] + y[:, 2:]) ** 2 / 6.0
+    d2[:, 0], d2[:, -1] = d2[:, 1], d2[:, -2]
+    return variance_model(smooth, d2, n_bins)
+
+
+def grow_wings(x, y, core, noise, max_width):
+    """Add the lower channels of a spike (its wings) to the ``core`` mask.
+
+    A channel next to a masked block joins it if it stands above the straight line between
+    the next channel outwards and the first unmasked channel on the other side of the block by
+    more than ``noise`` (and the block stays within ``max_width`` channels). Band flanks are
+    convex or follow that line, so they do not join; wings that stand out from it do.
+    """
+    mask = core.copy()
+    n = y.shape[-1]
+    idx = np.broadcast_to(np.arange(n), y.shape)
+    for _ in range(max_width - 1):
+        left_un = np.maximum.accumulate(np.where(mask, -1, idx), axis=-1)
+        right_un = np.minimum.accumulate(np.where(mask, n, idx)[..., ::-1], axis=-1)[..., ::-1]
+        new = mask.copy()
+        for side in (1, -1):                 # side=1: channel right of a block, -1: left of it
+            inner = shift(mask, -side, False)             # the channel towards the block
+            cand = ~mask & inner
+            if not cand.any():
+                continue
+            if side == 1:
+                anchor = shift(left_un, -1, -1)           # unmasked channel beyond the block
+                blen = idx - anchor - 1
+            else:
+                anchor = shift(right_un, 1, n)
+                blen = anchor - idx - 1
+            outer = idx + side
+            valid = cand & (anchor >= 0) & (anchor < n) & (outer >= 0) & (outer < n) & \
+                (blen < max_width)
+            a, o = np.clip(anchor, 0, n - 1), np.clip(outer, 0, n - 1)
+            ya, yo = np.take_along_axis(y, a, -1), np.take_along_axis(y, o, -1)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                pred = yo + (ya - yo) * (x[idx] - x[o]) / (x[a] - x[o])
+            new |= valid & (y - pred > noise)
+        if np.array_equal(new, mask):
+            break
+        mask = new
+    return mask
+
+
+# ---------------------------------------------------------------------- accumulations
+def accumulations(y: np.ndarray, *, threshold: float, n_bins: int = 8):
+    """Spikes in repeated accumulations: ``y`` is (..., A, N), A >= 2.
+
+    Reference: per-channel median over the A accumulations; the noise of the deviation from it
+    is modelled as ``var = alpha + beta * max(ref, 0)`` (read + shot noise), fitted per spectrum
+    by :func:`variance_model`, so strong bands do not raise false alarms.
+    """
+    shape = y.shape
+    a, n = shape[-2], shape[-1]
+    y3 = y.reshape(-1, a, n).astype(float)
+    ok = np.isfinite(y3).all(axis=(-2, -1))
+    clean = y3.copy()
+    mask = np.zeros(y3.shape, dtype=bool)
+    if ok.any():
+        c, m = _accumulation_rows(y3[ok], threshold, n_bins)
+        clean[ok], mask[ok] = c, m
+    return clean.reshape(shape), mask.reshape(shape)
+
+
+def _accumulation_rows(y, threshold, n_bins):
+    b, a, n = y.shape
+    ref = np.median(y, axis=1)                                    # (B, N)
+    dev = y - ref[:, None, :]
+    var = variance_model(ref, (dev ** 2).mean(axis=1), n_bins)    # (B, N)
+    z = dev / np.sqrt(var)[:, None, :]
+    core = z > threshold                                          # cosmic rays only add counts
+    mask = grow(core, z > threshold / 2, n)
+    good = ~mask
+    with np.errstate(invalid="ignore", divide="ignore"):
+        replacement = np.where(good, y, 0.0).sum(axis=1) / good.sum(axis=1)
+    replacement = np.where(np.isfinite(replacement), replacement, ref)
+    return np.where(mask, replacement[:, None, :], y), mask
+
+
+def variance_model(ref, d2, n_bins=8):
+    """Fit ``var = a + b max(ref, 0)`` (a > 0, b >= 0) per row to squared deviations ``d2``.
+
+    ``d2`` (B, N) are squared zero-mean Gaussian deviations (one chi-square(1) variate each,
+    times the variance). Channels are binned by ``ref``; per bin the variance is the mean of
+    ``d2`` below 25 x its median (spikes left out; /0.991 corrects the trimming), and the
+    line is fitted by least squares weighted by the inverse squared bin variance.
+    """
+    b, n = ref.shape
+    nb = int(max(1, min(n_bins, n // 16)))
+    order = np.argsort(ref, axis=-1)
+    r_sorted = np.take_along_axis(ref, order, -1)
+    d2 = np.take_along_axis(d2, order, -1)
+    edges = np.linspace(0, n, nb + 1).astype(int)
+    rb, vb = [], []
+    for i, j in zip(edges[:-1], edges[1:]):
+        block = d2[:, i:j]
+        keep = block < 25.0 * np.median(block, axis=-1, keepdims=True)
+        count = np.maximum(keep.sum(-1), 1)
+        vb.append(np.where(keep, block, 0.0).sum(-1) / count / _TRIM_25)
+        rb.append(np.median(r_sorted[:, i:j], axis=-1))
+    rb, vb = np.maximum(np.stack(rb, -1), 0.0), np.stack(vb, -1)
+    tiny = 1e-12 * np.maximum(np.abs(ref).max(-1), 1.0) ** 2
+    vb = np.maximum(vb, tiny[:, None])
+    if nb >= 2:
+        w = 1.0 / vb ** 2
+        sw = w.sum(-1, keepdims=True)
+        rm, vm = (w * rb).sum(-1, keepdims=True) / sw, (w * vb).sum(-1, keepdims=True) / sw
+        sxx = (w * (rb - rm) ** 2).sum(-1)
+        beta = np.where(sxx > 0, (w * (rb - rm) * (vb - vm)).sum(-1) / np.where(sxx > 0, sxx, 1),
+                        0.0)
+        beta = np.maximum(beta, 0.0)
+        alpha = vm[:, 0] - beta * rm[:, 0]
+    else:
+        beta, alpha = np.zeros(b), vb[:, 0]
+    alpha = np.maximum(alpha, 0.1 * vb.min(-1))
+    return alpha[:, None] + beta[:, None] * np.maximum(ref, 0.0)
+
+
+# ---------------------------------------------------------------------- neighbours
+def highpass(y: np.ndarray, half_window: int):
+    """``(y - running median, running median)``; non-finite spectra give NaN."""
+    y = np.asarray(y, dtype=float)
+    flat = y.reshape(-1, y.shape[-1])
+    med = np.full_like(flat, np.nan)
+    ok = _finite_rows(flat)
+    if ok.any():
+        med[ok] = running_median(flat[ok], half_window)
+    med = med.reshape(y.shape)
+    return y - med, med
+
+
+def neighbours(y: np.ndarray, smooth: np.ndarray, stack: np.ndarray, *, x: np.ndarray,
+               threshold: float, max_width: int, min_band_fwhm: float):
+    """Compare each spectrum with the median of its neighbours.
+
+    ``y`` and ``smooth`` (its running median) are (..., N); ``stack`` (..., K, N) holds the K
+    neighbours' high-passed spectra. Returns ``(cleaned, mask)``.
+    """
+    shape = y.shape
+    k, n = stack.shape[-2], shape[-1]
+    y2 = np.asarray(y, dtype=float).reshape(-1, n)
+    s2 = np.asarray(smooth, dtype=float).reshape(-1, n)
+    st = np.asarray(stack, dtype=float).reshape(-1, k, n)
+    ok = _finite_rows(y2) & _finite_rows(s2) & np.isfinite(st).all(axis=(-2, -1))
+    clean = y2.copy()
+    mask = np.zeros(y2.shape, dtype=bool)
+    if ok.any():
+        c, m = _neighbour_rows(x, y2[ok], s2[ok], st[ok], threshold, max_width, min_band_fwhm)
+        clean[ok], mask[ok] = c, m
+    return clean.reshape(shape), mask.reshape(shape)
+
+
+def _neighbour_rows(x, y, smooth, stack, threshold, max_width, min_band_fwhm):
+    from scipy.ndimage import minimum_filter1d
+
+    hp = y - smooth
+    k = stack.shape[1]
+    own = np.sqrt(local_variance(y, smooth))
+    # noise of d = hp - ref: this spectrum's (read + shot) noise plus that of a median of K
+    noise = own * np.sqrt(1.0 + np.pi / (2.0 * k))
+    # scale every neighbour to this spectrum (median ratio over the channels where the
+    # neighbours have signal), so intensity differences across the map are not outliers
+    strong = np.median(stack, axis=1) > 10.0 * noise                     # (B, N)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = np.where(strong[:, None, :], hp[:, None, :] / stack, np.nan)
+    enough = strong.sum(-1) >= 3
+    factor = np.ones(stack.shape[:2])
+    if enough.any():
+        with np.errstate(invalid="ignore"):
+            med = np.nanmedian(ratio[enough], axis=-1)
+        factor[enough] = np.clip(np.where(np.isfinite(med), med, 1.0), 0.1, 10.0)
+    scaled = stack * factor[:, :, None]
+    ref = np.median(scaled, axis=1)
+    spread = _MAD_TO_SIGMA * np.median(np.abs(scaled - ref[:, None, :]), axis=1)
+    # a band may sit up to one channel away from where its neighbours have it: take the
+    # smallest difference over the reference moved by 0, +-1/2 and +-1 channel
+    d = hp - ref
+    for move in (-1.0, -0.5, 0.5, 1.0):
+        d = np.minimum(d, hp - _move(ref, move))
+    sigma = np.maximum(running_max(spread, _SPREAD_HALF), noise)
+    z = d / sigma
+    core = z > threshold
+    # width limit: a deviation wider than max_width channels at half its height is a band
+    # (e.g. one that is only in this spectrum), not a spike
+    width = np.ones(y.shape, dtype=int)
+    for side in (-1, 1):
+        run = np.ones(y.shape, dtype=bool)
+        for j in range(1, max_width + 1):
+            run &= shift(d, side * j, -np.inf) > d / 2
+            width += run
+    core &= width <= max_width
+    # near a band of the neighbours, a change of its position or width from one spectrum to the
+    # next leaves narrow difference lobes that no median absorbs: there a spike must also be
+    # too narrow to be a band in this spectrum (the single-spectrum guard)
+    level = np.maximum(np.median(stack, axis=1),                  # the neighbours' bands
+                       minimum_filter1d(hp, max_width + 2, axis=-1, mode="nearest"))  # its own
+    on_band = running_max(level, 3 * max_width) > 5.0 * noise
+    narrow = narrow_peaks(x, hp, own, threshold=threshold, max_width=max_width,
+                          min_band_fwhm=min_band_fwhm)
+    core &= ~on_band | grow(narrow, np.ones_like(narrow), max_width - 1)
+    # wings: off bands, adjacent channels above threshold / 2; on bands, as in one spectrum
+    mask = grow(core & ~on_band, (z > threshold / 2) & ~on_band, max_width - 1)
+    mask |= grow_wings(x, y, core & on_band, 4.0 * own, max_width)
+    return np.where(mask, smooth + ref, y), mask
+
+
+def _move(a, channels):
+    """``a`` moved by a (fractional) number of channels, linear interpolation, edges held."""
+    lo = int(np.floor(channels))
+    frac = channels - lo
+    first = np.take(a, np.clip(np.arange(a.shape[-1]) - lo, 0, a.shape[-1] - 1), axis=-1)
+    if frac == 0:
+        return first
+    second = np.take(a, np.clip(np.arange(a.shape[-1]) - lo - 1, 0, a.shape[-1] - 1), axis=-1)
+    return (1 - frac) * first + frac * second

@@ -1,0 +1,256 @@
+"""Crop and normalise Raman spectra; helpers shared by the pre-processing modules.
+
+:func:`crop` keeps a window of the signal axis; :func:`normalize` divides every spectrum by its
+maximum, its area or the maximum of one band. Both work on any leading batch dims (``sample``,
+``y``/``x`` maps ...), eager or dask-chunked, and never modify their input.
+
+The private helpers (:func:`signal_and_var`, :func:`result_attrs`, :func:`signal_last`) are used
+by :mod:`.spikes`, :mod:`.baseline` and :mod:`.calibration` too: they resolve the signal dim and
+main variable from the data conventions and record each step in the result attrs
+(``method``/``parameters``/``characterization_version`` of the last step, plus the JSON list
+``preprocessing`` of every step applied so far).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import xarray as xr
+
+from .._api import public
+from .._provenance import provenance
+from ..conventions import TABLE
+from ..errors import AnalysisError
+
+NORMALIZE_METHODS = ("max", "area", "band")
+
+
+# ---------------------------------------------------------------------- shared helpers
+def signal_and_var(ds, dim: str | None, var: str | None, function: str) -> tuple[str, str]:
+    """Signal dim and main variable: given, or from the technique's convention (Raman default)."""
+    if not isinstance(ds, xr.Dataset):
+        raise AnalysisError(f"{function} needs an xarray.Dataset, got {type(ds).__name__}")
+    technique = ds.attrs.get("technique")
+    conv = TABLE.get(technique) if isinstance(technique, str) and technique != "spectrum" \
+        else TABLE["raman"]
+    dim = dim or conv.signal.name
+    var = var or conv.main.name
+    if var not in ds.data_vars:
+        raise AnalysisError(f"{function}: variable {var!r} not in Dataset "
+                            f"(variables: {list(ds.data_vars)}); pass var=")
+    if dim not in ds[var].dims:
+        raise AnalysisError(f"{function}: variable {var!r} has no dim {dim!r} "
+                            f"(dims: {list(ds[var].dims)}); pass dim=")
+    if dim not in ds.coords or ds[dim].dtype.kind not in "fiu":
+        raise AnalysisError(f"{function}: dim {dim!r} needs a numeric coordinate")
+    return dim, var
+
+
+def units_of(obj, name: str, function: str) -> str:
+    """``attrs["units"]`` of a variable or coordinate; raises if absent (no silent guessing)."""
+    units = obj.attrs.get("units")
+    if not isinstance(units, str):
+        raise AnalysisError(f"{function}: {name!r} has no attrs['units']; set it so the result "
+                            "gets correct units")
+    return units
+
+
+def signal_last(da: xr.DataArray, dim: str) -> xr.DataArray:
+    """``da`` with ``dim`` last and, when dask-backed, in a single chunk."""
+    da = da.transpose(*[d for d in da.dims if d != dim], dim)
+    if da.chunks is not None:
+        da = da.chunk({dim: -1})
+    return da
+
+
+def result_attrs(ds: xr.Dataset, function: str, method: str, /, **parameters) -> dict:
+    """Input attrs plus the provenance of this step, appended to the ``preprocessing`` history."""
+    prov = provenance(method, **parameters)
+    attrs = {k: v for k, v in ds.attrs.items() if k not in ("result_of", "function")}
+    try:
+        history = json.loads(ds.attrs.get("preprocessing", "[]"))
+    except (TypeError, json.JSONDecodeError):
+        history = []
+    history.append({"function": function, "method": method,
+                    "parameters": json.loads(prov["parameters"])})
+    attrs.update(prov)
+    attrs["function"] = function
+    attrs["preprocessing"] = json.dumps(history)
+    return attrs
+
+
+def check_window(window, name: str, function: str) -> tuple[float, float]:
+    """``(lo, hi)`` as two different finite floats in increasing order."""
+    try:
+        lo, hi = (float(v) for v in window)
+    except (TypeError, ValueError):
+        raise AnalysisError(f"{function}: {name} must be two numbers (lo, hi), "
+                            f"got {window!r}") from None
+    if not (math.isfinite(lo) and math.isfinite(hi)) or lo == hi:
+        raise AnalysisError(f"{function}: {name} must be two different finite numbers, "
+                            f"got {window!r}")
+    return min(lo, hi), max(lo, hi)
+
+
+def _wrap(units: str) -> str:
+    return units if units.replace("_", "").isalpha() else f"({units})"
+
+
+# ---------------------------------------------------------------------- examples
+def _example():
+    from ..synthetic.peaks import peak_spectra
+
+    ds = peak_spectra(4, n_points=300, seed=5)
+    ds.attrs.pop("ground_truth")
+    return ds, {"range": (1100.0, 1700.0)}
+
+
+def _example_normalize():
+    from ..synthetic.peaks import peak_spectra
+
+    ds = peak_spectra(4, n_points=300, seed=6)
+    ds.attrs.pop("ground_truth")
+    return ds, {"method": "band", "band": (1550.0, 1650.0)}
+
+
+# ---------------------------------------------------------------------- crop
+@public("raman", example=_example)
+def crop(ds: xr.Dataset, *, range: tuple[float, float], dim: str | None = None,
+         var: str | None = None) -> xr.Dataset:
+    r"""Keep the part of every spectrum with ``min(range) <= raman_shift <= max(range)``.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        Raman spectra (``intensity(..., raman_shift)``), any batch dims, eager or dask.
+    range : (float, float)
+        Window in the units of the signal coordinate (1/cm); the order does not matter and
+        descending axes are handled (the axis order is kept).
+    dim, var : str, optional
+        Signal dim and variable; default from the data conventions (``raman_shift``,
+        ``intensity``). ``var`` is only checked: every variable along ``dim`` is cropped.
+
+    Returns
+    -------
+    xarray.Dataset
+        ``ds`` restricted to the window, every variable and coordinate on ``dim`` included;
+        units unchanged; provenance in attrs.
+
+    Raises
+    ------
+    AnalysisError
+        If fewer than two points of the axis fall inside the window.
+
+    Examples
+    --------
+    >>> import characterization as ch
+    >>> from characterization.raman.preprocess import crop
+    >>> ds = ch.synthetic.peak_spectra(2, seed=0)
+    >>> out = crop(ds, range=(1200, 1700))
+    >>> float(out.raman_shift.min()) >= 1200, float(out.raman_shift.max()) <= 1700
+    (True, True)
+    """
+    dim, var = signal_and_var(ds, dim, var, "crop")
+    lo, hi = check_window(range, "range", "crop")
+    x = np.asarray(ds[dim].values, dtype=float)
+    keep = (x >= lo) & (x <= hi)
+    if int(keep.sum()) < 2:
+        raise AnalysisError(f"crop: range [{lo}, {hi}] keeps {int(keep.sum())} points of {dim!r} "
+                            f"(which spans {np.nanmin(x)}...{np.nanmax(x)})")
+    out = ds.isel({dim: np.flatnonzero(keep)})
+    out.attrs = result_attrs(ds, "characterization.raman.crop", "crop", range=[lo, hi], dim=dim,
+                             n_points=int(keep.sum()))
+    return out
+
+
+# ---------------------------------------------------------------------- normalise
+@public("raman", example=_example_normalize)
+def normalize(ds: xr.Dataset, *, method: str = "max", band: tuple[float, float] | None = None,
+              dim: str | None = None, var: str | None = None) -> xr.Dataset:
+    r"""Normalise every spectrum: by its maximum, its area, or the maximum of one band.
+
+    .. math:: y_n(x) = y(x) / F, \qquad F = \begin{cases}
+              \max_x y & \text{"max"} \\
+              \int y\,dx \ \text{(trapezoid)} & \text{"area"} \\
+              \max_{x \in \text{band}} y & \text{"band"} \end{cases}
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        Raman spectra, any batch dims, eager or dask. Normalise after baseline subtraction:
+        a fluorescence background otherwise dominates every factor.
+    method : {"max", "area", "band"}
+        What ``F`` is (see the equation).
+    band : (float, float)
+        Window of the band for ``method="band"`` (e.g. ``(1550, 1650)`` for the G band, or
+        ``(500, 540)`` for Si), in signal units.
+    dim, var : str, optional
+        Signal dim and variable to normalise; default ``raman_shift`` and ``intensity``.
+
+    Returns
+    -------
+    xarray.Dataset
+        ``ds`` with ``var`` normalised and a new ``normalization`` variable (``F`` per spectrum,
+        in the units of ``var``, or ``var`` x signal units for "area"). Units of ``var``:
+        ``"1"`` for "max" and "band"; for "area" the reciprocal of the signal units (``"cm"``
+        for a shift in 1/cm), because then ``∫ y_n dx = 1``: a dimensionless label would be
+        as wrong as a stale "count". Other variables are left as they are (their units stay
+        correct).
+
+    Notes
+    -----
+    A spectrum whose ``F`` is not finite and positive (all NaN, or a band window with no signal
+    above zero) becomes NaN; the others are unaffected. NaN points are skipped by "max" and
+    "band" and make the area NaN. The area uses the trapezoid rule over the axis sorted
+    ascending, so descending axes give a positive area too.
+
+    Examples
+    --------
+    >>> import characterization as ch
+    >>> from characterization.raman.preprocess import normalize
+    >>> ds = ch.synthetic.peak_spectra(2, seed=0)
+    >>> out = normalize(ds, method="band", band=(1550, 1650))
+    >>> out.intensity.attrs["units"], float(out.intensity.sel(raman_shift=slice(1550, 1650)).max())
+    ('1', 1.0)
+    """
+    dim, var = signal_and_var(ds, dim, var, "normalize")
+    if method not in NORMALIZE_METHODS:
+        raise AnalysisError(f"normalize: method must be one of {NORMALIZE_METHODS}, "
+                            f"got {method!r}")
+    y = ds[var]
+    y_units = units_of(y, var, "normalize")
+    x_units = units_of(ds[dim], dim, "normalize")
+    window = None
+    if method == "max":
+        factor = y.max(dim)
+        f_units, units = y_units, "1"
+    elif method == "band":
+        if band is None:
+            raise AnalysisError("normalize: method='band' needs band=(lo, hi)")
+        window = check_window(band, "band", "normalize")
+        x = np.asarray(ds[dim].values, dtype=float)
+        inside = np.flatnonzero((x >= window[0]) & (x <= window[1]))
+        if inside.size == 0:
+            raise AnalysisError(f"normalize: band {list(window)} contains no point of {dim!r} "
+                                f"(which spans {np.nanmin(x)}...{np.nanmax(x)})")
+        factor = y.isel({dim: inside}).max(dim)
+        f_units, units = y_units, "1"
+    else:
+        factor = y.sortby(dim).integrate(dim)
+        f_units = f"{_wrap(y_units)} * {_wrap(x_units)}"
+        units = "cm" if x_units.replace(" ", "") in ("1/cm", "cm^-1", "cm**-1") \
+            else f"1 / {_wrap(x_units)}"
+    factor = factor.where(np.isfinite(factor) & (factor > 0))
+    out = ds.copy(deep=False)
+    normalised = y / factor
+    normalised.attrs = {**y.attrs, "units": units,
+                        "long_name": f"{y.attrs.get('long_name', var)} (normalised, {method})"}
+    out[var] = normalised.transpose(*y.dims)
+    factor = factor.reset_coords(drop=True)
+    factor.attrs = {"units": f_units, "long_name": f"Normalisation factor ({method})"}
+    out["normalization"] = factor
+    out.attrs = result_attrs(ds, "characterization.raman.normalize", method,
+                             band=list(window) if window else None, dim=dim, var=var)
+    return out

@@ -1,0 +1,317 @@
+"""Cosmic-ray spike removal that keeps narrow real bands (Si 520 cm-1 included).
+
+:func:`remove_spikes` has three detectors, chosen by the structure of the data:
+
+* ``"accumulations"`` — repeated accumulations of one spectrum along a dim (``accumulation``):
+  a channel is compared with the median of the same channel in the other accumulations;
+* ``"neighbours"`` — maps and line scans: each spectrum is compared with the median of its
+  spatial neighbours (a band is in the neighbours, a spike is not);
+* ``"single"`` — one spectrum on its own: the Whitaker–Hayes modified z-score of the first
+  difference, with a width limit and a band-profile guard that keeps bands at least as wide as
+  the instrument's narrowest band.
+
+The numpy kernels are in :mod:`._spike_kernels`.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import warnings
+
+import numpy as np
+import xarray as xr
+
+from .._api import public
+from ..errors import AnalysisError
+from . import _spike_kernels as K
+from .preprocess import result_attrs, signal_and_var, signal_last
+
+METHODS = ("auto", "neighbours", "accumulations", "single")
+DEFAULT_THRESHOLD = {"single": 6.0, "neighbours": 6.0, "accumulations": 8.0}
+MAP_DIMS = ("y", "x")
+
+
+def _example():
+    from ..synthetic.peaks import peak_spectra
+
+    ds = peak_spectra(4, n_points=1001, seed=7)          # 1 cm-1 steps
+    ds.attrs.pop("ground_truth")
+    y = ds.intensity.values.copy()
+    y[0, 100] += 3000.0
+    y[2, 650:652] += [1500.0, 900.0]
+    ds["intensity"] = (ds.intensity.dims, y, ds.intensity.attrs)
+    return ds, {"method": "single"}
+
+
+@public("raman", example=_example)
+def remove_spikes(ds: xr.Dataset, *, method: str = "auto", threshold: float | None = None,
+                  max_width: int = 3, min_band_fwhm: float | None = None,
+                  neighbour_dims: str | tuple[str, ...] | None = None, window: int | None = None,
+                  accumulation_dim: str = "accumulation", half_window: int = 10,
+                  dim: str | None = None, var: str | None = None) -> xr.Dataset:
+    r"""Find cosmic-ray spikes, replace them, and return a mask of what was replaced.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        Raman spectra ``intensity(..., raman_shift)``; any batch dims, eager or dask-chunked
+        along batch dims (the signal dim is put in one chunk).
+    method : {"auto", "neighbours", "accumulations", "single"}
+        ``"auto"``: ``"accumulations"`` if ``accumulation_dim`` is a dim of the data, else
+        ``"neighbours"`` if the data are a map (a ``y`` and/or ``x`` dim longer than 1, or
+        ``neighbour_dims`` given), else ``"single"``. A batch of unrelated samples (``sample``)
+        is never compared across samples unless ``neighbour_dims="sample"`` is asked for.
+    threshold : float, optional
+        Detection threshold in robust standard deviations; default 6 (single: Whitaker–Hayes
+        z of the first difference; neighbours), 8 (accumulations).
+    max_width : int
+        Widest spike, in channels (cosmic rays hit 1–3 pixels). Wider features are bands.
+    min_band_fwhm : float, optional
+        ``W`` of the band-profile guard (``"single"``, and ``"neighbours"`` near bands): FWHM of
+        the narrowest real band the instrument produces, in signal units (1/cm), e.g. the FWHM
+        of crystalline Si measured on it. Default two channel steps (an instrument's line width
+        spans at least about two pixels). Larger values find wider spikes; a value above the
+        FWHM of a real band lets that band be taken for a spike. Undersampled instruments
+        (a band narrower than two steps) must give it.
+    neighbour_dims : str or tuple of str, optional
+        ``"neighbours"``: dims along which spectra are neighbours; default the map dims
+        ``y``/``x`` present (longer than 1).
+    window : int, optional
+        ``"neighbours"``: neighbours within ``window`` steps along each neighbour dim; default
+        1 for two dims (the 8 surrounding pixels), 2 for one dim (2 on each side).
+    accumulation_dim : str
+        Dim of repeated accumulations for ``"accumulations"``.
+    half_window : int
+        Half width (channels) of the running median used as local background (single) and
+        high-pass filter (neighbours). Must exceed the widest spike; ~10 suits 1 cm-1 steps.
+    dim, var : str, optional
+        Signal dim and variable; default ``raman_shift`` and ``intensity``.
+
+    Returns
+    -------
+    xarray.Dataset
+        ``ds`` with ``var`` cleaned (same units), plus ``spike`` (bool, same dims as ``var``:
+        replaced channels) and ``spike_count`` (int, per spectrum: number of spikes, i.e.
+        contiguous runs of replaced channels). Provenance in attrs.
+
+    Notes
+    -----
+    **accumulations.** With ``m_c`` the per-channel median over the ``A`` accumulations and
+    ``d_{kc} = y_{kc} - m_c``, the noise of ``d`` is modelled as ``var_c = a + b max(m_c, 0)``
+    (read noise + shot noise), fitted per spectrum by weighted least squares to trimmed means
+    of ``d^2`` in 8 bins of ``m`` (so strong bands raise no false alarms). Channels with
+    ``d / sqrt(var) > threshold`` are spikes (one-sided: cosmic rays only add counts), grown into
+    adjacent channels above ``threshold / 2``, and replaced by the mean of the unaffected
+    accumulations. Needs ``A >= 2``; with 2 the median is the mean and only the higher one can be
+    flagged.
+
+    **neighbours.** Every spectrum is high-passed (``h = y - `` running median over
+    ``2 half_window + 1`` channels: removes fluorescence and broad-band differences, keeps
+    spikes and sharp bands). Each neighbour's ``h`` is scaled to this spectrum (median ratio
+    over the channels where the neighbours have signal, so intensity changes over the map are
+    not outliers); ``r_c`` is the median of the scaled neighbours and ``s_c`` 1.4826 x their
+    median absolute deviation about it: how much channel ``c`` varies between neighbouring
+    spectra (large at bands whose height, width or position vary). The difference
+    ``d = h - r`` is taken as the smallest over ``r`` moved by 0, ±1/2 and ±1 channel (a band
+    may move by a channel between pixels), and ``z = d / max(s, σ)``, with ``s`` max-filtered
+    over ±1 channel and ``σ`` the spectrum's own read + shot noise (``a + b level`` fitted to
+    squared second differences) times ``sqrt(1 + π/2K)`` for the median of ``K`` neighbours.
+    Spikes: ``z > threshold`` with a half-height width of at most ``max_width`` channels.
+    Near a band (of the neighbours, or at least ``max_width + 2`` channels wide in this
+    spectrum) the spike must also pass the single-spectrum band-profile guard below, because a
+    change of band position or width from pixel to pixel leaves narrow difference lobes no
+    median absorbs. Spike channels are replaced by the spectrum's running median plus ``r``
+    (the neighbours' value). The window is clamped inside the map, so edge and corner
+    spectra also have ``K`` distinct neighbours (the nearest ones inside). A band that is in
+    this spectrum only, narrower than ``max_width + 2`` channels at 5 sigma, can be taken for
+    a spike.
+
+    **single** (Whitaker & Hayes 2018, with a guard). ``z_i = 0.6745 (Δ_i - med Δ) / MAD(Δ)``
+    of the first difference ``Δ_i = y_i - y_{i-1}``; channels next to a jump ``|z| > threshold``
+    are candidates. A band has jumps on its flanks too, so a candidate is a spike only if (1) its
+    excess over the local running median ``e``, at its maximum channel ``p`` of height ``h``, is
+    above ``threshold`` noise sigmas (per-channel read + shot noise, as above); (2) it is at
+    most ``max_width`` channels wide at half height, counting channels that do not rise again
+    away from ``p`` (width limit); and (3) **band-profile guard**: it is narrower than any band
+    of FWHM
+    ``W = min_band_fwhm`` could be. A band whose highest sampled channel is ``p`` has its center
+    within half a channel of ``p``, so at ``k`` channels (step ``δ``) from ``p`` it keeps at
+    least ``h f((k + 1/2) δ)``, where ``f`` is the lower of a unit Gaussian and a unit Lorentzian
+    of FWHM ``W``. The candidate is a spike if on either side some channel falls below
+    ``h (f - 0.05) - 4 sigma``: it drops faster than any band can. Real bands satisfy the bound
+    (Voigt profiles lie between the two shapes; the 0.05 and 4 sigma absorb noise and sampling),
+    so the Si band is kept as long as ``W`` does not exceed its FWHM. The lower channels of a
+    spike join it when they stand above the straight line from the next channel outwards to
+    the first unaffected channel beyond the spike by 4 sigma (band flanks do not). Spike
+    channels are replaced by linear interpolation between the nearest unaffected channels.
+
+    Limitations: a spike can only be told from a band, in one spectrum, if it is narrower than
+    the instrument's line width: with ``W`` of two channels, 1- and 2-channel spikes are found,
+    3-channel spikes only when their outer channels are low; a spike that lands on top of a
+    band of similar or greater height is clipped to the interpolated value (single) or to the
+    neighbours' value. Prefer ``"accumulations"`` or ``"neighbours"`` whenever the data allow.
+    Spectra with NaN are returned unchanged with no spikes. Cost: about 1–2 ms per
+    1400-channel spectrum (running medians dominate); chunk large maps with dask along
+    ``y``/``x`` (the neighbour method reads across chunk borders).
+
+    Measured on synthetic carbon + Si spectra (tests/raman/test_spikes.py; 1 cm-1 steps, Si
+    FWHM 3–4 cm-1 up to 8000 counts, Poisson noise, 1–3-channel spikes of 20–2000 noise
+    sigmas): single 99.3 % found with ``min_band_fwhm=3`` (89.5 % with the default two
+    steps), neighbours 99.2 % on a 20 x 25 map, accumulations 100 % (A = 2, 3, 5, 10); no
+    false positive in 2.8 M spike-free channels per method, none on the Si band.
+
+    References
+    ----------
+    D. A. Whitaker, K. Hayes, "A simple algorithm for despiking Raman spectra",
+    Chemometr. Intell. Lab. Syst. 179, 82–84 (2018), doi:10.1016/j.chemolab.2018.06.009.
+
+    Examples
+    --------
+    >>> import characterization as ch
+    >>> from characterization.raman.spikes import remove_spikes
+    >>> ds = ch.synthetic.peak_spectra(2, n_points=1001, seed=0)   # 900-1900 1/cm, 1 1/cm step
+    >>> ds["intensity"][0, 120] = ds.intensity[0, 120] + 5000
+    >>> out = remove_spikes(ds, method="single")
+    >>> out.spike_count.values.tolist(), bool(out.spike[0, 120])
+    ([1, 0], True)
+    """
+    dim, var = signal_and_var(ds, dim, var, "remove_spikes")
+    if method not in METHODS:
+        raise AnalysisError(f"remove_spikes: method must be one of {METHODS}, got {method!r}")
+    if int(max_width) < 1 or int(half_window) <= int(max_width):
+        raise AnalysisError(f"remove_spikes: need max_width >= 1 and half_window > max_width, "
+                            f"got {max_width}, {half_window}")
+    max_width, half_window = int(max_width), int(half_window)
+    da = ds[var]
+    nb_dims = _neighbour_dims(da, dim, neighbour_dims)
+    if method == "auto":
+        method = ("accumulations" if accumulation_dim in da.dims
+                  else "neighbours" if nb_dims else "single")
+    threshold = float(DEFAULT_THRESHOLD[method] if threshold is None else threshold)
+    x = np.asarray(ds[dim].values, dtype=float)
+    params = {"threshold": threshold, "max_width": max_width, "dim": dim, "var": var}
+
+    step = float(np.median(np.abs(np.diff(x)))) if x.size > 1 else 1.0
+    w = 2.0 * step if min_band_fwhm is None else float(min_band_fwhm)
+    if not w > 0:
+        raise AnalysisError(f"remove_spikes: min_band_fwhm must be positive, got {w}")
+
+    if method == "single":
+        if w < 1.5 * step:
+            warnings.warn(f"remove_spikes: min_band_fwhm={w:g} is below 1.5 channel steps "
+                          f"({step:g}): on this grid a band that narrow looks like a spike, so "
+                          "the single-spectrum method will find few spikes. Pass the FWHM of "
+                          "the narrowest real band (e.g. Si on this instrument) or use the "
+                          "neighbours/accumulations methods.", stacklevel=3)
+        params.update(min_band_fwhm=w, half_window=half_window, n_sigma=4.0, tolerance=0.05)
+        kernel = functools.partial(K.single, x=x, threshold=threshold, max_width=max_width,
+                                   min_band_fwhm=w, half_window=half_window)
+        clean, mask = _apply(kernel, signal_last(da, dim), [dim])
+    elif method == "accumulations":
+        if accumulation_dim not in da.dims or da.sizes[accumulation_dim] < 2:
+            raise AnalysisError(f"remove_spikes: method='accumulations' needs a dim "
+                                f"{accumulation_dim!r} with >= 2 accumulations "
+                                f"(dims: {dict(da.sizes)})")
+        params.update(accumulation_dim=accumulation_dim, noise_model="a + b * max(median, 0)")
+        src = signal_last(da, dim)
+        src = src.transpose(*[d for d in src.dims if d not in (accumulation_dim, dim)],
+                            accumulation_dim, dim)
+        if src.chunks is not None:
+            src = src.chunk({accumulation_dim: -1})
+        kernel = functools.partial(K.accumulations, threshold=threshold)
+        clean, mask = _apply(kernel, src, [accumulation_dim, dim])
+    else:
+        if not nb_dims:
+            raise AnalysisError(f"remove_spikes: method='neighbours' needs neighbour dims: pass "
+                                f"neighbour_dims= (data dims: {dict(da.sizes)})")
+        window = (1 if len(nb_dims) > 1 else 2) if window is None else int(window)
+        if window < 1:
+            raise AnalysisError(f"remove_spikes: window must be >= 1, got {window}")
+        params.update(neighbour_dims=list(nb_dims), window=window, half_window=half_window,
+                      min_band_fwhm=w)
+        clean, mask = _neighbour_method(signal_last(da, dim), dim, x, nb_dims, window,
+                                        threshold, max_width, half_window, w)
+
+    out = ds.copy(deep=False)
+    # assign bare Variables: coordinates (and their attrs) stay those of the input
+    out[var] = clean.transpose(*da.dims).variable.copy(deep=False)
+    out[var].attrs = dict(da.attrs)
+    out["spike"] = mask.transpose(*da.dims).variable
+    out["spike"].attrs = {"units": "1", "long_name": "Cosmic-ray spike (replaced channel)"}
+    count = xr.apply_ufunc(K.count_runs, mask, input_core_dims=[[dim]], dask="parallelized",
+                           output_dtypes=[np.int64])
+    out["spike_count"] = count.transpose(*[d for d in da.dims if d != dim]).variable
+    out["spike_count"].attrs = {"units": "1", "long_name": "Number of spikes in the spectrum"}
+    out.attrs = result_attrs(ds, "characterization.raman.remove_spikes", method,
+                             **params)
+    return out
+
+
+def _neighbour_dims(da, dim, requested):
+    if requested is not None:
+        dims = (requested,) if isinstance(requested, str) else tuple(requested)
+        bad = [d for d in dims if d not in da.dims or d == dim]
+        if bad:
+            raise AnalysisError(f"remove_spikes: neighbour_dims {bad} are not batch dims of the "
+                                f"data (dims: {list(da.dims)})")
+        return tuple(d for d in dims if da.sizes[d] > 1)
+    return tuple(d for d in MAP_DIMS if d in da.dims and da.sizes[d] > 1)
+
+
+def _apply(kernel, src, core):
+    clean, mask = xr.apply_ufunc(kernel, src, input_core_dims=[core],
+                                 output_core_dims=[core, core], dask="parallelized",
+                                 output_dtypes=[float, bool], keep_attrs=False)
+    return clean, mask
+
+
+def _neighbour_method(da, dim, x, nb_dims, window, threshold, max_width, half_window, w):
+    def hp_kernel(y):
+        return K.highpass(y, half_window)
+
+    hp, smooth = xr.apply_ufunc(hp_kernel, da, input_core_dims=[[dim]],
+                                output_core_dims=[[dim], [dim]], dask="parallelized",
+                                output_dtypes=[float, float])
+    stack = _neighbour_stack(hp, nb_dims, window).transpose(*hp.dims[:-1], "_neighbour", dim)
+    kernel = functools.partial(K.neighbours, x=x, threshold=threshold, max_width=max_width,
+                               min_band_fwhm=w)
+    clean, mask = xr.apply_ufunc(kernel, da, smooth, stack,
+                                 input_core_dims=[[dim], [dim], ["_neighbour", dim]],
+                                 output_core_dims=[[dim], [dim]], dask="parallelized",
+                                 output_dtypes=[float, bool], keep_attrs=False)
+    return clean, mask
+
+
+def _neighbour_stack(hp, nb_dims, window):
+    """The neighbours of every spectrum, stacked along ``_neighbour``.
+
+    The window (``2 window + 1`` along each neighbour dim) is clamped inside the map, so edge
+    and corner spectra have as many neighbours as interior ones (the nearest ones inside): no
+    duplicated or missing neighbours that would bias the median and spread. The spectrum
+    itself is left out by swapping its slot with the last one.
+    """
+    plain = hp.drop_vars([c for c in hp.coords if c in nb_dims or c not in hp.dims])
+    tables, selfs = [], []
+    for d in nb_dims:
+        n = plain.sizes[d]
+        length = min(2 * window + 1, n)
+        i = np.arange(n)
+        start = np.clip(i - window, 0, n - length)
+        tables.append(start[:, None] + np.arange(length)[None, :])
+        selfs.append(xr.DataArray(i - start, dims=d))
+    slots = list(itertools.product(*[range(t.shape[1]) for t in tables]))
+
+    def gather(slot):
+        return plain.isel({d: xr.DataArray(t[:, j], dims=d)
+                           for d, t, j in zip(nb_dims, tables, slot)})
+
+    def is_self(slot):
+        return functools.reduce(lambda a, b: a & b, [s == j for s, j in zip(selfs, slot)])
+
+    last = gather(slots[-1])
+    members = [xr.where(is_self(slot), last, gather(slot)) for slot in slots[:-1]]
+    stack = xr.concat(members, dim="_neighbour", coords="minimal", compat="override")
+    if stack.chunks is not None:
+        stack = stack.chunk({"_neighbour": -1})
+    return stack.assign_coords({d: hp[d] for d in nb_dims if d in hp.coords})

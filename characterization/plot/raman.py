@@ -76,7 +76,8 @@ def band_fit(result, *, data, index=None, ax=None, annotate=None, residual: bool
     ax.set_xlabel(axis_label(data["raman_shift"]))
     ax.set_ylabel(axis_label(da, "intensity"))
     if annotate:
-        ax.text(0.98, 0.97, annotate, transform=ax.transAxes, ha="right", va="top", fontsize=7)
+        ax.text(0.98, 0.80, annotate, transform=ax.transAxes, ha="right", va="top", fontsize=7,
+                bbox={"facecolor": "white", "alpha": 0.8, "lw": 0, "pad": 1.5})
     if residual and "best_fit" in result:
         on = np.isin(x, xf)
         resid = np.interp(xf, x[on], y[on]) - bf.values if on.any() else None
@@ -85,15 +86,46 @@ def band_fit(result, *, data, index=None, ax=None, annotate=None, residual: bool
     return ax
 
 
+def _carbon_components(one, x):
+    """Band and baseline curves of one carbon fit, rebuilt from its model and parameters."""
+    import json
+
+    from ..fit import Model
+
+    name = str(one["model"].values)
+    models = json.loads(one.attrs.get("models", "{}"))
+    if name not in models:
+        return {}
+    model = Model.from_dict(models[name])
+    values = {p: float(one["value"].sel(param=p)) for p in model.parameter_names}
+    return model.eval_components(np.asarray(x, dtype=float), values,
+                                 domain=(float(np.min(x)), float(np.max(x))))
+
+
 def carbon_fit(result, *, data, index=None, ax=None, residual: bool = True):
-    """:func:`band_fit` of a carbon fit, annotated with I_D/I_G (height) and the model."""
+    """:func:`band_fit` of a carbon fit with its bands and baseline, annotated with I_D/I_G
+    (height) and the model chosen."""
     sel_res = result
     if result["success"].ndim:
         sel = select_one(result["success"].expand_dims(raman_shift=1), "raman_shift", index)
         sel_res = result.isel(sel)
     text = (f"I$_D$/I$_G$ = {float(sel_res['id_ig_height']):.3f} ± "
             f"{float(sel_res['id_ig_height_stderr']):.3f}\nmodel {str(sel_res['model'].values)}")
-    return band_fit(result, data=data, index=index, ax=ax, annotate=text, residual=residual)
+    ax = band_fit(result, data=data, index=index, ax=ax, annotate=text, residual=residual)
+    if "best_fit" in sel_res and bool(sel_res["success"]):
+        x = sel_res["best_fit"]["raman_shift"].values
+        try:
+            curves = _carbon_components(sel_res, x)
+        except (KeyError, ValueError, TypeError):  # a user Model the panel cannot rebuild
+            curves = {}
+        base = curves.pop("background", np.zeros(x.size))
+        if curves:
+            ax.plot(x, base, "--", color="0.5", lw=0.7, label="baseline")
+            for band, curve in curves.items():
+                ax.fill_between(x, base, base + curve, alpha=0.3, lw=0.5,
+                                label="2D" if band == "X2D" else band)
+            ax.legend(loc="upper left", fontsize="x-small", handlelength=1.2)
+    return ax
 
 
 def silicon_fit(result, *, data, index=None, ax=None, residual: bool = True):

@@ -129,7 +129,9 @@ def _single_rows(y, x, threshold, max_width, min_band_fwhm, n_sigma, tolerance, 
     core = near & narrow_peaks(x, y - smooth, sigma, threshold=threshold, max_width=max_width,
                                min_band_fwhm=min_band_fwhm, n_sigma=n_sigma,
                                tolerance=tolerance)
-    mask = grow_wings(x, y, core, n_sigma * sigma, max_width)
+    # wings must stand out by 4 sigma and by 10 % of the spike (not the top of a band under it)
+    level = running_max(np.where(core, y - smooth, 0.0), max_width - 1)
+    mask = grow_wings(x, y, core, np.maximum(n_sigma * sigma, 0.1 * level), max_width)
     return interpolate_masked(x, y, mask), mask
 
 
@@ -184,15 +186,18 @@ def local_variance(y: np.ndarray, smooth: np.ndarray, n_bins: int = 8) -> np.nda
     return variance_model(smooth, d2, n_bins)
 
 
-def grow_wings(x, y, core, noise, max_width):
+def grow_wings(x, y, core, noise, max_width, allowed=None):
     """Add the lower channels of a spike (its wings) to the ``core`` mask.
 
     A channel next to a masked block joins it if it stands above the straight line between
     the next channel outwards and the first unmasked channel on the other side of the block by
-    more than ``noise`` (and the block stays within ``max_width`` channels). Band flanks are
-    convex or follow that line, so they do not join; wings that stand out from it do.
+    more than ``noise`` (and the block stays within ``max_width`` channels, and ``allowed``).
+    Band flanks are convex or follow that line, so they do not join; wings that stand out from
+    it do. (The concave top of a band can stand above it: callers raise ``noise`` near a
+    tall core or restrict ``allowed``.)
     """
     mask = core.copy()
+    allowed = np.ones_like(core) if allowed is None else allowed
     n = y.shape[-1]
     idx = np.broadcast_to(np.arange(n), y.shape)
     for _ in range(max_width - 1):
@@ -217,7 +222,7 @@ def grow_wings(x, y, core, noise, max_width):
             ya, yo = np.take_along_axis(y, a, -1), np.take_along_axis(y, o, -1)
             with np.errstate(invalid="ignore", divide="ignore"):
                 pred = yo + (ya - yo) * (x[idx] - x[o]) / (x[a] - x[o])
-            new |= valid & (y - pred > noise)
+            new |= valid & allowed & (y - pred > noise)
         if np.array_equal(new, mask):
             break
         mask = new
@@ -380,9 +385,10 @@ def _neighbour_rows(x, y, smooth, stack, threshold, max_width, min_band_fwhm):
     narrow = narrow_peaks(x, hp, own, threshold=threshold, max_width=max_width,
                           min_band_fwhm=min_band_fwhm)
     core &= ~on_band | grow(narrow, np.ones_like(narrow), max_width - 1)
-    # wings: off bands, adjacent channels above threshold / 2; on bands, as in one spectrum
+    # wings: adjacent channels above threshold / 2 (which a band the neighbours share is not);
+    # on bands they must also stand out from the spectrum's own profile
     mask = grow(core & ~on_band, (z > threshold / 2) & ~on_band, max_width - 1)
-    mask |= grow_wings(x, y, core & on_band, 4.0 * own, max_width)
+    mask |= grow_wings(x, y, core & on_band, 4.0 * own, max_width, allowed=z > threshold / 2)
     return np.where(mask, smooth + ref, y), mask
 
 

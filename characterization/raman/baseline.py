@@ -85,9 +85,10 @@ def subtract_baseline(ds: xr.Dataset, *, method: str = "arpls", dim: str | None 
 
     .. math:: \sum_i w_i (y_i - z_i)^2 + \lambda \sum_i (\Delta^2 z_i)^2
 
-    and re-weights iteratively with a logistic function of the negative residuals
-    ``d = y - z < 0``: ``w_i = 1 / (1 + exp(2 (d_i - (2σ⁻ - μ⁻)) / σ⁻))``, so points above the
-    baseline (bands) get weights near 0 and points below it weight near 1. ``lam`` sets the
+    and re-weights iteratively with a logistic function of the residuals ``d = y - z``,
+    ``w_i = 1 / (1 + exp(2 (d_i - (2σ⁻ - μ⁻)) / σ⁻))`` with ``μ⁻``, ``σ⁻`` the mean and
+    standard deviation of the negative residuals, so points well above the baseline (bands)
+    get weights near 0 and noise around it weights near 1. ``lam`` sets the
     stiffness: it scales roughly with the fourth power of the number of points per feature,
     so a value tuned for one grid (e.g. 1e5 for ~1000 points at 1 cm-1) must be raised for
     finer grids. The x values (``raman_shift``) are passed to pybaselines, which sorts them,

@@ -8,6 +8,7 @@ standard error; :func:`calibrate_shift` applies it to a whole batch of spectra.
 from __future__ import annotations
 
 import functools
+import json
 
 import numpy as np
 import xarray as xr
@@ -94,8 +95,9 @@ def si_offset(reference: xr.Dataset, *, reference_position: float = SI_POSITION,
     xarray.Dataset
         Batch dims of ``reference`` with ``offset``, ``offset_stderr``, ``measured_position``,
         ``measured_position_stderr``, ``fwhm``, ``fwhm_stderr`` (signal units) and ``success``
-        (bool). Failed fits give NaN and ``success=False``. Scalar coordinate
-        ``reference_position``.
+        (bool). Failed fits give NaN and ``success=False``: not converged, band outside the
+        window, no finite error, height below five standard errors or FWHM below half a
+        channel (a spectrum without the band). Scalar coordinate ``reference_position``.
 
     Notes
     -----
@@ -132,7 +134,14 @@ def si_offset(reference: xr.Dataset, *, reference_position: float = SI_POSITION,
     fit = fit_peaks(reference, fit_model, dim=dim, var=var, range=(lo, hi))
     center = fit.center.sel(peak="band", drop=True)
     center_err = fit.center_stderr.sel(peak="band", drop=True)
-    inside = (center >= lo) & (center <= hi) & fit.success
+    height = fit.height.sel(peak="band", drop=True)
+    x = np.asarray(reference[dim].values, dtype=float)
+    step = float(np.median(np.abs(np.diff(x)))) if x.size > 1 else 0.0
+    # a usable band: converged, inside the window, a finite error, a height of at least five
+    # standard errors and a width of at least half a channel (a flat spectrum fails)
+    inside = (fit.success & (center >= lo) & (center <= hi) & np.isfinite(center_err)
+              & (center_err > 0) & (height > 5 * fit.height_stderr.sel(peak="band", drop=True))
+              & (fit.fwhm.sel(peak="band", drop=True) >= 0.5 * step))
     center, center_err = center.where(inside), center_err.where(inside)
     out = xr.Dataset()
     specs = {"offset": (position - center, "Raman-shift offset (add to the axis)"),
@@ -186,8 +195,9 @@ def calibrate_shift(ds: xr.Dataset, reference: xr.Dataset, *,
     xarray.Dataset
         One offset for the whole batch (a reference without batch dims, or averaged): the
         signal coordinate is replaced by ``raman_shift + offset`` and the original values are
-        kept as the coordinate ``raman_shift_uncalibrated`` on the same dim; the data are not
-        touched. Offsets that differ along batch dims: a shared dim coordinate cannot carry
+        kept as the coordinate ``raman_shift_uncalibrated`` (``<dim>_uncalibrated``) on the
+        same dim; the data are not touched. Offsets that differ along batch dims: a shared
+        dim coordinate cannot carry
         them, so every variable along the signal dim is linearly interpolated onto the
         (unchanged) grid at the calibrated positions, i.e. ``y_cal(x) = y(x - offset)``
         (points falling outside the measured range become NaN; boolean masks are moved to
@@ -219,7 +229,15 @@ def calibrate_shift(ds: xr.Dataset, reference: xr.Dataset, *,
                             f"or a si_offset result), got {type(reference).__name__}")
     if "offset" in reference.data_vars and "offset_stderr" in reference.data_vars:
         off = reference
+        try:
+            used = json.loads(reference.attrs.get("parameters", "{}"))
+        except (TypeError, json.JSONDecodeError):
+            used = {}
+        fit_params = {"reference": "si_offset result",
+                      **{k: used[k] for k in ("window", "model", "background") if k in used}}
     else:
+        fit_params = {"reference": "spectra", "window": list(window), "model": model,
+                      "background": background}
         off = si_offset(reference, reference_position=reference_position, window=window,
                         model=model, background=background, dim=dim)
     x_units = units_of(ds[dim], dim, "calibrate_shift")
@@ -230,17 +248,18 @@ def calibrate_shift(ds: xr.Dataset, reference: xr.Dataset, *,
     delta, sigma = _combine(off, batch)
     out = ds.copy(deep=False)
     x_attrs = dict(ds[dim].attrs)
+    uncal_name = f"{dim}_uncalibrated"
     if delta.ndim == 0:
         d = float(delta)
         out = out.assign_coords({dim: (dim, ds[dim].values + d, x_attrs)})
-        out = out.assign_coords(raman_shift_uncalibrated=(dim, ds[dim].values, {
-            **x_attrs, "long_name": f"{x_attrs.get('long_name', dim)} (uncalibrated)"}))
+        out = out.assign_coords({uncal_name: (dim, ds[dim].values, {
+            **x_attrs, "long_name": f"{x_attrs.get('long_name', dim)} (uncalibrated)"})})
         how = "axis shifted"
     else:
         out = _resample(out, dim, delta)
         uncal = (ds[dim] - delta).transpose(*delta.dims, dim).reset_coords(drop=True)
-        out = out.assign_coords(raman_shift_uncalibrated=(uncal.dims, uncal.values, {
-            **x_attrs, "long_name": f"{x_attrs.get('long_name', dim)} (uncalibrated)"}))
+        out = out.assign_coords({uncal_name: (uncal.dims, uncal.values, {
+            **x_attrs, "long_name": f"{x_attrs.get('long_name', dim)} (uncalibrated)"})})
         how = "spectra interpolated onto the original grid"
     for name, da, long_name in (("calibration_offset", delta, "Raman-shift offset applied"),
                                 ("calibration_offset_stderr", sigma,
@@ -249,8 +268,7 @@ def calibrate_shift(ds: xr.Dataset, reference: xr.Dataset, *,
         out[name].attrs = {"units": x_units, "long_name": long_name}
     params = {"reference_position": float(off["reference_position"])
               if "reference_position" in off.coords else reference_position,
-              "window": list(window), "model": model, "background": background,
-              "application": how, "dim": dim}
+              **fit_params, "application": how, "dim": dim}
     if delta.ndim == 0:
         params.update(offset=float(delta), offset_stderr=float(sigma))
     out.attrs = result_attrs(ds, "characterization.raman.calibrate_shift",

@@ -116,7 +116,8 @@ def fit_carbon(ds: xr.Dataset, *, model="4band", range=None, baseline="linear", 
             chosen model lacks the band). ``center`` is the position of the maximum (for the
             BWF not its ω0 parameter).
         ``id_ig_height``, ``id_ig_area`` and ``*_stderr``
-            I_D/I_G (D1/G) by height and by area, units "1".
+            I_D/I_G (D1/G) by height and by area, units "1"; NaN where the G band is not
+            detected (``g_detected``: G height above 3 standard errors).
         ``model`` (str), ``bic (..., candidate)``
             Chosen model per spectrum ("none" if every candidate failed) and every
             candidate's BIC (NaN where its fit failed).
@@ -218,9 +219,29 @@ def fit_carbon(ds: xr.Dataset, *, model="4band", range=None, baseline="linear", 
         if name in da.coords:
             result[name].attrs = dict(da[name].attrs)
     I.label_result(result, candidates, param_labels, y_units, x_units)
+    result = _undefined_ratios(result)
     result.attrs = I.result_attrs(ds, candidates, baseline, fit_range, laser, extra, model,
                                   weights, options, dim, var)
     return result
+
+
+def _undefined_ratios(result: xr.Dataset) -> xr.Dataset:
+    """NaN ratios where the G band is not detected (height below 3 standard errors).
+
+    A vanishing G band (an empty map pixel) otherwise gives a ratio of 10^30 with a converged
+    fit; ``g_detected`` records where the ratio is defined.
+    """
+    if "G" not in result["peak"].values:
+        return result
+    h = result["height"].sel(peak="G", drop=True)
+    s = result["height_stderr"].sel(peak="G", drop=True)
+    detected = (h > 0) & (h > 3 * s.fillna(0))
+    out = result.assign(g_detected=detected.assign_attrs(
+        units="1", long_name="G band detected (height > 3 standard errors)"))
+    for name in ("id_ig_height", "id_ig_height_stderr", "id_ig_area", "id_ig_area_stderr"):
+        if name in out:
+            out[name] = out[name].where(detected).assign_attrs(out[name].attrs)
+    return out
 
 
 def _run(y, w=None, **kwargs):

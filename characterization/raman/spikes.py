@@ -151,9 +151,10 @@ def remove_spikes(ds: xr.Dataset, *, method: str = "auto", threshold: float | No
     3-channel spikes only when their outer channels are low; a spike that lands on top of a
     band of similar or greater height is clipped to the interpolated value (single) or to the
     neighbours' value. Prefer ``"accumulations"`` or ``"neighbours"`` whenever the data allow.
-    Spectra with NaN are returned unchanged with no spikes. Cost: about 1–2 ms per
-    1400-channel spectrum (running medians dominate); chunk large maps with dask along
-    ``y``/``x`` (the neighbour method reads across chunk borders).
+    Spectra with NaN are returned unchanged with no spikes. Cost: about 1–3 ms per
+    1400-channel spectrum (running medians dominate); the neighbour method holds the K
+    neighbours of every spectrum, about K + 2 times the data: chunk large maps with dask
+    along ``y``/``x`` (it reads across chunk borders and gives the eager result).
 
     Measured on synthetic carbon + Si spectra (tests/raman/test_spikes.py; 1 cm-1 steps, Si
     FWHM 3–4 cm-1 up to 8000 counts, Poisson noise, 1–3-channel spikes of 20–2000 noise

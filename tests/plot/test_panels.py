@@ -105,3 +105,23 @@ def test_map_image_and_histogram():
     assert "(1 NaN)" in ax.texts[0].get_text()
     with pytest.raises(ValueError, match="dims"):
         map_image(ds.expand_dims(sample=2), "ratio")
+
+
+def test_raman_panels():
+    from characterization.plot import raman as raman_panels
+    from characterization.raman import fit_carbon, fit_silicon, remove_spikes, subtract_baseline
+    from characterization.synthetic import carbon_spectra, silicon_spectra
+
+    ds = carbon_spectra(2, laser_wavelength=514.0, seed=3)
+    res = fit_carbon(ds, model="4band")
+    ax = raman_panels.carbon_fit(res, data=ds, index=1)
+    labels = {t.get_text() for t in ax.get_legend().get_texts()}
+    assert {"D1", "G", "D3", "D4", "baseline", "fit"} <= labels     # bands rebuilt from the fit
+    assert "I$_D$/I$_G$" in " ".join(t.get_text() for t in ax.texts)
+    si = silicon_spectra(2, seed=1)
+    ax = raman_panels.silicon_fit(fit_silicon(si), data=si)
+    assert "ω =" in " ".join(t.get_text() for t in ax.texts)
+    ax = raman_panels.baseline(subtract_baseline(ds), data=ds)
+    assert [line.get_label() for line in ax.get_lines()] == ["measured", "baseline", "corrected"]
+    ax = raman_panels.spikes(remove_spikes(ds), data=ds)
+    assert "cleaned" in [line.get_label() for line in ax.get_lines()]

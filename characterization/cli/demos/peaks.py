@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._common import summary_value as _get, write_text_export
+
 TITLE = "carbon Raman spectra, 4-band Lorentzian fit (batched engine)"
 
 RECIPE = """\
@@ -36,19 +38,12 @@ def write_inputs(folder, small: bool = False) -> dict:
     truth = {}
     for i in range(n):
         name = f"carbon_{i + 1:02d}.txt"
-        y = ds["intensity"].isel(sample=i).values
-        lines = ["# Synthetic Raman spectrum (characterization demo)",
-                 "# Laser wavelength: 532 nm",
-                 "Raman shift (cm-1)\tIntensity (counts)"]
-        lines += [f"{a:.4f}\t{b:.3f}" for a, b in zip(x, y)]
-        (folder / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+        write_text_export(folder / name, x, ds["intensity"].isel(sample=i).values,
+                          columns="Raman shift (cm-1)\tIntensity (counts)",
+                          metadata=["Laser wavelength: 532 nm"], fmt="{:.4f}\t{:.3f}")
         truth[name] = {k: float(np.asarray(v)[i]) for k, v in truth_all.items()
                        if np.ndim(v) == 1 and len(v) == n}
     return truth
-
-
-def _get(row, prefix):
-    return next((v for k, v in row.items() if k.startswith(prefix)), float("nan"))
 
 
 def report(rows, truth) -> list[str]:

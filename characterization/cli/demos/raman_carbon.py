@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._common import summary_value as _get, write_text_export
+
 TITLE = "carbon Raman: despike, D/G band fit with BIC model choice, I_D/I_G and La"
 
 RECIPE = """\
@@ -47,19 +49,12 @@ def write_inputs(folder, small: bool = False) -> dict:
             y = ds["intensity"].isel(sample=i).values.copy()
             k = 40 + 97 * i          # one cosmic-ray spike per file, as real detectors give
             y[k] += 25 * np.sqrt(max(y[k], 1.0))
-            lines = ["# Synthetic Raman spectrum (characterization demo)",
-                     "# Laser wavelength: 514 nm",
-                     "Raman shift (cm-1)\tIntensity (counts)"]
-            lines += [f"{a:.3f}\t{b:.2f}" for a, b in zip(x, y)]
-            (folder / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+            write_text_export(folder / name, x, y, columns="Raman shift (cm-1)\tIntensity (counts)",
+                              metadata=["Laser wavelength: 514 nm"])
             truth[name] = {"id_ig_height": float(gt["id_ig_height"][i]),
                            "id_ig_area": float(gt["id_ig_area"][i]),
                            "spike_channel": k}
     return truth
-
-
-def _get(row, prefix):
-    return next((v for k, v in row.items() if k.startswith(prefix)), float("nan"))
 
 
 def report(rows, truth) -> list[str]:

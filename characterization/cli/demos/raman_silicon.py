@@ -4,6 +4,8 @@ phonon position, shift and both confinement sizes are recovered."""
 
 from __future__ import annotations
 
+from ._common import summary_value as _get, write_text_export
+
 import numpy as np
 
 TITLE = "silicon Raman: phonon position, shift, a-Si band, confinement size (Zi; Richter/CF)"
@@ -40,18 +42,11 @@ def write_inputs(folder, small: bool = False) -> dict:
         x = ds["raman_shift"].values
         for i in range(n):
             name = f"{stem}_{i + 1}.txt"
-            y = ds["intensity"].isel(sample=i).values
-            lines = ["# Synthetic Raman spectrum (characterization demo)",
-                     "# Laser wavelength: 514.5 nm",
-                     "Raman shift (cm-1)\tIntensity (counts)"]
-            lines += [f"{a:.3f}\t{b:.2f}" for a, b in zip(x, y)]
-            (folder / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+            write_text_export(folder / name, x, ds["intensity"].isel(sample=i).values,
+                              columns="Raman shift (cm-1)\tIntensity (counts)",
+                              metadata=["Laser wavelength: 514.5 nm"])
             truth[name] = {"size_nm": size, "amorphous_band": amorphous}
     return truth
-
-
-def _get(row, prefix):
-    return next((v for k, v in row.items() if k.startswith(prefix)), float("nan"))
 
 
 def report(rows, truth) -> list[str]:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._common import summary_value
+
 TITLE = "N2 isotherms: BET (Rouquerol), t-plot, total pore volume, BJH"
 
 RECIPE = """\
@@ -74,7 +76,7 @@ def report(rows, truth) -> list[str]:
         t = truth.get(name, {})
 
         def get(prefix):
-            return next((v for k, v in row.items() if k.startswith(prefix)), float("nan"))
+            return summary_value(row, prefix)
 
         lines.append(f"{name:<26}{t.get('surface_area_m2_g', np.nan):>11.1f}"
                      f"{get('bet.bet_area '):>9.1f}{get('bet.c_constant'):>8.1f}"

@@ -94,8 +94,8 @@ def _finite_rows(y: np.ndarray) -> np.ndarray:
 
 # ---------------------------------------------------------------------- single spectrum
 def single(y: np.ndarray, x: np.ndarray, *, threshold: float, max_width: int,
-           min_band_fwhm: float, n_sigma: float = 4.0, tolerance: float = 0.05,
-           half_window: int = 10):
+           min_band_fwhm: float, n_sigma: float = 4.0, guard_sigma: float = 3.0,
+           tolerance: float = 0.05, half_window: int = 10):
     """Whitaker–Hayes candidates, then the width limit and the band-profile guard.
 
     ``y`` is (..., N); returns ``(cleaned, mask)``. See :func:`~.spikes.remove_spikes`.
@@ -106,13 +106,14 @@ def single(y: np.ndarray, x: np.ndarray, *, threshold: float, max_width: int,
     clean = y2.copy()
     mask = np.zeros(y2.shape, dtype=bool)
     if ok.any() and shape[-1] >= 5:
-        c, m = _single_rows(y2[ok], x, threshold, max_width, min_band_fwhm, n_sigma, tolerance,
-                            half_window)
+        c, m = _single_rows(y2[ok], x, threshold, max_width, min_band_fwhm, n_sigma,
+                            guard_sigma, tolerance, half_window)
         clean[ok], mask[ok] = c, m
     return clean.reshape(shape), mask.reshape(shape)
 
 
-def _single_rows(y, x, threshold, max_width, min_band_fwhm, n_sigma, tolerance, half_window):
+def _single_rows(y, x, threshold, max_width, min_band_fwhm, n_sigma, guard_sigma, tolerance,
+                 half_window):
     diff = np.diff(y, axis=-1)                                    # (B, N-1)
     med = np.median(diff, axis=-1, keepdims=True)
     mad = np.median(np.abs(diff - med), axis=-1, keepdims=True)
@@ -127,7 +128,7 @@ def _single_rows(y, x, threshold, max_width, min_band_fwhm, n_sigma, tolerance, 
     smooth = running_median(y, half_window)
     sigma = np.sqrt(local_variance(y, smooth))                    # read + shot noise per channel
     core = near & narrow_peaks(x, y - smooth, sigma, threshold=threshold, max_width=max_width,
-                               min_band_fwhm=min_band_fwhm, n_sigma=n_sigma,
+                               min_band_fwhm=min_band_fwhm, n_sigma=guard_sigma,
                                tolerance=tolerance)
     # wings must stand out by 4 sigma and by 10 % of the spike (not the top of a band under it)
     level = running_max(np.where(core, y - smooth, 0.0), max_width - 1)
@@ -135,7 +136,7 @@ def _single_rows(y, x, threshold, max_width, min_band_fwhm, n_sigma, tolerance, 
     return interpolate_masked(x, y, mask), mask
 
 
-def narrow_peaks(x, excess, sigma, *, threshold, max_width, min_band_fwhm, n_sigma=4.0,
+def narrow_peaks(x, excess, sigma, *, threshold, max_width, min_band_fwhm, n_sigma=3.0,
                  tolerance=0.05):
     """Local maxima of ``excess`` (B, N) too narrow to be a band: the width limit and guard.
 

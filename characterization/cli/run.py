@@ -110,6 +110,7 @@ def process_file(path: Path, recipe: Recipe, out_dir: Path) -> tuple[list[dict],
     batch_dims = _batch_dims(ds)
     rows: list[dict] | None = None
     results: dict = {}
+    step_warnings: dict = {}
     for step in recipe.steps:
         func = _api.get(step.qualname).func
         if step.input is not None and step.input not in results:
@@ -117,7 +118,10 @@ def process_file(path: Path, recipe: Recipe, out_dir: Path) -> tuple[list[dict],
                            "message": f"skipped: its input step {step.input!r} failed"})
             continue
         try:
-            result = func(ds if step.input is None else results[step.input], **step.args)
+            with warnings.catch_warnings(record=True) as step_caught:
+                warnings.simplefilter("always")
+                result = func(ds if step.input is None else results[step.input], **step.args)
+            step_warnings[step.label] = "; ".join(sorted({str(w.message) for w in step_caught}))
             results[step.label] = result
             _output.write_netcdf(result, out_dir / f"{step.label}.nc")
             if recipe.output.get("figures"):
@@ -137,6 +141,8 @@ def process_file(path: Path, recipe: Recipe, out_dir: Path) -> tuple[list[dict],
                     r["read_warnings"] = read_warnings
         for r, s in zip(rows, step_rows):
             r.update(s)
+            if step_warnings.get(step.label):
+                r[f"{step.label}.warnings"] = step_warnings[step.label]
     return rows or [], errors
 
 

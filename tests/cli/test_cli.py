@@ -160,3 +160,16 @@ def test_steps_can_chain_on_earlier_results(tmp_path, inputs):
     recipe.write_text('[sorption.tplot]\ninput = "bet"\n[sorption.bet]\n')
     with pytest.raises(RecipeError, match="not an earlier step"):
         load_recipe(recipe)
+
+
+def test_analysis_warnings_go_to_the_summary(tmp_path, inputs, capsys):
+    folder, truth = inputs
+    recipe = tmp_path / "w.toml"
+    recipe.write_text('[read]\ntechnique = "sorption"\n[sorption.total_pore_volume]\np = 0.999\n')
+    out = tmp_path / "out"
+    files = [str(p) for p in sorted(folder.glob("*_1.csv"))]
+    assert main(["run", str(recipe), *files, "-o", str(out), "--no-progress"]) == 0
+    captured = capsys.readouterr()
+    assert "UserWarning" not in captured.err
+    rows = _rows(out / "summary.csv")
+    assert all("not extrapolated" in r["total_pore_volume.warnings"] for r in rows)

@@ -46,9 +46,8 @@ import numpy as np
 import xarray as xr
 
 from ..errors import ReadError
+from ._units import STP_MOLAR_VOLUME  # 22.414 cm³/mmol, ideal gas at 0 °C, 1 atm
 
-#: Molar volume of an ideal gas at STP (273.15 K, 101.325 kPa) in cm³/mmol.
-STP_MOLAR_VOLUME = 22.414
 
 #: Molar masses (g/mol) of common adsorptives, for mass-based loadings.
 MOLAR_MASS = {"N2": 28.0134, "Ar": 39.948, "CO2": 44.0095, "Kr": 83.798, "O2": 31.9988,

@@ -41,6 +41,9 @@ READER_MODULES: tuple[str, ...] = (
     "delimited", "netcdf",
     "aif", "micromeritics", "bel", "quantachrome", "pygaps_json", "threep", "sorption_csv",
     "wdf", "spc", "labspec",
+    "gsas", "pdcif", "xrd_text",
+    "xrdml", "rigaku",
+    "bruker", "uxd", "brml",
 )
 
 

@@ -210,6 +210,11 @@ def _build_spectral(t: _Table, technique: str, x, y, laser_option) -> "xr.Datase
                                                     "Laser wavelength"})} if laser else {})
     data_vars = {main: ((sig,), yv, yattrs),
                  **t.extras({xi, yi}, sig, main, yattrs, factor if technique != "spectrum" else 1)}
+    if technique == "xrd":  # wavelength from the header, else the documented default
+        from ._xrd import wavelength_coords, wavelength_from_metadata
+
+        scalar = {**scalar, **wavelength_coords(t.path, wavelength_from_metadata(t.meta),
+                                                stacklevel=5)}
     ds = xr.Dataset(data_vars, coords={sig: ((sig,), xv, xattrs), **scalar})
     ds.attrs["technique"] = technique
     if technique == "spectrum":

@@ -17,7 +17,7 @@ from importlib import import_module
 from typing import Any, Callable
 
 #: Technique namespaces that exist; each is a subpackage and an accessor name.
-NAMESPACES: tuple[str, ...] = ("fit", "sorption", "raman")
+NAMESPACES: tuple[str, ...] = ("fit", "sorption", "raman", "xrd")
 
 
 @dataclasses.dataclass(frozen=True)

@@ -1,0 +1,109 @@
+"""Scherrer and Williamson–Hall on synthetic widths from known sizes and strains."""
+
+import numpy as np
+import pytest
+import xarray as xr
+
+from characterization.errors import AnalysisError
+from characterization.xrd import peak_table, scherrer, voigt_fwhm, williamson_hall
+
+WL = 1.5406
+TT = np.array([28.44, 47.30, 56.12, 69.13, 76.38, 88.03])
+TH = np.deg2rad(TT) / 2
+SIZES = np.array([5.0, 10.0, 25.0, 50.0, 100.0])
+INST = xr.Dataset({"U": 0.004, "V": -0.002, "W": 0.0025, "X": 0.01, "Y": 0.015})
+
+
+def _beta_deg(size, k=0.9):
+    return np.rad2deg(k * WL / 10 / (np.asarray(size)[:, None] * np.cos(TH)))
+
+
+def test_scherrer_no_instrument_recovers_size():
+    r = scherrer(peak_table(np.broadcast_to(TT, (5, TT.size)), _beta_deg(SIZES)), k=0.9)
+    np.testing.assert_allclose(r.crystallite_size, np.broadcast_to(SIZES[:, None], (5, TT.size)),
+                               rtol=1e-9)
+    assert r.crystallite_size.attrs["units"] == "nm" and r.attrs["k"] == 0.9
+
+
+@pytest.mark.parametrize("correction", ["gaussian", "lorentzian"])
+def test_scherrer_pure_corrections(correction):
+    beta = _beta_deg(SIZES)
+    inst = 0.08
+    obs = beta + inst if correction == "lorentzian" else np.sqrt(beta**2 + inst**2)
+    r = scherrer(peak_table(np.broadcast_to(TT, obs.shape), obs), instrument=inst,
+                 correction=correction, limit_ratio=0.0)
+    np.testing.assert_allclose(r.crystallite_size, np.broadcast_to(SIZES[:, None], obs.shape),
+                               rtol=0.03)
+
+
+@pytest.mark.parametrize("width,k", [("fwhm", "spherical_fwhm"), ("integral_breadth", "spherical_ib")])
+def test_scherrer_voigt_with_caglioti(width, k):
+    kval = {"spherical_fwhm": 0.89, "spherical_ib": 1.0747}[k]
+    # sample profile: Lorentzian and Gaussian parts in ratio 1:1 with breadth giving SIZES
+    from scipy.special import erfcx
+    lo1, ga1 = 1.0, 1.0
+    if width == "fwhm":
+        unit = voigt_fwhm(lo1, ga1)
+    else:
+        bg, bl = ga1 * np.sqrt(np.pi / (4 * np.log(2))), lo1 * np.pi / 2
+        unit = bg / erfcx(bl / (np.sqrt(np.pi) * bg))
+    beta = _beta_deg(SIZES, kval)
+    ls, gs = beta / unit * lo1, beta / unit * ga1
+    t = np.tan(TH)
+    gi = np.sqrt(0.004 * t**2 - 0.002 * t + 0.0025)
+    li = 0.01 * t + 0.015 / np.cos(TH)
+    lo, ga = ls + li, np.sqrt(gs**2 + gi**2)
+    obs = voigt_fwhm(lo, ga)
+    for table in (peak_table(np.broadcast_to(TT, obs.shape), obs, eta=lo / obs),
+                  peak_table(np.broadcast_to(TT, obs.shape), obs, fwhm_lorentz=lo, fwhm_gauss=ga)):
+        r = scherrer(table, k=k, width=width, instrument=INST, correction="voigt", limit_ratio=0.0)
+        np.testing.assert_allclose(r.crystallite_size, np.broadcast_to(SIZES[:, None], obs.shape),
+                                   rtol=0.03)
+
+
+def test_scherrer_stderr_and_instrument_limited():
+    beta = _beta_deg([10.0])
+    t = peak_table(TT, beta[0], fwhm_stderr=0.02 * beta[0], center_stderr=0.0)
+    r = scherrer(t)
+    np.testing.assert_allclose(r.crystallite_size_stderr, 0.02 * r.crystallite_size, rtol=1e-4)
+    inst = float(beta[0, 0])  # observed width ≈ instrument width
+    r = scherrer(t, instrument=inst * 0.99, correction="gaussian")
+    assert bool(r.instrument_limited[0]) and np.isnan(float(r.crystallite_size[0]))
+    r = scherrer(t, instrument=0.05 * inst, correction="gaussian")
+    assert not r.instrument_limited.any() and np.all(np.isfinite(r.crystallite_size))
+
+
+def test_errors():
+    with pytest.raises(AnalysisError):
+        scherrer(peak_table(TT, np.zeros(TT.size)))
+    with pytest.raises(AnalysisError):
+        scherrer(peak_table(TT, np.ones(TT.size)), k="nonsense")
+    with pytest.raises(AnalysisError):
+        scherrer(peak_table(TT, np.ones(TT.size)), k=-1)
+    with pytest.raises(AnalysisError):
+        scherrer(peak_table(TT, np.ones(TT.size)), instrument=0.1)  # voigt without shape
+    with pytest.raises(AnalysisError):
+        williamson_hall(peak_table(TT, -np.ones(TT.size)))
+
+
+@pytest.mark.parametrize("size,strain", [(8.0, 2e-3), (30.0, 1e-3), (60.0, 5e-4)])
+def test_williamson_hall_recovers_size_and_strain(size, strain):
+    rng = np.random.default_rng(42)
+    beta = 0.9 * WL / 10 / (size * np.cos(TH)) + 4 * strain * np.tan(TH)
+    obs = np.rad2deg(beta) * (1 + 0.005 * rng.standard_normal((4, TT.size)))
+    r = williamson_hall(peak_table(np.broadcast_to(TT, obs.shape), obs, fwhm_stderr=0.005 * obs))
+    np.testing.assert_allclose(r.crystallite_size, size, rtol=0.10)
+    np.testing.assert_allclose(r.microstrain, strain, rtol=0.10)
+    assert np.all(r.crystallite_size_stderr > 0) and np.all(r.r_squared > 0.9)
+    np.testing.assert_allclose(r.wh_x.isel(sample=0), 4 * np.sin(TH))
+    for name in ("crystallite_size", "microstrain", "wh_y"):
+        assert "units" in r[name].attrs
+
+
+def test_williamson_hall_with_lorentzian_instrument():
+    size, strain, inst = 20.0, 1e-3, 0.06
+    beta = np.rad2deg(0.9 * WL / 10 / (size * np.cos(TH)) + 4 * strain * np.tan(TH))
+    r = williamson_hall(peak_table(TT, beta + inst), instrument=inst, correction="lorentzian",
+                        limit_ratio=0.0)
+    assert float(r.crystallite_size) == pytest.approx(size, rel=1e-6)
+    assert float(r.microstrain) == pytest.approx(strain, rel=1e-6)

@@ -17,6 +17,8 @@ name                          shape parameters                       natural
 ``sgl``  (CasaXPS sum)        fwhm, m (Lorentzian %)                 height
 ``split_pseudo_voigt``        fwhm_left, fwhm_right, eta             area
 ``split_lorentzian``          fwhm_left, fwhm_right                  area
+``kalpha_pseudo_voigt``       fwhm, eta, wavelength_ratio,           area
+                              alpha2_ratio (Kα1/Kα2 doublet, XRD)
 ============================  =====================================  =========
 
 >>> import numpy as np
@@ -32,6 +34,7 @@ from __future__ import annotations
 from types import MappingProxyType
 
 from ._base import AMPLITUDE_TYPES, FOUR_LN2, LineShape, ShapeParam
+from ._doublet import KAlphaPseudoVoigt
 from ._casaxps import GaussianLorentzianProduct, GaussianLorentzianSum
 from ._pearson_fano import BreitWignerFano, PearsonVII
 from ._split import SplitLorentzian, SplitPseudoVoigt
@@ -44,7 +47,11 @@ _SHAPES = (Gaussian(), Lorentzian(), PseudoVoigt(), Voigt(), PearsonVII(), Breit
 
 #: Canonical name -> line shape instance.
 LINESHAPES = MappingProxyType({s.name: s for s in _SHAPES})
-_ALIASES = {alias: s.name for s in _SHAPES for alias in (s.name, *s.aliases)}
+#: Kα1/Kα2 doublet shapes (XRD; amplitude and derived values refer to Kα1). Kept apart from
+#: LINESHAPES, the single-profile shapes, but found by :func:`get_lineshape` like them.
+DOUBLET_LINESHAPES = MappingProxyType({s.name: s for s in (KAlphaPseudoVoigt(),)})
+_ALIASES = {alias: s.name for s in (*_SHAPES, *DOUBLET_LINESHAPES.values())
+            for alias in (s.name, *s.aliases)}
 
 
 def canonical_name(name: str) -> str:
@@ -58,10 +65,11 @@ def canonical_name(name: str) -> str:
 
 def get_lineshape(name: str) -> LineShape:
     """The :class:`LineShape` registered under ``name`` (or an alias)."""
-    return LINESHAPES[canonical_name(name)]
+    key = canonical_name(name)
+    return LINESHAPES[key] if key in LINESHAPES else DOUBLET_LINESHAPES[key]
 
 
 __all__ = ["LINESHAPES", "LineShape", "ShapeParam", "AMPLITUDE_TYPES", "FOUR_LN2",
            "get_lineshape", "canonical_name", "Gaussian", "Lorentzian", "PseudoVoigt", "Voigt",
            "PearsonVII", "BreitWignerFano", "GaussianLorentzianProduct", "GaussianLorentzianSum",
-           "SplitPseudoVoigt", "SplitLorentzian"]
+           "SplitPseudoVoigt", "SplitLorentzian", "DOUBLET_LINESHAPES", "KAlphaPseudoVoigt"]

@@ -29,6 +29,7 @@ import numpy as np
 from ..errors import ReadError
 from . import _source
 from ._registry import register_reader
+from ._safe_archive import checked_members, parse_xml_safe, read_member
 from ._xrd import build_xrd, stack_ranges
 
 #: Largest uncompressed size accepted for one zip member (bytes).
@@ -41,46 +42,6 @@ _XSI = "{http://www.w3.org/2001/XMLSchema-instance}type"
 def _sniff(head: bytes, path) -> bool:
     return head.startswith(b"PK\x03\x04") and b"Experiment" in head[:4096] and (
         b"RawData" in head[:65536] or b".xml" in head[:4096])
-
-
-def _safe_name(name: str) -> bool:
-    n = name.replace("\\", "/")
-    return not (n.startswith("/") or re.match(r"^[A-Za-z]:", n)
-                or any(part == ".." for part in n.split("/")))
-
-
-def _read_member(path, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
-    if info.file_size > MAX_MEMBER_BYTES:
-        raise ReadError(path, f"zip member {info.filename!r} is {info.file_size} bytes "
-                        f"uncompressed, above the {MAX_MEMBER_BYTES}-byte cap")
-    with zf.open(info) as fh:
-        data = fh.read(MAX_MEMBER_BYTES + 1)
-    if len(data) > MAX_MEMBER_BYTES:
-        raise ReadError(path, f"zip member {info.filename!r} decompresses past the "
-                        f"{MAX_MEMBER_BYTES}-byte cap")
-    return data
-
-
-def _parse_xml(path, name: str, data: bytes) -> ET.Element:
-    probe = data  # a DOCTYPE may follow any amount of prolog padding: scan everything
-    variants = [probe]
-    if probe[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00<" in probe[:4] or b"<\x00" in probe[:4]:
-        for enc in ("utf-16-le", "utf-16-be"):
-            try:
-                variants.append(data.decode(enc, "ignore").encode("utf-8", "ignore"))
-            except Exception:
-                pass
-    for v in variants:
-        for token in (b"<!DOCTYPE", b"<!ENTITY"):
-            i = v.upper().find(token)
-            if i >= 0:
-                raise ReadError(path, f"{name}: XML {token.decode()[2:]} declaration refused "
-                                "(no DTD or entity expansion)", position=f"byte {i}")
-    try:
-        return ET.fromstring(data)
-    except ET.ParseError as exc:
-        raise ReadError(path, f"{name}: malformed XML ({exc})",
-                        position=f"line {exc.position[0]}") from None
 
 
 def _local(tag: str) -> str:
@@ -195,11 +156,7 @@ def read_brml(path, **options):
         raise ReadError(path, f"not a zip archive ({exc}); expected a .brml zip",
                         position="byte 0") from None
     with zf:
-        infos = zf.infolist()
-        for info in infos:
-            if not _safe_name(info.filename):
-                raise ReadError(path, f"unsafe zip member name {info.filename!r} "
-                                "(path traversal) refused")
+        infos = list(checked_members(path, zf).values())
         raws = sorted(((int(m.group(1)), i) for i in infos
                        if (m := _RAW.match(i.filename))), key=lambda t: t[0])
         if not raws:
@@ -207,11 +164,9 @@ def read_brml(path, **options):
                             f"BRML archive (members: {[i.filename for i in infos][:8]})")
         ranges = []
         for _, info in raws:
-            try:
-                blob = _read_member(path, zf, info)
-            except (zipfile.BadZipFile, OSError, EOFError) as exc:
-                raise ReadError(path, f"cannot decompress {info.filename!r}: {exc}") from None
-            ranges.append(_range(path, info.filename, _parse_xml(path, info.filename, blob)))
+            blob = read_member(path, zf, info, MAX_MEMBER_BYTES)
+            ranges.append(_range(path, info.filename,
+                                 parse_xml_safe(blob, path, info.filename)))
     out = []
     for k, r in enumerate(ranges):
         extra = {}

@@ -173,7 +173,7 @@ def _read_v3(path, b: _Buf):
 
 
 def _read_v4(path, b: _Buf):
-    data, n = b.data, len(b.data)
+    n = len(b.data)
     keys, head, out = {}, dict(ka1=None, ka2=None, kb=None, ratio=None, anode=None), []
     at = 61
     while at + 4 <= n:

@@ -29,7 +29,8 @@ from ..errors import ReadError
 from . import _source
 from ._registry import register_reader
 from ._xrd import build_xrd, stack_ranges
-from .xrdml import _child, _local, _text, parse_xml_safe
+from ._safe_archive import checked_members, parse_xml_safe, read_member
+from .xrdml import _child, _local, _text
 
 #: Largest (uncompressed) zip member read from a .rasx (bytes).
 MAX_MEMBER_BYTES = 256 * 1024**2
@@ -203,26 +204,8 @@ def _sniff_rasx(head: bytes, path) -> bool:
 _PROFILE = re.compile(r"^Data(\d+)/Profile(\d+)\.txt$", re.IGNORECASE)
 
 
-def _safe_names(path, zf):
-    for info in zf.infolist():
-        name = info.filename
-        parts = name.replace("\\", "/").split("/")
-        if name.startswith(("/", "\\")) or ".." in parts or re.match(r"^[A-Za-z]:", name):
-            raise ReadError(path, f"zip member {name!r} points outside the archive "
-                                  "(path traversal); refused")
-    return {i.filename: i for i in zf.infolist()}
-
-
 def _member(path, zf, infos, name):
-    info = infos[name]
-    if info.file_size > MAX_MEMBER_BYTES:
-        raise ReadError(path, f"zip member {name!r} is {info.file_size} bytes; refusing more "
-                              f"than {MAX_MEMBER_BYTES}")
-    with zf.open(info) as fh:
-        data = fh.read(MAX_MEMBER_BYTES + 1)
-    if len(data) > MAX_MEMBER_BYTES:
-        raise ReadError(path, f"zip member {name!r} exceeds {MAX_MEMBER_BYTES} bytes; refused")
-    return data
+    return read_member(path, zf, infos[name], MAX_MEMBER_BYTES)
 
 
 def _conditions(path, data, name):
@@ -262,7 +245,7 @@ def read_rasx(path, *, wavelength: float | None = None):
     except (zipfile.BadZipFile, OSError) as exc:
         raise ReadError(p, f"not a readable zip container ({exc}); expected a .rasx") from None
     with zf:
-        infos = _safe_names(p, zf)
+        infos = checked_members(p, zf)
         profiles = sorted(((int(m.group(1)), int(m.group(2)), name) for name in infos
                            if (m := _PROFILE.match(name))))
         if not profiles:

@@ -23,46 +23,14 @@ XML with entity expansion enabled. This reader:
 
 from __future__ import annotations
 
-import re
-import xml.etree.ElementTree as ET
 
 import numpy as np
 
 from ..errors import ReadError
 from . import _source
 from ._registry import register_reader
+from ._safe_archive import parse_xml_safe
 from ._xrd import build_xrd, stack_ranges
-
-_DTD = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
-
-
-def parse_xml_safe(data: bytes, path, what: str = "XML") -> ET.Element:
-    """Parse XML ``data`` refusing any DOCTYPE/ENTITY declaration (no entity expansion).
-
-    Without a document type declaration no entity can be declared, so the standard parser then
-    expands nothing but the five predefined entities and character references.
-    """
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or data[:2] in (b"<\x00", b"\x00<"):
-        try:
-            text = data.decode("utf-16" if data[:2] in (b"\xff\xfe", b"\xfe\xff")
-                               else ("utf-16-le" if data[:1] == b"<" else "utf-16-be"))
-        except UnicodeDecodeError as exc:
-            raise ReadError(path, f"{what} is not valid UTF-16: {exc}") from None
-    else:
-        text = data.decode("latin-1")  # only to search for ASCII markup; not used to parse
-    m = _DTD.search(text)
-    if m:
-        line = text.count("\n", 0, m.start()) + 1
-        raise ReadError(path, f"{what} contains a <!{m.group(1).upper()}> declaration; document "
-                              "type and entity declarations are refused (no entity expansion)",
-                        f"line {line}")
-    try:
-        return ET.fromstring(data)
-    except ET.ParseError as exc:
-        line, col = getattr(exc, "position", (None, None))
-        raise ReadError(path, f"malformed {what} ({exc}); expected well-formed XML",
-                        f"line {line}, column {col}" if line else None) from None
-
 
 def _local(tag) -> str:
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""

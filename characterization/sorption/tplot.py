@@ -8,7 +8,7 @@ import xarray as xr
 from .._api import public
 from .._provenance import provenance
 from ..errors import AnalysisError
-from ._apply import Output, apply_isotherm_kernel, isotherm_arrays
+from ._apply import apply_isotherm_kernel, isotherm_arrays
 from ._linear import fit_lines, line_outputs, longest_linear_window
 from .adsorbates import STP_MOLAR_VOLUME, ds_adsorptive
 from .thickness import thickness_function

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from ._common import summary_value as _get, write_text_export
 
-import numpy as np
-
 TITLE = "silicon Raman: phonon position, shift, a-Si band, confinement size (Zi; Richter/CF)"
 
 RECIPE = """\

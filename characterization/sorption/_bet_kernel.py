@@ -98,58 +98,16 @@ def masked_line_fit(u: np.ndarray, v: np.ndarray, w: np.ndarray):
     return tuple(np.where(bad, np.nan, a) for a in out)
 
 
-def window_statistics(x: np.ndarray, y: np.ndarray, min_points: int):
-    """Slope, intercept and r² of every window (i, j) with j - i + 1 >= min_points.
-
-    Returns index arrays ``i``, ``j`` and the statistics, all 1-D over the candidate windows.
-    """
-    p = x.size
-    ii, jj = np.triu_indices(p, k=min_points - 1)
-    xc, yc = x - x.mean(), y - y.mean()
-    zero = np.zeros(1)
-    sx = np.concatenate([zero, np.cumsum(xc)])
-    sy = np.concatenate([zero, np.cumsum(yc)])
-    sxx = np.concatenate([zero, np.cumsum(xc * xc)])
-    sxy = np.concatenate([zero, np.cumsum(xc * yc)])
-    syy = np.concatenate([zero, np.cumsum(yc * yc)])
-    m = (jj - ii + 1).astype(float)
-    wx, wy = sx[jj + 1] - sx[ii], sy[jj + 1] - sy[ii]
-    vxx = m * (sxx[jj + 1] - sxx[ii]) - wx * wx
-    vxy = m * (sxy[jj + 1] - sxy[ii]) - wx * wy
-    vyy = m * (syy[jj + 1] - syy[ii]) - wy * wy
-    with np.errstate(divide="ignore", invalid="ignore"):
-        slope = vxy / vxx
-        # intercept in the original (uncentred) coordinates
-        intercept = (wy - slope * wx) / m + y.mean() - slope * x.mean()
-        r2 = np.where(vyy > 0, vxy * vxy / (vxx * vyy), 1.0)
-    return ii, jj, slope, intercept, r2
-
-
 def evaluate_windows(x, n, min_points: int, tolerance: float):
-    """Every candidate window with its fit and the outcome of each Rouquerol criterion.
+    """Every candidate window of ONE branch with its fit and each criterion's outcome.
 
-    ``x`` must be sorted ascending, within (0, 1), ``n`` > 0. Returns a dict of 1-D arrays.
+    ``x`` sorted ascending within (0, 1), ``n`` > 0. The one-row case of
+    :func:`evaluate_windows_batch`; returns a dict of 1-D arrays over the windows.
     """
-    y = x / (n * (1.0 - x))
-    ii, jj, slope, intercept, r2 = window_statistics(x, y, min_points)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        c = slope / intercept + 1.0
-        nm = 1.0 / (slope + intercept)
-        xm = 1.0 / (np.sqrt(np.where(c > 0, c, np.nan)) + 1.0)
-    rouq = n * (1.0 - x)
-    # criterion 2: no non-increasing step inside the window, and not past the maximum
-    steps_bad = np.concatenate([[0], np.cumsum(np.diff(rouq) <= 0)])
-    last_allowed = int(np.argmax(rouq))
-    crit2 = (steps_bad[jj] - steps_bad[ii] == 0) & (jj <= last_allowed)
-    crit1 = (intercept > 0) & (slope > 0)
-    crit3 = (xm >= x[ii]) & (xm <= x[jj])
-    x_from_nm = pressure_at_amount(x, n, np.where(crit1, nm, np.nan))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        deviation = np.abs(x_from_nm - xm) / xm
-    crit4 = deviation <= tolerance
-    return {"i": ii, "j": jj, "slope": slope, "intercept": intercept, "r2": r2, "c": c,
-            "nm": nm, "xm": xm, "x_nm": x_from_nm, "deviation": deviation,
-            "criteria": np.stack([crit1, crit2, crit3, crit4], axis=-1)}
+    x = np.asarray(x, dtype=float)
+    cand = evaluate_windows_batch(x[None, :], np.asarray(n, dtype=float)[None, :],
+                                  np.array([x.size]), min_points, tolerance)
+    return {k: (v[0] if np.ndim(v) >= 2 else v) for k, v in cand.items()}
 
 
 def evaluate_windows_batch(x, n, count, min_points: int, tolerance: float,
@@ -208,8 +166,8 @@ def evaluate_windows_batch(x, n, count, min_points: int, tolerance: float,
     crit2 = (bad_step[:, jj] - bad_step[:, ii] == 0) & (jj[None, :] <= last_allowed[:, None])
     crit1 = (intercept > 0) & (slope > 0)
     crit3 = (xm >= xs[:, ii]) & (xm <= xs[:, jj])
-    # criterion 4 only where 1-3 hold (first crossing of the running maximum of n)
-    need = crit1 & crit2 & crit3 & inside
+    # criterion 4 wherever n_m is physical (first crossing of the running maximum of n)
+    need = crit1 & inside
     x_nm = np.full(slope.shape, np.nan)
     for r in np.flatnonzero(need.any(axis=1)):
         wins = np.flatnonzero(need[r])
@@ -242,30 +200,6 @@ def choose_windows_batch(cand: dict, rule: str, min_r2: float):
     best = np.argmax(key, axis=1)
     n_valid = valid.sum(axis=1)
     return np.where(n_valid > 0, best, -1), n_valid
-
-
-def choose_window(cand: dict, rule: str, min_r2: float) -> int | None:
-    """Index of the chosen candidate window among the valid ones, or None.
-
-    Rules: ``"points"`` — most points, ties broken by the highest r²; ``"error"`` — smallest
-    criterion-4 deviation, ties by most points; ``"r2"`` — highest r², ties by most points.
-    """
-    valid = cand["criteria"].all(axis=-1) & (cand["r2"] >= min_r2)
-    idx = np.flatnonzero(valid)
-    if idx.size == 0:
-        return None
-    npts = (cand["j"] - cand["i"] + 1)[idx]
-    r2 = cand["r2"][idx]
-    dev = cand["deviation"][idx]
-    if rule == "points":
-        order = np.lexsort((-r2, -npts))
-    elif rule == "error":
-        order = np.lexsort((-npts, dev))
-    elif rule == "r2":
-        order = np.lexsort((-npts, -r2))
-    else:  # pragma: no cover - validated by the caller
-        raise ValueError(rule)
-    return int(idx[order[0]])
 
 
 def closest_failures(cand: dict, x, min_r2: float, k: int = 3) -> str:

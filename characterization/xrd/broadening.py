@@ -259,13 +259,8 @@ def scherrer(ds: xr.Dataset, *, k=0.9, width: str = "fwhm", instrument=None,
         "instrument_limited": limited.assign_attrs(
             long_name=f"observed FWHM < {limit_ratio} x instrumental FWHM"),
     })
-    out = _keep_coords(out, ds)
-    out.attrs.update(provenance("scherrer", k=kval, width=width, correction=correction,
-                                instrument=_instrument_param(instrument),
-                                limit_ratio=limit_ratio))
-    out.attrs.update(k=kval, width=width, correction=correction,
-                     equation="D = K lambda / (beta cos(theta))")
-    return out
+    return _finish(out, ds, "scherrer", "D = K lambda / (beta cos(theta))", kval, width,
+                   correction, instrument, limit_ratio)
 
 
 # ----------------------------------------------------------------------------- Williamson–Hall
@@ -350,12 +345,18 @@ def williamson_hall(ds: xr.Dataset, *, k=0.9, width: str = "fwhm", instrument=No
         "instrument_limited": limited.assign_attrs(
             long_name=f"observed FWHM < {limit_ratio} x instrumental FWHM"),
     })
+    return _finish(out, ds, "williamson_hall",
+                   "beta cos(theta) = K lambda / D + 4 epsilon sin(theta)", kval, width,
+                   correction, instrument, limit_ratio)
+
+
+def _finish(out, ds, method, equation, kval, width, correction, instrument, limit_ratio):
+    """Batch coordinates of the input and the provenance attrs of a size result."""
     out = _keep_coords(out, ds)
-    out.attrs.update(provenance("williamson_hall", k=kval, width=width, correction=correction,
+    out.attrs.update(provenance(method, k=kval, width=width, correction=correction,
                                 instrument=_instrument_param(instrument),
                                 limit_ratio=limit_ratio))
-    out.attrs.update(k=kval, width=width, correction=correction,
-                     equation="beta cos(theta) = K lambda / D + 4 epsilon sin(theta)")
+    out.attrs.update(k=kval, width=width, correction=correction, equation=equation)
     return out
 
 

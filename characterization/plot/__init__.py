@@ -28,6 +28,10 @@ DEFAULT_PANELS = {
     "raman.fit_silicon": "characterization.plot.raman:silicon_fit",
     "raman.subtract_baseline": "characterization.plot.raman:baseline",
     "raman.remove_spikes": "characterization.plot.raman:spikes",
+    "xrd.fit_pattern": "characterization.plot.xrd:pattern_fit",
+    "xrd.scherrer": "characterization.plot.xrd:scherrer_sizes",
+    "xrd.williamson_hall": "characterization.plot.xrd:williamson_hall_plot",
+    "xrd.size_strain_plot": "characterization.plot.xrd:size_strain_plot",
 }
 
 

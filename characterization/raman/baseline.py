@@ -4,26 +4,20 @@
 spectrum of a batch. One :class:`pybaselines.Baseline` object is made per call for the shared
 x grid and reused for every spectrum (its x validation, sorting and cached matrices are then
 paid once); pybaselines 1.2 has no batch API for independent 1-D spectra, so the spectra are
-looped over in numpy and, for dask-chunked data, chunk by chunk in parallel.
+looped over in numpy and, for dask-chunked data, chunk by chunk in parallel. The machinery
+(:mod:`characterization._baseline_core`) is shared with
+:func:`characterization.xrd.subtract_background`.
 """
 
 from __future__ import annotations
-
-import copy
-import functools
 
 import numpy as np
 import xarray as xr
 
 from .._api import public
-from ..errors import AnalysisError
+from .._baseline_core import available_methods  # noqa: F401  (public helper, re-exported)
+from .._baseline_core import check_method, pybaselines_baseline
 from .preprocess import result_attrs, signal_and_var, signal_last, units_of
-
-#: pybaselines methods that are not one-spectrum-at-a-time algorithms (they fit a set jointly
-#: or need extra inputs this wrapper does not pass).
-_UNSUPPORTED = {"collab_pls": "fits several spectra jointly", "interp_pts": "needs baseline points",
-                "custom_bc": "needs a wrapped method and regions", "optimize_extended_range":
-                "needs a wrapped method and side selection"}
 
 
 def _example():
@@ -36,15 +30,6 @@ def _example():
     ds["intensity"] = ds.intensity + curve
     ds.intensity.attrs.update(units="count", long_name="Intensity")
     return ds, {"method": "arpls", "lam": 1e5}
-
-
-def available_methods() -> list[str]:
-    """Names of the pybaselines algorithms :func:`subtract_baseline` accepts."""
-    from pybaselines import Baseline
-
-    return sorted(name for name in dir(Baseline) if not name.startswith("_")
-                  and callable(getattr(Baseline, name)) and name not in _UNSUPPORTED
-                  and name not in ("banded_solver", "pentapy_solver"))
 
 
 @public("raman", example=_example)
@@ -122,29 +107,13 @@ def subtract_baseline(ds: xr.Dataset, *, method: str = "arpls", dim: str | None 
     (['baseline', 'intensity'], 'count')
     """
     import pybaselines
-    from pybaselines import Baseline
 
     dim, var = signal_and_var(ds, dim, var, "subtract_baseline")
-    if not isinstance(method, str):
-        raise AnalysisError(f"subtract_baseline: method must be a string, got {method!r}")
-    name = method.lower()
-    if name in _UNSUPPORTED:
-        raise AnalysisError(f"subtract_baseline: {method!r} is not supported here "
-                            f"({_UNSUPPORTED[name]})")
-    if name.startswith("_") or not callable(getattr(Baseline, name, None)):
-        raise AnalysisError(f"subtract_baseline: pybaselines has no method {method!r}; "
-                            f"available: {', '.join(available_methods())}")
+    name = check_method(method, "subtract_baseline")
     da = ds[var]
     y_units = units_of(da, var, "subtract_baseline")
-    x = np.asarray(ds[dim].values, dtype=float)
-    if not np.isfinite(x).all():
-        raise AnalysisError(f"subtract_baseline: coordinate {dim!r} has non-finite values")
-    fitter = Baseline(x_data=x, check_finite=False)
     src = signal_last(da, dim)
-    kernel = functools.partial(_kernel, fitter=fitter, method=name, options=dict(options),
-                               private=src.chunks is not None)
-    base = xr.apply_ufunc(kernel, src, input_core_dims=[[dim]], output_core_dims=[[dim]],
-                          dask="parallelized", output_dtypes=[float], keep_attrs=False)
+    base = pybaselines_baseline(src, ds[dim].values, dim, name, options, "subtract_baseline")
     base = base.transpose(*da.dims)
     out = ds.copy(deep=False)
     corrected = (src.transpose(*da.dims) - base).variable
@@ -157,15 +126,3 @@ def subtract_baseline(ds: xr.Dataset, *, method: str = "arpls", dim: str | None 
                              library=f"pybaselines {pybaselines.__version__}")
     return out
 
-
-def _kernel(y, *, fitter, method, options, private):
-    """Baselines of ``y`` (..., N): one call of ``fitter.<method>`` per finite spectrum."""
-    if private:                      # a dask chunk, possibly in a thread: own copy of the object
-        fitter = copy.deepcopy(fitter)
-    func = getattr(fitter, method)
-    flat = np.asarray(y, dtype=float).reshape(-1, y.shape[-1])
-    out = np.full(flat.shape, np.nan)
-    for i, row in enumerate(flat):
-        if np.isfinite(row).all():
-            out[i] = func(row, **options)[0]
-    return out.reshape(y.shape)

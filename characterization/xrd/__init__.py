@@ -6,13 +6,22 @@ returns a new Dataset keeping the batch dims.
 
 * :func:`caglioti`, :func:`instrument_fwhm`: instrument resolution function from a standard;
 * :func:`scherrer`: crystallite size per peak, with instrumental correction;
-* :func:`williamson_hall`: size and microstrain from a fit over the peaks;
+* :func:`williamson_hall`, :func:`size_strain_plot`: size and microstrain from a fit over the
+  peaks (uniform-deformation Williamson–Hall; Halder–Wagner size–strain plot);
 * :func:`fit_pattern`: Kα1/Kα2 doublet peak fitting of patterns, giving such a peak table.
 """
 
-from .broadening import SCHERRER_K, scherrer, williamson_hall
+from .axes import (add_axis_coords, convert_wavelength, correct_two_theta, d_spacing,
+                   displacement_shift, fit_two_theta_correction, q_from_two_theta,
+                   two_theta_from_d, two_theta_from_q)
+from .background import subtract_background
+from .broadening import SCHERRER_K, scherrer, size_strain_plot, williamson_hall
 from .instrument import caglioti, instrument_fwhm, peak_table, voigt_fwhm
+from .kalpha2 import strip_kalpha2
 from .peaks import fit_pattern
 
 __all__ = ["peak_table", "caglioti", "instrument_fwhm", "voigt_fwhm", "scherrer",
-           "williamson_hall", "SCHERRER_K", "fit_pattern"]
+           "williamson_hall", "size_strain_plot", "SCHERRER_K", "fit_pattern",
+           "subtract_background", "strip_kalpha2", "add_axis_coords", "convert_wavelength",
+           "correct_two_theta", "fit_two_theta_correction", "d_spacing", "displacement_shift",
+           "q_from_two_theta", "two_theta_from_d", "two_theta_from_q"]

@@ -27,7 +27,7 @@ from ..errors import AnalysisError
 from .instrument import (_check_positive, _check_table, _fit_over_peaks, _lorentz_gauss, _var,
                          _wavelength, _wls, instrument_fwhm, peak_table, voigt_fwhm)
 
-__all__ = ["scherrer", "williamson_hall", "SCHERRER_K"]
+__all__ = ["scherrer", "williamson_hall", "size_strain_plot", "SCHERRER_K"]
 
 #: Named Scherrer constants (Langford & Wilson 1978).
 SCHERRER_K = {"spherical_fwhm": 0.89, "cubic_fwhm": 0.94, "integral_breadth": 1.0,
@@ -101,6 +101,7 @@ def _physical_breadth(ds, instrument, correction, width, limit_ratio, who):
         raise AnalysisError(f"width must be one of {_WIDTHS}, got {width!r}")
     f_l, f_g = _lorentz_gauss(ds, who)
     center = ds["center"]
+    instrument = _instrument_dataset(instrument)
     if instrument is None:
         inst_l = inst_g = inst_total = 0.0
     elif isinstance(instrument, xr.Dataset):
@@ -134,6 +135,26 @@ def _physical_breadth(ds, instrument, correction, width, limit_ratio, who):
     return beta, beta_err, limited, inst_total
 
 
+def _instrument_dataset(instrument):
+    """A mapping of Caglioti coefficients (``{"U": .., "V": .., "W": ..}``, as a recipe gives
+    them) becomes the Dataset :func:`instrument_fwhm` takes; anything else is returned as is."""
+    from collections.abc import Mapping
+
+    if not isinstance(instrument, Mapping) or isinstance(instrument, xr.Dataset):
+        return instrument
+    unknown = sorted(set(instrument) - set("UVWXY"))
+    if unknown or not {"U", "V", "W"} <= set(instrument):
+        raise AnalysisError("instrument given as a mapping needs the Caglioti coefficients U, V, "
+                            f"W (and optionally X, Y) in deg², got keys {sorted(instrument)}")
+    try:
+        values = {key: float(value) for key, value in instrument.items()}
+    except (TypeError, ValueError):
+        raise AnalysisError(f"instrument coefficients must be numbers, got {instrument!r}") \
+            from None
+    return xr.Dataset({key: xr.DataArray(v, attrs={"units": "deg^2" if key in "UVW" else "deg"})
+                       for key, v in values.items()})
+
+
 def _keep_coords(out, ds):
     for c in ds.coords:
         out = out.assign_coords({c: ds[c]})
@@ -142,8 +163,9 @@ def _keep_coords(out, ds):
 
 def _instrument_param(instrument):
     if isinstance(instrument, xr.Dataset):
-        return "caglioti(" + ", ".join(sorted(k for k in "UVWXY" if k in instrument)) + ")"
-    return instrument
+        return {k: float(instrument[k]) for k in "UVWXY" if k in instrument
+                and instrument[k].ndim == 0} or "caglioti(batched)"
+    return dict(instrument) if isinstance(instrument, dict) else instrument
 
 
 # ----------------------------------------------------------------------------- examples
@@ -199,9 +221,10 @@ def scherrer(ds: xr.Dataset, *, k=0.9, width: str = "fwhm", instrument=None,
         K that matches ``width``.
     width : {"fwhm", "integral_breadth"}
         Breadth definition used for β.
-    instrument : None, float or xarray.Dataset
-        Instrumental broadening: None (none), a FWHM in degrees (taken as Gaussian), or a
-        :func:`caglioti` result evaluated at every peak.
+    instrument : None, float, mapping or xarray.Dataset
+        Instrumental broadening: None (none), a FWHM in degrees (taken as Gaussian), a
+        :func:`caglioti` result evaluated at every peak, or its coefficients as a mapping
+        ``{"U": .., "V": .., "W": .., "X": .., "Y": ..}`` (deg², deg; as recipes give them).
     correction : {"voigt", "gaussian", "lorentzian"}
         How the instrument width is removed. ``"voigt"`` needs ``eta`` or the components when an
         instrument is given.
@@ -347,6 +370,117 @@ def williamson_hall(ds: xr.Dataset, *, k=0.9, width: str = "fwhm", instrument=No
     })
     return _finish(out, ds, "williamson_hall",
                    "beta cos(theta) = K lambda / D + 4 epsilon sin(theta)", kval, width,
+                   correction, instrument, limit_ratio)
+
+
+# ----------------------------------------------------------------------------- size–strain plot
+
+def _example_ssp():
+    inst = xr.Dataset({"U": 0.004, "V": -0.002, "W": 0.0025})
+    return _synthetic_table([20.0, 40.0, 60.0], strain=1e-3), {"instrument": inst}
+
+
+@public("xrd", example=_example_ssp)
+def size_strain_plot(ds: xr.Dataset, *, k=1.0, width: str = "integral_breadth",
+                     instrument=None, correction: str = "voigt",
+                     limit_ratio: float = 1.5) -> xr.Dataset:
+    r"""Crystallite size and microstrain from the size–strain plot (Halder–Wagner).
+
+    In reciprocal units, :math:`\beta^* = \beta\cos\theta/\lambda` and
+    :math:`d^* = 2\sin\theta/\lambda`, a Lorentzian size profile and a Gaussian strain profile
+    combined with the parabolic Voigt approximation :math:`\beta^{*2} = \beta^*\beta^*_L +
+    \beta^{*2}_G` give the straight line
+
+    .. math:: \left(\frac{\beta^*}{d^*}\right)^2 = \frac{K}{D}\,\frac{\beta^*}{d^{*2}}
+              + (2\varepsilon)^2
+
+    fitted as :math:`y = a x + c` (weights from ``fwhm_stderr`` as in
+    :func:`williamson_hall`): :math:`D = K/a`, :math:`\varepsilon = \sqrt{c}/2`. ε is defined
+    as in :func:`williamson_hall` (strain breadth :math:`4\varepsilon\tan\theta`), so the two
+    methods give comparable numbers; Halder and Wagner's "apparent strain" is 4ε.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        Peak table with at least 2 usable peaks per batch entry (3 for standard errors).
+    k : float or str
+        Scherrer constant (default 1.0, the integral-breadth value; see :data:`SCHERRER_K`).
+    width : {"integral_breadth", "fwhm"}
+        Breadth definition; the method is formulated for integral breadths (default).
+    instrument, correction, limit_ratio
+        As in :func:`scherrer`.
+
+    Returns
+    -------
+    xarray.Dataset
+        ``crystallite_size`` (nm), ``microstrain`` (1), each with ``*_stderr``, ``r_squared``;
+        plot coordinates per peak ``ssp_x`` = β*/d*² (nm) and ``ssp_y`` = (β*/d*)² (1) with
+        ``ssp_y_stderr``; ``instrument_limited`` per peak.
+
+    Notes
+    -----
+    Compared with Williamson–Hall, low-angle reflections get less weight in x, which suits
+    patterns whose high-angle lines are weak. The parabolic approximation underestimates the
+    exact Voigt integral breadth (by 8 % when the Lorentzian and Gaussian breadths are equal);
+    on exact Voigt profiles the size stays within 1 % but the strain comes out 10–25 % high
+    (tested). A negative intercept (no resolvable strain)
+    gives a NaN strain and a negative slope a negative size; both are reported as they are.
+    Errors in x (x also contains β) are not propagated.
+
+    References
+    ----------
+    N. C. Halder, C. N. J. Wagner, Acta Cryst. 20 (1966) 312.
+    J. I. Langford, Proc. Int. Conf. Accuracy in Powder Diffraction II, NIST Spec. Publ. 846
+    (1992) 110. A. Tagliente, M. Massaro, Nucl. Instrum. Methods B 266 (2008) 1055.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> tt = np.array([28.44, 47.30, 56.12, 69.13])
+    >>> th = np.deg2rad(tt) / 2
+    >>> b_l, b_g = 0.15406 / (20 * np.cos(th)), 4e-3 * np.tan(th)
+    >>> beta = 0.5 * b_l + np.sqrt(0.25 * b_l ** 2 + b_g ** 2)  # parabolic combination
+    >>> r = size_strain_plot(peak_table(tt, np.rad2deg(beta)), width="fwhm",
+    ...                      correction="gaussian")
+    >>> round(float(r.crystallite_size), 3), round(float(r.microstrain), 6)
+    (20.0, 0.001)
+    """
+    kval = _resolve_k(k)
+    beta, beta_err, limited, _ = _physical_breadth(ds, instrument, correction, width,
+                                                   limit_ratio, "size_strain_plot")
+    theta = np.deg2rad(ds["center"].reset_coords(drop=True)) / 2.0
+    wl_nm = _wavelength(ds).reset_coords(drop=True) / 10.0
+    b_rad = np.deg2rad(beta)
+    b_star = b_rad * np.cos(theta) / wl_nm
+    d_star = 2.0 * np.sin(theta) / wl_nm
+    x = b_star / d_star ** 2
+    y = (b_star / d_star) ** 2
+    sig = 2.0 * y * np.deg2rad(beta_err) / b_rad
+    coef, err, r2 = _fit_over_peaks(_wh_kernel, [x, y, sig], 2)
+    c, a = coef.isel(param=0, drop=True), coef.isel(param=1, drop=True)
+    sc, sa = err.isel(param=0, drop=True), err.isel(param=1, drop=True)
+    size = kval / a
+    with np.errstate(invalid="ignore", divide="ignore"):
+        strain = np.sqrt(c.where(c >= 0)) / 2.0
+        strain_err = sc / (8.0 * strain)
+    out = xr.Dataset({
+        "crystallite_size": size.assign_attrs(units="nm",
+                                              long_name="size–strain plot crystallite size"),
+        "crystallite_size_stderr": (np.abs(size) * sa / np.abs(a)).assign_attrs(
+            units="nm", long_name="standard error of the size–strain plot crystallite size"),
+        "microstrain": strain.assign_attrs(units="1",
+                                           long_name="size–strain plot microstrain"),
+        "microstrain_stderr": strain_err.assign_attrs(
+            units="1", long_name="standard error of the microstrain"),
+        "r_squared": r2.assign_attrs(units="1", long_name="coefficient of determination"),
+        "ssp_x": x.assign_attrs(units="nm", long_name="beta*/d*^2"),
+        "ssp_y": y.assign_attrs(units="1", long_name="(beta*/d*)^2"),
+        "ssp_y_stderr": sig.assign_attrs(units="1", long_name="standard error of (beta*/d*)^2"),
+        "instrument_limited": limited.assign_attrs(
+            long_name=f"observed FWHM < {limit_ratio} x instrumental FWHM"),
+    })
+    return _finish(out, ds, "size_strain_plot",
+                   "(beta*/d*)^2 = (K/D) beta*/d*^2 + (2 epsilon)^2", kval, width,
                    correction, instrument, limit_ratio)
 
 

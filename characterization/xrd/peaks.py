@@ -1,8 +1,9 @@
 r"""Peak fitting of XRD patterns with Kα1/Kα2 doublets, giving a line-broadening peak table.
 
 :func:`fit_pattern` fits one Kα1/Kα2 doublet (:class:`~characterization.fit.lineshapes.
-_doublet.KAlphaPseudoVoigt`) per reflection with the batched engine
-:func:`characterization.fit.fit_peaks`; the Kα2 line sits at
+KAlphaDoublet` of a pseudo-Voigt, Voigt, Pearson VII, split pseudo-Voigt, Gaussian or
+Lorentzian) per reflection with the batched engine :func:`characterization.fit.fit_peaks`; the
+Kα2 line sits at
 
 .. math:: 2\theta_2 = 2\arcsin\!\left(\frac{\lambda_2}{\lambda_1}\sin\theta_1\right)
 
@@ -10,6 +11,30 @@ with the same FWHM and shape and ``alpha2_ratio`` times the Kα1 area (both rati
 the pattern's ``wavelength``, ``wavelength_alpha2``, ``alpha2_ratio`` coords). Reported
 positions, widths, heights and areas are those of the Kα1 component, which is what Scherrer
 and Williamson–Hall analyses need (no separate Kα2 stripping, e.g. Rachinger 1948, is needed).
+
+Lorentzian / Gaussian parts of the widths (``fwhm_lorentz``, ``fwhm_gauss``)
+-----------------------------------------------------------------------------
+* ``voigt``: the fitted ``fwhm_l`` and ``fwhm_g`` (exact);
+* ``gaussian`` / ``lorentzian``: ``(0, F)`` / ``(F, 0)``;
+* ``pseudo_voigt`` and ``split_pseudo_voigt`` (with ``F = (F_l + F_r)/2``): the split of
+  :mod:`characterization.xrd.instrument` (``f_L = η F`` and ``f_G`` such that the
+  Olivero–Longbothum Voigt width of ``(f_L, f_G)`` is ``F``), the same one :func:`scherrer`
+  and :func:`williamson_hall` apply to ``eta``, so the results are unchanged;
+* ``pearson7``: the Voigt with the same FWHM ``2w`` and integral breadth ``β`` (shape factor
+  ``φ = 2w/β``), from the empirical relations of de Keijser et al. (1982),
+
+  .. math:: \beta_L/\beta = 2.0207 - 0.4803\,\varphi - 1.7756\,\varphi^2, \quad
+            \beta_G/\beta = 0.6420 + 1.4187\sqrt{\varphi - 2/\pi} - 2.2043\,\varphi
+            + 1.8706\,\varphi^2,
+
+  ``f_L = 2β_L/π``, ``f_G = β_G\sqrt{4\ln 2/\pi}`` (≈ 1 % accurate; φ is clipped to the Voigt
+  range ``[2/π, \sqrt{4\ln2/π}]``, so super-Lorentzian Pearson VII, ``m < 1``, count as
+  Lorentzian).
+
+References
+----------
+T. H. de Keijser, J. I. Langford, E. J. Mittemeijer, A. B. P. Vogels, J. Appl. Cryst. 15, 308
+(1982); J. J. Olivero, R. L. Longbothum, J. Quant. Spectrosc. Radiat. Transfer 17, 233 (1977).
 """
 
 from __future__ import annotations
@@ -22,7 +47,16 @@ from ..errors import AnalysisError
 
 __all__ = ["fit_pattern"]
 
-_SHAPES = {"pseudo_voigt": "kalpha_pseudo_voigt"}
+#: Line shapes accepted by :func:`fit_pattern` (single-line names; doublets are "kalpha_"+name).
+SHAPES = ("pseudo_voigt", "voigt", "pearson7", "split_pseudo_voigt", "gaussian", "lorentzian")
+#: Shape parameters reported as peak-table variables, per shape: name -> (units, long name).
+_REPORTED = {"pseudo_voigt": {"eta": ("1", "Lorentzian fraction")},
+             "split_pseudo_voigt": {"eta": ("1", "Lorentzian fraction"),
+                                    "fwhm_left": ("deg", "FWHM, left half"),
+                                    "fwhm_right": ("deg", "FWHM, right half")},
+             "pearson7": {"m": ("1", "Pearson VII exponent")}}
+_VOIGT_FWHM_RATIO = 0.5346 + np.sqrt(0.2166 + 1.0)   # Voigt FWHM / F when F_G = F_L = F
+_PHI_L, _PHI_G = 2.0 / np.pi, np.sqrt(4.0 * np.log(2.0) / np.pi)
 
 
 def _scalar_coord(ds, name):
@@ -33,21 +67,35 @@ def _scalar_coord(ds, name):
 
 
 def _example_pattern(n_sample=3, seed=0, centers=(28.44, 47.30, 56.12), fwhm=(0.12, 0.14, 0.16),
-                     area=(40.0, 25.0, 15.0), eta=0.5, background=20.0, noise=True):
-    """Synthetic Cu Kα1/Kα2 pattern (sample, two_theta) with Poisson noise."""
+                     area=(40.0, 25.0, 15.0), eta=0.5, background=20.0, noise=True,
+                     shape="pseudo_voigt", shape_params=None, x=None):
+    """Synthetic Cu Kα1/Kα2 pattern (sample, two_theta) with Poisson noise.
+
+    ``shape`` is any name of :data:`SHAPES`; its shape parameters are ``shape_params`` (name ->
+    scalar or one value per peak), by default ``fwhm`` (and ``eta``) from the arguments. Width
+    parameters grow by 5 % per sample. ``area`` is the Kα1 area / 100 (counts·deg).
+    """
     from ..fit import get_lineshape
     from ..io._xrd import CU_KALPHA1, CU_KALPHA2, CU_RATIO
 
     rng = np.random.default_rng(seed)
-    x = np.round(np.arange(25.0, 60.0, 0.01), 6)
-    shape = get_lineshape("kalpha_pseudo_voigt")
+    x = np.round(np.arange(25.0, 60.0, 0.01), 6) if x is None else np.asarray(x, dtype=float)
+    doublet = get_lineshape("kalpha_" + shape)
+    if shape_params is None:
+        shape_params = {"fwhm": fwhm, "eta": eta} if shape in ("pseudo_voigt",) else {
+            "fwhm": fwhm}
     k = CU_KALPHA2 / CU_KALPHA1
     y = np.full((n_sample, x.size), float(background))
-    for c, f, a in zip(centers, fwhm, area):
-        scale = 1.0 + 0.05 * np.arange(n_sample)[:, None]
-        theta = [np.full((n_sample, 1), f) * scale, np.full((n_sample, 1), eta),
-                 np.full((n_sample, 1), k), np.full((n_sample, 1), CU_RATIO)]
-        y += shape.evaluate(x, np.full((n_sample, 1), a * 100.0), np.full((n_sample, 1), c), theta)
+    scale = 1.0 + 0.05 * np.arange(n_sample)[:, None]
+    for j, (c, a) in enumerate(zip(centers, area)):
+        theta = []
+        for sp in doublet.single.shape_params:
+            v = np.broadcast_to(np.asarray(shape_params[sp.name], dtype=float),
+                                (len(centers),))[j]
+            theta.append(np.full((n_sample, 1), v) * (scale if sp.kind == "width" else 1.0))
+        theta += [np.full((n_sample, 1), k), np.full((n_sample, 1), CU_RATIO)]
+        y += doublet.evaluate(x, np.full((n_sample, 1), a * 100.0), np.full((n_sample, 1), c),
+                              theta)
     if noise:
         y = rng.poisson(y).astype(float)
     ds = xr.Dataset(
@@ -67,12 +115,292 @@ def _example():
     return _example_pattern(), {"peaks": [28.44, 47.30, 56.12]}
 
 
+# ----------------------------------------------------------------------------- peak positions
+
+def _positions_from_dataset(peaks: xr.Dataset, lo, hi):
+    """Flattened finite positions and labels of a reflection Dataset inside [lo, hi]."""
+    if "two_theta" not in peaks.variables:
+        raise AnalysisError("peaks given as a Dataset need a 'two_theta' variable (deg); has "
+                            f"{sorted(peaks.variables)}")
+    tt = peaks["two_theta"]
+    if "label" in peaks.variables:
+        lab = peaks["label"].astype(str)
+        if "phase" in tt.dims and "phase" not in lab.dims and "phase" in peaks.coords:
+            lab = peaks["phase"].astype(str) + " " + lab
+        lab = lab.broadcast_like(tt)
+        labels = np.asarray(lab.transpose(*tt.dims).values, dtype=str).ravel()
+    else:
+        labels = np.array([f"p{j}" for j in range(tt.size)])
+    pos = np.asarray(tt.values, dtype=float).ravel()
+    keep = np.isfinite(pos) & (pos >= lo) & (pos <= hi)
+    return pos[keep], list(labels[keep]), int((np.isfinite(pos) & ~keep).sum())
+
+
+def _merge_coincident(pos, labels, tol):
+    """Merge positions closer than ``tol`` (one fitted peak, labels joined with '+')."""
+    order = np.argsort(pos, kind="stable")
+    out_pos, out_lab = [], []
+    for i in order:
+        if out_pos and pos[i] - out_pos[-1][-1] < tol:
+            out_pos[-1].append(pos[i])
+            out_lab[-1].append(labels[i])
+        else:
+            out_pos.append([pos[i]])
+            out_lab.append([labels[i]])
+    return np.array([np.mean(p) for p in out_pos]), ["+".join(lab) for lab in out_lab]
+
+
+def _auto_positions(ds, doublet_k, min_snr, weights):
+    r"""Kα1 positions of the peaks of the batch-mean pattern (see ``peaks="auto"``)."""
+    from scipy.ndimage import uniform_filter1d
+    from scipy.signal import find_peaks
+
+    da = ds["intensity"]
+    others = [d for d in da.dims if d != "two_theta"]
+    n_mean = int(np.prod([da.sizes[d] for d in others])) if others else 1
+    mean = da.mean(others, skipna=True) if others else da
+    x = np.asarray(mean["two_theta"].values, dtype=float)
+    y = np.asarray(mean.values, dtype=float)
+    order = np.argsort(x)
+    x, y = x[order], y[order]
+    ok = np.isfinite(y)
+    if ok.sum() < 5:
+        raise AnalysisError("peaks='auto': fewer than 5 finite points in the mean pattern")
+    y = np.interp(x, x[ok], y[ok])
+    smooth = uniform_filter1d(y, size=3, mode="nearest")
+    sigma_white = 1.4826 * np.median(np.abs(np.diff(y))) / np.sqrt(2.0) / np.sqrt(3.0)
+    sigma = np.full_like(smooth, max(sigma_white, 1e-12 * max(np.abs(y).max(), 1.0)))
+    if isinstance(weights, str) and weights == "poisson":
+        sigma = np.maximum(sigma, np.sqrt(np.maximum(smooth, 1.0) / (3.0 * n_mean)))
+    idx, props = find_peaks(smooth, prominence=min_snr * sigma.min())
+    idx = idx[props["prominences"] >= min_snr * sigma[idx]]
+    if idx.size == 0:
+        raise AnalysisError(f"peaks='auto' found no peak with a prominence above {min_snr} "
+                            "noise standard deviations; give the positions")
+    if doublet_k is None:
+        return x[idx]
+    from ..fit.lineshapes._doublet import kalpha2_position
+    from scipy.signal import peak_widths
+
+    widths = peak_widths(smooth, idx, rel_height=0.5)[0] * float(np.median(np.diff(x)))
+    dx = float(np.median(np.diff(x)))
+    keep = np.ones(idx.size, dtype=bool)
+    for i in np.argsort(-smooth[idx]):            # strongest first: drop its Kα2 partner
+        if not keep[i]:
+            continue
+        c2 = kalpha2_position(x[idx[i]], doublet_k)[0]
+        tol = max(0.5 * widths[i], 3.0 * dx, 0.25 * (c2 - x[idx[i]]))
+        partner = (np.abs(x[idx] - c2) <= tol) & (smooth[idx] < 0.9 * smooth[idx[i]])
+        partner[i] = False
+        keep &= ~partner
+    return x[idx[keep]]
+
+
+# ----------------------------------------------------------------------------- derived widths
+
+def _de_keijser(fwhm, ib):
+    """(f_L, f_G) of the Voigt with the same FWHM and integral breadth (de Keijser 1982)."""
+    phi = np.clip(fwhm / ib, _PHI_L, _PHI_G)
+    b_l = ib * (2.0207 - 0.4803 * phi - 1.7756 * phi ** 2)
+    b_g = ib * (0.6420 + 1.4187 * np.sqrt(phi - _PHI_L) - 2.2043 * phi + 1.8706 * phi ** 2)
+    return np.maximum(b_l, 0.0) * 2.0 / np.pi, np.maximum(b_g, 0.0) * _PHI_G
+
+
+def _line_quantities(key, single, th):
+    """Integral breadth, f_L and f_G of the Kα1 line from its shape parameters ``th``."""
+    from .instrument import _split_eta
+
+    ib = single.area_per_height([t[:, None] for t in th])[0][:, 0]
+    fwhm = single.fwhm([t[:, None] for t in th])[:, 0]
+    if key == "voigt":
+        f_l, f_g = th[1] + 0 * ib, th[0] + 0 * ib
+    elif key == "gaussian":
+        f_l, f_g = 0 * fwhm, fwhm
+    elif key == "lorentzian":
+        f_l, f_g = fwhm, 0 * fwhm
+    elif key in ("pseudo_voigt", "split_pseudo_voigt"):
+        f_l, f_g = _split_eta(fwhm, np.clip(th[-1], 0.0, 1.0))
+    else:                                          # pearson7
+        f_l, f_g = _de_keijser(fwhm, ib)
+    return np.stack([ib, f_l, f_g])
+
+
+def _extra_kernel(key, single, cols):
+    """apply_ufunc kernel: (values (..., P), cov (..., P, P)) -> 3 quantities and 3 errors,
+    each (..., peak), errors by first-order propagation with central differences."""
+    def kernel(values, cov):
+        batch = values.shape[:-1]
+        v = values.reshape(-1, values.shape[-1])
+        c = cov.reshape(-1, *cov.shape[-2:])
+        n_q = 3
+        val = np.full((n_q, v.shape[0], len(cols)), np.nan)
+        err = np.full_like(val, np.nan)
+        with np.errstate(all="ignore"):
+            for k, col in enumerate(cols):
+                th = [v[:, i] for i in col]
+                val[:, :, k] = _line_quantities(key, single, th)
+                grad = np.zeros((n_q, v.shape[0], len(col)))
+                for j, i in enumerate(col):
+                    step = 1e-6 * np.maximum(np.abs(v[:, i]), 1e-3 if
+                                             single.shape_params[j].kind == "width" else 1.0)
+                    up = [t + step if m == j else t for m, t in enumerate(th)]
+                    down = [t - step if m == j else t for m, t in enumerate(th)]
+                    grad[:, :, j] = (_line_quantities(key, single, up)
+                                     - _line_quantities(key, single, down)) / (2 * step)
+                sub = c[:, col][:, :, col]
+                var = np.einsum("qbi,bij,qbj->qb", grad, sub, grad)
+                err[:, :, k] = np.sqrt(np.where(var >= 0, var, np.nan))
+        return tuple(a.reshape(*batch, len(cols)) for a in (*val, *err))
+    return kernel
+
+
+def _param_by_peak(res, names, labels):
+    out = res.sel(param=names).rename(param="peak")
+    out = out.drop_vars([c for c in out.coords if c in ("peak", "param_units")
+                         or "param" in out[c].dims], errors="ignore")
+    return out.assign_coords(peak=labels)
+
+
+def _peak_table(res, key, single, labels):
+    """Add integral breadth, f_L / f_G and the reported shape parameters to a fit result."""
+    n_line = len(single.shape_params)
+    names = list(res["param"].values)
+    cols = [[names.index(f"p{j}.{sp.name}") for sp in single.shape_params]
+            for j in range(len(labels))]
+    outs = xr.apply_ufunc(
+        _extra_kernel(key, single, cols), res["value"].reset_coords(drop=True),
+        res["covariance"].reset_coords(drop=True),
+        input_core_dims=[["param"], ["cov_i", "cov_j"]], output_core_dims=[["peak"]] * 6,
+        dask="parallelized", output_dtypes=[float] * 6,
+        dask_gufunc_kwargs={"output_sizes": {"peak": len(labels)}})
+    info = [("integral_breadth", "integral breadth (area/height) of the Kα1 line"),
+            ("fwhm_lorentz", "Lorentzian FWHM component"),
+            ("fwhm_gauss", "Gaussian FWHM component")]
+    new = {}
+    for i, (name, long_name) in enumerate(info):
+        new[name] = outs[i].assign_coords(peak=labels).assign_attrs(units="deg",
+                                                                     long_name=long_name)
+        new[f"{name}_stderr"] = outs[3 + i].assign_coords(peak=labels).assign_attrs(
+            units="deg", long_name=f"standard error of the {long_name}")
+    for pname, (units, long_name) in _REPORTED.get(key, {}).items():
+        pnames = [f"p{j}.{pname}" for j in range(len(labels))]
+        new[pname] = _param_by_peak(res["value"], pnames, labels).assign_attrs(
+            units=units, long_name=long_name)
+        new[f"{pname}_stderr"] = _param_by_peak(res["stderr"], pnames, labels).assign_attrs(
+            units=units, long_name=f"standard error of the {long_name.lower()}")
+    del n_line
+    return res.assign(new)
+
+
+# ----------------------------------------------------------------------------- grouping
+
+def _groups(positions, window):
+    """Index groups of positions (sorted) whose fit windows [p - w, p + w] do not overlap."""
+    order = np.argsort(positions, kind="stable")
+    groups = [[order[0]]]
+    for i in order[1:]:
+        if positions[i] - positions[groups[-1][-1]] > 2.0 * window:
+            groups.append([i])
+        else:
+            groups[-1].append(i)
+    return groups
+
+
+def _combine(parts, dim):
+    """Concatenate group fits: peaks along ``peak``, parameters along ``param`` (background
+    coefficients renamed ``background<g>.c<k>``), block-diagonal covariance, best fits along
+    the signal dim; chisqr/nfev summed, redchi pooled, success = all groups succeeded."""
+    renamed = []
+    for g, r in enumerate(parts):
+        pn = [str(n).replace("background.", f"background{g}.", 1) for n in r["param"].values]
+        r = r.assign_coords(param=pn, cov_i=pn, cov_j=pn)
+        if "component" in r.coords:
+            r = r.assign_coords(component=[f"background{g}" if c == "background" else str(c)
+                                           for c in r["component"].values])
+        renamed.append(r)
+    first = renamed[0]
+    all_params = [p for r in renamed for p in r["param"].values]
+    out = {}
+    for name, var in first.data_vars.items():
+        dims = set(var.dims)
+        if name == "covariance":
+            cov = xr.concat([r[name] for r in renamed], dim="cov_i", join="outer",
+                            fill_value=0.0)
+            out[name] = cov.reindex(cov_i=all_params, cov_j=all_params, fill_value=0.0)
+        elif "peak" in dims:
+            out[name] = xr.concat([r[name] for r in renamed], dim="peak")
+        elif "param" in dims:
+            out[name] = xr.concat([r[name] for r in renamed], dim="param")
+        elif dim in dims:
+            cat = xr.concat([r[name] for r in renamed], dim=dim, join="outer")
+            if "component" in dims:
+                comps = [c for r in renamed for c in r["component"].values]
+                cat = cat.reindex(component=comps)
+            out[name] = cat
+        elif name == "chisqr":
+            out[name] = sum(r[name] for r in renamed)
+        elif name == "nfev":
+            out[name] = sum(r[name] for r in renamed)
+        elif name == "success":
+            out[name] = np.logical_and.reduce([r[name] for r in renamed])
+        elif name == "status":
+            out[name] = np.minimum.reduce([r[name] for r in renamed])
+    dof = sum(r["chisqr"] / r["redchi"] for r in renamed)
+    out["redchi"] = out["chisqr"] / dof
+    res = xr.Dataset({k: out[k] for k in first.data_vars if k in out})
+    for name in res.data_vars:
+        res[name].attrs = dict(first[name].attrs)
+    res.attrs = dict(first.attrs)
+    return res
+
+
+# ----------------------------------------------------------------------------- fit_pattern
+
+def _start_params(key, fwhm, eta, doublet, k, ratio, max_width):
+    """Shape-parameter specs of every peak: widths in ``[0, max_width]`` (the fit window; a
+    wider line cannot be told from the background), starting at ``fwhm`` if given."""
+    from ..fit import Param
+
+    params = {}
+    if key in ("pseudo_voigt", "split_pseudo_voigt"):
+        params["eta"] = Param(eta, min=0.0, max=1.0)
+    f = None if fwhm is None else float(fwhm)
+    widths = {"voigt": ("fwhm_g", "fwhm_l"),
+              "split_pseudo_voigt": ("fwhm_left", "fwhm_right")}.get(key, ("fwhm",))
+    for name in widths:
+        start = f / _VOIGT_FWHM_RATIO if (f is not None and key == "voigt") else f
+        if start is not None:
+            start = min(start, max_width)
+        params[name] = Param(start, min=0.0, max=max_width)
+    if doublet:
+        params["wavelength_ratio"] = Param(k, vary=False)
+        params["alpha2_ratio"] = Param(ratio, vary=False)
+    return params
+
+
+def _center_bounds(positions, window, max_shift):
+    """Bounds of each Kα1 position: ``± max_shift`` if given, else ``± window/2`` cut at the
+    midpoints to the neighbouring starting positions (peaks cannot swap)."""
+    if max_shift is not None:
+        return positions - float(max_shift), positions + float(max_shift)
+    lower, upper = positions - 0.5 * window, positions + 0.5 * window
+    order = np.argsort(positions, kind="stable")
+    p = positions[order]
+    mid = 0.5 * (p[1:] + p[:-1])
+    distinct = np.diff(p) > 1e-6
+    lo_sorted, hi_sorted = lower[order], upper[order]
+    hi_sorted[:-1] = np.where(distinct, np.minimum(hi_sorted[:-1], mid), hi_sorted[:-1])
+    lo_sorted[1:] = np.where(distinct, np.maximum(lo_sorted[1:], mid), lo_sorted[1:])
+    lower[order], upper[order] = lo_sorted, hi_sorted
+    return lower, upper
+
+
 @public("xrd", example=_example)
 def fit_pattern(ds: xr.Dataset, *, peaks, shape: str = "pseudo_voigt", kalpha2: bool = True,
-                background="chebyshev(3)", window=None, fwhm=None, eta: float = 0.5,
+                background=None, window=None, fwhm=None, eta: float = 0.5,
                 max_shift: float | None = None, weights="poisson", names=None,
-                **fit_kwargs) -> xr.Dataset:
-    r"""Fit Kα1/Kα2 pseudo-Voigt doublets to XRD patterns and return a peak table.
+                group: bool = False, min_snr: float = 8.0, **fit_kwargs) -> xr.Dataset:
+    r"""Fit Kα1/Kα2 doublets to XRD patterns and return a peak table.
 
     Every pattern (any batch dims) is fitted at once by :func:`characterization.fit.fit_peaks`
     with the model
@@ -81,9 +409,10 @@ def fit_pattern(ds: xr.Dataset, *, peaks, shape: str = "pseudo_voigt", kalpha2: 
               R\,p(2\theta - 2\theta_{2j})\bigr], \quad
               2\theta_{2j} = 2\arcsin\bigl(\tfrac{\lambda_2}{\lambda_1}\sin\theta_{1j}\bigr)
 
-    ``p`` a unit-area pseudo-Voigt of FWHM ``F_j`` and Lorentzian fraction ``eta_j``, ``R``
-    the Kα2/Kα1 intensity ratio and ``b`` the background, over the range
-    ``[min(peaks) - window, max(peaks) + window]``.
+    ``p`` the unit-area profile ``shape`` (own width/shape parameters per reflection, shared
+    by its two lines), ``R`` the Kα2/Kα1 intensity ratio and ``b`` the background, over the
+    range ``[min(peaks) - window, max(peaks) + window]`` (or one such range per group of
+    peaks with ``group=True``).
 
     Parameters
     ----------
@@ -91,45 +420,87 @@ def fit_pattern(ds: xr.Dataset, *, peaks, shape: str = "pseudo_voigt", kalpha2: 
         XRD patterns: dim ``two_theta`` (deg), variable ``intensity``, scalar coords
         ``wavelength`` (Kα1, Å) and, for the doublet, ``wavelength_alpha2`` (Å) and
         ``alpha2_ratio`` (as made by the readers of :mod:`characterization.io`).
-    peaks : sequence of float
-        Approximate Kα1 positions 2θ (deg), one per reflection (starting values).
-    shape : {"pseudo_voigt"}
-        Profile of each line.
+    peaks : sequence of float, xarray.Dataset or "auto"
+        Approximate Kα1 positions 2θ (deg), one per reflection (starting values); or a
+        Dataset of reflections with a ``two_theta`` variable on dims ``reflection`` or
+        (``phase``, ``reflection``), NaN-padded, and optionally a ``label`` coord (as made by
+        ``characterization.xrd.peaks_from_phases`` / ``reference_pattern``): it is flattened,
+        NaN and reflections outside the measured range are dropped, reflections closer than
+        two 2θ steps (or 0.005°) are merged into one peak (labels joined by ``"+"``) and the
+        labels (prefixed with the ``phase`` when the labels do not depend on it) name the
+        peaks; or ``"auto"``: the peaks of the batch-mean pattern found by
+        :func:`scipy.signal.find_peaks` on a 3-point moving average, keeping those whose
+        prominence exceeds ``min_snr`` noise standard deviations. The noise σ is the larger
+        of the white-noise level (robust MAD of the point-to-point differences, /√2, /√3 for
+        the smoothing) and, with ``weights="poisson"``, the counting noise
+        ``sqrt(y / (3 n))`` of the smoothed mean of ``n`` patterns at the peak; a peak found
+        at the Kα2 position of a stronger one is dropped.
+    shape : {"pseudo_voigt", "voigt", "pearson7", "split_pseudo_voigt", "gaussian", "lorentzian"}
+        Profile of each line (see :mod:`characterization.fit.lineshapes`).
     kalpha2 : bool
         Fit Kα1/Kα2 doublets (default). Without Kα2 information in ``ds`` or with False,
-        single pseudo-Voigts are fitted.
-    background : str
-        Background model (see :class:`characterization.fit.Background`).
+        single lines are fitted.
+    background : str, optional
+        Background model (see :class:`characterization.fit.Background`); default
+        ``"chebyshev(3)"``, or ``"chebyshev(1)"`` per group with ``group=True``.
     window : float, optional
         Margin (deg) around the outermost peaks; default ``max(1.0, 10 * fwhm)``.
     fwhm : float, optional
-        Starting FWHM (deg); default guessed from the data.
+        Starting FWHM (deg); default guessed from the data (Voigt: split equally between
+        ``fwhm_g`` and ``fwhm_l``; split pseudo-Voigt: both halves).
     eta : float
-        Starting Lorentzian fraction.
+        Starting Lorentzian fraction (pseudo-Voigts).
     max_shift : float, optional
-        If given, each Kα1 position is bounded to ``peaks[j] ± max_shift`` (deg).
+        Each Kα1 position is bounded to ``peaks[j] ± max_shift`` (deg); default
+        ``± window / 2`` cut at the midpoints between neighbouring starting positions (so
+        that overlapping peaks cannot swap). Every width parameter is bounded to ``[0, window]``, so that a peak
+        cannot turn into a broad hump that imitates the background.
     weights : None or "poisson"
         Residual weights passed to ``fit_peaks`` (default counting statistics).
     names : sequence of str, optional
-        Labels of the peaks (e.g. ``["111", "220"]``); default ``p0, p1, ...``.
+        Labels of the peaks (e.g. ``["111", "220"]``); default the Dataset labels, else
+        ``p0, p1, ...`` (in the order of ``peaks``; ``"auto"`` peaks in increasing 2θ).
+    group : bool
+        Split the peaks into groups whose windows ``[p - window, p + window]`` do not
+        overlap and fit each group over its own range with its own background (what
+        profile-fitting programs do for long patterns); the results are concatenated along
+        ``peak`` (parameters along ``param``, background coefficients renamed
+        ``background<g>.c<k>``, block-diagonal ``covariance``, ``best_fit`` NaN between
+        groups). ``chisqr`` and ``nfev`` are summed, ``redchi`` pooled, ``success`` is True
+        when every group converged. Peaks in one window are always fitted together.
+    min_snr : float
+        Prominence threshold of ``peaks="auto"`` in noise standard deviations.
     **fit_kwargs
         Passed to :func:`characterization.fit.fit_peaks` (``max_nfev``, ``components`` ...).
 
     Returns
     -------
     xarray.Dataset
-        The ``fit_peaks`` result (``value``, ``stderr``, ``best_fit`` ...) plus a peak table
-        on the ``peak`` dim: ``center``, ``fwhm`` (deg, Kα1), ``eta``, ``height``, ``area``
-        (Kα1 only; the doublet's total area is ``area * (1 + alpha2_ratio)``) with
-        ``*_stderr``, and the ``wavelength`` coord, so that
-        :func:`characterization.xrd.scherrer` and :func:`~characterization.xrd.williamson_hall`
-        accept it directly.
+        The ``fit_peaks`` result (``value``, ``stderr``, ``covariance``, ``best_fit`` ...)
+        plus a peak table on the ``peak`` dim, for the Kα1 line (the doublet's total area is
+        ``area * (1 + alpha2_ratio)``): ``center``, ``fwhm``, ``height``, ``area``,
+        ``integral_breadth`` (= area/height, deg), ``fwhm_lorentz`` and ``fwhm_gauss`` (deg;
+        see the module docstring for how each shape gives them), each with ``*_stderr``
+        (first-order propagation of the full parameter covariance), the shape parameters
+        ``eta`` (pseudo-Voigts), ``fwhm_left``/``fwhm_right`` (split) or ``m`` (Pearson VII)
+        with stderr, and the ``wavelength`` coords, so that :func:`characterization.xrd.
+        scherrer`, :func:`~characterization.xrd.williamson_hall` and
+        :func:`~characterization.xrd.caglioti` accept it directly. ``attrs``: ``shape``,
+        ``kalpha2`` (1/0), ``groups`` (the fitted 2θ ranges, flat: lo0, hi0, lo1, hi1 ...).
+
+    Notes
+    -----
+    Assumptions and limitations: Kα2 has the shape and width of Kα1 (see
+    :mod:`characterization.fit.lineshapes._doublet`); starting positions must be within about
+    a FWHM of the truth for overlapping reflections (use ``max_shift`` to keep close peaks
+    apart); one background for the whole window (a Chebyshev series; long windows over a
+    curved amorphous background need a higher degree or ``group=True``).
 
     References
     ----------
     G. Hölzer et al., Phys. Rev. A 56, 4554 (1997) (Cu Kα lines); P. Thompson, D. E. Cox,
     J. B. Hastings, J. Appl. Cryst. 20, 79 (1987) (pseudo-Voigt); W. A. Rachinger,
-    J. Sci. Instrum. 25, 254 (1948).
+    J. Sci. Instrum. 25, 254 (1948); T. H. de Keijser et al., J. Appl. Cryst. 15, 308 (1982).
 
     Examples
     --------
@@ -138,65 +509,114 @@ def fit_pattern(ds: xr.Dataset, *, peaks, shape: str = "pseudo_voigt", kalpha2: 
     >>> res = xrd.fit_pattern(_example_pattern(), peaks=[28.44, 47.30, 56.12])
     >>> xrd.scherrer(res).crystallite_size.dims
     ('sample', 'peak')
+    >>> auto = xrd.fit_pattern(_example_pattern(), peaks="auto", shape="voigt")
+    >>> [round(float(c), 2) for c in auto.center.isel(sample=0)]
+    [28.44, 47.3, 56.12]
     """
     from ..fit import Model, Param, Peak, fit_peaks
-    from ..fit.lineshapes import canonical_name
+    from ..fit.lineshapes import canonical_name, get_lineshape
 
     if not isinstance(ds, xr.Dataset):
         raise AnalysisError(f"fit_pattern needs an xarray.Dataset, got {type(ds).__name__}")
-    positions = np.atleast_1d(np.asarray(peaks, dtype=float))
-    if positions.ndim != 1 or positions.size == 0 or not np.all(np.isfinite(positions)):
-        raise AnalysisError(f"peaks must be a non-empty sequence of finite 2θ, got {peaks!r}")
-    if "two_theta" in ds.coords:
-        tt = np.asarray(ds["two_theta"].values, dtype=float)
-        lo, hi = float(np.nanmin(tt)), float(np.nanmax(tt))
-        outside = positions[(positions < lo) | (positions > hi)]
-        if outside.size:
-            raise AnalysisError(f"peaks {outside.tolist()} lie outside the measured 2θ range "
-                                f"{lo:.4g}–{hi:.4g}°")
-    key = canonical_name(shape)
-    if key not in _SHAPES:
-        raise AnalysisError(f"shape must be one of {sorted(_SHAPES)}, got {shape!r}")
+    if "two_theta" not in ds.dims or "intensity" not in ds:
+        raise AnalysisError("fit_pattern needs a 'two_theta' dim and an 'intensity' variable")
+    try:
+        key = canonical_name(shape)
+    except ValueError:
+        key = None
+    if key not in SHAPES:
+        raise AnalysisError(f"shape must be one of {list(SHAPES)}, got {shape!r}")
     if "wavelength" not in ds.variables:
         raise AnalysisError("fit_pattern needs a 'wavelength' coord (Kα1, Å)")
     lam1 = _scalar_coord(ds, "wavelength")
     lam2 = _scalar_coord(ds, "wavelength_alpha2")
     ratio = _scalar_coord(ds, "alpha2_ratio")
     doublet = bool(kalpha2) and lam1 is not None and lam2 is not None and ratio is not None
-    labels = [f"p{j}" for j in range(positions.size)] if names is None else list(names)
+    k = lam2 / lam1 if doublet else None
+    tt = np.asarray(ds["two_theta"].values, dtype=float)
+    lo, hi = float(np.nanmin(tt)), float(np.nanmax(tt))
+    dx = float(np.nanmedian(np.abs(np.diff(np.sort(tt))))) if tt.size > 1 else 0.0
+
+    labels = None
+    if isinstance(peaks, str):
+        if peaks != "auto":
+            raise AnalysisError(f"peaks must be positions, a Dataset or 'auto', got {peaks!r}")
+        positions = np.sort(_auto_positions(ds, k, float(min_snr), weights))
+    elif isinstance(peaks, xr.Dataset):
+        positions, labels, _ = _positions_from_dataset(peaks, lo, hi)
+        if positions.size == 0:
+            raise AnalysisError(f"no reflection of the peaks Dataset lies in the measured 2θ "
+                                f"range {lo:.4g}–{hi:.4g}°")
+        positions, labels = _merge_coincident(positions, labels, max(2.0 * dx, 0.005))
+    else:
+        try:
+            positions = np.atleast_1d(np.asarray(peaks, dtype=float))
+        except (TypeError, ValueError):
+            raise AnalysisError(f"peaks must be a sequence of 2θ, got {peaks!r}") from None
+        if positions.ndim != 1 or positions.size == 0 or not np.all(np.isfinite(positions)):
+            raise AnalysisError(f"peaks must be a non-empty sequence of finite 2θ, got {peaks!r}")
+        outside = positions[(positions < lo) | (positions > hi)]
+        if outside.size:
+            raise AnalysisError(f"peaks {outside.tolist()} lie outside the measured 2θ range "
+                                f"{lo:.4g}–{hi:.4g}°")
+    if names is not None:
+        labels = [str(n) for n in names]
+    elif labels is None:
+        labels = [f"p{j}" for j in range(positions.size)]
     if len(labels) != positions.size:
-        raise AnalysisError("names must have one label per peak")
-    peak_list = []
-    for j, pos in enumerate(positions):
-        params = {"eta": Param(eta, min=0.0, max=1.0)}
-        if fwhm is not None:
-            params["fwhm"] = Param(float(fwhm), min=0.0)
-        center = pos if max_shift is None else Param(pos, min=pos - max_shift,
-                                                     max=pos + max_shift)
-        if doublet:
-            params["wavelength_ratio"] = Param(lam2 / lam1, vary=False)
-            params["alpha2_ratio"] = Param(ratio, vary=False)
-        peak_list.append(Peak(f"p{j}", _SHAPES[key] if doublet else key, center=center,
-                              **params))
-    model = Model(peak_list, background=background)
+        raise AnalysisError(f"names must have one label per peak ({positions.size}), "
+                            f"got {len(labels)}")
+    if len(set(labels)) != len(labels):
+        seen: dict[str, int] = {}
+        unique = []
+        for lab in labels:
+            seen[lab] = seen.get(lab, 0) + 1
+            unique.append(lab if seen[lab] == 1 else f"{lab}#{seen[lab]}")
+        labels = unique
+
     if window is None:
         window = max(1.0, 10.0 * float(fwhm)) if fwhm is not None else 1.0
-    lo, hi = positions.min() - float(window), positions.max() + float(window)
-    res = fit_peaks(ds, model, dim="two_theta", var="intensity", range=(lo, hi),
-                    weights=weights, **fit_kwargs)
-    names_eta = [f"p{j}.eta" for j in range(positions.size)]
-    eta_v = res["value"].sel(param=names_eta).rename(param="peak")
-    eta_s = res["stderr"].sel(param=names_eta).rename(param="peak")
-    eta_v = eta_v.drop_vars([c for c in eta_v.coords if "param" in c or c == "peak"],
-                            errors="ignore").assign_coords(peak=res["peak"].values)
-    eta_s = eta_s.drop_vars([c for c in eta_s.coords if "param" in c or c == "peak"],
-                            errors="ignore").assign_coords(peak=res["peak"].values)
-    res = res.assign(eta=eta_v.assign_attrs(units="1", long_name="Lorentzian fraction"),
-                     eta_stderr=eta_s.assign_attrs(units="1",
-                                                   long_name="standard error of eta"))
-    res = res.assign_coords(peak=labels)
+    window = float(window)
+    if background is None:
+        background = "chebyshev(1)" if group else "chebyshev(3)"
+    line_shape = get_lineshape("kalpha_" + key if doublet else key)
+    single = line_shape.single if doublet else line_shape
+    params = _start_params(key, fwhm, eta, doublet, k, ratio, window)
+    lower, upper = _center_bounds(positions, window, max_shift)
+
+    def fit_group(idx):
+        peak_list = []
+        for j in idx:
+            pos = float(positions[j])
+            center = Param(pos, min=float(lower[j]), max=float(upper[j]))
+            peak_list.append(Peak(f"p{j}", line_shape.name, center=center, **params))
+        model = Model(peak_list, background=background)
+        rng = (float(positions[idx].min()) - window, float(positions[idx].max()) + window)
+        res = fit_peaks(ds, model, dim="two_theta", var="intensity", range=rng,
+                        weights=weights, **fit_kwargs)
+        return res, rng
+
+    index_groups = _groups(positions, window) if group else [list(range(positions.size))]
+    fits = [fit_group(np.asarray(g)) for g in index_groups]
+    if len(fits) == 1:
+        res = fits[0][0]
+    else:
+        res = _combine([r for r, _ in fits], "two_theta")
+    order = [j for g in index_groups for j in g]
+    res = res.assign_coords(peak=[labels[j] for j in order])
+    if group:                                  # back to the order of ``peaks``
+        res = res.isel(peak=np.argsort(order, kind="stable"))
+    res = _peak_table(res, key, single, labels)
     for name in ("wavelength", "wavelength_alpha2", "alpha2_ratio"):
         if name in ds.coords and name not in res.coords:
             res = res.assign_coords({name: ds[name]})
     res.attrs["kalpha2"] = int(doublet)
+    res.attrs["shape"] = key
+    res.attrs["lineshape"] = line_shape.name
+    res.attrs["groups"] = [float(v) for _, r in fits for v in r]   # lo0, hi0, lo1, hi1 ...
+    res.attrs["fwhm_lorentz_gauss"] = {
+        "voigt": "fitted fwhm_l, fwhm_g", "gaussian": "(0, fwhm)", "lorentzian": "(fwhm, 0)",
+        "pseudo_voigt": "f_L = eta fwhm, f_G from Olivero-Longbothum",
+        "split_pseudo_voigt": "f_L = eta fwhm, f_G from Olivero-Longbothum",
+        "pearson7": "Voigt of equal FWHM and integral breadth (de Keijser et al. 1982)"}[key]
     return res

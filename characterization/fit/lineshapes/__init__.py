@@ -19,7 +19,19 @@ name                          shape parameters                       natural
 ``split_lorentzian``          fwhm_left, fwhm_right                  area
 ``kalpha_pseudo_voigt``       fwhm, eta, wavelength_ratio,           area
                               alpha2_ratio (Kα1/Kα2 doublet, XRD)
+``kalpha_voigt``              fwhm_g, fwhm_l, wavelength_ratio,      area
+                              alpha2_ratio
+``kalpha_pearson7``           fwhm, m, wavelength_ratio,             height
+                              alpha2_ratio
+``kalpha_split_pseudo_voigt`` fwhm_left, fwhm_right, eta,            area
+                              wavelength_ratio, alpha2_ratio
+``kalpha_gaussian``           fwhm, wavelength_ratio, alpha2_ratio   area
+``kalpha_lorentzian``         fwhm, wavelength_ratio, alpha2_ratio   area
 ============================  =====================================  =========
+
+The ``kalpha_*`` doublets (:class:`KAlphaDoublet`, in :data:`DOUBLET_LINESHAPES`) put a second
+line of the same shape at the Kα2 position ``2 asin(k sin θ1)``, ``alpha2_ratio`` times as
+intense; amplitude and derived values refer to the Kα1 component.
 
 >>> import numpy as np
 >>> from characterization.fit.lineshapes import get_lineshape
@@ -34,7 +46,8 @@ from __future__ import annotations
 from types import MappingProxyType
 
 from ._base import AMPLITUDE_TYPES, FOUR_LN2, LineShape, ShapeParam
-from ._doublet import KAlphaPseudoVoigt
+from ._doublet import (DOUBLETS, KAlphaDoublet, KAlphaGaussian, KAlphaLorentzian,
+                       KAlphaPearsonVII, KAlphaPseudoVoigt, KAlphaSplitPseudoVoigt, KAlphaVoigt)
 from ._casaxps import GaussianLorentzianProduct, GaussianLorentzianSum
 from ._pearson_fano import BreitWignerFano, PearsonVII
 from ._split import SplitLorentzian, SplitPseudoVoigt
@@ -49,7 +62,7 @@ _SHAPES = (Gaussian(), Lorentzian(), PseudoVoigt(), Voigt(), PearsonVII(), Breit
 LINESHAPES = MappingProxyType({s.name: s for s in _SHAPES})
 #: Kα1/Kα2 doublet shapes (XRD; amplitude and derived values refer to Kα1). Kept apart from
 #: LINESHAPES, the single-profile shapes, but found by :func:`get_lineshape` like them.
-DOUBLET_LINESHAPES = MappingProxyType({s.name: s for s in (KAlphaPseudoVoigt(),)})
+DOUBLET_LINESHAPES = MappingProxyType({s.name: s for s in (cls() for cls in DOUBLETS)})
 _ALIASES = {alias: s.name for s in (*_SHAPES, *DOUBLET_LINESHAPES.values())
             for alias in (s.name, *s.aliases)}
 
@@ -60,7 +73,8 @@ def canonical_name(name: str) -> str:
     try:
         return _ALIASES[key]
     except KeyError:
-        raise ValueError(f"unknown line shape {name!r}; known: {', '.join(LINESHAPES)}") from None
+        raise ValueError(f"unknown line shape {name!r}; known: "
+                         f"{', '.join([*LINESHAPES, *DOUBLET_LINESHAPES])}") from None
 
 
 def get_lineshape(name: str) -> LineShape:
@@ -72,4 +86,6 @@ def get_lineshape(name: str) -> LineShape:
 __all__ = ["LINESHAPES", "LineShape", "ShapeParam", "AMPLITUDE_TYPES", "FOUR_LN2",
            "get_lineshape", "canonical_name", "Gaussian", "Lorentzian", "PseudoVoigt", "Voigt",
            "PearsonVII", "BreitWignerFano", "GaussianLorentzianProduct", "GaussianLorentzianSum",
-           "SplitPseudoVoigt", "SplitLorentzian", "DOUBLET_LINESHAPES", "KAlphaPseudoVoigt"]
+           "SplitPseudoVoigt", "SplitLorentzian", "DOUBLET_LINESHAPES", "KAlphaDoublet",
+           "KAlphaPseudoVoigt", "KAlphaVoigt", "KAlphaPearsonVII", "KAlphaSplitPseudoVoigt",
+           "KAlphaGaussian", "KAlphaLorentzian"]

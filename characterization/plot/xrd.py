@@ -122,6 +122,17 @@ def stacked_patterns(ds, *, references=None, offset=None, labels=None, normalize
             normalize=normalize, ax=ax, lw=0.7, **line_kw)
     x = ds["two_theta"].values
     ax.set_xlim(float(np.nanmin(x)), float(np.nanmax(x)))
+    legend = ax.get_legend()
+    if legend is not None:  # label each pattern at its right end instead of a legend box
+        legend.remove()
+        for line in ax.get_lines():
+            y = np.asarray(line.get_ydata(), dtype=float)
+            name = line.get_label()
+            if name.startswith("_") or not np.isfinite(y).any():
+                continue
+            tail = y[-max(1, y.size // 3):]
+            ax.text(float(np.nanmax(x)), float(np.nanmax(tail)), f"{name} ", color=line.get_color(),
+                    fontsize=5, ha="right", va="bottom")
     if references is not None:
         ymin, ymax = ax.get_ylim()
         row = 0.12 * (ymax - ymin) / max(1.0, 0.5 * len(_phase_rows(references)))

@@ -9,6 +9,9 @@ the demo and the benchmarks can check recovered numbers against the truth.
 * :func:`carbon_spectra` (``synthetic.raman_carbon``): carbon D/G Raman spectra and maps.
 * :func:`silicon_spectra` (``synthetic.raman_silicon``): Si phonon spectra and maps, optionally
   with an a-Si band or a phonon-confinement line shape of a given crystal size.
+* :func:`xrd_patterns` (``synthetic.xrd``): Kα1/Kα2 powder patterns of reference phases with
+  chosen crystallite size, microstrain and instrument broadening (sticks from pymatgen,
+  imported on use).
 
 The functions are bound here after their modules are imported, so ``synthetic.isotherms`` is
 the function, not the module of the same name. Only numpy and xarray are needed.
@@ -18,5 +21,6 @@ from .isotherms import isotherms
 from .peaks import peak_spectra
 from .raman_carbon import carbon_spectra
 from .raman_silicon import silicon_spectra
+from .xrd import xrd_patterns
 
-__all__ = ["peak_spectra", "isotherms", "carbon_spectra", "silicon_spectra"]
+__all__ = ["peak_spectra", "isotherms", "carbon_spectra", "silicon_spectra", "xrd_patterns"]

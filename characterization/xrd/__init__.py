@@ -8,9 +8,16 @@ returns a new Dataset keeping the batch dims.
 * :func:`scherrer`: crystallite size per peak, with instrumental correction;
 * :func:`williamson_hall`, :func:`size_strain_plot`: size and microstrain from a fit over the
   peaks (uniform-deformation Williamson–Hall; Halder–Wagner size–strain plot);
-* :func:`fit_pattern`: Kα1/Kα2 doublet peak fitting of patterns, giving such a peak table.
+* :func:`fit_pattern`: Kα1/Kα2 doublet peak fitting of patterns, giving such a peak table;
+* :func:`subtract_background`, :func:`strip_kalpha2`: background (SNIP, Chebyshev,
+  pybaselines) and Rachinger Kα2 stripping;
+* :func:`add_axis_coords`, :func:`convert_wavelength`, :func:`correct_two_theta`,
+  :func:`fit_two_theta_correction`: 2θ/d/Q, zero shift and specimen displacement;
+* :func:`reference_pattern`, :func:`peaks_from_phases`, :func:`phase_check`: reference phase
+  sticks from pymatgen structures at the pattern's Kα1 wavelength, and a phase check.
 """
 
+from ._structures import get_structure, known_phases
 from .axes import (add_axis_coords, convert_wavelength, correct_two_theta, d_spacing,
                    displacement_shift, fit_two_theta_correction, q_from_two_theta,
                    two_theta_from_d, two_theta_from_q)
@@ -19,9 +26,11 @@ from .broadening import SCHERRER_K, scherrer, size_strain_plot, williamson_hall
 from .instrument import caglioti, instrument_fwhm, peak_table, voigt_fwhm
 from .kalpha2 import strip_kalpha2
 from .peaks import fit_pattern
+from .phases import peaks_from_phases, phase_check, reference_pattern
 
 __all__ = ["peak_table", "caglioti", "instrument_fwhm", "voigt_fwhm", "scherrer",
            "williamson_hall", "size_strain_plot", "SCHERRER_K", "fit_pattern",
            "subtract_background", "strip_kalpha2", "add_axis_coords", "convert_wavelength",
            "correct_two_theta", "fit_two_theta_correction", "d_spacing", "displacement_shift",
-           "q_from_two_theta", "two_theta_from_d", "two_theta_from_q"]
+           "q_from_two_theta", "two_theta_from_d", "two_theta_from_q", "reference_pattern",
+           "peaks_from_phases", "phase_check", "get_structure", "known_phases"]

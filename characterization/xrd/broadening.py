@@ -8,6 +8,9 @@ same instrumental correction of the observed widths:
 * ``"voigt"``: component-wise, :math:`f_L = f_{L,\text{obs}} - f_{L,\text{inst}}`,
   :math:`f_G^2 = f_{G,\text{obs}}^2 - f_{G,\text{inst}}^2`, recombined with the
   Olivero–Longbothum Voigt FWHM :math:`f_V \approx 0.5346 f_L + \sqrt{0.2166 f_L^2 + f_G^2}`.
+  A component no wider than the instrument's is unresolved and taken as 0 (typically the
+  Gaussian part of an almost Lorentzian, size-broadened line); the breadth is NaN only when
+  both are.
 
 The integral breadth of the sample profile (``width="integral_breadth"``) is computed from its
 FWHM components: :math:`\beta_G = f_G\sqrt{\pi/(4\ln 2)}`, :math:`\beta_L = \pi f_L / 2` and the
@@ -66,10 +69,10 @@ def _breadth_kernel(correction, width, limit_ratio):
                 b = gam - inst_total
                 lo, ga = np.where(b > 0, b, np.nan), np.zeros_like(gam)
             else:
-                lo = lo - inst_l
-                g2 = ga ** 2 - inst_g ** 2
-                lo = np.where(lo >= 0, lo, np.nan)
-                ga = np.sqrt(np.where(g2 >= 0, g2, np.nan))
+                # a component no wider than the instrument's is unresolved: taken as 0 (the
+                # Gaussian part of an almost Lorentzian line scatters around the instrument's)
+                lo = np.maximum(lo - inst_l, 0.0)
+                ga = np.sqrt(np.maximum(ga ** 2 - inst_g ** 2, 0.0))
             if width == "fwhm":
                 # pure profiles exactly (Olivero–Longbothum is 1e-5 off for a pure Lorentzian)
                 out = (ga if correction == "gaussian" else lo if correction == "lorentzian"

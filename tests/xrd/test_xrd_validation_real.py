@@ -110,3 +110,27 @@ def test_nist660_positions_explained_by_lab6_cell_and_axis_correction(nist660_fi
     np.testing.assert_allclose(fixed.center.values[high], lines[high], atol=0.002)
     low = fixed.center.values[~high] - lines[~high]
     assert low[0] < -0.01 and low[1] < -0.005 and low[2] < -0.002
+
+
+def test_lab6_d500_psd_lines_match_the_lab6_cell():
+    """LaB6 on a Siemens D500 with a Si strip detector (xrayutilities example data): the file has
+    no wavelength (Cu assumed, as the example does) and the example's model uses Kα2/Kα1
+    emission intensities 1.0/0.45 and a = 4.15692 Å. All 23 LaB6 lines 15-148° are fitted in
+    grouped windows; they sit within 0.01° of the lines of that cell without any correction,
+    and a zero shift + displacement (R = 337 mm, the example's diffractometer radius) leaves
+    residuals below 0.005° over 40-148°."""
+    path = shared_data("xrd") / "xrayutilities/examples/data/LaB6_d500_si_psd.xye.bz2"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ds = ch.read(path, technique="xrd").assign_coords(alpha2_ratio=0.45)
+    lines = _lab6_lines(float(ds.wavelength), 15.0, 148.0)
+    res = xrd.fit_pattern(ds, peaks=lines, group=True)
+    assert lines.size == 23 and bool(res.success)
+    np.testing.assert_allclose(res.center.values, lines, atol=0.01)
+    high = lines > 40
+    corr = xrd.fit_two_theta_correction(res.isel(peak=high), lines[high], radius=337.0)
+    assert np.abs(corr.residual.values).max() < 0.005
+    assert abs(float(corr.zero_shift)) < 0.02
+    # a PSD instrument: narrow lines that broaden at high angle
+    fwhm = res.fwhm.values
+    assert 0.05 < fwhm[1:10].min() and fwhm[1:10].max() < 0.075 and fwhm[-1] > 0.12

@@ -1,0 +1,645 @@
+r"""Reference stick patterns of crystalline phases and a simple phase check of XRD patterns.
+
+* :func:`reference_pattern`: Bragg positions, d-spacings, relative intensities and
+  multiplicities of one or more phases (built-in names, pymatgen Structures or CIF files; see
+  :mod:`characterization.xrd._structures`) at the Kα1 wavelength of a pattern;
+* :func:`peaks_from_phases`: the lines of a few phases as starting positions for
+  :func:`characterization.xrd.fit_pattern`;
+* :func:`phase_check`: which of a list of candidate phases explain the peaks of patterns
+  (or of a peak table).
+
+Line positions follow Bragg's law :math:`\lambda = 2 d \sin\theta`; intensities are pymatgen's
+kinematic powder intensities (:class:`pymatgen.analysis.diffraction.xrd.XRDCalculator`):
+
+.. math:: I_{hkl} \propto m_{hkl}\,|F_{hkl}|^2\,
+          \frac{1 + \cos^2 2\theta}{\sin^2\theta\cos\theta}
+
+(multiplicity, structure factor with atomic scattering factors, Lorentz-polarisation factor for
+an unpolarised beam without monochromator; no absorption, no preferred orientation). The
+calculator is always given the pattern's Kα1 wavelength as a number, never pymatgen's
+weighted "CuKa" average (which would shift every line by ~0.01–0.03° at Cu).
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import xarray as xr
+
+from .._api import public
+from .._provenance import provenance
+from ..errors import AnalysisError
+from ._structures import resolve_phase
+
+__all__ = ["reference_pattern", "peaks_from_phases", "phase_check"]
+
+_CU_KALPHA1 = 1.540598     # Å, Hölzer et al. 1997 (same value as characterization.io._xrd)
+_DEFAULT_RANGE = (5.0, 120.0)
+
+
+# ----------------------------------------------------------------------------- helpers
+
+def _hkl_string(hkl) -> str:
+    return "".join(str(int(i)) for i in hkl)
+
+
+def _as_list(phases):
+    if isinstance(phases, (list, tuple)):
+        if not phases:
+            raise AnalysisError("phases must name at least one phase")
+        return list(phases)
+    return [phases]
+
+
+def _scalar_wavelength(pattern, who, name="wavelength"):
+    if pattern is None or name not in pattern.coords:
+        return None
+    wl = pattern[name]
+    values = np.unique(np.asarray(wl.values, dtype=float).ravel())
+    values = values[np.isfinite(values)]
+    if values.size == 0:
+        return None
+    if values.size > 1:
+        raise AnalysisError(f"{who}: the patterns have several wavelengths {values.tolist()}; "
+                            "run one wavelength at a time")
+    return float(values[0])
+
+
+def _resolve_wavelength(wavelength, pattern, who, stacklevel=4):
+    if wavelength is not None:
+        value = float(wavelength)
+    else:
+        value = _scalar_wavelength(pattern, who)
+        if value is None:
+            warnings.warn(f"{who}: no wavelength given and none in the data; assuming Cu Kα1 "
+                          f"{_CU_KALPHA1} Å (pass wavelength= to override)",
+                          stacklevel=stacklevel)
+            value = _CU_KALPHA1
+    if not (np.isfinite(value) and 0.05 <= value <= 5.0):
+        raise AnalysisError(f"{who}: wavelength must be in Å (0.05–5), got {value}")
+    return value
+
+
+def _resolve_range(two_theta_range, pattern):
+    if two_theta_range is None and pattern is not None and "two_theta" in pattern.coords:
+        tt = np.asarray(pattern["two_theta"].values, dtype=float)
+        two_theta_range = (float(np.nanmin(tt)), float(np.nanmax(tt)))
+    if two_theta_range is None:
+        two_theta_range = _DEFAULT_RANGE
+    lo, hi = (float(v) for v in two_theta_range)
+    if not (0.0 <= lo < hi <= 180.0):
+        raise AnalysisError(f"two_theta_range must satisfy 0 <= min < max <= 180°, got "
+                            f"{two_theta_range}")
+    return lo, hi
+
+
+def _unique_names(names):
+    seen, out = {}, []
+    for n in names:
+        seen[n] = seen.get(n, 0) + 1
+        out.append(n if seen[n] == 1 else f"{n}#{seen[n]}")
+    return out
+
+
+def _merge(two_theta, intensity, multiplicity, hkl, tolerance):
+    """Merge neighbouring lines closer than ``tolerance`` (intensity-weighted positions)."""
+    if tolerance is None or tolerance <= 0 or two_theta.size < 2:
+        return two_theta, intensity, multiplicity, hkl
+    groups, current = [], [0]
+    for i in range(1, two_theta.size):
+        if two_theta[i] - two_theta[current[-1]] < tolerance:
+            current.append(i)
+        else:
+            groups.append(current)
+            current = [i]
+    groups.append(current)
+    tt, inten, mult, labels = [], [], [], []
+    for g in groups:
+        w = intensity[g]
+        tt.append(float(np.sum(w * two_theta[g]) / np.sum(w)) if np.sum(w) > 0
+                  else float(np.mean(two_theta[g])))
+        inten.append(float(np.sum(w)))
+        mult.append(float(np.sum(multiplicity[g])))
+        labels.append(hkl[g[int(np.argmax(w))]])
+    return np.array(tt), np.array(inten), np.array(mult), labels
+
+
+def _sticks(structure, dw, wavelength, lo, hi, min_intensity, merge_tolerance):
+    from pymatgen.analysis.diffraction.xrd import XRDCalculator
+
+    calc = XRDCalculator(wavelength=float(wavelength), debye_waller_factors=dw)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        pat = calc.get_pattern(structure, scaled=False, two_theta_range=(lo, hi))
+    tt = np.asarray(pat.x, dtype=float)
+    inten = np.asarray(pat.y, dtype=float)
+    mult = np.array([float(sum(h["multiplicity"] for h in fam)) for fam in pat.hkls])
+    hkl = [_hkl_string(fam[0]["hkl"]) for fam in pat.hkls]
+    order = np.argsort(tt)
+    tt, inten, mult = tt[order], inten[order], mult[order]
+    hkl = [hkl[i] for i in order]
+    tt, inten, mult, hkl = _merge(tt, inten, mult, hkl, merge_tolerance)
+    if inten.size and np.max(inten) > 0:
+        inten = 100.0 * inten / np.max(inten)
+    keep = inten >= float(min_intensity)
+    return tt[keep], inten[keep], mult[keep], [h for h, k in zip(hkl, keep) if k]
+
+
+# ----------------------------------------------------------------------------- reference_pattern
+
+def reference_pattern(phases, *, wavelength=None, pattern=None, two_theta_range=None,
+                      min_intensity: float = 1.0, merge_tolerance=None) -> xr.Dataset:
+    r"""Stick patterns (Kα1 line positions and relative intensities) of crystalline phases.
+
+    For every reflection :math:`hkl` of each phase, the position follows Bragg's law
+
+    .. math:: 2\theta_{hkl} = 2\arcsin\!\left(\frac{\lambda}{2 d_{hkl}}\right)
+
+    with λ the **Kα1** wavelength, and the intensity is pymatgen's kinematic powder intensity
+    (multiplicity × |F|² × Lorentz-polarisation, see :mod:`characterization.xrd.phases`),
+    scaled so that the strongest line of each phase inside the 2θ range is 100.
+
+    Parameters
+    ----------
+    phases : str, path, pymatgen Structure, or a list of them
+        Built-in phase names or aliases (``"Si"``, ``"CoSi2"``, ``"LaB6"``, ``"rutile"`` ...,
+        see :func:`characterization.xrd._structures.get_structure`), CIF paths or Structures.
+    wavelength : float, optional
+        Kα1 wavelength in Å. Default: the ``wavelength`` coord of ``pattern``, else Cu Kα1
+        1.540598 Å with a warning.
+    pattern : xarray.Dataset, optional
+        An XRD pattern (dim ``two_theta``) whose ``wavelength`` coord and 2θ range are used.
+    two_theta_range : (float, float), optional
+        Range in degrees; default the pattern's range, else (5, 120).
+    min_intensity : float
+        Lines weaker than this (relative, strongest = 100) are dropped.
+    merge_tolerance : float, optional
+        Lines of the same phase closer than this (deg) are merged into one at the
+        intensity-weighted mean position (intensities and multiplicities add, the hkl is that
+        of the strongest). Default: no merging beyond pymatgen's own (identical d-spacings).
+
+    Returns
+    -------
+    xarray.Dataset
+        dims ``(phase, reflection)``, NaN-padded (``""`` labels) because phases have different
+        numbers of lines, lines sorted by 2θ: ``two_theta`` (deg), ``d_spacing`` (angstrom),
+        ``intensity`` (%, strongest line of each phase = 100), ``multiplicity`` (1); coords
+        ``phase``, ``hkl`` (e.g. ``"111"``; Miller–Bravais ``"10-11"`` for hexagonal cells),
+        ``label`` (``"Si 111"``) and scalar ``wavelength`` (angstrom). ``attrs["kind"]`` is
+        ``"reference_pattern"`` (this is not a measured pattern).
+
+    Notes
+    -----
+    Positions are exact for the tabulated lattice constants (solid solutions, strain,
+    temperature and specimen displacement shift real peaks). Intensities assume an ideal
+    random powder: no preferred orientation, absorption, extinction or microabsorption; only
+    the built-in Si has a Debye–Waller factor. Kα2 and Kβ lines are not listed.
+
+    References
+    ----------
+    B. D. Cullity, S. R. Stock, *Elements of X-ray Diffraction*, 3rd ed. (2001), ch. 4.
+    S. P. Ong et al., Comput. Mater. Sci. 68 (2013) 314 (pymatgen).
+
+    Examples
+    --------
+    >>> ref = reference_pattern("Si", wavelength=1.540598, two_theta_range=(20, 80))
+    >>> [round(float(v), 2) for v in ref.two_theta.sel(phase="Si")[:2]]
+    [28.44, 47.3]
+    """
+    if pattern is not None and not isinstance(pattern, xr.Dataset):
+        raise AnalysisError(f"pattern must be an xarray.Dataset, got {type(pattern).__name__}")
+    lam = _resolve_wavelength(wavelength, pattern, "reference_pattern")
+    lo, hi = _resolve_range(two_theta_range, pattern)
+    resolved = [resolve_phase(p) for p in _as_list(phases)]
+    names = _unique_names([r[0] for r in resolved])
+    rows = [_sticks(s, dw, lam, lo, hi, min_intensity, merge_tolerance)
+            for _, s, dw in resolved]
+    n = max([r[0].size for r in rows] + [1])
+    shape = (len(rows), n)
+    tt, inten, mult = (np.full(shape, np.nan) for _ in range(3))
+    hkl = np.full(shape, "", dtype=object)
+    label = np.full(shape, "", dtype=object)
+    for i, (name, (t, y, m, h)) in enumerate(zip(names, rows)):
+        tt[i, :t.size], inten[i, :t.size], mult[i, :t.size] = t, y, m
+        hkl[i, :t.size] = h
+        label[i, :t.size] = [f"{name} {x}" for x in h]
+    d = lam / (2.0 * np.sin(np.deg2rad(tt) / 2.0))
+    dims = ("phase", "reflection")
+    out = xr.Dataset(
+        {"two_theta": (dims, tt, {"units": "deg", "long_name": "2θ (Kα1)"}),
+         "d_spacing": (dims, d, {"units": "angstrom", "long_name": "d-spacing"}),
+         "intensity": (dims, inten, {"units": "%", "long_name": "relative intensity"}),
+         "multiplicity": (dims, mult, {"units": "1", "long_name": "multiplicity"})},
+        coords={"phase": ("phase", names, {"long_name": "phase"}),
+                "hkl": (dims, hkl.astype(str), {"long_name": "Miller indices"}),
+                "label": (dims, label.astype(str), {"long_name": "reflection"}),
+                "wavelength": ((), lam, {"units": "angstrom", "long_name": "Wavelength Kα1"})},
+        attrs={"kind": "reference_pattern",
+               **provenance("reference_pattern", phases=names, wavelength=lam,
+                            two_theta_range=[lo, hi], min_intensity=min_intensity,
+                            merge_tolerance=merge_tolerance)})
+    return out
+
+
+def _flat_lines(ref: xr.Dataset):
+    """All lines of a reference pattern: (phase index, 2θ, intensity, label) sorted by 2θ."""
+    tt = ref["two_theta"].values
+    idx_p, idx_r = np.nonzero(np.isfinite(tt))
+    order = np.argsort(tt[idx_p, idx_r], kind="stable")
+    idx_p, idx_r = idx_p[order], idx_r[order]
+    return (idx_p, tt[idx_p, idx_r], ref["intensity"].values[idx_p, idx_r],
+            ref["label"].values[idx_p, idx_r], ref["hkl"].values[idx_p, idx_r],
+            ref["d_spacing"].values[idx_p, idx_r])
+
+
+def peaks_from_phases(phases, *, pattern=None, wavelength=None, two_theta_range=None,
+                      min_intensity: float = 5.0, merge_tolerance: float = 0.05) -> xr.Dataset:
+    r"""Kα1 line positions of phases as starting positions for peak fitting.
+
+    Lines of the **same** phase closer than ``merge_tolerance`` are merged (intensity-weighted
+    position, as in :func:`reference_pattern`), because one fitted peak cannot separate them;
+    lines of **different** phases are kept apart even when close (e.g. Si 111 at 28.44° and
+    CoSi2 111 at 28.80°), so a fit can tell the phases apart.
+
+    Parameters
+    ----------
+    phases, pattern, wavelength, two_theta_range
+        As in :func:`reference_pattern`.
+    min_intensity : float
+        Keep lines at least this strong (relative to the strongest line of the phase, 100).
+    merge_tolerance : float
+        Merge distance for lines of the same phase (deg).
+
+    Returns
+    -------
+    xarray.Dataset
+        dim ``reflection`` sorted by 2θ: ``two_theta`` (deg), ``d_spacing`` (angstrom),
+        ``intensity`` (%); coords ``label`` (``"Si 111"``), ``phase``, ``hkl``, ``wavelength``.
+        Use as ``fit_pattern(ds, peaks=p.two_theta.values, names=p.label.values)``.
+
+    Examples
+    --------
+    >>> p = peaks_from_phases(["Si", "CoSi2"], wavelength=1.540598, two_theta_range=(25, 50))
+    >>> p.label.values.tolist()
+    ['Si 111', 'CoSi2 111', 'Si 220', 'CoSi2 220']
+    """
+    ref = reference_pattern(phases, wavelength=wavelength, pattern=pattern,
+                            two_theta_range=two_theta_range, min_intensity=min_intensity,
+                            merge_tolerance=merge_tolerance)
+    ip, tt, inten, label, hkl, d = _flat_lines(ref)
+    dim = "reflection"
+    out = xr.Dataset(
+        {"two_theta": (dim, tt, {"units": "deg", "long_name": "2θ (Kα1)"}),
+         "d_spacing": (dim, d, {"units": "angstrom", "long_name": "d-spacing"}),
+         "intensity": (dim, inten, {"units": "%", "long_name": "relative intensity"})},
+        coords={"label": (dim, label.astype(str), {"long_name": "reflection"}),
+                "phase": (dim, ref["phase"].values[ip].astype(str), {"long_name": "phase"}),
+                "hkl": (dim, hkl.astype(str), {"long_name": "Miller indices"}),
+                "wavelength": ref["wavelength"]},
+        attrs={"kind": "reference_peaks",
+               **provenance("peaks_from_phases", phases=list(ref["phase"].values),
+                            min_intensity=min_intensity, merge_tolerance=merge_tolerance)})
+    return out
+
+
+# ----------------------------------------------------------------------------- peak finding
+
+def find_pattern_peaks(x, y, *, prominence=None, smooth=0.02, n_sigma=5.0):
+    r"""Peaks of one pattern: positions (deg), heights above the local base and prominences.
+
+    The profile is smoothed with a Gaussian kernel of standard deviation ``smooth`` degrees
+    (at least half a step); the white-noise level of the raw data is estimated robustly from
+    successive differences, :math:`\sigma = 1.4826\,\mathrm{MAD}(\Delta y)/\sqrt2`, and
+    scaled to the smoothed profile by :math:`\sqrt{\sum_i k_i^2}` (``k`` the kernel). A
+    maximum is a peak when its prominence (:func:`scipy.signal.find_peaks`) exceeds
+    ``n_sigma`` × the local noise, which assumes counting statistics: the noise level grows as
+    :math:`\sqrt{y/y_\mathrm{bg}}` above the median (background) level. A floor of 0.1 % of
+    the profile's range avoids detecting rounding noise in noise-free data. With
+    ``prominence`` given (same units as ``y``), that fixed threshold is used instead. The
+    position is refined by a parabola through the three points around each maximum.
+    """
+    from scipy.ndimage import gaussian_filter1d
+    from scipy.signal import find_peaks
+
+    ok = np.isfinite(x) & np.isfinite(y)
+    x, y = x[ok], y[ok]
+    if x.size < 5:
+        return np.empty(0), np.empty(0), np.empty(0)
+    order = np.argsort(x)
+    x, y = x[order], y[order]
+    step = float(np.median(np.diff(x)))
+    sig_pts = max(0.5, float(smooth) / step) if step > 0 else 0.5
+    ys = gaussian_filter1d(y, sig_pts, mode="nearest")
+    half = int(np.ceil(4 * sig_pts))
+    kernel = np.exp(-0.5 * (np.arange(-half, half + 1) / sig_pts) ** 2)
+    kernel /= kernel.sum()
+    diff = np.diff(y)
+    sigma_raw = 1.4826 * np.median(np.abs(diff - np.median(diff))) / np.sqrt(2.0)
+    sigma_s = sigma_raw * np.sqrt(np.sum(kernel ** 2))
+    span = float(np.max(ys) - np.min(ys))
+    idx, props = find_peaks(ys, prominence=(0.0, None))
+    if idx.size == 0:
+        return np.empty(0), np.empty(0), np.empty(0)
+    prom = props["prominences"]
+    if prominence is None:
+        base = max(float(np.median(ys)), 1e-12)
+        level = np.sqrt(np.maximum(ys[idx], base) / base) if np.min(y) >= 0 else 1.0
+        threshold = np.maximum(n_sigma * sigma_s * level, 1e-3 * span)
+    else:
+        threshold = float(prominence)
+    keep = prom > threshold
+    idx, prom = idx[keep], prom[keep]
+    pos = x[idx].astype(float)
+    inner = (idx > 0) & (idx < x.size - 1)
+    i = idx[inner]
+    y0, y1, y2 = ys[i - 1], ys[i], ys[i + 1]
+    denom = y0 - 2 * y1 + y2
+    with np.errstate(invalid="ignore", divide="ignore"):
+        shift = np.where(denom < 0, 0.5 * (y0 - y2) / denom, 0.0)
+    pos[inner] = x[i] + np.clip(shift, -1, 1) * (x[i + 1] - x[i - 1]) / 2.0
+    return pos, ys[idx], prom
+
+
+def _satellites(pos, height, lam1, lam2, lam_beta, tolerance):
+    """Index of the parent of each peak if it is a Kα2 (1) or Kβ (2) satellite of it, else -1."""
+    parent = np.full(pos.size, -1)
+    kind = np.zeros(pos.size, dtype=int)
+    for sat_lam, code, max_ratio in ((lam2, 1, 0.8), (lam_beta, 2, 0.6)):
+        if sat_lam is None or not np.isfinite(sat_lam):
+            continue
+        s = np.clip(sat_lam / lam1 * np.sin(np.deg2rad(pos) / 2.0), -1, 1)
+        sat_pos = 2.0 * np.rad2deg(np.arcsin(s))
+        for j in range(pos.size):       # parent j (not itself a satellite), satellite i
+            if parent[j] >= 0:
+                continue
+            hit = np.flatnonzero((np.abs(pos - sat_pos[j]) < tolerance)
+                                 & (height < max_ratio * height[j]) & (parent < 0))
+            hit = hit[hit != j]
+            if hit.size:
+                i = hit[np.argmin(np.abs(pos[hit] - sat_pos[j]))]
+                parent[i], kind[i] = j, code
+    return parent, kind
+
+
+# ----------------------------------------------------------------------------- phase_check
+
+def _check_kernel(lines_phase, lines_tt, lines_int, lines_label, n_phase, mode, tolerance,
+                  min_intensity, min_score, max_peaks, prominence, lams, fixed_range):
+    """Numpy kernel over flattened batch entries; see phase_check."""
+    lam1, lam2, lam_beta = lams
+
+    def kernel(y, x):
+        batch = y.shape[:-1]
+        yy = y.reshape(-1, y.shape[-1])
+        xx = np.broadcast_to(x, y.shape).reshape(-1, y.shape[-1])
+        m = yy.shape[0]
+        matched = np.zeros((m, n_phase))
+        expected = np.zeros((m, n_phase))
+        weighted = np.full((m, n_phase), np.nan)
+        explained = np.full((m, n_phase), np.nan)
+        obs_tt = np.full((m, max_peaks), np.nan)
+        assign = np.full((m, max_peaks), "", dtype=object)
+        unexplained = np.zeros(m)
+        n_obs = np.zeros(m)
+        for b in range(m):
+            if mode == "pattern":
+                ok = np.isfinite(yy[b]) & np.isfinite(xx[b])
+                if ok.sum() < 5:
+                    weighted[b] = explained[b] = np.nan
+                    continue
+                lo, hi = float(xx[b][ok].min()), float(xx[b][ok].max())
+                pos, height, prom = find_pattern_peaks(xx[b], yy[b], prominence=prominence)
+                if pos.size > max_peaks:           # keep the most prominent ones
+                    top = np.sort(np.argsort(prom)[::-1][:max_peaks])
+                    pos, height = pos[top], height[top]
+                parent, kind = _satellites(pos, height, lam1, lam2, lam_beta, tolerance)
+            else:
+                pos = np.sort(yy[b][np.isfinite(yy[b])])[:max_peaks]
+                parent, kind = np.full(pos.size, -1), np.zeros(pos.size, dtype=int)
+                if pos.size == 0:
+                    continue
+                lo, hi = pos.min() - tolerance, pos.max() + tolerance
+            if fixed_range is not None:
+                lo, hi = fixed_range
+            primary = kind == 0
+            n_obs[b] = pos.size
+            obs_tt[b, :pos.size] = pos
+            inside = (lines_tt >= lo) & (lines_tt <= hi)
+            strong = inside & (lines_int >= min_intensity)
+            dist = np.abs(pos[:, None] - lines_tt[None, :])          # (obs, line)
+            near = (dist <= tolerance) & inside[None, :]
+            found = np.any(near[primary], axis=0) if primary.any() else np.zeros_like(inside)
+            labels = []
+            for j in range(pos.size):
+                if kind[j]:
+                    continue
+                cand = np.flatnonzero(near[j])
+                if cand.size == 0:
+                    labels.append("")
+                    continue
+                best = {}                              # nearest line of each matching phase
+                for c in cand[np.argsort(dist[j, cand], kind="stable")]:
+                    best.setdefault(lines_phase[c], c)
+                labels.append(" + ".join(lines_label[c] for c in best.values()))
+            it = iter(labels)
+            for j in range(pos.size):
+                if not kind[j]:
+                    assign[b, j] = next(it)
+            for j in range(pos.size):
+                if kind[j]:
+                    parent_label = assign[b, parent[j]] or f"{pos[parent[j]]:.2f}°"
+                    assign[b, j] = ("Kα2" if kind[j] == 1 else "Kβ") + f" of {parent_label}"
+            n_primary = int(primary.sum())
+            unexplained[b] = sum(1 for j in range(pos.size) if not kind[j] and not assign[b, j])
+            for p in range(n_phase):
+                mine = strong & (lines_phase == p)
+                expected[b, p] = mine.sum()
+                matched[b, p] = (mine & found).sum()
+                total = lines_int[mine].sum()
+                weighted[b, p] = lines_int[mine & found].sum() / total if total > 0 else np.nan
+                own = near[:, lines_phase == p].any(axis=1) & primary
+                explained[b, p] = own.sum() / n_primary if n_primary else np.nan
+        with np.errstate(invalid="ignore", divide="ignore"):
+            fraction = np.where(expected > 0, matched / np.where(expected > 0, expected, 1),
+                                np.nan)
+        present = (np.nan_to_num(weighted) >= min_score) & (matched >= np.minimum(2, expected)) \
+            & (expected > 0)
+        shape_p, shape_o = batch + (n_phase,), batch + (max_peaks,)
+        return (matched.reshape(shape_p), expected.reshape(shape_p), fraction.reshape(shape_p),
+                explained.reshape(shape_p), weighted.reshape(shape_p), present.reshape(shape_p),
+                obs_tt.reshape(shape_o), assign.reshape(shape_o), unexplained.reshape(batch),
+                n_obs.reshape(batch))
+    return kernel
+
+
+def _example_phase_check():
+    from ..synthetic.xrd import xrd_patterns
+
+    ds = xrd_patterns(("Si", "CoSi2"), n_samples=3, weights=[[1.0, 0.6], [1.0, 0.3],
+                                                              [1.0, 0.0]],
+                      two_theta=(25.0, 60.0, 0.02), size_nm=40.0, peak_counts=400.0, seed=1)
+    return ds, {"phases": ["Si", "CoSi2", "graphite"]}
+
+
+@public("xrd", example=_example_phase_check)
+def phase_check(ds: xr.Dataset, phases, *, tolerance: float = 0.1, min_intensity: float = 5.0,
+                prominence=None, min_score: float = 0.5, max_peaks: int = 64,
+                two_theta_range=None) -> xr.Dataset:
+    r"""Check which candidate phases explain the peaks of XRD patterns (or of a peak table).
+
+    Observed peak positions :math:`o_i` are compared with the Kα1 reference lines
+    :math:`r_{p,k}` (intensity :math:`I_{p,k}`, strongest = 100) of each candidate phase
+    :math:`p` (:func:`reference_pattern` at the data's ``wavelength``). Only lines inside the
+    measured 2θ range with :math:`I_{p,k} \ge` ``min_intensity`` are *expected*; a line is
+    *matched* when an observed peak lies within ``tolerance``:
+    :math:`\min_i |o_i - r_{p,k}| \le \delta`. Per phase:
+
+    .. math:: \text{line\_fraction} = \frac{N_\text{matched}}{N_\text{expected}}, \qquad
+              \text{weighted\_score} = \frac{\sum_{k\,\text{matched}} I_{p,k}}
+                                            {\sum_{k\,\text{expected}} I_{p,k}}, \qquad
+              \text{explained\_fraction} = \frac{N_\text{obs within }\delta\text{ of a line of }p}
+                                                {N_\text{obs}}
+
+    and the phase is **present** when ``weighted_score >= min_score`` and at least
+    ``min(2, expected_lines)`` lines are matched.
+
+    Observed peaks of a pattern are found by :func:`find_pattern_peaks` (Gaussian smoothing,
+    a prominence threshold of 5 σ of the counting noise estimated from the data, parabolic
+    refinement of the maximum; ``prominence=`` overrides the threshold, in intensity units).
+    Peaks at the Kα2 (or Kβ, when the data have a ``wavelength_beta`` coord) position of a
+    stronger observed peak are treated as satellites: they are labelled ``"Kα2 of ..."`` /
+    ``"Kβ of ..."`` and are neither matched to lines nor counted as unexplained.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        Either patterns (dim ``two_theta`` deg, variable ``intensity``, any batch dims,
+        scalar coord ``wavelength`` Å; ``wavelength_alpha2``/``wavelength_beta`` for the
+        satellites) or a peak table (variable ``center`` in deg over dim ``peak``, as made by
+        :func:`~characterization.xrd.fit_pattern` or :func:`~characterization.xrd.peak_table`).
+    phases : str, Structure, path, or list of them
+        Candidate phases (see :func:`reference_pattern`).
+    tolerance : float
+        Matching tolerance δ (deg 2θ). Must cover the position errors: specimen displacement
+        and zero shift (often 0.02–0.1°), lattice-constant differences and peak-finding error.
+    min_intensity : float
+        Weakest reference line (relative, %) that is expected to be seen.
+    prominence : float, optional
+        Fixed prominence threshold for peak finding (intensity units); default noise-based.
+    min_score : float
+        Minimum ``weighted_score`` for ``present``.
+    max_peaks : int
+        Size of the NaN-padded ``observed`` dim (the strongest peaks by prominence are kept).
+        Fixed so that results of different batches line up.
+    two_theta_range : (float, float), optional
+        Range in which lines are expected; default the measured range of each pattern (for
+        a peak table: the range spanned by its peaks, ± ``tolerance``).
+
+    Returns
+    -------
+    xarray.Dataset
+        Batch dims kept. Per ``phase``: ``matched_lines``, ``expected_lines`` (1),
+        ``line_fraction``, ``explained_fraction``, ``weighted_score`` (1), ``present``
+        (bool). Per ``observed`` peak (NaN/"" padded): ``observed_two_theta`` (deg) and
+        ``assignment`` (labels of the nearest matching line of each matching phase, joined
+        by ``" + "``; ``""`` when unexplained). Per entry: ``observed_peaks`` and
+        ``unexplained_peaks`` (1). Coord ``phase`` and the ``wavelength`` used.
+
+    Notes
+    -----
+    This is a position-only screen, not a refinement: relative intensities are used only as
+    weights, there is no intensity or profile fit, no quantification, and no correction for
+    preferred orientation (a textured sample can miss lines and fail ``present``), specimen
+    displacement or solid-solution shifts (widen ``tolerance`` or give a CIF with the right
+    cell). Overlapping lines of different phases (closer than ``tolerance``) match both
+    phases; an observed peak can then explain several phases and the assignment lists all.
+    A phase whose few expected lines all coincide with lines of another phase cannot be
+    told apart from it. Broad (nanocrystalline) peaks can merge into one maximum.
+
+    References
+    ----------
+    J. W. Visser, J. Appl. Cryst. 2 (1969) 89 (figures of merit for line matching);
+    P. M. de Wolff, J. Appl. Cryst. 1 (1968) 108.
+
+    Examples
+    --------
+    >>> from characterization.synthetic.xrd import xrd_patterns
+    >>> ds = xrd_patterns(("Si",), two_theta=(20, 80, 0.02), seed=1)
+    >>> r = phase_check(ds, ["Si", "CoSi2"])
+    >>> r.present.values.tolist()
+    [[True, False]]
+    """
+    if not isinstance(ds, xr.Dataset):
+        raise AnalysisError(f"phase_check needs an xarray.Dataset, got {type(ds).__name__}")
+    if not (np.isfinite(tolerance) and tolerance > 0):
+        raise AnalysisError(f"tolerance must be > 0 deg, got {tolerance}")
+    if int(max_peaks) < 1:
+        raise AnalysisError(f"max_peaks must be >= 1, got {max_peaks}")
+    max_peaks = int(max_peaks)
+    if "intensity" in ds.data_vars and "two_theta" in ds.dims:
+        mode, data, core = "pattern", ds["intensity"], "two_theta"
+        axis = ds["two_theta"]
+        rng = (float(axis.min()), float(axis.max())) if two_theta_range is None \
+            else two_theta_range
+    elif "center" in ds.data_vars and "peak" in ds["center"].dims:
+        mode, data, core = "table", ds["center"], "peak"
+        axis = xr.DataArray(np.zeros(ds.sizes["peak"]), dims="peak")
+        finite = np.asarray(ds["center"].values, dtype=float)
+        finite = finite[np.isfinite(finite)]
+        rng = two_theta_range if two_theta_range is not None else (
+            (max(0.0, float(finite.min()) - 5.0), min(180.0, float(finite.max()) + 5.0))
+            if finite.size else (5.0, 120.0))
+    else:
+        raise AnalysisError("phase_check needs patterns (variable 'intensity' on dim "
+                            "'two_theta') or a peak table (variable 'center' on dim 'peak')")
+    lam1 = _resolve_wavelength(None, ds, "phase_check")
+    lam2 = _scalar_wavelength(ds, "phase_check", "wavelength_alpha2")
+    lam_beta = _scalar_wavelength(ds, "phase_check", "wavelength_beta")
+    ref = reference_pattern(phases, wavelength=lam1, two_theta_range=rng, min_intensity=0.0)
+    ip, lt, li, ll, _, _ = _flat_lines(ref)
+    n_phase = ref.sizes["phase"]
+    fixed = None if two_theta_range is None else tuple(float(v) for v in two_theta_range)
+    kernel = _check_kernel(ip, lt, li, ll, n_phase, mode, float(tolerance), float(min_intensity),
+                           float(min_score), max_peaks, prominence, (lam1, lam2, lam_beta),
+                           fixed)
+    data = data.reset_coords(drop=True) if mode == "table" else data
+    outs = xr.apply_ufunc(
+        kernel, data, axis.reset_coords(drop=True),
+        input_core_dims=[[core], [core]],
+        output_core_dims=[["phase"]] * 6 + [["observed"]] * 2 + [[], []],
+        dask="parallelized",
+        output_dtypes=[float] * 5 + [bool, float, object, float, float],
+        dask_gufunc_kwargs={"output_sizes": {"phase": n_phase, "observed": max_peaks},
+                            "allow_rechunk": True})
+    (matched, expected, fraction, explained, weighted, present, obs_tt, assign, unexpl,
+     n_obs) = outs
+    spec = [
+        ("matched_lines", matched, "1", "reference lines matched by an observed peak"),
+        ("expected_lines", expected, "1", "reference lines expected in the range"),
+        ("line_fraction", fraction, "1", "fraction of expected lines matched"),
+        ("explained_fraction", explained, "1", "fraction of observed peaks explained"),
+        ("weighted_score", weighted, "1", "intensity-weighted fraction of lines matched"),
+        ("present", present, None, f"phase present (weighted_score >= {min_score})"),
+        ("observed_two_theta", obs_tt, "deg", "observed peak position 2θ"),
+        ("assignment", assign, None, "reflection(s) assigned to the observed peak"),
+        ("unexplained_peaks", unexpl, "1", "observed peaks explained by no phase"),
+        ("observed_peaks", n_obs, "1", "observed peaks"),
+    ]
+    out = xr.Dataset()
+    for name, arr, units, long_name in spec:
+        attrs = {"long_name": long_name}
+        if units is not None:
+            attrs["units"] = units
+        out[name] = arr.assign_attrs(attrs)
+    out = out.assign_coords(phase=("phase", ref["phase"].values, {"long_name": "phase"}),
+                            wavelength=((), lam1, {"units": "angstrom",
+                                                   "long_name": "Wavelength Kα1"}))
+    for c in ds.coords:
+        if c not in out.coords and core not in ds[c].dims:
+            out = out.assign_coords({c: ds[c]})
+    out.attrs.update(provenance("phase_check", phases=list(ref["phase"].values),
+                                tolerance=tolerance, min_intensity=min_intensity,
+                                prominence=prominence, min_score=min_score, max_peaks=max_peaks,
+                                input=mode, two_theta_range=two_theta_range))
+    return out

@@ -142,7 +142,10 @@ def _instrument_dataset(instrument):
     """A mapping of Caglioti coefficients (``{"U": .., "V": .., "W": ..}``, as a recipe gives
     them) becomes the Dataset :func:`instrument_fwhm` takes; anything else is returned as is."""
     from collections.abc import Mapping
+    from os import PathLike
 
+    if isinstance(instrument, (str, PathLike)):
+        return _instrument_from_file(instrument)
     if not isinstance(instrument, Mapping) or isinstance(instrument, xr.Dataset):
         return instrument
     unknown = sorted(set(instrument) - set("UVWXY"))
@@ -158,6 +161,23 @@ def _instrument_dataset(instrument):
                        for key, v in values.items()})
 
 
+def _instrument_from_file(path):
+    """A :func:`caglioti` result saved as netCDF (e.g. by ``characterize run``)."""
+    from pathlib import Path
+
+    p = Path(path)
+    try:
+        with xr.open_dataset(p) as saved:
+            inst = saved.load()
+    except (OSError, ValueError) as exc:
+        raise AnalysisError(f"{p}: cannot read an instrument profile (a caglioti() result saved "
+                            f"as netCDF): {exc}") from None
+    if not {"U", "V", "W"} <= set(inst.data_vars):
+        raise AnalysisError(f"{p}: not an instrument profile: needs U, V, W (a caglioti() "
+                            f"result), has {sorted(inst.data_vars)}")
+    return inst[[k for k in "UVWXY" if k in inst.data_vars]]
+
+
 def _keep_coords(out, ds):
     for c in ds.coords:
         out = out.assign_coords({c: ds[c]})
@@ -168,7 +188,10 @@ def _instrument_param(instrument):
     if isinstance(instrument, xr.Dataset):
         return {k: float(instrument[k]) for k in "UVWXY" if k in instrument
                 and instrument[k].ndim == 0} or "caglioti(batched)"
-    return dict(instrument) if isinstance(instrument, dict) else instrument
+    if isinstance(instrument, dict):
+        return dict(instrument)
+    return str(instrument) if instrument is not None and not np.isscalar(instrument) else \
+        instrument
 
 
 # ----------------------------------------------------------------------------- examples
@@ -224,10 +247,12 @@ def scherrer(ds: xr.Dataset, *, k=0.9, width: str = "fwhm", instrument=None,
         K that matches ``width``.
     width : {"fwhm", "integral_breadth"}
         Breadth definition used for β.
-    instrument : None, float, mapping or xarray.Dataset
+    instrument : None, float, mapping, path or xarray.Dataset
         Instrumental broadening: None (none), a FWHM in degrees (taken as Gaussian), a
-        :func:`caglioti` result evaluated at every peak, or its coefficients as a mapping
-        ``{"U": .., "V": .., "W": .., "X": .., "Y": ..}`` (deg², deg; as recipes give them).
+        :func:`caglioti` result evaluated at every peak, its coefficients as a mapping
+        ``{"U": .., "V": .., "W": .., "X": .., "Y": ..}`` (deg², deg; as recipes give them), or
+        the path of a :func:`caglioti` result saved as netCDF (``caglioti.nc`` of a recipe
+        run on the standard).
     correction : {"voigt", "gaussian", "lorentzian"}
         How the instrument width is removed. ``"voigt"`` needs ``eta`` or the components when an
         instrument is given.

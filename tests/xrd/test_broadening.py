@@ -169,3 +169,21 @@ def test_instrument_as_mapping_equals_dataset():
     assert '"U": 0.004' in a.attrs["parameters"]
     with pytest.raises(AnalysisError, match="U, V, W"):
         scherrer(table, instrument={"U": 0.1, "W": 0.1})
+
+
+def test_instrument_from_a_saved_caglioti_file(tmp_path):
+    from characterization.xrd import caglioti
+
+    tt = np.array([21.36, 30.38, 37.44, 43.51, 48.96, 53.99, 63.22])
+    t = np.tan(np.deg2rad(tt) / 2)
+    h = np.sqrt(0.004 * t**2 - 0.002 * t + 0.0025)
+    inst = caglioti(peak_table(tt, h, fwhm_gauss=h, fwhm_lorentz=0 * h))
+    path = tmp_path / "caglioti.nc"
+    inst.to_netcdf(path)
+    table = peak_table(TT, _beta_deg(np.array([12.0]))[0] + 0.1, eta=0.5, wavelength=WL)
+    a = scherrer(table, instrument=str(path), limit_ratio=0.0)
+    b = scherrer(table, instrument=inst, limit_ratio=0.0)
+    np.testing.assert_allclose(a.crystallite_size, b.crystallite_size, rtol=1e-12)
+    (tmp_path / "bad.nc").write_bytes(b"not netcdf")
+    with pytest.raises(AnalysisError, match="bad.nc"):
+        scherrer(table, instrument=tmp_path / "bad.nc")

@@ -39,6 +39,7 @@ T. H. de Keijser, J. I. Langford, E. J. Mittemeijer, A. B. P. Vogels, J. Appl. C
 
 from __future__ import annotations
 
+import functools
 import numpy as np
 import xarray as xr
 
@@ -341,10 +342,10 @@ def _combine(parts, dim):
             out[name] = sum(r[name] for r in renamed)
         elif name == "nfev":
             out[name] = sum(r[name] for r in renamed)
-        elif name == "success":
-            out[name] = np.logical_and.reduce([r[name] for r in renamed])
+        elif name == "success":  # DataArray operators keep the batch dims
+            out[name] = functools.reduce(lambda a, b: a & b, [r[name] for r in renamed])
         elif name == "status":
-            out[name] = np.minimum.reduce([r[name] for r in renamed])
+            out[name] = functools.reduce(np.minimum, [r[name] for r in renamed])
     dof = sum(r["chisqr"] / r["redchi"] for r in renamed)
     out["redchi"] = out["chisqr"] / dof
     res = xr.Dataset({k: out[k] for k in first.data_vars if k in out})

@@ -272,3 +272,17 @@ def test_shape_errors():
         xrd.fit_pattern(ds, peaks="automatic")
     with pytest.raises(Exception):
         xrd.fit_pattern(ds, peaks=xr.Dataset({"two_theta": ("reflection", [80.0])}))
+
+
+def test_grouped_fit_of_a_series_keeps_the_batch_dims():
+    from characterization.xrd.peaks import _example_pattern
+
+    ds = _example_pattern(n_sample=3).rename(sample="time")
+    res = xrd.fit_pattern(ds, peaks=[28.44, 47.30, 56.12], group=True)
+    for name in ("success", "status", "chisqr", "nfev", "redchi"):
+        assert res[name].dims == ("time",), name
+    assert bool(res.success.all())
+    single = [xrd.fit_pattern(ds.isel(time=i), peaks=[28.44, 47.30, 56.12], group=True)
+              for i in range(3)]
+    np.testing.assert_allclose(res.center.values, [s.center.values for s in single], rtol=1e-7)
+    np.testing.assert_allclose(res.chisqr.values, [float(s.chisqr) for s in single], rtol=1e-7)

@@ -134,3 +134,23 @@ def test_lab6_d500_psd_lines_match_the_lab6_cell():
     # a PSD instrument: narrow lines that broaden at high angle
     fwhm = res.fwhm.values
     assert 0.05 < fwhm[1:10].min() and fwhm[1:10].max() < 0.075 and fwhm[-1] > 0.12
+
+
+def test_consecutive_operando_scans_fitted_as_one_series():
+    """Two consecutive 15-min scans of an in-situ electrochemistry cell (datalab Scan_C1/C2,
+    XRDML, 5-125°): read as a `time` series and fitted in one call with automatic peak finding
+    and grouped windows. The ten strongest reflections keep their positions within 0.01° and
+    their areas within 10 % from one scan to the next (15 min apart, the cell barely changes):
+    a reproducibility check of reading + fitting on real data."""
+    base = shared_data("xrd") / "datalab/pydatalab/example_data/XRD"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ds = ch.read_many([base / "Scan_C1.xrdml", base / "Scan_C2.xrdml"], dim="time")
+    res = xrd.fit_pattern(ds, peaks="auto", group=True)
+    assert res.success.dims == ("time",) and bool(res.success.all())
+    assert res.sizes["peak"] >= 20
+    strongest = np.argsort(res.area.values[0])[::-1][:10]
+    center = res.center.values[:, strongest]
+    area = res.area.values[:, strongest]
+    np.testing.assert_allclose(center[1], center[0], atol=0.01)
+    np.testing.assert_allclose(area[1], area[0], rtol=0.10)

@@ -17,9 +17,9 @@ Lorentzian / Gaussian parts of the widths (``fwhm_lorentz``, ``fwhm_gauss``)
 * ``voigt``: the fitted ``fwhm_l`` and ``fwhm_g`` (exact);
 * ``gaussian`` / ``lorentzian``: ``(0, F)`` / ``(F, 0)``;
 * ``pseudo_voigt`` and ``split_pseudo_voigt`` (with ``F = (F_l + F_r)/2``): the split of
-  :mod:`characterization.xrd.instrument` (``f_L = η F`` and ``f_G`` such that the
-  Olivero–Longbothum Voigt width of ``(f_L, f_G)`` is ``F``), the same one :func:`scherrer`
-  and :func:`williamson_hall` apply to ``eta``, so the results are unchanged;
+  :mod:`characterization.xrd.instrument` (Thompson–Cox–Hastings: ``f_L = q(η) F`` and
+  ``f_G`` such that the Olivero–Longbothum Voigt width of ``(f_L, f_G)`` is ``F``), the same
+  one :func:`scherrer` and :func:`williamson_hall` apply to ``eta``;
 * ``pearson7``: the Voigt with the same FWHM ``2w`` and integral breadth ``β`` (shape factor
   ``φ = 2w/β``), from the empirical relations of de Keijser et al. (1982),
 
@@ -39,12 +39,13 @@ T. H. de Keijser, J. I. Langford, E. J. Mittemeijer, A. B. P. Vogels, J. Appl. C
 
 from __future__ import annotations
 
-import functools
 import numpy as np
 import xarray as xr
 
 from .._api import public
 from ..errors import AnalysisError
+from ._grouped_fit import combine_group_fits, window_groups
+from ._peak_positions import auto_positions, merge_coincident, positions_from_dataset
 
 __all__ = ["fit_pattern"]
 
@@ -117,85 +118,6 @@ def _example():
 
 
 # ----------------------------------------------------------------------------- peak positions
-
-def _positions_from_dataset(peaks: xr.Dataset, lo, hi):
-    """Flattened finite positions and labels of a reflection Dataset inside [lo, hi]."""
-    if "two_theta" not in peaks.variables:
-        raise AnalysisError("peaks given as a Dataset need a 'two_theta' variable (deg); has "
-                            f"{sorted(peaks.variables)}")
-    tt = peaks["two_theta"]
-    if "label" in peaks.variables:
-        lab = peaks["label"].astype(str)
-        if "phase" in tt.dims and "phase" not in lab.dims and "phase" in peaks.coords:
-            lab = peaks["phase"].astype(str) + " " + lab
-        lab = lab.broadcast_like(tt)
-        labels = np.asarray(lab.transpose(*tt.dims).values, dtype=str).ravel()
-    else:
-        labels = np.array([f"p{j}" for j in range(tt.size)])
-    pos = np.asarray(tt.values, dtype=float).ravel()
-    keep = np.isfinite(pos) & (pos >= lo) & (pos <= hi)
-    return pos[keep], list(labels[keep]), int((np.isfinite(pos) & ~keep).sum())
-
-
-def _merge_coincident(pos, labels, tol):
-    """Merge positions closer than ``tol`` (one fitted peak, labels joined with '+')."""
-    order = np.argsort(pos, kind="stable")
-    out_pos, out_lab = [], []
-    for i in order:
-        if out_pos and pos[i] - out_pos[-1][-1] < tol:
-            out_pos[-1].append(pos[i])
-            out_lab[-1].append(labels[i])
-        else:
-            out_pos.append([pos[i]])
-            out_lab.append([labels[i]])
-    return np.array([np.mean(p) for p in out_pos]), ["+".join(lab) for lab in out_lab]
-
-
-def _auto_positions(ds, doublet_k, min_snr, weights):
-    r"""Kα1 positions of the peaks of the batch-mean pattern (see ``peaks="auto"``)."""
-    from scipy.ndimage import uniform_filter1d
-    from scipy.signal import find_peaks
-
-    da = ds["intensity"]
-    others = [d for d in da.dims if d != "two_theta"]
-    n_mean = int(np.prod([da.sizes[d] for d in others])) if others else 1
-    mean = da.mean(others, skipna=True) if others else da
-    x = np.asarray(mean["two_theta"].values, dtype=float)
-    y = np.asarray(mean.values, dtype=float)
-    order = np.argsort(x)
-    x, y = x[order], y[order]
-    ok = np.isfinite(y)
-    if ok.sum() < 5:
-        raise AnalysisError("peaks='auto': fewer than 5 finite points in the mean pattern")
-    y = np.interp(x, x[ok], y[ok])
-    smooth = uniform_filter1d(y, size=3, mode="nearest")
-    sigma_white = 1.4826 * np.median(np.abs(np.diff(y))) / np.sqrt(2.0) / np.sqrt(3.0)
-    sigma = np.full_like(smooth, max(sigma_white, 1e-12 * max(np.abs(y).max(), 1.0)))
-    if isinstance(weights, str) and weights == "poisson":
-        sigma = np.maximum(sigma, np.sqrt(np.maximum(smooth, 1.0) / (3.0 * n_mean)))
-    idx, props = find_peaks(smooth, prominence=min_snr * sigma.min())
-    idx = idx[props["prominences"] >= min_snr * sigma[idx]]
-    if idx.size == 0:
-        raise AnalysisError(f"peaks='auto' found no peak with a prominence above {min_snr} "
-                            "noise standard deviations; give the positions")
-    if doublet_k is None:
-        return x[idx]
-    from ..fit.lineshapes._doublet import kalpha2_position
-    from scipy.signal import peak_widths
-
-    widths = peak_widths(smooth, idx, rel_height=0.5)[0] * float(np.median(np.diff(x)))
-    dx = float(np.median(np.diff(x)))
-    keep = np.ones(idx.size, dtype=bool)
-    for i in np.argsort(-smooth[idx]):            # strongest first: drop its Kα2 partner
-        if not keep[i]:
-            continue
-        c2 = kalpha2_position(x[idx[i]], doublet_k)[0]
-        tol = max(0.5 * widths[i], 3.0 * dx, 0.25 * (c2 - x[idx[i]]))
-        partner = (np.abs(x[idx] - c2) <= tol) & (smooth[idx] < 0.9 * smooth[idx[i]])
-        partner[i] = False
-        keep &= ~partner
-    return x[idx[keep]]
-
 
 # ----------------------------------------------------------------------------- derived widths
 
@@ -294,66 +216,6 @@ def _peak_table(res, key, single, labels):
 
 
 # ----------------------------------------------------------------------------- grouping
-
-def _groups(positions, window):
-    """Index groups of positions (sorted) whose fit windows [p - w, p + w] do not overlap."""
-    order = np.argsort(positions, kind="stable")
-    groups = [[order[0]]]
-    for i in order[1:]:
-        if positions[i] - positions[groups[-1][-1]] > 2.0 * window:
-            groups.append([i])
-        else:
-            groups[-1].append(i)
-    return groups
-
-
-def _combine(parts, dim):
-    """Concatenate group fits: peaks along ``peak``, parameters along ``param`` (background
-    coefficients renamed ``background<g>.c<k>``), block-diagonal covariance, best fits along
-    the signal dim; chisqr/nfev summed, redchi pooled, success = all groups succeeded."""
-    renamed = []
-    for g, r in enumerate(parts):
-        pn = [str(n).replace("background.", f"background{g}.", 1) for n in r["param"].values]
-        r = r.assign_coords(param=pn, cov_i=pn, cov_j=pn)
-        if "component" in r.coords:
-            r = r.assign_coords(component=[f"background{g}" if c == "background" else str(c)
-                                           for c in r["component"].values])
-        renamed.append(r)
-    first = renamed[0]
-    all_params = [p for r in renamed for p in r["param"].values]
-    out = {}
-    for name, var in first.data_vars.items():
-        dims = set(var.dims)
-        if name == "covariance":
-            cov = xr.concat([r[name] for r in renamed], dim="cov_i", join="outer",
-                            fill_value=0.0)
-            out[name] = cov.reindex(cov_i=all_params, cov_j=all_params, fill_value=0.0)
-        elif "peak" in dims:
-            out[name] = xr.concat([r[name] for r in renamed], dim="peak")
-        elif "param" in dims:
-            out[name] = xr.concat([r[name] for r in renamed], dim="param")
-        elif dim in dims:
-            cat = xr.concat([r[name] for r in renamed], dim=dim, join="outer")
-            if "component" in dims:
-                comps = [c for r in renamed for c in r["component"].values]
-                cat = cat.reindex(component=comps)
-            out[name] = cat
-        elif name == "chisqr":
-            out[name] = sum(r[name] for r in renamed)
-        elif name == "nfev":
-            out[name] = sum(r[name] for r in renamed)
-        elif name == "success":  # DataArray operators keep the batch dims
-            out[name] = functools.reduce(lambda a, b: a & b, [r[name] for r in renamed])
-        elif name == "status":
-            out[name] = functools.reduce(np.minimum, [r[name] for r in renamed])
-    dof = sum(r["chisqr"] / r["redchi"] for r in renamed)
-    out["redchi"] = out["chisqr"] / dof
-    res = xr.Dataset({k: out[k] for k in first.data_vars if k in out})
-    for name in res.data_vars:
-        res[name].attrs = dict(first[name].attrs)
-    res.attrs = dict(first.attrs)
-    return res
-
 
 # ----------------------------------------------------------------------------- fit_pattern
 
@@ -542,13 +404,13 @@ def fit_pattern(ds: xr.Dataset, *, peaks, shape: str = "pseudo_voigt", kalpha2: 
     if isinstance(peaks, str):
         if peaks != "auto":
             raise AnalysisError(f"peaks must be positions, a Dataset or 'auto', got {peaks!r}")
-        positions = np.sort(_auto_positions(ds, k, float(min_snr), weights))
+        positions = np.sort(auto_positions(ds, k, float(min_snr), weights))
     elif isinstance(peaks, xr.Dataset):
-        positions, labels, _ = _positions_from_dataset(peaks, lo, hi)
+        positions, labels, _ = positions_from_dataset(peaks, lo, hi)
         if positions.size == 0:
             raise AnalysisError(f"no reflection of the peaks Dataset lies in the measured 2θ "
                                 f"range {lo:.4g}–{hi:.4g}°")
-        positions, labels = _merge_coincident(positions, labels, max(2.0 * dx, 0.005))
+        positions, labels = merge_coincident(positions, labels, max(2.0 * dx, 0.005))
     else:
         try:
             positions = np.atleast_1d(np.asarray(peaks, dtype=float))
@@ -597,12 +459,12 @@ def fit_pattern(ds: xr.Dataset, *, peaks, shape: str = "pseudo_voigt", kalpha2: 
                         weights=weights, **fit_kwargs)
         return res, rng
 
-    index_groups = _groups(positions, window) if group else [list(range(positions.size))]
+    index_groups = window_groups(positions, window) if group else [list(range(positions.size))]
     fits = [fit_group(np.asarray(g)) for g in index_groups]
     if len(fits) == 1:
         res = fits[0][0]
     else:
-        res = _combine([r for r, _ in fits], "two_theta")
+        res = combine_group_fits([r for r, _ in fits], "two_theta")
     order = [j for g in index_groups for j in g]
     res = res.assign_coords(peak=[labels[j] for j in order])
     if group:                                  # back to the order of ``peaks``

@@ -17,7 +17,7 @@ import xarray as xr
 from .._api import public
 from .._baseline_core import available_methods  # noqa: F401  (public helper, re-exported)
 from .._baseline_core import check_method, pybaselines_baseline
-from .preprocess import result_attrs, signal_and_var, signal_last, units_of
+from .._steps import result_attrs, signal_and_var, signal_last, units_of
 
 
 def _example():

@@ -15,7 +15,8 @@ import xarray as xr
 
 from .._api import public
 from ..errors import AnalysisError
-from .preprocess import check_window, result_attrs, signal_and_var, signal_last, units_of
+from .._steps import result_attrs, signal_and_var, signal_last, units_of
+from .preprocess import check_window
 
 SI_POSITION = 520.7
 SHAPES = ("lorentzian", "pseudo_voigt", "voigt", "gaussian")

@@ -1,86 +1,28 @@
-"""Crop and normalise Raman spectra; helpers shared by the pre-processing modules.
+"""Crop and normalise Raman spectra.
 
 :func:`crop` keeps a window of the signal axis; :func:`normalize` divides every spectrum by its
 maximum, its area or the maximum of one band. Both work on any leading batch dims (``sample``,
 ``y``/``x`` maps ...), eager or dask-chunked, and never modify their input.
 
-The private helpers (:func:`signal_and_var`, :func:`result_attrs`, :func:`signal_last`) are used
-by :mod:`.spikes`, :mod:`.baseline` and :mod:`.calibration` too: they resolve the signal dim and
-main variable from the data conventions and record each step in the result attrs
-(``method``/``parameters``/``characterization_version`` of the last step, plus the JSON list
-``preprocessing`` of every step applied so far).
+The step helpers (``signal_and_var``, ``result_attrs``, ``signal_last``, ``units_of``) used
+by every pre-processing module live in :mod:`characterization._steps` (shared with XRD).
 """
 
 from __future__ import annotations
 
-import json
 import math
 
 import numpy as np
 import xarray as xr
 
 from .._api import public
-from .._provenance import provenance
-from ..conventions import TABLE
+from .._steps import result_attrs, signal_and_var, units_of
 from ..errors import AnalysisError
 
 NORMALIZE_METHODS = ("max", "area", "band")
 
 
 # ---------------------------------------------------------------------- shared helpers
-def signal_and_var(ds, dim: str | None, var: str | None, function: str) -> tuple[str, str]:
-    """Signal dim and main variable: given, or from the technique's convention (Raman default)."""
-    if not isinstance(ds, xr.Dataset):
-        raise AnalysisError(f"{function} needs an xarray.Dataset, got {type(ds).__name__}")
-    technique = ds.attrs.get("technique")
-    conv = TABLE.get(technique) if isinstance(technique, str) and technique != "spectrum" \
-        else TABLE["raman"]
-    dim = dim or conv.signal.name
-    var = var or conv.main.name
-    if var not in ds.data_vars:
-        raise AnalysisError(f"{function}: variable {var!r} not in Dataset "
-                            f"(variables: {list(ds.data_vars)}); pass var=")
-    if dim not in ds[var].dims:
-        raise AnalysisError(f"{function}: variable {var!r} has no dim {dim!r} "
-                            f"(dims: {list(ds[var].dims)}); pass dim=")
-    if dim not in ds.coords or ds[dim].dtype.kind not in "fiu":
-        raise AnalysisError(f"{function}: dim {dim!r} needs a numeric coordinate")
-    return dim, var
-
-
-def units_of(obj, name: str, function: str) -> str:
-    """``attrs["units"]`` of a variable or coordinate; raises if absent (no silent guessing)."""
-    units = obj.attrs.get("units")
-    if not isinstance(units, str):
-        raise AnalysisError(f"{function}: {name!r} has no attrs['units']; set it so the result "
-                            "gets correct units")
-    return units
-
-
-def signal_last(da: xr.DataArray, dim: str) -> xr.DataArray:
-    """``da`` with ``dim`` last and, when dask-backed, in a single chunk."""
-    da = da.transpose(*[d for d in da.dims if d != dim], dim)
-    if da.chunks is not None:
-        da = da.chunk({dim: -1})
-    return da
-
-
-def result_attrs(ds: xr.Dataset, function: str, method: str, /, **parameters) -> dict:
-    """Input attrs plus the provenance of this step, appended to the ``preprocessing`` history."""
-    prov = provenance(method, **parameters)
-    attrs = {k: v for k, v in ds.attrs.items() if k not in ("result_of", "function")}
-    try:
-        history = json.loads(ds.attrs.get("preprocessing", "[]"))
-    except (TypeError, json.JSONDecodeError):
-        history = []
-    history.append({"function": function, "method": method,
-                    "parameters": json.loads(prov["parameters"])})
-    attrs.update(prov)
-    attrs["function"] = function
-    attrs["preprocessing"] = json.dumps(history)
-    return attrs
-
-
 def check_window(window, name: str, function: str) -> tuple[float, float]:
     """``(lo, hi)`` as two different finite floats in increasing order."""
     try:

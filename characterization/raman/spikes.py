@@ -25,7 +25,7 @@ import xarray as xr
 from .._api import public
 from ..errors import AnalysisError
 from . import _spike_kernels as K
-from .preprocess import result_attrs, signal_and_var, signal_last
+from .._steps import result_attrs, signal_and_var, signal_last
 
 METHODS = ("auto", "neighbours", "accumulations", "single")
 DEFAULT_THRESHOLD = {"single": 6.0, "neighbours": 6.0, "accumulations": 8.0}

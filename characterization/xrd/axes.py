@@ -131,7 +131,7 @@ def _wavelength(ds, function):
 
 
 def _result_attrs(ds, function, method, **parameters):
-    from ..raman.preprocess import result_attrs
+    from .._steps import result_attrs
 
     return result_attrs(ds, f"characterization.xrd.{function}", method, **parameters)
 

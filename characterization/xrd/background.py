@@ -164,13 +164,6 @@ def _uniform_step(x, function):
     return step
 
 
-def _signal_last(da):
-    da = da.transpose(*[d for d in da.dims if d != "two_theta"], "two_theta")
-    if da.chunks is not None:
-        da = da.chunk({"two_theta": -1})
-    return da
-
-
 # ----------------------------------------------------------------------------- public
 
 def _example():
@@ -276,7 +269,7 @@ def subtract_background(ds: xr.Dataset, *, method: str = "snip", **options) -> x
     >>> sorted(out.data_vars), out.background.attrs["units"]
     (['background', 'intensity'], 'count')
     """
-    from ..raman.preprocess import result_attrs
+    from .._steps import result_attrs, signal_last
 
     function = "subtract_background"
     x, y_units = _check_pattern(ds, function)
@@ -284,7 +277,7 @@ def subtract_background(ds: xr.Dataset, *, method: str = "snip", **options) -> x
         raise AnalysisError(f"{function}: method must be a string, got {method!r}")
     name = method.lower()
     da = ds["intensity"]
-    src = _signal_last(da)
+    src = signal_last(da, "two_theta")
     params = dict(options)
     extra = {}
     library = None

@@ -381,21 +381,10 @@ def williamson_hall(ds: xr.Dataset, *, k=0.9, width: str = "fwhm", instrument=No
     sa, sb = err.isel(param=0, drop=True), err.isel(param=1, drop=True)
     wl_nm = _wavelength(ds).reset_coords(drop=True) / 10.0
     size = kval * wl_nm / a
-    out = xr.Dataset({
-        "crystallite_size": size.assign_attrs(units="nm",
-                                              long_name="Williamson–Hall crystallite size"),
-        "crystallite_size_stderr": (np.abs(size) * sa / np.abs(a)).assign_attrs(
-            units="nm", long_name="standard error of the Williamson–Hall crystallite size"),
-        "microstrain": b.assign_attrs(units="1", long_name="Williamson–Hall microstrain"),
-        "microstrain_stderr": sb.assign_attrs(units="1",
-                                              long_name="standard error of the microstrain"),
-        "r_squared": r2.assign_attrs(units="1", long_name="coefficient of determination"),
-        "wh_x": x.assign_attrs(units="1", long_name="4 sin(theta)"),
-        "wh_y": y.assign_attrs(units="rad", long_name="beta cos(theta)"),
-        "wh_y_stderr": sig.assign_attrs(units="rad", long_name="standard error of beta cos(theta)"),
-        "instrument_limited": limited.assign_attrs(
-            long_name=f"observed FWHM < {limit_ratio} x instrumental FWHM"),
-    })
+    out = _size_strain_dataset(
+        "Williamson–Hall", size, np.abs(size) * sa / np.abs(a), b, sb, r2, limited, limit_ratio,
+        {"wh_x": (x, "1", "4 sin(theta)"), "wh_y": (y, "rad", "beta cos(theta)"),
+         "wh_y_stderr": (sig, "rad", "standard error of beta cos(theta)")})
     return _finish(out, ds, "williamson_hall",
                    "beta cos(theta) = K lambda / D + 4 epsilon sin(theta)", kval, width,
                    correction, instrument, limit_ratio)
@@ -491,25 +480,34 @@ def size_strain_plot(ds: xr.Dataset, *, k=1.0, width: str = "integral_breadth",
     with np.errstate(invalid="ignore", divide="ignore"):
         strain = np.sqrt(c.where(c >= 0)) / 2.0
         strain_err = sc / (8.0 * strain)
-    out = xr.Dataset({
-        "crystallite_size": size.assign_attrs(units="nm",
-                                              long_name="size–strain plot crystallite size"),
-        "crystallite_size_stderr": (np.abs(size) * sa / np.abs(a)).assign_attrs(
-            units="nm", long_name="standard error of the size–strain plot crystallite size"),
-        "microstrain": strain.assign_attrs(units="1",
-                                           long_name="size–strain plot microstrain"),
-        "microstrain_stderr": strain_err.assign_attrs(
-            units="1", long_name="standard error of the microstrain"),
-        "r_squared": r2.assign_attrs(units="1", long_name="coefficient of determination"),
-        "ssp_x": x.assign_attrs(units="nm", long_name="beta*/d*^2"),
-        "ssp_y": y.assign_attrs(units="1", long_name="(beta*/d*)^2"),
-        "ssp_y_stderr": sig.assign_attrs(units="1", long_name="standard error of (beta*/d*)^2"),
-        "instrument_limited": limited.assign_attrs(
-            long_name=f"observed FWHM < {limit_ratio} x instrumental FWHM"),
-    })
+    out = _size_strain_dataset(
+        "size–strain plot", size, np.abs(size) * sa / np.abs(a), strain, strain_err, r2,
+        limited, limit_ratio,
+        {"ssp_x": (x, "nm", "beta*/d*^2"), "ssp_y": (y, "1", "(beta*/d*)^2"),
+         "ssp_y_stderr": (sig, "1", "standard error of (beta*/d*)^2")})
     return _finish(out, ds, "size_strain_plot",
                    "(beta*/d*)^2 = (K/D) beta*/d*^2 + (2 epsilon)^2", kval, width,
                    correction, instrument, limit_ratio)
+
+
+def _size_strain_dataset(method, size, size_err, strain, strain_err, r2, limited, limit_ratio,
+                         plot_vars):
+    """Result Dataset of a straight-line size/strain analysis (Williamson–Hall, size–strain
+    plot): size and strain with stderr, r², the plot coordinates per peak, the flags."""
+    out = xr.Dataset({
+        "crystallite_size": size.assign_attrs(units="nm", long_name=f"{method} crystallite size"),
+        "crystallite_size_stderr": size_err.assign_attrs(
+            units="nm", long_name=f"standard error of the {method} crystallite size"),
+        "microstrain": strain.assign_attrs(units="1", long_name=f"{method} microstrain"),
+        "microstrain_stderr": strain_err.assign_attrs(
+            units="1", long_name="standard error of the microstrain"),
+        "r_squared": r2.assign_attrs(units="1", long_name="coefficient of determination"),
+    })
+    for name, (values, units, long_name) in plot_vars.items():
+        out[name] = values.assign_attrs(units=units, long_name=long_name)
+    out["instrument_limited"] = limited.assign_attrs(
+        long_name=f"observed FWHM < {limit_ratio} x instrumental FWHM")
+    return out
 
 
 def _finish(out, ds, method, equation, kval, width, correction, instrument, limit_ratio):

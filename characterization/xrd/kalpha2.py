@@ -183,7 +183,7 @@ def strip_kalpha2(ds: xr.Dataset, *, alpha2_ratio: float | None = None,
     >>> sorted(out.data_vars), float(out.alpha2_ratio)
     (['intensity', 'kalpha2'], 0.0)
     """
-    from ..raman.preprocess import result_attrs
+    from .._steps import result_attrs
 
     function = "strip_kalpha2"
     if not isinstance(ds, xr.Dataset):

@@ -15,6 +15,7 @@ import numpy as np
 import xarray as xr
 
 from ..conventions import CONVENTIONS_VERSION, validate
+from ..io._xrd import CU_KALPHA1
 
 __all__ = ["xrd_patterns"]
 
@@ -234,7 +235,7 @@ def xrd_patterns(phases=("Si",), *, n_samples: int = 1, size_nm=20.0, strain=0.0
                                       {"units": "angstrom", "long_name": "Wavelength Kα2"}),
                 "alpha2_ratio": ((), float(alpha2_ratio),
                                  {"units": "1", "long_name": "Kα2/Kα1 intensity ratio"}),
-                "radiation": ((), "Cu" if abs(wavelength - 1.540598) < 1e-4 else "synthetic",
+                "radiation": ((), "Cu" if abs(wavelength - CU_KALPHA1) < 1e-4 else "synthetic",
                               {"long_name": "Radiation (anode)"})},
         attrs={"technique": "xrd", "conventions": CONVENTIONS_VERSION,
                "reader": "characterization.synthetic.xrd_patterns",

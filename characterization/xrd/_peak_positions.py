@@ -43,47 +43,100 @@ def merge_coincident(pos, labels, tol):
     return np.array([np.mean(p) for p in out_pos]), ["+".join(lab) for lab in out_lab]
 
 
-def auto_positions(ds, doublet_k, min_snr, weights):
-    r"""Kα1 positions of the peaks of the batch-mean pattern (see ``peaks="auto"``)."""
-    from scipy.ndimage import uniform_filter1d
-    from scipy.signal import find_peaks
-
+def auto_positions(ds, lam1, lam2, lam_beta, min_snr):
+    r"""Kα1 positions of the peaks of the batch-mean pattern (``peaks="auto"``): the maxima
+    :func:`find_pattern_peaks` finds with ``n_sigma = min_snr``, less the Kα2 (and, when
+    ``lam_beta`` is known, Kβ) satellites of stronger peaks (:func:`satellite_parents`)."""
     da = ds["intensity"]
     others = [d for d in da.dims if d != "two_theta"]
-    n_mean = int(np.prod([da.sizes[d] for d in others])) if others else 1
     mean = da.mean(others, skipna=True) if others else da
     x = np.asarray(mean["two_theta"].values, dtype=float)
     y = np.asarray(mean.values, dtype=float)
-    order = np.argsort(x)
-    x, y = x[order], y[order]
-    ok = np.isfinite(y)
-    if ok.sum() < 5:
+    if np.isfinite(y).sum() < 5:
         raise AnalysisError("peaks='auto': fewer than 5 finite points in the mean pattern")
-    y = np.interp(x, x[ok], y[ok])
-    smooth = uniform_filter1d(y, size=3, mode="nearest")
-    sigma_white = 1.4826 * np.median(np.abs(np.diff(y))) / np.sqrt(2.0) / np.sqrt(3.0)
-    sigma = np.full_like(smooth, max(sigma_white, 1e-12 * max(np.abs(y).max(), 1.0)))
-    if isinstance(weights, str) and weights == "poisson":
-        sigma = np.maximum(sigma, np.sqrt(np.maximum(smooth, 1.0) / (3.0 * n_mean)))
-    idx, props = find_peaks(smooth, prominence=min_snr * sigma.min())
-    idx = idx[props["prominences"] >= min_snr * sigma[idx]]
-    if idx.size == 0:
+    pos, height, _ = find_pattern_peaks(x, y, n_sigma=min_snr)
+    if pos.size == 0:
         raise AnalysisError(f"peaks='auto' found no peak with a prominence above {min_snr} "
                             "noise standard deviations; give the positions")
-    if doublet_k is None:
-        return x[idx]
-    from ..fit.lineshapes._doublet import kalpha2_position
-    from scipy.signal import peak_widths
+    if lam1 is None:
+        return pos
+    step = float(np.nanmedian(np.abs(np.diff(np.sort(x)))))
+    parent, _ = satellite_parents(pos, height, lam1, lam2, lam_beta, max(3.0 * step, 0.02))
+    return pos[parent < 0]
 
-    widths = peak_widths(smooth, idx, rel_height=0.5)[0] * float(np.median(np.diff(x)))
-    dx = float(np.median(np.diff(x)))
-    keep = np.ones(idx.size, dtype=bool)
-    for i in np.argsort(-smooth[idx]):            # strongest first: drop its Kα2 partner
-        if not keep[i]:
+
+def find_pattern_peaks(x, y, *, prominence=None, smooth=0.02, n_sigma=5.0):
+    r"""Peaks of one pattern: positions (deg), heights above the local base and prominences.
+
+    The profile is smoothed with a Gaussian kernel of standard deviation ``smooth`` degrees
+    (at least half a step); the white-noise level of the raw data is estimated robustly from
+    successive differences, :math:`\sigma = 1.4826\,\mathrm{MAD}(\Delta y)/\sqrt2`, and
+    scaled to the smoothed profile by :math:`\sqrt{\sum_i k_i^2}` (``k`` the kernel). A
+    maximum is a peak when its prominence (:func:`scipy.signal.find_peaks`) exceeds
+    ``n_sigma`` × the local noise, which assumes counting statistics: the noise level grows as
+    :math:`\sqrt{y/y_\mathrm{bg}}` above the median (background) level. A floor of 0.1 % of
+    the profile's range avoids detecting rounding noise in noise-free data. With
+    ``prominence`` given (same units as ``y``), that fixed threshold is used instead. The
+    position is refined by a parabola through the three points around each maximum.
+    """
+    from scipy.ndimage import gaussian_filter1d
+    from scipy.signal import find_peaks
+
+    ok = np.isfinite(x) & np.isfinite(y)
+    x, y = x[ok], y[ok]
+    if x.size < 5:
+        return np.empty(0), np.empty(0), np.empty(0)
+    order = np.argsort(x)
+    x, y = x[order], y[order]
+    step = float(np.median(np.diff(x)))
+    sig_pts = max(0.5, float(smooth) / step) if step > 0 else 0.5
+    ys = gaussian_filter1d(y, sig_pts, mode="nearest")
+    half = int(np.ceil(4 * sig_pts))
+    kernel = np.exp(-0.5 * (np.arange(-half, half + 1) / sig_pts) ** 2)
+    kernel /= kernel.sum()
+    diff = np.diff(y)
+    sigma_raw = 1.4826 * np.median(np.abs(diff - np.median(diff))) / np.sqrt(2.0)
+    sigma_s = sigma_raw * np.sqrt(np.sum(kernel ** 2))
+    span = float(np.max(ys) - np.min(ys))
+    idx, props = find_peaks(ys, prominence=(0.0, None))
+    if idx.size == 0:
+        return np.empty(0), np.empty(0), np.empty(0)
+    prom = props["prominences"]
+    if prominence is None:
+        base = max(float(np.median(ys)), 1e-12)
+        level = np.sqrt(np.maximum(ys[idx], base) / base) if np.min(y) >= 0 else 1.0
+        threshold = np.maximum(n_sigma * sigma_s * level, 1e-3 * span)
+    else:
+        threshold = float(prominence)
+    keep = prom > threshold
+    idx, prom = idx[keep], prom[keep]
+    pos = x[idx].astype(float)
+    inner = (idx > 0) & (idx < x.size - 1)
+    i = idx[inner]
+    y0, y1, y2 = ys[i - 1], ys[i], ys[i + 1]
+    denom = y0 - 2 * y1 + y2
+    with np.errstate(invalid="ignore", divide="ignore"):
+        shift = np.where(denom < 0, 0.5 * (y0 - y2) / denom, 0.0)
+    pos[inner] = x[i] + np.clip(shift, -1, 1) * (x[i + 1] - x[i - 1]) / 2.0
+    return pos, ys[idx], prom
+
+
+def satellite_parents(pos, height, lam1, lam2, lam_beta, tolerance):
+    """Index of the parent of each peak if it is a Kα2 (1) or Kβ (2) satellite of it, else -1."""
+    parent = np.full(pos.size, -1)
+    kind = np.zeros(pos.size, dtype=int)
+    for sat_lam, code, max_ratio in ((lam2, 1, 0.8), (lam_beta, 2, 0.6)):
+        if sat_lam is None or not np.isfinite(sat_lam):
             continue
-        c2 = kalpha2_position(x[idx[i]], doublet_k)[0]
-        tol = max(0.5 * widths[i], 3.0 * dx, 0.25 * (c2 - x[idx[i]]))
-        partner = (np.abs(x[idx] - c2) <= tol) & (smooth[idx] < 0.9 * smooth[idx[i]])
-        partner[i] = False
-        keep &= ~partner
-    return x[idx[keep]]
+        s = np.clip(sat_lam / lam1 * np.sin(np.deg2rad(pos) / 2.0), -1, 1)
+        sat_pos = 2.0 * np.rad2deg(np.arcsin(s))
+        for j in range(pos.size):       # parent j (not itself a satellite), satellite i
+            if parent[j] >= 0:
+                continue
+            hit = np.flatnonzero((np.abs(pos - sat_pos[j]) < tolerance)
+                                 & (height < max_ratio * height[j]) & (parent < 0))
+            hit = hit[hit != j]
+            if hit.size:
+                i = hit[np.argmin(np.abs(pos[hit] - sat_pos[j]))]
+                parent[i], kind[i] = j, code
+    return parent, kind

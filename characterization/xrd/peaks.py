@@ -291,13 +291,11 @@ def fit_pattern(ds: xr.Dataset, *, peaks, shape: str = "pseudo_voigt", kalpha2: 
         NaN and reflections outside the measured range are dropped, reflections closer than
         two 2θ steps (or 0.005°) are merged into one peak (labels joined by ``"+"``) and the
         labels (prefixed with the ``phase`` when the labels do not depend on it) name the
-        peaks; or ``"auto"``: the peaks of the batch-mean pattern found by
-        :func:`scipy.signal.find_peaks` on a 3-point moving average, keeping those whose
-        prominence exceeds ``min_snr`` noise standard deviations. The noise σ is the larger
-        of the white-noise level (robust MAD of the point-to-point differences, /√2, /√3 for
-        the smoothing) and, with ``weights="poisson"``, the counting noise
-        ``sqrt(y / (3 n))`` of the smoothed mean of ``n`` patterns at the peak; a peak found
-        at the Kα2 position of a stronger one is dropped.
+        peaks; or ``"auto"``: the peaks of the batch-mean pattern found as
+        :func:`~characterization.xrd.phase_check` finds them (Gaussian smoothing, prominence
+        above ``min_snr`` × the local counting-noise level; see
+        ``characterization.xrd._peak_positions.find_pattern_peaks``), less the Kα2 (and, with
+        a ``wavelength_beta`` coord, Kβ) satellites of stronger peaks.
     shape : {"pseudo_voigt", "voigt", "pearson7", "split_pseudo_voigt", "gaussian", "lorentzian"}
         Profile of each line (see :mod:`characterization.fit.lineshapes`).
     kalpha2 : bool
@@ -404,7 +402,9 @@ def fit_pattern(ds: xr.Dataset, *, peaks, shape: str = "pseudo_voigt", kalpha2: 
     if isinstance(peaks, str):
         if peaks != "auto":
             raise AnalysisError(f"peaks must be positions, a Dataset or 'auto', got {peaks!r}")
-        positions = np.sort(auto_positions(ds, k, float(min_snr), weights))
+        positions = np.sort(auto_positions(ds, lam1 if doublet else None, lam2,
+                                           _scalar_coord(ds, "wavelength_beta"),
+                                           float(min_snr)))
     elif isinstance(peaks, xr.Dataset):
         positions, labels, _ = positions_from_dataset(peaks, lo, hi)
         if positions.size == 0:

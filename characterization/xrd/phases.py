@@ -30,11 +30,12 @@ import xarray as xr
 from .._api import public
 from .._provenance import provenance
 from ..errors import AnalysisError
+from ..io._xrd import CU_KALPHA1 as _CU_KALPHA1
+from ._peak_positions import find_pattern_peaks, satellite_parents
 from ._structures import resolve_phase
 
 __all__ = ["reference_pattern", "peaks_from_phases", "phase_check"]
 
-_CU_KALPHA1 = 1.540598     # Å, Hölzer et al. 1997 (same value as characterization.io._xrd)
 _DEFAULT_RANGE = (5.0, 120.0)
 
 
@@ -303,85 +304,6 @@ def peaks_from_phases(phases, *, pattern=None, wavelength=None, two_theta_range=
     return out
 
 
-# ----------------------------------------------------------------------------- peak finding
-
-def find_pattern_peaks(x, y, *, prominence=None, smooth=0.02, n_sigma=5.0):
-    r"""Peaks of one pattern: positions (deg), heights above the local base and prominences.
-
-    The profile is smoothed with a Gaussian kernel of standard deviation ``smooth`` degrees
-    (at least half a step); the white-noise level of the raw data is estimated robustly from
-    successive differences, :math:`\sigma = 1.4826\,\mathrm{MAD}(\Delta y)/\sqrt2`, and
-    scaled to the smoothed profile by :math:`\sqrt{\sum_i k_i^2}` (``k`` the kernel). A
-    maximum is a peak when its prominence (:func:`scipy.signal.find_peaks`) exceeds
-    ``n_sigma`` × the local noise, which assumes counting statistics: the noise level grows as
-    :math:`\sqrt{y/y_\mathrm{bg}}` above the median (background) level. A floor of 0.1 % of
-    the profile's range avoids detecting rounding noise in noise-free data. With
-    ``prominence`` given (same units as ``y``), that fixed threshold is used instead. The
-    position is refined by a parabola through the three points around each maximum.
-    """
-    from scipy.ndimage import gaussian_filter1d
-    from scipy.signal import find_peaks
-
-    ok = np.isfinite(x) & np.isfinite(y)
-    x, y = x[ok], y[ok]
-    if x.size < 5:
-        return np.empty(0), np.empty(0), np.empty(0)
-    order = np.argsort(x)
-    x, y = x[order], y[order]
-    step = float(np.median(np.diff(x)))
-    sig_pts = max(0.5, float(smooth) / step) if step > 0 else 0.5
-    ys = gaussian_filter1d(y, sig_pts, mode="nearest")
-    half = int(np.ceil(4 * sig_pts))
-    kernel = np.exp(-0.5 * (np.arange(-half, half + 1) / sig_pts) ** 2)
-    kernel /= kernel.sum()
-    diff = np.diff(y)
-    sigma_raw = 1.4826 * np.median(np.abs(diff - np.median(diff))) / np.sqrt(2.0)
-    sigma_s = sigma_raw * np.sqrt(np.sum(kernel ** 2))
-    span = float(np.max(ys) - np.min(ys))
-    idx, props = find_peaks(ys, prominence=(0.0, None))
-    if idx.size == 0:
-        return np.empty(0), np.empty(0), np.empty(0)
-    prom = props["prominences"]
-    if prominence is None:
-        base = max(float(np.median(ys)), 1e-12)
-        level = np.sqrt(np.maximum(ys[idx], base) / base) if np.min(y) >= 0 else 1.0
-        threshold = np.maximum(n_sigma * sigma_s * level, 1e-3 * span)
-    else:
-        threshold = float(prominence)
-    keep = prom > threshold
-    idx, prom = idx[keep], prom[keep]
-    pos = x[idx].astype(float)
-    inner = (idx > 0) & (idx < x.size - 1)
-    i = idx[inner]
-    y0, y1, y2 = ys[i - 1], ys[i], ys[i + 1]
-    denom = y0 - 2 * y1 + y2
-    with np.errstate(invalid="ignore", divide="ignore"):
-        shift = np.where(denom < 0, 0.5 * (y0 - y2) / denom, 0.0)
-    pos[inner] = x[i] + np.clip(shift, -1, 1) * (x[i + 1] - x[i - 1]) / 2.0
-    return pos, ys[idx], prom
-
-
-def _satellites(pos, height, lam1, lam2, lam_beta, tolerance):
-    """Index of the parent of each peak if it is a Kα2 (1) or Kβ (2) satellite of it, else -1."""
-    parent = np.full(pos.size, -1)
-    kind = np.zeros(pos.size, dtype=int)
-    for sat_lam, code, max_ratio in ((lam2, 1, 0.8), (lam_beta, 2, 0.6)):
-        if sat_lam is None or not np.isfinite(sat_lam):
-            continue
-        s = np.clip(sat_lam / lam1 * np.sin(np.deg2rad(pos) / 2.0), -1, 1)
-        sat_pos = 2.0 * np.rad2deg(np.arcsin(s))
-        for j in range(pos.size):       # parent j (not itself a satellite), satellite i
-            if parent[j] >= 0:
-                continue
-            hit = np.flatnonzero((np.abs(pos - sat_pos[j]) < tolerance)
-                                 & (height < max_ratio * height[j]) & (parent < 0))
-            hit = hit[hit != j]
-            if hit.size:
-                i = hit[np.argmin(np.abs(pos[hit] - sat_pos[j]))]
-                parent[i], kind[i] = j, code
-    return parent, kind
-
-
 # ----------------------------------------------------------------------------- phase_check
 
 def _check_kernel(lines_phase, lines_tt, lines_int, lines_label, n_phase, mode, tolerance,
@@ -413,7 +335,7 @@ def _check_kernel(lines_phase, lines_tt, lines_int, lines_label, n_phase, mode, 
                 if pos.size > max_peaks:           # keep the most prominent ones
                     top = np.sort(np.argsort(prom)[::-1][:max_peaks])
                     pos, height = pos[top], height[top]
-                parent, kind = _satellites(pos, height, lam1, lam2, lam_beta, tolerance)
+                parent, kind = satellite_parents(pos, height, lam1, lam2, lam_beta, tolerance)
             else:
                 pos = np.sort(yy[b][np.isfinite(yy[b])])[:max_peaks]
                 parent, kind = np.full(pos.size, -1), np.zeros(pos.size, dtype=int)

@@ -13,30 +13,15 @@ import json
 import xarray as xr
 
 from ._provenance import provenance
-from .conventions import TABLE
+from . import conventions
 from .errors import AnalysisError
 
 __all__ = ["signal_and_var", "units_of", "signal_last", "result_attrs"]
 
 
 def signal_and_var(ds, dim: str | None, var: str | None, function: str) -> tuple[str, str]:
-    """Signal dim and main variable: given, or from the technique's convention (Raman default)."""
-    if not isinstance(ds, xr.Dataset):
-        raise AnalysisError(f"{function} needs an xarray.Dataset, got {type(ds).__name__}")
-    technique = ds.attrs.get("technique")
-    conv = TABLE.get(technique) if isinstance(technique, str) and technique != "spectrum" \
-        else TABLE["raman"]
-    dim = dim or conv.signal.name
-    var = var or conv.main.name
-    if var not in ds.data_vars:
-        raise AnalysisError(f"{function}: variable {var!r} not in Dataset "
-                            f"(variables: {list(ds.data_vars)}); pass var=")
-    if dim not in ds[var].dims:
-        raise AnalysisError(f"{function}: variable {var!r} has no dim {dim!r} "
-                            f"(dims: {list(ds[var].dims)}); pass dim=")
-    if dim not in ds.coords or ds[dim].dtype.kind not in "fiu":
-        raise AnalysisError(f"{function}: dim {dim!r} needs a numeric coordinate")
-    return dim, var
+    """:func:`characterization.conventions.signal_and_var` with the Raman convention as default."""
+    return conventions.signal_and_var(ds, dim, var, technique="raman", function=function)
 
 
 def units_of(obj, name: str, function: str) -> str:

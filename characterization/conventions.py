@@ -110,6 +110,59 @@ def get(technique: str) -> Convention:
             f"unknown technique {technique!r}; known: {', '.join(TABLE)}") from None
 
 
+def signal_and_var(ds: xr.Dataset, dim: str | None = None, var: str | None = None, *,
+                   technique: str | None = None, function: str = "analysis") -> tuple[str, str]:
+    """The signal dim and main variable of ``ds``: as given, or from its technique's convention.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        The data.
+    dim, var : str, optional
+        Signal dim and data variable; when None, the convention of the technique gives them.
+    technique : str, optional
+        Convention to use when ``ds.attrs["technique"]`` names none (or names the generic
+        ``"spectrum"``); the analysis namespace passes its own (``"raman"``, ``"xrd"`` ...).
+    function : str
+        Name used in error messages.
+
+    Returns
+    -------
+    (str, str)
+        ``(dim, var)``, checked: ``var`` is a data variable that runs along ``dim``, and where the
+        signal is a physical axis (not the ``point`` index of sorption or nanoindentation) ``dim``
+        has a numeric coordinate.
+
+    Raises
+    ------
+    AnalysisError
+        Naming what is missing and what exists.
+    """
+    from .errors import AnalysisError
+
+    if not isinstance(ds, xr.Dataset):
+        raise AnalysisError(f"{function} needs an xarray.Dataset, got {type(ds).__name__}")
+    declared = ds.attrs.get("technique")
+    if isinstance(declared, str) and declared in TABLE and declared != "spectrum":
+        technique = declared
+    conv = TABLE.get(technique) if technique else None
+    if conv is None and (dim is None or var is None):
+        raise AnalysisError(f"{function}: the Dataset declares no technique "
+                            f"(attrs['technique'] is {declared!r}); pass dim= and var=")
+    dim = dim or conv.signal.name
+    var = var or conv.main.name
+    if var not in ds.data_vars:
+        raise AnalysisError(f"{function}: variable {var!r} not in Dataset "
+                            f"(variables: {list(ds.data_vars)}); pass var=")
+    if dim not in ds[var].dims:
+        raise AnalysisError(f"{function}: variable {var!r} has no dim {dim!r} "
+                            f"(dims: {list(ds[var].dims)}); pass dim=")
+    indexed = conv is not None and dim == conv.signal.name and not conv.signal.units
+    if not indexed and (dim not in ds.coords or ds[dim].dtype.kind not in "fiu"):
+        raise AnalysisError(f"{function}: dim {dim!r} needs a numeric coordinate")
+    return dim, var
+
+
 def set_quantity(da: xr.DataArray, units: str, long_name: str) -> xr.DataArray:
     """Return ``da`` with ``units`` and ``long_name`` attrs set (a shallow copy, input untouched)."""
     out = da.copy(deep=False)

@@ -340,7 +340,8 @@ def _provenance(ds, model, dim, var, fit_range, weights_desc, options, component
              "ftol": options.ftol, "gtol": options.gtol, "block_size": options.block_size,
              "components": int(bool(components)), "bounds": "projection",
              "covariance": "inv(J^T J) * redchi (scale_covar)",
-             "chebyshev_domain": list(domain), "characterization_version": __version__}
+             "chebyshev_domain": list(domain), "characterization_version": __version__,
+             "parameters": {"model": model.to_dict(), "weights": weights_desc}}
     for key in ("technique", "conventions"):
         if isinstance(ds.attrs.get(key), str):
             attrs[key] = ds.attrs[key]

@@ -280,7 +280,7 @@ def _example():
     return res, {}
 
 
-@public("raman", example=_example)
+@public("raman", example=_example, accepts=(xr.Dataset, xr.DataArray, float, int))
 def confinement_size(ds_or_result, *, model: str = "both", reference: float = 520.7,
                      alpha: float = ALPHA_CAMPBELL_FAUCHET, dispersion: str = "paillard",
                      gamma0: float = 3.5, d_min: float = 1.5, d_max: float = 20.0,

@@ -1,0 +1,1 @@
+"""Readers of Raman instrument formats, one module per format (registered on import)."""

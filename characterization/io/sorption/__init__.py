@@ -1,0 +1,1 @@
+"""Readers of gas-sorption formats, one module per format (registered on import)."""

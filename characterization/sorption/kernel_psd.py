@@ -22,10 +22,11 @@ fixed, or chosen per isotherm on a log grid of candidates by the L-curve (maximu
 Wahba [2]_, evaluated on the unconstrained Tikhonov problem since the NNLS solution has no
 linear influence matrix; the NNLS problem is then solved at the chosen α).
 
-Kernels come from a CSV file (:func:`kernel_from_csv`, e.g. an NLDFT/QSDFT kernel exported from
-vendor software or computed elsewhere) or from :func:`kelvin_kernel`, a macroscopic model built
-from the Kelvin equation and a thickness curve — the classical model behind BJH, *not* DFT
-(both live in :mod:`characterization.sorption.kernels` and are re-exported here).
+Kernels come from a file (``characterization.read(path, format="psd_kernel")``, e.g. an
+NLDFT/QSDFT kernel exported from vendor software or computed elsewhere) or from
+:func:`kelvin_kernel`, a macroscopic model built from the Kelvin equation and a thickness curve —
+the classical model behind BJH, *not* DFT (it lives in :mod:`characterization.sorption.kernels`
+and is re-exported here).
 
 References
 ----------
@@ -42,17 +43,21 @@ import numpy as np
 import xarray as xr
 
 from .._api import public
-from .._provenance import provenance
+from .._apply import apply_kernel
 from ..errors import AnalysisError
 from ._apply import Output, apply_isotherm_kernel
-from .kernels import KERNEL_UNITS, _model_isotherms, kelvin_kernel, kernel_from_csv
+from .kernels import KERNEL_UNITS, kelvin_kernel
 from .psd import _edges, _peak
 
-__all__ = ["kernel_psd", "kernel_from_csv", "kelvin_kernel", "KERNEL_UNITS",
-           "DEFAULT_CANDIDATES"]
+__all__ = ["kernel_psd", "kelvin_kernel", "KERNEL_UNITS", "DEFAULT_CANDIDATES"]
 
 #: Default candidate grid of the relative regularisation α.
 DEFAULT_CANDIDATES = np.logspace(-6, 0, 31)
+
+
+def _peak_rows(y, *, grid):
+    """Width of the maximum of dV/dD for every leading index of ``y`` (see psd._peak)."""
+    return _peak(grid, y.reshape(-1, y.shape[-1])).reshape(y.shape[:-1])
 
 
 # --------------------------------------------------------------------------------------------
@@ -165,16 +170,10 @@ def _inversion_kernel(x, n, mask, *, kx, kmat, op, candidates, mode, to_volume, 
 
 
 
-def _example():
-    ds = _model_isotherms([5.0, 7.0, 9.0], volumes=[0.4, 0.5, 0.6], noise=0.003, seed=1)
-    kernel = kelvin_kernel(np.geomspace(2.0, 40.0, 40), np.linspace(0.02, 0.99, 98))
-    return ds, {"kernel": kernel, "regularization": "gcv"}
-
-
-@public("sorption", example=_example)
-def kernel_psd(ds: xr.Dataset, kernel, *, branch: str = "adsorption",
+@public("sorption")
+def kernel_psd(ds: xr.Dataset, *, model, branch: str = "adsorption",
                regularization="lcurve", operator: str = "second_derivative",
-               candidates=None, pressure_range=None, width_range=None) -> xr.Dataset:
+               candidates=None, range=None, width_range=None) -> xr.Dataset:
     """Pore-size distribution from a kernel by regularised non-negative least squares.
 
     .. math::
@@ -188,11 +187,12 @@ def kernel_psd(ds: xr.Dataset, kernel, *, branch: str = "adsorption",
     ----------
     ds : xarray.Dataset
         Isotherm(s) following the sorption conventions (``amount`` in mmol/g), any batch dims.
-    kernel : xarray.Dataset or xarray.DataArray
-        ``kernel(relative_pressure, pore_width)`` in mmol/cm^3 (per pore volume) or mmol/m^2
-        (per pore-wall area), from :func:`kernel_from_csv` or :func:`kelvin_kernel`; a
-        Dataset's ``geometry`` attr (default cylinder) converts volume ↔ area. It must be for
-        the same adsorptive, temperature and branch as the data.
+    model : xarray.Dataset or xarray.DataArray
+        The kernel ``kernel(relative_pressure, pore_width)`` in mmol/cm^3 (per pore volume) or
+        mmol/m^2 (per pore-wall area), read with ``characterization.read(path,
+        format="psd_kernel")`` or built by :func:`kelvin_kernel`; a Dataset's ``geometry`` attr
+        (default cylinder) converts volume ↔ area. It must be for the same adsorptive,
+        temperature and branch as the data.
     branch : {"adsorption", "desorption"}
         Isotherm branch fitted (most DFT kernels are adsorption or equilibrium kernels).
     regularization : {"lcurve", "gcv"} or float
@@ -202,7 +202,7 @@ def kernel_psd(ds: xr.Dataset, kernel, *, branch: str = "adsorption",
         L: second differences of f (smooth distributions) or f itself (small distributions).
     candidates : array_like, optional
         Grid of α for "lcurve"/"gcv"; default 31 values log-spaced 1e-6…1.
-    pressure_range : (float, float), optional
+    range : (float, float), optional
         Fit only points in this p/p0 range.
     width_range : (float, float), optional
         Widths (nm) for the totals and the peak; default the whole kernel.
@@ -244,14 +244,18 @@ def kernel_psd(ds: xr.Dataset, kernel, *, branch: str = "adsorption",
     >>> f *= 0.5 / f.sum()
     >>> ds = xr.Dataset({"amount": ("point", k.kernel.values @ f, {"units": "mmol/g"})},
     ...                 coords={"relative_pressure": ("point", x, {"units": "1"})})
-    >>> res = kernel_psd(ds, k, regularization="gcv")
+    >>> res = kernel_psd(ds, model=k, regularization="gcv")
     >>> round(float(res.total_volume), 2), 7.5 < float(res.peak_width) < 8.5
     (0.5, True)
     """
+    kernel = model
+    if isinstance(kernel, xr.Dataset) and "kernel" not in kernel.data_vars:
+        raise AnalysisError("model must be a kernel Dataset with a 'kernel' variable "
+                            f"(variables: {list(kernel.data_vars)})")
     da = kernel["kernel"] if isinstance(kernel, xr.Dataset) else kernel
     if not isinstance(da, xr.DataArray) or set(da.dims) != {"relative_pressure", "pore_width"}:
-        raise AnalysisError("kernel must be a Dataset/DataArray 'kernel(relative_pressure, "
-                            "pore_width)' (see kernel_from_csv, kelvin_kernel)")
+        raise AnalysisError("model must be a kernel Dataset/DataArray 'kernel(relative_pressure, "
+                            "pore_width)' (read(path, format='psd_kernel') or kelvin_kernel)")
     units = da.attrs.get("units")
     if units not in KERNEL_UNITS:
         raise AnalysisError(f"kernel units {units!r} not understood; expected one of "
@@ -284,7 +288,7 @@ def kernel_psd(ds: xr.Dataset, kernel, *, branch: str = "adsorption",
             raise AnalysisError("a fixed regularization must be ≥ 0")
     cands = np.sort(cands)
     op = _operator(w.size, operator)
-    pr = None if pressure_range is None else (float(pressure_range[0]), float(pressure_range[1]))
+    pr = None if range is None else (float(range[0]), float(range[1]))
     pw = xr.DataArray(w, dims="pore_width", attrs={"units": "nm", "long_name": "Pore width"})
     cd = xr.DataArray(cands, dims="candidate", attrs={
         "units": "1", "long_name": "Candidate relative regularisation α"})
@@ -327,20 +331,18 @@ def kernel_psd(ds: xr.Dataset, kernel, *, branch: str = "adsorption",
         "pore_width", min_count=1).assign_attrs(units="m^2/g",
                                                 long_name="Pore area within width_range")
     sub = res["dv_dd"].isel(pore_width=np.flatnonzero(inr.values))
-    res["peak_width"] = xr.apply_ufunc(
-        lambda y: _peak(w[inr.values], y.reshape(-1, y.shape[-1])).reshape(y.shape[:-1]),
-        sub, input_core_dims=[["pore_width"]], dask="parallelized", output_dtypes=[float]
+    res["peak_width"] = apply_kernel(
+        _peak_rows, sub, input_core_dims=[["pore_width"]], kwargs={"grid": w[inr.values]}
     ).assign_attrs(units="nm", long_name="Width at the maximum of dV/dD")
     res = res.assign_coords({c: ds[c] for c in ("relative_pressure", "branch")
                              if c in ds.coords})
     src = kernel.attrs if isinstance(kernel, xr.Dataset) else da.attrs
-    res.attrs.update(provenance(
-        "kernel PSD (NNLS with Tikhonov regularisation)", branch=branch,
-        regularization=regularization if isinstance(regularization, str) else float(
-            regularization), operator=operator, candidates=cands, pressure_range=pr,
-        width_range=wr, kernel_units=units, kernel_basis=basis, kernel_geometry=geometry,
-        kernel_model=src.get("model"), kernel_method=src.get("method"),
-        kernel_parameters=src.get("parameters"), kernel_source=src.get("source_file"),
-        kernel_pressure_range=(kx[0], kx[-1]), kernel_widths={"min": w[0], "max": w[-1],
-                                                              "n": w.size}))
+    res.attrs["method"] = "kernel PSD (NNLS with Tikhonov regularisation)"
+    res.attrs["parameters"] = {
+        "model": {"model": src.get("model"), "method": src.get("method"),
+                  "parameters": src.get("parameters"), "source_file": src.get("source_file"),
+                  "units": units, "basis": basis, "geometry": geometry,
+                  "pressure_range": [kx[0], kx[-1]],
+                  "widths": {"min": w[0], "max": w[-1], "n": w.size}},
+        "candidates": cands, "range": pr, "width_range": wr}
     return res

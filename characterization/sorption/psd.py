@@ -53,7 +53,6 @@ import numpy as np
 import xarray as xr
 
 from .._api import public
-from .._provenance import provenance
 from ..errors import AnalysisError
 from ._apply import Output, apply_isotherm_kernel
 from .adsorbates import Adsorptive, adsorptive as _lookup, ds_adsorptive
@@ -332,7 +331,7 @@ def _pore_outputs(grid, cylinder):
 
 
 def _classical(ds, method, *, branch, geometry, thickness, kjs_correction, pore_widths,
-               meniscus, width_range, negative, pressure_range, adsorptive, temperature,
+               meniscus, width_range, negative, range, adsorptive, temperature,
                surface_tension, liquid_molar_volume, contact_angle):
     if negative not in ("keep", "zero", "stop"):
         raise AnalysisError("negative must be 'keep', 'zero' or 'stop'")
@@ -344,15 +343,14 @@ def _classical(ds, method, *, branch, geometry, thickness, kjs_correction, pore_
                          temperature=float(np.mean(temp.values)),
                          surface_tension=surface_tension,
                          liquid_molar_volume=liquid_molar_volume, contact_angle=contact_angle)
-    kconst = xr.apply_ufunc(
-        lambda T: kelvin_constant(gas, temperature=T, surface_tension=surface_tension,
-                                  liquid_molar_volume=liquid_molar_volume,
-                                  contact_angle=contact_angle), temp)
+    kconst = temp.copy(data=kelvin_constant(gas, temperature=temp.values,
+                                            surface_tension=surface_tension,
+                                            liquid_molar_volume=liquid_molar_volume,
+                                            contact_angle=contact_angle))
     vm = gas.liquid_molar_volume if liquid_molar_volume is None else float(liquid_molar_volume)
     grid = pore_width_grid(pore_widths)
     wr = (float(width_range[0]), float(width_range[1]))
-    pr = None if pressure_range is None else (float(pressure_range[0]),
-                                              float(pressure_range[1]))
+    pr = None if range is None else (float(range[0]), float(range[1]))
     cylinder = geometry == "cylinder"
     res = apply_isotherm_kernel(
         ds, _classical_kernel, _pore_outputs(grid, cylinder), branch=branch,
@@ -375,18 +373,17 @@ def _classical(ds, method, *, branch, geometry, thickness, kjs_correction, pore_
                          f"{int(flagged.sum())} isotherm(s)", window, stacklevel=3)
     point_coords = {c: ds[c] for c in ("relative_pressure", "branch") if c in ds.coords}
     res = res.assign_coords(point_coords)
-    name = {"bjh": "BJH (Barrett-Joyner-Halenda)", "dh": "Dollimore-Heal"}[method]
-    res.attrs.update(provenance(
-        name, branch=branch, geometry=geometry, kelvin=model.describe(),
-        kelvin_constant_nm=kconst.values, temperature=temp.values,
+    res.attrs["method"] = {"bjh": "BJH (Barrett-Joyner-Halenda)",
+                           "dh": "Dollimore-Heal"}[method]
+    res.attrs["parameters"] = dict(
+        kelvin=model.describe(), kelvin_constant_nm=kconst.values, temperature=temp.values,
         temperature_source=temp_source, adsorptive=gas.name,
         surface_tension=gas.surface_tension if surface_tension is None else surface_tension,
-        liquid_molar_volume=vm, contact_angle=contact_angle, negative=negative,
-        width_range=wr, pressure_range=pr,
+        liquid_molar_volume=vm, width_range=wr, range=pr,
         pore_widths={"min": grid[0], "max": grid[-1], "n": grid.size},
         cavitation_window=window, adsorptive_source=gas.source,
         averaging=("weighted Kelvin radius r1 r2 (r1+r2)/(r1²+r2²), t at its pressure"
-                   if method == "bjh" else "arithmetic means, core r_K + Δt")))
+                   if method == "bjh" else "arithmetic means, core r_K + Δt"))
     return res
 
 
@@ -420,7 +417,7 @@ _DOC_PARAMS = """
     negative : {"keep", "zero", "stop"}
         Negative increments are always counted; they are kept in the distribution (default),
         set to zero, or end the analysis at the first one (Micromeritics' BJH behaviour).
-    pressure_range : (float, float), optional
+    range : (float, float), optional
         Restrict the points used to this p/p0 range. The desorption branch starts at the
         highest adsorption point when that lies above every desorption point (the turning
         point of the loop, as instrument software does).
@@ -462,18 +459,11 @@ _DOC_PARAMS = """
 """
 
 
-def _example():
-    from ..synthetic.isotherms import isotherms
-
-    return isotherms(n_samples=4, kind="IV", mesopore_width=8.0, surface_area=250.0,
-                     seed=11), {"branch": "desorption", "pore_widths": np.geomspace(1, 100, 60)}
-
-
-@public("sorption", example=_example)
+@public("sorption")
 def bjh(ds: xr.Dataset, *, branch: str = "desorption", geometry: str = "cylinder",
         thickness="harkins_jura", kjs_correction: bool = False, pore_widths=None,
         meniscus: str | None = None, width_range=(1.7, 300.0), negative: str = "keep",
-        pressure_range=None, adsorptive=None, temperature=None, surface_tension=None,
+        range=None, adsorptive=None, temperature=None, surface_tension=None,
         liquid_molar_volume=None, contact_angle: float = 0.0) -> xr.Dataset:
     """Barrett–Joyner–Halenda (BJH) pore-size distribution.
 
@@ -507,16 +497,16 @@ def bjh(ds: xr.Dataset, *, branch: str = "desorption", geometry: str = "cylinder
     return _classical(ds, "bjh", branch=branch, geometry=geometry, thickness=thickness,
                       kjs_correction=kjs_correction, pore_widths=pore_widths,
                       meniscus=meniscus, width_range=width_range, negative=negative,
-                      pressure_range=pressure_range, adsorptive=adsorptive,
+                      range=range, adsorptive=adsorptive,
                       temperature=temperature, surface_tension=surface_tension,
                       liquid_molar_volume=liquid_molar_volume, contact_angle=contact_angle)
 
 
-@public("sorption", example=_example)
+@public("sorption")
 def dollimore_heal(ds: xr.Dataset, *, branch: str = "desorption", geometry: str = "cylinder",
                    thickness="harkins_jura", kjs_correction: bool = False, pore_widths=None,
                    meniscus: str | None = None, width_range=(1.7, 300.0),
-                   negative: str = "keep", pressure_range=None, adsorptive=None,
+                   negative: str = "keep", range=None, adsorptive=None,
                    temperature=None, surface_tension=None, liquid_molar_volume=None,
                    contact_angle: float = 0.0) -> xr.Dataset:
     """Dollimore–Heal (DH) pore-size distribution.
@@ -551,7 +541,7 @@ def dollimore_heal(ds: xr.Dataset, *, branch: str = "desorption", geometry: str 
     return _classical(ds, "dh", branch=branch, geometry=geometry, thickness=thickness,
                       kjs_correction=kjs_correction, pore_widths=pore_widths,
                       meniscus=meniscus, width_range=width_range, negative=negative,
-                      pressure_range=pressure_range, adsorptive=adsorptive,
+                      range=range, adsorptive=adsorptive,
                       temperature=temperature, surface_tension=surface_tension,
                       liquid_molar_volume=liquid_molar_volume, contact_angle=contact_angle)
 

@@ -24,10 +24,12 @@ COARSEST = 0.5e-3
 
 def typed_tolerance(p: float) -> float:
     """Half a unit in the last decimal typed of ``p`` (at most :data:`COARSEST`)."""
-    exponent = Decimal(repr(float(p))).as_tuple().exponent
+    p = float(p)
+    exponent = Decimal(repr(p)).as_tuple().exponent
     if not isinstance(exponent, int):   # nan / inf
         return 0.0
-    return min(0.5 * 10.0 ** exponent, COARSEST) * (1 + 1e-9)
+    # a value computed rather than typed (0.2699999999999999) still matches within 4 ulp
+    return max(min(0.5 * 10.0 ** exponent, COARSEST) * (1 + 1e-9), 4 * np.spacing(abs(p)))
 
 
 def match_point(x: np.ndarray, p: float) -> tuple[int, str]:
@@ -46,5 +48,5 @@ def match_point(x: np.ndarray, p: float) -> tuple[int, str]:
     tol = typed_tolerance(p)
     if abs(x[k] - p) <= tol:
         return k, ""
-    return -1, (f"no measured point at p/p0 {p!r} (matching to ±{tol:.2g}, the precision "
-                f"typed); nearest point: {x[k]!r}")
+    return -1, (f"no measured point at p/p0 {float(p)!r} (matching to ±{tol:.2g}, the "
+                f"precision typed); nearest point: {float(x[k])!r}")

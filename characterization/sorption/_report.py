@@ -10,6 +10,7 @@ property factor, the DCF and the fraction of pores open at both ends. Options na
 from __future__ import annotations
 
 import json
+import re
 
 from ..errors import AnalysisError
 from .thickness import THICKNESS_CURVES, ThicknessCurve, thickness_table
@@ -91,3 +92,54 @@ def report_section_values(ds, title_start: str) -> dict:
         if title.startswith(title_start) and isinstance(page, dict) and page.get("values"):
             return page["values"]
     raise AnalysisError(f"the instrument report has no {title_start!r} page")
+
+
+def _lookup(values: dict, name: str):
+    for key, entry in values.items():
+        if key.strip().lower() == name.lower():
+            return entry.get("value") if isinstance(entry, dict) else entry
+    return None
+
+
+def report_bjh_options(ds, branch: str) -> dict:
+    """Options of the report's BJH page for ``branch``.
+
+    Keys (only those printed): ``adsorbate_property_factor`` (nm), ``density_conversion_factor``,
+    ``open_fraction``, ``faas_correction`` (bool), ``thickness`` (ThicknessCurve) and
+    ``diameter_range`` (nm).
+    """
+    title = f"BJH {branch.capitalize()} Pore Distribution Report"
+    sections = instrument_report(ds).get("sections") or {}
+    page = next((p for t, p in sections.items() if t.startswith(title)
+                 and isinstance(p, dict)), None)
+    if page is None:
+        raise AnalysisError(f"the instrument report has no {title!r} page")
+    values, lines = page.get("values") or {}, [str(v) for v in page.get("lines") or []]
+    out = {}
+    apf = _lookup(values, "Adsorbate property factor")
+    if isinstance(apf, (int, float)):
+        out["adsorbate_property_factor"] = 0.1 * float(apf)           # Å → nm
+    dcf = _lookup(values, "Density conversion factor")
+    if isinstance(dcf, (int, float)):
+        out["density_conversion_factor"] = float(dcf)
+    frac = _lookup(values, "Fraction of pores open at both ends")
+    if isinstance(frac, (int, float)):
+        out["open_fraction"] = float(frac)
+    out["faas_correction"] = any(ln.strip().lower() == "faas correction" for ln in lines)
+    named = [ln.split(":", 1)[1].strip() for ln in lines
+             if ln.lower().startswith("reference curve:")]
+    equation = next((ln.strip() for ln in lines if ln.strip().lower() in _EQUATIONS), None)
+    if named or equation:
+        tp = instrument_report(ds).get("t_plot") or {}
+        if named and tp.get("thickness_equation") == named[0]:
+            out["thickness"] = report_thickness(ds)
+        elif equation:
+            out["thickness"] = THICKNESS_CURVES[_EQUATIONS[equation.lower()]]
+    rng = _lookup(values, "Diameter range")
+    entry = next((e for k, e in values.items() if k.strip().lower() == "diameter range"), None)
+    if isinstance(rng, (int, float)) and isinstance(entry, dict):
+        m = re.search(r"([\d,.]+)\s*(?:Å)?\s*to\s*([\d,.]+)\s*Å", entry.get("text", ""))
+        if m:
+            out["diameter_range"] = (0.1 * float(m.group(1).replace(",", "")),
+                                     0.1 * float(m.group(2).replace(",", "")))
+    return out

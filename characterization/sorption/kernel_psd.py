@@ -47,7 +47,7 @@ from .._apply import apply_kernel
 from ..errors import AnalysisError
 from ._apply import Output, apply_isotherm_kernel
 from .kernels import KERNEL_UNITS, kelvin_kernel
-from .psd import _edges, _peak
+from ._psd_kernels import _edges, _peak
 
 __all__ = ["kernel_psd", "kelvin_kernel", "KERNEL_UNITS", "DEFAULT_CANDIDATES"]
 

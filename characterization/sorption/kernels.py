@@ -27,7 +27,7 @@ from .._api import provenance_attrs
 from ..errors import AnalysisError
 from .adsorbates import Adsorptive, adsorptive as _lookup
 from .kelvin import kelvin_model
-from .psd import _edges
+from ._psd_kernels import _edges
 
 __all__ = ["kelvin_kernel", "KERNEL_UNITS"]
 

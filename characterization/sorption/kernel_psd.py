@@ -121,13 +121,27 @@ def _gcv(K, L, n, lam):
     return m * float(resid @ resid) / dof ** 2 if dof > 1e-9 else np.inf
 
 
-def _inversion_kernel(x, n, mask, *, kx, kmat, op, candidates, mode, to_volume, to_area,
-                      pressure_range):
+def filling_pressure(kx, kmat):
+    """p/p0 at which each kernel column (pore width) has made half of its rise.
+
+    For a Kelvin kernel of widths whose film is a small part of the pore (≳ 5 nm for N2) this
+    is the condensation step (narrower pores pass half their volume as film, earlier); for a
+    DFT kernel the pore-filling transition. A column without any rise fills at the kernel's
+    first pressure.
+    """
+    lo, hi = kmat.min(axis=0), kmat.max(axis=0)
+    reached = kmat >= (lo + 0.5 * (hi - lo))[None, :]
+    return kx[np.argmax(reached, axis=0)]
+
+
+def _inversion_kernel(x, n, mask, *, kx, kmat, xf, operator, candidates, mode, to_volume,
+                      to_area, pressure_range, widths):
     from scipy.optimize import nnls
 
     B, P = x.shape
     G, C = kmat.shape[1], len(candidates)
     f_out = np.full((B, G), np.nan)
+    w_min, w_max, n_out = np.full(B, np.nan), np.full(B, np.nan), np.zeros(B, int)
     fitted = np.full((B, P), np.nan)
     rms, alpha, used = np.full(B, np.nan), np.full(B, np.nan), np.zeros(B, int)
     rho_all, eta_all, gcv_all = (np.full((B, C), np.nan) for _ in range(3))
@@ -139,12 +153,21 @@ def _inversion_kernel(x, n, mask, *, kx, kmat, op, candidates, mode, to_volume, 
         if sel.sum() < 3:
             continue
         xb, nb = x[b][sel], n[b][sel]
+        # widths that fill only above the highest point are not in the data: left out
+        keep = xf <= xb.max() * (1 + 1e-12)
+        n_out[b] = G - int(keep.sum())
+        if keep.sum() < 3:
+            continue
         j = np.clip(np.searchsorted(kx, xb), 1, len(kx) - 1)
         wgt = ((xb - kx[j - 1]) / (kx[j] - kx[j - 1]))[:, None]
-        K = kmat[j - 1] * (1 - wgt) + kmat[j] * wgt
+        K = (kmat[j - 1] * (1 - wgt) + kmat[j] * wgt)[:, keep]
+        op = _operator(int(keep.sum()), operator)
         scale = np.linalg.norm(K, 2)
         if not scale > 0:
             continue
+        w_max[b] = widths[keep].max()
+        filled_inside = keep & (xf >= xb.min())
+        w_min[b] = widths[filled_inside].min() if filled_inside.any() else np.nan
         sols = []
         for c, a in enumerate(candidates):
             lam = a * scale
@@ -161,12 +184,13 @@ def _inversion_kernel(x, n, mask, *, kx, kmat, op, candidates, mode, to_volume, 
             k = int(np.nanargmin(gcv_all[b]))
         else:
             k = 0
-        f_out[b], alpha[b], used[b] = sols[k], candidates[k], sel.sum()
+        f_out[b, keep], alpha[b], used[b] = sols[k], candidates[k], sel.sum()
         fit = K @ sols[k]
         fitted[b, np.flatnonzero(sel)] = fit
         rms[b] = np.sqrt(np.mean((fit - nb) ** 2))
     vol, area = f_out * to_volume, f_out * to_area
-    return (vol, area, fitted, rms, alpha, used, rho_all, eta_all, gcv_all)
+    return (vol, area, fitted, rms, alpha, used, rho_all, eta_all, gcv_all, w_min, w_max,
+            n_out)
 
 
 
@@ -181,7 +205,13 @@ def kernel_psd(ds: xr.Dataset, *, model, branch: str = "adsorption",
         \\hat f = \\arg\\min_{f\\ge 0}\\ \\|K f - n\\|_2^2 + (\\alpha\\|K\\|_2)^2 \\|L f\\|_2^2
 
     The kernel is interpolated linearly in p/p0 onto each isotherm's points; points outside
-    the kernel's pressure range are not used.
+    the kernel's pressure range are not used. Widths the data cannot see are left out: a
+    width whose kernel column makes half of its rise (its filling pressure, returned as
+    ``filling_pressure``) above the highest point fitted would only absorb volume the isotherm
+    never measured, so it is excluded from the inversion and its bins are NaN; the widths
+    that fill inside the measured range are reported as ``resolvable_width_min`` /
+    ``resolvable_width_max`` (widths below the minimum fill before the first point: their
+    total is measured, their distribution is not).
 
     Parameters
     ----------
@@ -216,7 +246,9 @@ def kernel_psd(ds: xr.Dataset, *, model, branch: str = "adsorption",
         ``total_volume``, ``total_area``, ``peak_width``, ``residual_rms`` (mmol/g),
         ``regularization`` (α chosen), ``n_points``. On ``point``: ``fitted_amount``. On
         ``candidate`` (the α grid): ``residual_norm``, ``solution_seminorm`` and ``gcv``
-        (NaN unless GCV), to plot the L-curve.
+        (NaN unless GCV), to plot the L-curve. Per isotherm also ``resolvable_width_min``,
+        ``resolvable_width_max`` (nm) and ``n_widths_excluded``; on ``pore_width``
+        ``filling_pressure``. Bins of excluded widths are NaN.
 
     Notes
     -----
@@ -287,7 +319,8 @@ def kernel_psd(ds: xr.Dataset, *, model, branch: str = "adsorption",
         if not cands[0] >= 0:
             raise AnalysisError("a fixed regularization must be ≥ 0")
     cands = np.sort(cands)
-    op = _operator(w.size, operator)
+    _operator(w.size, operator)          # validates the name
+    xf = filling_pressure(kx, kmat)
     pr = None if range is None else (float(range[0]), float(range[1]))
     pw = xr.DataArray(w, dims="pore_width", attrs={"units": "nm", "long_name": "Pore width"})
     cd = xr.DataArray(cands, dims="candidate", attrs={
@@ -308,10 +341,19 @@ def kernel_psd(ds: xr.Dataset, *, model, branch: str = "adsorption",
                "Solution seminorm ‖Lf‖", ("candidate",), C, float, {"candidate": cd}),
         Output("gcv", "mmol^2/g^2", "GCV function", ("candidate",), C, float,
                {"candidate": cd}),
+        Output("resolvable_width_min", "nm",
+               "Narrowest width filling between the lowest and highest points fitted"),
+        Output("resolvable_width_max", "nm", "Widest width filling at or below the highest "
+               "point fitted"),
+        Output("n_widths_excluded", "1", "Kernel widths left out (fill above the highest point)",
+               dtype=int),
     ]
     res = apply_isotherm_kernel(ds, _inversion_kernel, outs, branch=branch, kx=kx, kmat=kmat,
-                                op=op, candidates=cands, mode=mode, to_volume=to_volume,
-                                to_area=to_area, pressure_range=pr)
+                                xf=xf, operator=operator, candidates=cands, mode=mode,
+                                to_volume=to_volume, to_area=to_area, pressure_range=pr,
+                                widths=w)
+    res["filling_pressure"] = xr.DataArray(xf, dims="pore_width", attrs={
+        "units": "1", "long_name": "p/p0 at half of the kernel column's rise"})
     edges = _edges(w)
     inc = res["incremental_volume"]
     res["dv_dd"] = (inc / xr.DataArray(np.diff(edges), dims="pore_width")).assign_attrs(

@@ -180,3 +180,37 @@ def test_kernel_psd_accepts_csv_kernel(tmp_path, kernel, noisy):
     res = kernel_psd(noisy, model=k, regularization=1e-3)
     ref = kernel_psd(noisy, model=kernel, regularization=1e-3)
     np.testing.assert_allclose(res.total_volume.values, ref.total_volume.values, rtol=1e-6)
+
+
+def test_widths_filling_above_the_last_point_are_left_out():
+    # adsorption measured up to p/p0 0.85 only: kernel widths that fill above it (≈ 8.3 nm and
+    # wider, for N2 on the Kelvin model) are not in the data and must not get volume
+    k = kelvin_kernel(np.geomspace(1.5, 80, 80), np.linspace(0.01, 0.995, 400))
+    ds = kelvin_model_isotherms([6.0], volumes=0.5, x_adsorption=np.linspace(0.02, 0.85, 50),
+                                noise=0.003, seed=2)
+    res = kernel_psd(ds, model=k, regularization="gcv").isel(sample=0)
+    xf = res.filling_pressure.values
+    unseen = xf > 0.85
+    assert int(res.n_widths_excluded) == int(unseen.sum()) > 0
+    assert np.isnan(res.incremental_volume.values[unseen]).all()
+    assert np.isfinite(res.incremental_volume.values[~unseen]).all()
+    widths = res.pore_width.values
+    assert float(res.resolvable_width_max) == widths[~unseen].max()
+    assert float(res.resolvable_width_min) == widths[xf >= 0.02].min()
+    assert float(res.total_volume) == pytest.approx(0.5, rel=0.01)
+    wide = ~unseen & (widths >= 5.0)    # where the film is a small part of the pore volume
+    np.testing.assert_allclose(k.condensation_pressure.values[wide], xf[wide], atol=0.01)
+
+
+def test_mcm41_kernel_volume_is_the_liquid_adsorbed():
+    from conftest import shared_data
+    from characterization.sorption import total_pore_volume
+
+    ds = read(shared_data("sorption") / "pygaps" / "MCM-41 N2 77K.json")
+    top = float(ds.relative_pressure.where(ds.branch == "adsorption").max())
+    liquid = float(total_pore_volume(ds, p=top, bet_area=1.0).total_pore_volume)
+    k = kelvin_kernel(np.geomspace(1.5, 80, 80), np.linspace(0.01, 0.995, 400))
+    res = kernel_psd(ds, model=k)
+    # was 1.645 cm³/g with 0.454 cm³/g of liquid adsorbed at the last point (issue #10)
+    assert float(res.total_volume) == pytest.approx(liquid, rel=0.02)
+    assert float(res.resolvable_width_max) < 80.0 and int(res.n_widths_excluded) > 0

@@ -123,7 +123,7 @@ def apply_isotherm_kernel(ds: xr.Dataset, kernel: Callable, outputs: list[Output
         arrays = tuple(np.asarray(r, dtype=o.dtype).reshape(
             (*shape, *[xa.shape[-1] if s is None else s for s in o.sizes]))
             for r, o in zip(res, outputs))
-        return arrays[0] if len(outputs) == 1 else arrays  # apply_ufunc: one output, no tuple
+        return arrays[0] if len(outputs) == 1 else arrays  # a single output is not a tuple
 
     result = apply_kernel(
         flat_kernel, x, n, mask, *extras,

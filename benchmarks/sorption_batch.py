@@ -37,9 +37,9 @@ def make_batch(n):
 
 def ours(ds):
     t0 = time.perf_counter()
-    b = bet(ds, errors="ignore")
-    t = tplot(ds, bet_area=b, t_range=(0.35, 0.5))
-    v = total_pore_volume(ds, p=0.95, bet_area=b, errors="ignore")
+    b = bet(ds, errors="nan")
+    t = tplot(ds, bet_area=b, thickness_range=(0.35, 0.5))
+    v = total_pore_volume(ds, p=0.95, bet_area=b, errors="nan")
     return time.perf_counter() - t0, b, t, v
 
 

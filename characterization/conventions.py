@@ -94,6 +94,13 @@ TABLE: MappingProxyType = MappingProxyType({
         signal_coords=(Quantity("time", "s", "Time"), Quantity("segment", "", "Segment")),
         scalar_coords=(Quantity("tip", "", "Indenter tip"),),
         batch_dims=_BATCH),
+    "psd_kernel": Convention(
+        # A pore-size-distribution kernel (read with format="psd_kernel", or built by
+        # sorption.kelvin_kernel): isotherms of single pore widths. Its second axis, pore_width,
+        # is listed as the allowed extra dim of the kernel variable.
+        "psd_kernel", Quantity("relative_pressure", "1", "Relative pressure p/p0"),
+        (Quantity("kernel", "mmol/cm^3", "Amount adsorbed per unit pore volume"),),
+        batch_dims=("pore_width",)),
     "spectrum": Convention(
         # Generic x/y data of no declared technique (a delimited text file whose columns were
         # not recognised): the signal dim is whatever the reader found, so only units are checked.

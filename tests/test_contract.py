@@ -30,7 +30,7 @@ def _example(qualname):
     return entry, ds, kwargs
 
 
-_NOT_YET_LAZY = {"sorption.langmuir"}
+_NOT_YET_LAZY: set[str] = set()
 
 
 def _batch_vars(result: xr.Dataset, dim: str) -> list[str]:

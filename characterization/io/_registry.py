@@ -40,6 +40,7 @@ from . import _source
 READER_MODULES: tuple[str, ...] = (
     "delimited", "netcdf",
     "aif", "micromeritics", "bel", "quantachrome", "pygaps_json", "threep", "sorption_csv",
+    "sorption.psd_kernel",
     "wdf", "spc", "labspec",
     "gsas", "pdcif", "xrd_text",
     "xrdml", "rigaku",

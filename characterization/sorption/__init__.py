@@ -7,7 +7,7 @@ returns a new Dataset keeping them.
 
 from .adsorbates import ADSORPTIVES, adsorptive
 from .bet import bet
-from .kernel_psd import kelvin_kernel, kernel_from_csv, kernel_psd
+from .kernel_psd import kelvin_kernel, kernel_psd
 from .micropore import dubinin_radushkevich, langmuir
 from .pore_volume import total_pore_volume
 from .psd import bjh, dollimore_heal
@@ -15,5 +15,4 @@ from .report import iso9277_report
 from .tplot import alpha_s, tplot
 
 __all__ = ["bet", "tplot", "alpha_s", "langmuir", "dubinin_radushkevich", "total_pore_volume",
-           "bjh", "dollimore_heal", "kernel_psd", "kelvin_kernel", "kernel_from_csv",
-           "iso9277_report", "adsorptive", "ADSORPTIVES"]
+           "bjh", "dollimore_heal", "kernel_psd", "kelvin_kernel", "iso9277_report", "adsorptive", "ADSORPTIVES"]

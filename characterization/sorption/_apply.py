@@ -1,11 +1,12 @@
 """Run a numpy isotherm kernel over a Dataset's batch dims, eager or with dask.
 
 The sorption kernels work on 2-D numpy arrays ``(batch, point)``: relative pressure, amount
-(mmol/g) and an adsorption-branch mask, NaN-padded where isotherms of a batch have different
+(mmol/g) and a branch mask, NaN-padded where isotherms of a batch have different
 lengths. :func:`apply_isotherm_kernel` stacks any leading batch dims, broadcasts the point
 coordinates (which may be 1-D or per-sample), calls the kernel, and wraps the outputs back into
-DataArrays with units. With dask-chunked input it maps the kernel over chunks of the batch dims
-(``xr.apply_ufunc(..., dask="parallelized")``), so the numbers equal the eager ones.
+DataArrays with units. It is the isotherm adapter of the package's one kernel wrapper,
+:func:`characterization._apply.apply_kernel`: with dask-chunked input the kernel is mapped
+lazily over chunks of the batch dims, and the numbers equal the eager ones.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Callable
 import numpy as np
 import xarray as xr
 
+from .._apply import apply_kernel
 from ..errors import AnalysisError
 
 
@@ -121,18 +123,14 @@ def apply_isotherm_kernel(ds: xr.Dataset, kernel: Callable, outputs: list[Output
         arrays = tuple(np.asarray(r, dtype=o.dtype).reshape(
             (*shape, *[xa.shape[-1] if s is None else s for s in o.sizes]))
             for r, o in zip(res, outputs))
-        return arrays[0] if len(outputs) == 1 else arrays  # apply_ufunc: one output, no tuple
+        return arrays[0] if len(outputs) == 1 else arrays  # a single output is not a tuple
 
-    result = xr.apply_ufunc(
+    result = apply_kernel(
         flat_kernel, x, n, mask, *extras,
         input_core_dims=[["point"], ["point"], ["point"]] + [[] for _ in extras],
         output_core_dims=[list(o.dims) for o in outputs],
-        dask="parallelized",
         output_dtypes=[o.dtype for o in outputs],
-        dask_gufunc_kwargs={"output_sizes": {d: s for o in outputs
-                                             for d, s in zip(o.dims, o.sizes) if s is not None}},
-        keep_attrs=False,
-    )
+        output_sizes={d: s for o in outputs for d, s in zip(o.dims, o.sizes) if s is not None})
     if len(outputs) == 1:
         result = (result,)
     data = {}

@@ -182,9 +182,15 @@ def evaluate_windows_batch(x, n, count, min_points: int, tolerance: float,
             "inside": inside}
 
 
-def choose_windows_batch(cand: dict, rule: str, min_r2: float):
-    """Chosen window index per row (or -1) and the number of valid windows per row."""
-    valid = cand["criteria"].all(axis=-1) & (cand["r2"] >= min_r2)
+def choose_windows_batch(cand: dict, rule: str, min_r2: float, enforce=None):
+    """Chosen window index per row (or -1) and the number of valid windows per row.
+
+    ``enforce`` is a boolean mask over :data:`CRITERIA` (default: all four): a window is valid
+    when it passes the enforced criteria and has r² ≥ ``min_r2``.
+    """
+    enforce = np.ones(len(CRITERIA), bool) if enforce is None else np.asarray(enforce, bool)
+    valid = (cand["criteria"][..., enforce].all(axis=-1) & cand["inside"]
+             & (cand["r2"] >= min_r2))
     npts = (cand["j"] - cand["i"] + 1)[None, :].astype(float)
     r2 = np.nan_to_num(cand["r2"], nan=0.0).clip(0, 1)
     dev = np.nan_to_num(cand["deviation"], nan=1e9)
@@ -202,15 +208,17 @@ def choose_windows_batch(cand: dict, rule: str, min_r2: float):
     return np.where(n_valid > 0, best, -1), n_valid
 
 
-def closest_failures(cand: dict, x, min_r2: float, k: int = 3) -> str:
-    """Text naming the ``k`` candidate windows that come closest to satisfying every criterion."""
+def closest_failures(cand: dict, x, min_r2: float, k: int = 3, enforce=None) -> str:
+    """Text naming the ``k`` candidate windows that come closest to satisfying the enforced
+    criteria (``enforce``: boolean mask over :data:`CRITERIA`, default all)."""
+    enforce = np.ones(len(CRITERIA), bool) if enforce is None else np.asarray(enforce, bool)
     if "inside" in cand:
         keep = cand["inside"]
         cand = {k: (v[keep] if np.ndim(v) and np.shape(v)[0] == keep.size else v)
                 for k, v in cand.items() if k != "inside"}
     if cand["i"].size == 0:
         return "too few points for any candidate range"
-    crit = cand["criteria"]
+    crit = cand["criteria"] | ~enforce
     score = crit.sum(axis=-1) + (cand["r2"] >= min_r2)
     npts = cand["j"] - cand["i"] + 1
     order = np.lexsort((-npts, -score))[:k]

@@ -22,10 +22,11 @@ fixed, or chosen per isotherm on a log grid of candidates by the L-curve (maximu
 Wahba [2]_, evaluated on the unconstrained Tikhonov problem since the NNLS solution has no
 linear influence matrix; the NNLS problem is then solved at the chosen α).
 
-Kernels come from a CSV file (:func:`kernel_from_csv`, e.g. an NLDFT/QSDFT kernel exported from
-vendor software or computed elsewhere) or from :func:`kelvin_kernel`, a macroscopic model built
-from the Kelvin equation and a thickness curve — the classical model behind BJH, *not* DFT
-(both live in :mod:`characterization.sorption.kernels` and are re-exported here).
+Kernels come from a file (``characterization.read(path, format="psd_kernel")``, e.g. an
+NLDFT/QSDFT kernel exported from vendor software or computed elsewhere) or from
+:func:`kelvin_kernel`, a macroscopic model built from the Kelvin equation and a thickness curve —
+the classical model behind BJH, *not* DFT (it lives in :mod:`characterization.sorption.kernels`
+and is re-exported here).
 
 References
 ----------
@@ -42,17 +43,21 @@ import numpy as np
 import xarray as xr
 
 from .._api import public
-from .._provenance import provenance
+from .._apply import apply_kernel
 from ..errors import AnalysisError
 from ._apply import Output, apply_isotherm_kernel
-from .kernels import KERNEL_UNITS, _model_isotherms, kelvin_kernel, kernel_from_csv
-from .psd import _edges, _peak
+from .kernels import KERNEL_UNITS, kelvin_kernel
+from ._psd_kernels import _edges, _peak
 
-__all__ = ["kernel_psd", "kernel_from_csv", "kelvin_kernel", "KERNEL_UNITS",
-           "DEFAULT_CANDIDATES"]
+__all__ = ["kernel_psd", "kelvin_kernel", "KERNEL_UNITS", "DEFAULT_CANDIDATES"]
 
 #: Default candidate grid of the relative regularisation α.
 DEFAULT_CANDIDATES = np.logspace(-6, 0, 31)
+
+
+def _peak_rows(y, *, grid):
+    """Width of the maximum of dV/dD for every leading index of ``y`` (see psd._peak)."""
+    return _peak(grid, y.reshape(-1, y.shape[-1])).reshape(y.shape[:-1])
 
 
 # --------------------------------------------------------------------------------------------
@@ -116,13 +121,27 @@ def _gcv(K, L, n, lam):
     return m * float(resid @ resid) / dof ** 2 if dof > 1e-9 else np.inf
 
 
-def _inversion_kernel(x, n, mask, *, kx, kmat, op, candidates, mode, to_volume, to_area,
-                      pressure_range):
+def filling_pressure(kx, kmat):
+    """p/p0 at which each kernel column (pore width) has made half of its rise.
+
+    For a Kelvin kernel of widths whose film is a small part of the pore (≳ 5 nm for N2) this
+    is the condensation step (narrower pores pass half their volume as film, earlier); for a
+    DFT kernel the pore-filling transition. A column without any rise fills at the kernel's
+    first pressure.
+    """
+    lo, hi = kmat.min(axis=0), kmat.max(axis=0)
+    reached = kmat >= (lo + 0.5 * (hi - lo))[None, :]
+    return kx[np.argmax(reached, axis=0)]
+
+
+def _inversion_kernel(x, n, mask, *, kx, kmat, xf, operator, candidates, mode, to_volume,
+                      to_area, pressure_range, widths):
     from scipy.optimize import nnls
 
     B, P = x.shape
     G, C = kmat.shape[1], len(candidates)
     f_out = np.full((B, G), np.nan)
+    w_min, w_max, n_out = np.full(B, np.nan), np.full(B, np.nan), np.zeros(B, int)
     fitted = np.full((B, P), np.nan)
     rms, alpha, used = np.full(B, np.nan), np.full(B, np.nan), np.zeros(B, int)
     rho_all, eta_all, gcv_all = (np.full((B, C), np.nan) for _ in range(3))
@@ -134,12 +153,21 @@ def _inversion_kernel(x, n, mask, *, kx, kmat, op, candidates, mode, to_volume, 
         if sel.sum() < 3:
             continue
         xb, nb = x[b][sel], n[b][sel]
+        # widths that fill only above the highest point are not in the data: left out
+        keep = xf <= xb.max() * (1 + 1e-12)
+        n_out[b] = G - int(keep.sum())
+        if keep.sum() < 3:
+            continue
         j = np.clip(np.searchsorted(kx, xb), 1, len(kx) - 1)
         wgt = ((xb - kx[j - 1]) / (kx[j] - kx[j - 1]))[:, None]
-        K = kmat[j - 1] * (1 - wgt) + kmat[j] * wgt
+        K = (kmat[j - 1] * (1 - wgt) + kmat[j] * wgt)[:, keep]
+        op = _operator(int(keep.sum()), operator)
         scale = np.linalg.norm(K, 2)
         if not scale > 0:
             continue
+        w_max[b] = widths[keep].max()
+        filled_inside = keep & (xf >= xb.min())
+        w_min[b] = widths[filled_inside].min() if filled_inside.any() else np.nan
         sols = []
         for c, a in enumerate(candidates):
             lam = a * scale
@@ -156,25 +184,20 @@ def _inversion_kernel(x, n, mask, *, kx, kmat, op, candidates, mode, to_volume, 
             k = int(np.nanargmin(gcv_all[b]))
         else:
             k = 0
-        f_out[b], alpha[b], used[b] = sols[k], candidates[k], sel.sum()
+        f_out[b, keep], alpha[b], used[b] = sols[k], candidates[k], sel.sum()
         fit = K @ sols[k]
         fitted[b, np.flatnonzero(sel)] = fit
         rms[b] = np.sqrt(np.mean((fit - nb) ** 2))
     vol, area = f_out * to_volume, f_out * to_area
-    return (vol, area, fitted, rms, alpha, used, rho_all, eta_all, gcv_all)
+    return (vol, area, fitted, rms, alpha, used, rho_all, eta_all, gcv_all, w_min, w_max,
+            n_out)
 
 
 
-def _example():
-    ds = _model_isotherms([5.0, 7.0, 9.0], volumes=[0.4, 0.5, 0.6], noise=0.003, seed=1)
-    kernel = kelvin_kernel(np.geomspace(2.0, 40.0, 40), np.linspace(0.02, 0.99, 98))
-    return ds, {"kernel": kernel, "regularization": "gcv"}
-
-
-@public("sorption", example=_example)
-def kernel_psd(ds: xr.Dataset, kernel, *, branch: str = "adsorption",
+@public("sorption")
+def kernel_psd(ds: xr.Dataset, *, model, branch: str = "adsorption",
                regularization="lcurve", operator: str = "second_derivative",
-               candidates=None, pressure_range=None, width_range=None) -> xr.Dataset:
+               candidates=None, range=None, width_range=None) -> xr.Dataset:
     """Pore-size distribution from a kernel by regularised non-negative least squares.
 
     .. math::
@@ -182,17 +205,24 @@ def kernel_psd(ds: xr.Dataset, kernel, *, branch: str = "adsorption",
         \\hat f = \\arg\\min_{f\\ge 0}\\ \\|K f - n\\|_2^2 + (\\alpha\\|K\\|_2)^2 \\|L f\\|_2^2
 
     The kernel is interpolated linearly in p/p0 onto each isotherm's points; points outside
-    the kernel's pressure range are not used.
+    the kernel's pressure range are not used. Widths the data cannot see are left out: a
+    width whose kernel column makes half of its rise (its filling pressure, returned as
+    ``filling_pressure``) above the highest point fitted would only absorb volume the isotherm
+    never measured, so it is excluded from the inversion and its bins are NaN; the widths
+    that fill inside the measured range are reported as ``resolvable_width_min`` /
+    ``resolvable_width_max`` (widths below the minimum fill before the first point: their
+    total is measured, their distribution is not).
 
     Parameters
     ----------
     ds : xarray.Dataset
         Isotherm(s) following the sorption conventions (``amount`` in mmol/g), any batch dims.
-    kernel : xarray.Dataset or xarray.DataArray
-        ``kernel(relative_pressure, pore_width)`` in mmol/cm^3 (per pore volume) or mmol/m^2
-        (per pore-wall area), from :func:`kernel_from_csv` or :func:`kelvin_kernel`; a
-        Dataset's ``geometry`` attr (default cylinder) converts volume ↔ area. It must be for
-        the same adsorptive, temperature and branch as the data.
+    model : xarray.Dataset or xarray.DataArray
+        The kernel ``kernel(relative_pressure, pore_width)`` in mmol/cm^3 (per pore volume) or
+        mmol/m^2 (per pore-wall area), read with ``characterization.read(path,
+        format="psd_kernel")`` or built by :func:`kelvin_kernel`; a Dataset's ``geometry`` attr
+        (default cylinder) converts volume ↔ area. It must be for the same adsorptive,
+        temperature and branch as the data.
     branch : {"adsorption", "desorption"}
         Isotherm branch fitted (most DFT kernels are adsorption or equilibrium kernels).
     regularization : {"lcurve", "gcv"} or float
@@ -202,7 +232,7 @@ def kernel_psd(ds: xr.Dataset, kernel, *, branch: str = "adsorption",
         L: second differences of f (smooth distributions) or f itself (small distributions).
     candidates : array_like, optional
         Grid of α for "lcurve"/"gcv"; default 31 values log-spaced 1e-6…1.
-    pressure_range : (float, float), optional
+    range : (float, float), optional
         Fit only points in this p/p0 range.
     width_range : (float, float), optional
         Widths (nm) for the totals and the peak; default the whole kernel.
@@ -216,7 +246,9 @@ def kernel_psd(ds: xr.Dataset, kernel, *, branch: str = "adsorption",
         ``total_volume``, ``total_area``, ``peak_width``, ``residual_rms`` (mmol/g),
         ``regularization`` (α chosen), ``n_points``. On ``point``: ``fitted_amount``. On
         ``candidate`` (the α grid): ``residual_norm``, ``solution_seminorm`` and ``gcv``
-        (NaN unless GCV), to plot the L-curve.
+        (NaN unless GCV), to plot the L-curve. Per isotherm also ``resolvable_width_min``,
+        ``resolvable_width_max`` (nm) and ``n_widths_excluded``; on ``pore_width``
+        ``filling_pressure``. Bins of excluded widths are NaN.
 
     Notes
     -----
@@ -244,14 +276,18 @@ def kernel_psd(ds: xr.Dataset, kernel, *, branch: str = "adsorption",
     >>> f *= 0.5 / f.sum()
     >>> ds = xr.Dataset({"amount": ("point", k.kernel.values @ f, {"units": "mmol/g"})},
     ...                 coords={"relative_pressure": ("point", x, {"units": "1"})})
-    >>> res = kernel_psd(ds, k, regularization="gcv")
+    >>> res = kernel_psd(ds, model=k, regularization="gcv")
     >>> round(float(res.total_volume), 2), 7.5 < float(res.peak_width) < 8.5
     (0.5, True)
     """
+    kernel = model
+    if isinstance(kernel, xr.Dataset) and "kernel" not in kernel.data_vars:
+        raise AnalysisError("model must be a kernel Dataset with a 'kernel' variable "
+                            f"(variables: {list(kernel.data_vars)})")
     da = kernel["kernel"] if isinstance(kernel, xr.Dataset) else kernel
     if not isinstance(da, xr.DataArray) or set(da.dims) != {"relative_pressure", "pore_width"}:
-        raise AnalysisError("kernel must be a Dataset/DataArray 'kernel(relative_pressure, "
-                            "pore_width)' (see kernel_from_csv, kelvin_kernel)")
+        raise AnalysisError("model must be a kernel Dataset/DataArray 'kernel(relative_pressure, "
+                            "pore_width)' (read(path, format='psd_kernel') or kelvin_kernel)")
     units = da.attrs.get("units")
     if units not in KERNEL_UNITS:
         raise AnalysisError(f"kernel units {units!r} not understood; expected one of "
@@ -283,8 +319,9 @@ def kernel_psd(ds: xr.Dataset, kernel, *, branch: str = "adsorption",
         if not cands[0] >= 0:
             raise AnalysisError("a fixed regularization must be ≥ 0")
     cands = np.sort(cands)
-    op = _operator(w.size, operator)
-    pr = None if pressure_range is None else (float(pressure_range[0]), float(pressure_range[1]))
+    _operator(w.size, operator)          # validates the name
+    xf = filling_pressure(kx, kmat)
+    pr = None if range is None else (float(range[0]), float(range[1]))
     pw = xr.DataArray(w, dims="pore_width", attrs={"units": "nm", "long_name": "Pore width"})
     cd = xr.DataArray(cands, dims="candidate", attrs={
         "units": "1", "long_name": "Candidate relative regularisation α"})
@@ -304,10 +341,19 @@ def kernel_psd(ds: xr.Dataset, kernel, *, branch: str = "adsorption",
                "Solution seminorm ‖Lf‖", ("candidate",), C, float, {"candidate": cd}),
         Output("gcv", "mmol^2/g^2", "GCV function", ("candidate",), C, float,
                {"candidate": cd}),
+        Output("resolvable_width_min", "nm",
+               "Narrowest width filling between the lowest and highest points fitted"),
+        Output("resolvable_width_max", "nm", "Widest width filling at or below the highest "
+               "point fitted"),
+        Output("n_widths_excluded", "1", "Kernel widths left out (fill above the highest point)",
+               dtype=int),
     ]
     res = apply_isotherm_kernel(ds, _inversion_kernel, outs, branch=branch, kx=kx, kmat=kmat,
-                                op=op, candidates=cands, mode=mode, to_volume=to_volume,
-                                to_area=to_area, pressure_range=pr)
+                                xf=xf, operator=operator, candidates=cands, mode=mode,
+                                to_volume=to_volume, to_area=to_area, pressure_range=pr,
+                                widths=w)
+    res["filling_pressure"] = xr.DataArray(xf, dims="pore_width", attrs={
+        "units": "1", "long_name": "p/p0 at half of the kernel column's rise"})
     edges = _edges(w)
     inc = res["incremental_volume"]
     res["dv_dd"] = (inc / xr.DataArray(np.diff(edges), dims="pore_width")).assign_attrs(
@@ -327,20 +373,18 @@ def kernel_psd(ds: xr.Dataset, kernel, *, branch: str = "adsorption",
         "pore_width", min_count=1).assign_attrs(units="m^2/g",
                                                 long_name="Pore area within width_range")
     sub = res["dv_dd"].isel(pore_width=np.flatnonzero(inr.values))
-    res["peak_width"] = xr.apply_ufunc(
-        lambda y: _peak(w[inr.values], y.reshape(-1, y.shape[-1])).reshape(y.shape[:-1]),
-        sub, input_core_dims=[["pore_width"]], dask="parallelized", output_dtypes=[float]
+    res["peak_width"] = apply_kernel(
+        _peak_rows, sub, input_core_dims=[["pore_width"]], kwargs={"grid": w[inr.values]}
     ).assign_attrs(units="nm", long_name="Width at the maximum of dV/dD")
     res = res.assign_coords({c: ds[c] for c in ("relative_pressure", "branch")
                              if c in ds.coords})
     src = kernel.attrs if isinstance(kernel, xr.Dataset) else da.attrs
-    res.attrs.update(provenance(
-        "kernel PSD (NNLS with Tikhonov regularisation)", branch=branch,
-        regularization=regularization if isinstance(regularization, str) else float(
-            regularization), operator=operator, candidates=cands, pressure_range=pr,
-        width_range=wr, kernel_units=units, kernel_basis=basis, kernel_geometry=geometry,
-        kernel_model=src.get("model"), kernel_method=src.get("method"),
-        kernel_parameters=src.get("parameters"), kernel_source=src.get("source_file"),
-        kernel_pressure_range=(kx[0], kx[-1]), kernel_widths={"min": w[0], "max": w[-1],
-                                                              "n": w.size}))
+    res.attrs["method"] = "kernel PSD (NNLS with Tikhonov regularisation)"
+    res.attrs["parameters"] = {
+        "model": {"model": src.get("model"), "method": src.get("method"),
+                  "parameters": src.get("parameters"), "source_file": src.get("source_file"),
+                  "units": units, "basis": basis, "geometry": geometry,
+                  "pressure_range": [kx[0], kx[-1]],
+                  "widths": {"min": w[0], "max": w[-1], "n": w.size}},
+        "candidates": cands, "range": pr, "width_range": wr}
     return res

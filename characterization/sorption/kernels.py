@@ -1,7 +1,8 @@
-"""Kernels for :func:`~characterization.sorption.kernel_psd.kernel_psd`: read or compute.
+"""Kernels for :func:`~characterization.sorption.kernel_psd.kernel_psd`.
 
-* :func:`kernel_from_csv` reads a kernel table (e.g. an NLDFT/QSDFT kernel exported from vendor
-  software) into ``kernel(relative_pressure, pore_width)`` with units.
+* Kernel tables (e.g. an NLDFT/QSDFT kernel exported from vendor software) are read with
+  ``characterization.read(path, format="psd_kernel")``
+  (:mod:`characterization.io.sorption.psd_kernel`); analysis never opens files.
 * :func:`kelvin_kernel` computes the macroscopic kernel of the classical Kelvin/t-curve model
   (film on the walls below the Kelvin pressure of each width, full pore above it) — the model
   behind BJH, *not* DFT.
@@ -19,20 +20,16 @@ References
 
 from __future__ import annotations
 
-import csv
-import io
-import os
-
 import numpy as np
 import xarray as xr
 
-from .._provenance import provenance
-from ..errors import AnalysisError, ReadError
+from .._api import provenance_attrs
+from ..errors import AnalysisError
 from .adsorbates import Adsorptive, adsorptive as _lookup
 from .kelvin import kelvin_model
-from .psd import _edges
+from ._psd_kernels import _edges
 
-__all__ = ["kelvin_kernel", "kernel_from_csv", "KERNEL_UNITS"]
+__all__ = ["kelvin_kernel", "KERNEL_UNITS"]
 
 #: Kernel units understood: amount per unit pore volume or per unit pore-wall area.
 KERNEL_UNITS = {"mmol/cm^3": "volume", "mmol/cm3": "volume", "mmol/m^2": "area",
@@ -50,7 +47,7 @@ def _kernel_dataset(matrix, pressures, widths, *, units, geometry, attrs):
         coords={"relative_pressure": ("relative_pressure", pressures,
                                       {"units": "1", "long_name": "Relative pressure p/p0"}),
                 "pore_width": ("pore_width", widths, {"units": "nm", "long_name": "Pore width"})},
-        attrs={"geometry": geometry, "basis": basis, **attrs})
+        attrs={"technique": "psd_kernel", "geometry": geometry, "basis": basis, **attrs})
 
 
 def kelvin_kernel(pore_widths, pressures, *, adsorptive="N2", geometry="cylinder",
@@ -145,183 +142,14 @@ def kelvin_kernel(pore_widths, pressures, *, adsorptive="N2", geometry="cylinder
     if bin_average:
         frac = frac.reshape(x.size, w.size, 9).mean(axis=2)
     ds = _kernel_dataset(frac * 1e3 / vm, x, w, units="mmol/cm^3", geometry=geometry, attrs={
-        **provenance("Kelvin/thickness-curve kernel (classical, not DFT)", branch=branch,
-                     kelvin=model.describe(), adsorptive=gas.name, liquid_molar_volume=vm,
-                     temperature=gas.temperature if temperature is None else temperature,
-                     bin_average=bool(bin_average)),
+        **provenance_attrs("sorption.kelvin_kernel",
+                           "Kelvin/thickness-curve kernel (classical, not DFT)", {
+                               "branch": branch, "kelvin": model.describe(),
+                               "adsorptive": gas.name, "liquid_molar_volume": vm,
+                               "temperature": (gas.temperature if temperature is None
+                                               else temperature),
+                               "bin_average": bool(bin_average)}),
         "model": "kelvin"})
     ds["condensation_pressure"] = ("pore_width", np.nan_to_num(model.pressure(w), nan=0.0), {
         "units": "1", "long_name": "Relative pressure of condensation/evaporation"})
     return ds
-
-
-def _numbers(path, cells, line, first_column=1):
-    """Floats of one row's cells; ReadError naming line and column of a non-number."""
-    vals = []
-    for j, cell in enumerate(cells):
-        try:
-            vals.append(float(cell))
-        except ValueError:
-            raise ReadError(path, f"expected a number, found {cell.strip()!r}",
-                            f"line {line + 1}, column {first_column + j}") from None
-    return vals
-
-
-def kernel_from_csv(path, *, units: str = "mmol/cm^3", width_units: str = "nm",
-                    geometry: str = "cylinder", orientation: str = "auto") -> xr.Dataset:
-    """Read a kernel table: one axis p/p0, the other pore width, the body the kernel.
-
-    Layout: a rectangular table (comma, semicolon, tab or whitespace separated; lines starting
-    with ``#`` and blank lines ignored; UTF-8 with or without BOM, else Latin-1). The first row
-    holds the pore widths and the first column the relative pressures (the corner cell is
-    ignored) — or the transpose. ``orientation="auto"`` decides by the values: the axis whose
-    values all lie in (0, 1] while the other has a value > 1 is p/p0; when both lie in (0, 1]
-    (widths all below 1 nm) pass ``orientation="widths_in_first_row"`` or
-    ``"pressures_in_first_row"``. Axes are sorted increasing.
-
-    Parameters
-    ----------
-    path : str or os.PathLike
-    units : {"mmol/cm^3", "mmol/m^2"}
-        Kernel amounts per unit pore volume or per unit pore-wall area (the solution of
-        :func:`kernel_psd` is then a volume or an area distribution). Convert other units
-        first (cm³ STP / 22.414 = mmol).
-    width_units : {"nm", "angstrom"}
-        Units of the widths in the file (converted explicitly to nm).
-    geometry : {"cylinder", "slit"}
-        Pore geometry, used to convert between pore volume and area (A = 4V/w or 2V/w).
-    orientation : {"auto", "widths_in_first_row", "pressures_in_first_row"}
-
-    Returns
-    -------
-    xarray.Dataset
-        ``kernel(relative_pressure, pore_width)`` with units, attrs ``geometry``, ``basis``,
-        ``source_file``.
-
-    Raises
-    ------
-    ReadError
-        Naming the file (and line/column) for a missing file, a non-numeric cell, a ragged
-        table, an axis that cannot be p/p0, duplicate axis values or an ambiguous orientation.
-    """
-    if units not in KERNEL_UNITS:
-        raise AnalysisError(f"units must be one of {sorted(KERNEL_UNITS)}, not {units!r}")
-    if width_units not in ("nm", "angstrom"):
-        raise AnalysisError("width_units must be 'nm' or 'angstrom'")
-    if geometry not in ("cylinder", "slit"):
-        raise AnalysisError("geometry must be 'cylinder' or 'slit'")
-    if orientation not in ("auto", "widths_in_first_row", "pressures_in_first_row"):
-        raise AnalysisError("orientation must be 'auto', 'widths_in_first_row' or "
-                            "'pressures_in_first_row'")
-    try:
-        raw = open(path, "rb").read()
-    except OSError as err:
-        raise ReadError(path, f"cannot open kernel file: {err.strerror or err}") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("latin-1")
-    lines = [(i, ln) for i, ln in enumerate(text.splitlines())
-             if ln.strip() and not ln.lstrip().startswith("#")]
-    if len(lines) < 3:
-        raise ReadError(path, "expected a kernel table with a header row and ≥ 2 data rows")
-    first = lines[0][1]
-    delim = next((d for d in (",", ";", "\t") if d in first), None)
-    if delim is None:
-        rows = [ln.split() for _, ln in lines]
-    else:
-        rows = [next(csv.reader(io.StringIO(ln), delimiter=delim)) for _, ln in lines]
-    rows = [[c.strip() for c in r] for r in rows]
-    width = len(rows[0])
-    for (i, _), r in zip(lines, rows):
-        if len(r) != width:
-            raise ReadError(path, f"ragged table: {len(r)} cells, the header has {width}",
-                            f"line {i + 1}")
-    if width < 3:
-        raise ReadError(path, "expected ≥ 2 columns of kernel values after the first column",
-                        f"line {lines[0][0] + 1}")
-    head = _numbers(path, rows[0][1:], lines[0][0], first_column=2)
-    body = np.array([_numbers(path, r, i) for (i, _), r in zip(lines[1:], rows[1:])])
-    col, matrix = body[:, 0], body[:, 1:]
-    head = np.array(head)
-    unit_interval = [bool(np.all((a > 0) & (a <= 1))) for a in (col, head)]
-    if orientation == "auto":
-        if unit_interval[0] and not unit_interval[1]:
-            orientation = "widths_in_first_row"
-        elif unit_interval[1] and not unit_interval[0]:
-            orientation = "pressures_in_first_row"
-        elif all(unit_interval):
-            raise ReadError(path, "both axes lie in (0, 1]: cannot tell p/p0 from widths; "
-                            "pass orientation='widths_in_first_row' or "
-                            "'pressures_in_first_row'")
-        else:
-            raise ReadError(path, "neither the first row nor the first column is a p/p0 axis "
-                            "(values in (0, 1])")
-    if orientation == "widths_in_first_row":
-        x, w, k = col, head, matrix
-    else:
-        x, w, k = head, col, matrix.T
-    if not (np.all((x > 0) & (x <= 1))):
-        raise ReadError(path, "the relative-pressure axis has values outside (0, 1]")
-    if np.any(w <= 0):
-        raise ReadError(path, "the pore-width axis has non-positive values")
-    if not np.all(np.isfinite(k)):
-        raise ReadError(path, "the kernel contains NaN or inf")
-    w = w * (0.1 if width_units == "angstrom" else 1.0)
-    ox, ow = np.argsort(x), np.argsort(w)
-    x, w, k = x[ox], w[ow], k[np.ix_(ox, ow)]
-    if np.any(np.diff(x) == 0) or np.any(np.diff(w) == 0):
-        raise ReadError(path, "duplicate values on the p/p0 or pore-width axis")
-    return _kernel_dataset(k, x, w, units=units, geometry=geometry, attrs={
-        "source_file": os.fspath(path), "orientation": orientation, "model": "file"})
-
-
-
-def _model_isotherms(centres, *, spreads=None, volumes=0.5, geometry="cylinder",
-                     thickness="harkins_jura", adsorptive="N2", x_adsorption=None,
-                     x_desorption=None, noise=0.0, seed=0) -> xr.Dataset:
-    """Isotherms with an exactly known PSD, from the Kelvin kernel (tests, examples, docs).
-
-    Sample s has a Gaussian distribution of pore widths (nm) centred at ``centres[s]`` with
-    standard deviation ``spreads[s]`` (default 10 % of the centre) and total pore volume
-    ``volumes[s]`` (cm³/g), on 1200 log-spaced widths 1–200 nm. The adsorption branch uses the
-    condensation kernel, the desorption branch the evaporation kernel of :func:`kelvin_kernel`;
-    Gaussian noise relative to the amount (``noise``) from a seeded generator.
-    """
-    centres = np.atleast_1d(np.asarray(centres, dtype=float))
-    spreads = 0.1 * centres if spreads is None else np.broadcast_to(spreads, centres.shape)
-    volumes = np.broadcast_to(np.asarray(volumes, dtype=float), centres.shape)
-    xa = np.linspace(0.02, 0.99, 60) if x_adsorption is None else np.asarray(x_adsorption)
-    xd = np.linspace(0.985, 0.2, 50) if x_desorption is None else np.asarray(x_desorption)
-    w = np.geomspace(1.0, 200.0, 1200)
-    dw = np.diff(_edges(w))
-    kw = dict(geometry=geometry, thickness=thickness, adsorptive=adsorptive)
-    ka = kelvin_kernel(w, np.sort(xa), branch="adsorption", bin_average=False, **kw)
-    kd = kelvin_kernel(w, np.sort(xd), branch="desorption", bin_average=False, **kw)
-    rng = np.random.default_rng(seed)
-    rows = []
-    for c, s, v in zip(centres, spreads, volumes):
-        f = np.exp(-0.5 * ((w - c) / s) ** 2) * dw
-        f *= v / f.sum()
-        n = np.concatenate([ka.kernel.interp(relative_pressure=xa).values @ f,
-                            kd.kernel.interp(relative_pressure=xd).values @ f])
-        rows.append(n * (1 + noise * rng.standard_normal(n.size)))
-    gas = adsorptive if isinstance(adsorptive, Adsorptive) else _lookup(adsorptive)
-    x = np.concatenate([xa, xd])
-    return xr.Dataset(
-        {"amount": (("sample", "point"), np.array(rows),
-                    {"units": "mmol/g", "long_name": "Amount adsorbed"})},
-        coords={"sample": ("sample", [f"kelvin-model-{i}" for i in range(len(rows))],
-                           {"long_name": "Sample"}),
-                "relative_pressure": ("point", x, {"units": "1",
-                                                   "long_name": "Relative pressure p/p0"}),
-                "branch": ("point", np.array(["adsorption"] * xa.size
-                                             + ["desorption"] * xd.size),
-                           {"long_name": "Branch"}),
-                "temperature": ((), gas.temperature, {"units": "K", "long_name": "Temperature"}),
-                "adsorbate": ((), gas.name, {"long_name": "Adsorbate"})},
-        attrs={"technique": "sorption", "reader": "synthetic",
-               "ground_truth": {"centres": centres.tolist(),
-                                "spreads": np.asarray(spreads, float).tolist(),
-                                "volumes": np.asarray(volumes, float).tolist(),
-                                "geometry": geometry}})

@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import xarray as xr
 
 from .._api import public
-from .._provenance import provenance
 from ._apply import apply_isotherm_kernel
 from ._linear import fit_lines, line_outputs
-from .adsorbates import GAS_CONSTANT, ds_adsorptive
-from .bet import area_from_monolayer
+from .adsorbates import AVOGADRO, GAS_CONSTANT, ds_adsorptive
 from .tplot import resolve_liquid_molar_volume as _vm_liq
 
 
-def _example():
-    from ..synthetic.isotherms import isotherms
+def _langmuir_axes(x, n):
+    """Langmuir plot: x/n against x."""
+    return x, x / n
 
-    return isotherms(n_samples=4, kind="I", seed=11), {}
+
+def _dr_axes(x, n, *, rt):
+    """DR plot: ln n against A² = (RT ln(1/x))²."""
+    return (rt * np.log(1.0 / x)) ** 2, np.log(n)
 
 
 def _line_kernel(x, n, mask, *, transform, x_range):
@@ -29,14 +33,27 @@ def _line_kernel(x, n, mask, *, transform, x_range):
                                   "r_squared", "n_points", "used"))
 
 
-@public("sorption", example=_example)
-def langmuir(ds: xr.Dataset, *, p_range=(0.05, 0.3), branch: str = "adsorption",
+@public("sorption")
+def langmuir(ds: xr.Dataset, *, range=(0.05, 0.3), branch: str = "adsorption",
              cross_section: float | None = None) -> xr.Dataset:
-    r"""Langmuir monolayer capacity and area from the linear form on ``p_range``.
+    r"""Langmuir monolayer capacity and area from the linear form on ``range``.
 
     .. math:: \frac{x}{n} = \frac{1}{K n_m} + \frac{x}{n_m}, \qquad A = n_m N_A \sigma
 
-    with x = p/p0, so K is per unit relative pressure (divide by p0 for 1/pressure).
+    with x = p/p0, so K is per unit relative pressure (divide by p0 for 1/pressure). The
+    points of ``branch`` with p/p0 inside ``range`` are fitted by least squares.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        Isotherm(s) following the sorption conventions (``amount`` mmol/g), any batch dims.
+    range : (float, float)
+        p/p0 window of the linear fit (default 0.05–0.3; use the micropore-filling range,
+        e.g. 0.001–0.05, for Type I isotherms).
+    branch : {"adsorption", "desorption"}
+        Branch fitted.
+    cross_section : float, optional
+        σ in nm² (default: the adsorptive's).
 
     Returns
     -------
@@ -48,7 +65,7 @@ def langmuir(ds: xr.Dataset, *, p_range=(0.05, 0.3), branch: str = "adsorption",
     Limitations
     -----------
     The Langmuir "area" of a microporous solid is a capacity in disguise (IUPAC 2015); the
-    range changes it strongly (compare p_range (0.05, 0.3) with a micropore-filling range).
+    range changes it strongly (compare range (0.05, 0.3) with a micropore-filling range).
 
     References
     ----------
@@ -58,40 +75,51 @@ def langmuir(ds: xr.Dataset, *, p_range=(0.05, 0.3), branch: str = "adsorption",
     sigma = float(cross_section) if cross_section is not None else gas.cross_section
     outs = line_outputs("g/mmol", "g/mmol", "Langmuir plot x/n vs x")
     res = apply_isotherm_kernel(ds, _line_kernel, outs, branch=branch,
-                                transform=lambda x, n: (x, x / n), x_range=tuple(p_range))
+                                transform=_langmuir_axes, x_range=tuple(range))
     nm = 1.0 / res["slope"]
     s_nm = res["slope_stderr"] / res["slope"] ** 2
     res["monolayer_amount"] = nm.assign_attrs(units="mmol/g", long_name="Langmuir capacity n_m")
     res["monolayer_amount_stderr"] = s_nm.assign_attrs(units="mmol/g",
                                                        long_name="Standard error of n_m")
-    res["langmuir_area"] = xr.apply_ufunc(area_from_monolayer, nm, sigma, dask="allowed")\
-        .assign_attrs(units="m^2/g", long_name="Langmuir surface area")
-    res["langmuir_area_stderr"] = xr.apply_ufunc(area_from_monolayer, s_nm, sigma,
-                                                 dask="allowed")\
-        .assign_attrs(units="m^2/g", long_name="Standard error of the Langmuir area")
+    per_mmol = 1e-3 * AVOGADRO * sigma * 1e-18          # m² per mmol of monolayer
+    res["langmuir_area"] = (nm * per_mmol).assign_attrs(units="m^2/g",
+                                                        long_name="Langmuir surface area")
+    res["langmuir_area_stderr"] = (s_nm * per_mmol).assign_attrs(
+        units="m^2/g", long_name="Standard error of the Langmuir area")
     res["langmuir_constant"] = (res["slope"] / res["intercept"]).assign_attrs(
         units="1", long_name="Langmuir constant K (per unit p/p0)")
     res["success"] = ((res["n_points"] >= 2) & (res["slope"] > 0) &
                       (res["intercept"] > 0)).assign_attrs(units="1",
                                                            long_name="Physical Langmuir fit")
-    res.attrs.update(provenance("Langmuir (linear form x/n vs x)", p_range=p_range,
-                                branch=branch, cross_section=sigma, adsorptive=gas.name))
+    res.attrs["method"] = "Langmuir (linear form x/n vs x)"
+    res.attrs["parameters"] = {"cross_section": sigma, "adsorptive": gas.name}
     return res
 
 
-@public("sorption", example=_example)
-def dubinin_radushkevich(ds: xr.Dataset, *, p_range=(1e-5, 0.1), branch: str = "adsorption",
+@public("sorption")
+def dubinin_radushkevich(ds: xr.Dataset, *, range=(1e-5, 0.1), branch: str = "adsorption",
                          liquid_molar_volume=None, density_conversion_factor=None,
                          temperature: float | None = None) -> xr.Dataset:
     r"""Dubinin–Radushkevich micropore volume and characteristic energy.
 
     .. math:: \ln n = \ln n_0 - \left(\frac{A}{E}\right)^2, \qquad A = R T \ln(p_0/p)
 
-    fitted as ln n against A² (kJ²/mol²) on ``p_range``; n_0 is the micropore capacity,
+    fitted as ln n against A² (kJ²/mol²) on ``range``; n_0 is the micropore capacity,
     V_micro = n_0 V_m,liq and E = (−1/slope)^½ the characteristic energy (kJ/mol).
 
     Parameters
     ----------
+    ds : xarray.Dataset
+        Isotherm(s) following the sorption conventions (``amount`` mmol/g), any batch dims.
+    range : (float, float)
+        p/p0 window of the linear fit (default 1e-5–0.1, micropore filling).
+    branch : {"adsorption", "desorption"}
+        Branch fitted.
+    liquid_molar_volume : float, optional
+        V_m,liq of the adsorbed phase (cm³/mol); default the adsorptive's bulk liquid.
+    density_conversion_factor : float, optional
+        Micromeritics' DCF (cm³ liquid per cm³ STP), an alternative to
+        ``liquid_molar_volume`` (V_m,liq = DCF × 22 414 cm³/mol); not both.
     temperature : float, optional
         K; default the isotherm's ``temperature`` coordinate, else the adsorptive's.
 
@@ -113,8 +141,8 @@ def dubinin_radushkevich(ds: xr.Dataset, *, p_range=(1e-5, 0.1), branch: str = "
     vm = _vm_liq(ds, liquid_molar_volume, density_conversion_factor)
     outs = line_outputs("mol^2/kJ^2", "1", "DR plot ln n vs A²")
     res = apply_isotherm_kernel(
-        ds, _line_kernel, outs, branch=branch, x_range=tuple(p_range),
-        transform=lambda x, n: ((rt * np.log(1.0 / x)) ** 2, np.log(n)))
+        ds, _line_kernel, outs, branch=branch, x_range=tuple(range),
+        transform=functools.partial(_dr_axes, rt=rt))
     n0 = np.exp(res["intercept"])
     res["micropore_capacity"] = n0.assign_attrs(units="mmol/g", long_name="Micropore capacity n_0")
     res["micropore_volume"] = (n0 * 1e-3 * vm).assign_attrs(
@@ -123,7 +151,7 @@ def dubinin_radushkevich(ds: xr.Dataset, *, p_range=(1e-5, 0.1), branch: str = "
         .assign_attrs(units="kJ/mol", long_name="Characteristic energy E")
     res["success"] = ((res["n_points"] >= 2) & (res["slope"] < 0)).assign_attrs(
         units="1", long_name="Physical DR fit")
-    res.attrs.update(provenance("Dubinin-Radushkevich", p_range=p_range, branch=branch,
-                                temperature=float(temperature), liquid_molar_volume=vm,
-                                adsorptive=gas.name))
+    res.attrs["method"] = "Dubinin-Radushkevich"
+    res.attrs["parameters"] = {"temperature": float(temperature), "liquid_molar_volume": vm,
+                               "adsorptive": gas.name}
     return res

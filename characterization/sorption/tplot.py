@@ -6,19 +6,12 @@ import numpy as np
 import xarray as xr
 
 from .._api import public
-from .._provenance import provenance
 from ..errors import AnalysisError
 from ._apply import apply_isotherm_kernel, isotherm_arrays
 from ._linear import fit_lines, line_outputs, longest_linear_window
 from .adsorbates import STP_MOLAR_VOLUME, ds_adsorptive
+from ._report import report_thickness, report_thickness_range, report_value
 from .thickness import thickness_function
-
-
-def _example():
-    from ..synthetic.isotherms import isotherms
-
-    return isotherms(n_samples=4, kind="I", film="harkins_jura", surface_area=80.0,
-                     seed=5), {"bet_area": 500.0}
 
 
 def resolve_liquid_molar_volume(ds, liquid_molar_volume=None,
@@ -38,7 +31,7 @@ def _bet_area_array(ds, bet_area, branch):
     if bet_area is None:
         from .bet import bet
 
-        return bet(ds, branch=branch, errors="ignore")["bet_area"], "computed (automatic BET)"
+        return bet(ds, branch=branch, errors="nan")["bet_area"], "computed (automatic BET)"
     if isinstance(bet_area, xr.Dataset):
         return bet_area["bet_area"], "given (BET result)"
     return xr.DataArray(bet_area), "given"
@@ -79,8 +72,8 @@ def _derive(res, vm_liq, area_scale, bet, abscissa_name):
     return res
 
 
-@public("sorption", example=_example)
-def tplot(ds: xr.Dataset, *, thickness="harkins_jura", t_range=(0.35, 0.50),
+@public("sorption")
+def tplot(ds: xr.Dataset, *, thickness="harkins_jura", thickness_range=(0.35, 0.50),
           branch: str = "adsorption", bet_area=None, liquid_molar_volume=None,
           density_conversion_factor=None, min_points: int = 3,
           min_r2: float = 0.995) -> xr.Dataset:
@@ -97,16 +90,31 @@ def tplot(ds: xr.Dataset, *, thickness="harkins_jura", t_range=(0.35, 0.50),
 
     Parameters
     ----------
+    ds : xarray.Dataset
+        Isotherm(s) following the sorption conventions (``amount`` mmol/g), any batch dims.
     thickness : str, callable or (p/p0, t) table
         ``"harkins_jura"`` (default), ``"halsey"``, ``"kjs"`` or a user curve, see
-        :func:`characterization.sorption.thickness.thickness_function`.
-    t_range : (float, float) or "auto"
+        :func:`characterization.sorption.thickness.thickness_function`; ``"report"`` takes the
+        curve of the instrument report the reader stored (a Micromeritics user-defined table
+        such as SIO2OH.THK, or the equation it names) and, unless ``liquid_molar_volume`` or
+        ``density_conversion_factor`` is given, the report's density conversion factor.
+    thickness_range : (float, float), "auto" or "report"
         Thickness range in nm (default 0.35–0.50 nm, the usual 3.5–5 Å). ``"auto"`` takes the
-        longest run of points in t 0.35–0.8 nm with a positive slope and r² ≥ ``min_r2``.
+        longest run of points in t 0.35–0.8 nm with a positive slope and r² ≥ ``min_r2``;
+        ``"report"`` the range printed in the instrument report.
+    branch : {"adsorption", "desorption"}
+        Branch fitted.
     bet_area : float, DataArray or Dataset, optional
         BET area for S_micro; a :func:`bet` result may be passed. Default: automatic BET.
-    liquid_molar_volume, density_conversion_factor : float, optional
-        Override V_m,liq (cm³/mol) directly or via Micromeritics' DCF (to match a report).
+    liquid_molar_volume : float, optional
+        V_m,liq (cm³/mol) of the adsorbed film; default the adsorptive's bulk liquid.
+    density_conversion_factor : float, optional
+        Micromeritics' DCF (V_m,liq = DCF × 22 414 cm³/mol), to match a report; not together
+        with ``liquid_molar_volume``.
+    min_points : int
+        Fewest points of an ``"auto"`` range.
+    min_r2 : float
+        Lowest r² of an ``"auto"`` range.
 
     Returns
     -------
@@ -134,22 +142,30 @@ def tplot(ds: xr.Dataset, *, thickness="harkins_jura", t_range=(0.35, 0.50),
     >>> round(float(tplot(ds, bet_area=500.0).external_area[0]))
     80
     """
-    t_of = thickness_function(thickness)
+    from_report = isinstance(thickness, str) and thickness == "report"
+    t_of = report_thickness(ds) if from_report else thickness_function(thickness)
+    if from_report and liquid_molar_volume is None and density_conversion_factor is None:
+        density_conversion_factor = report_value(ds, "t_plot", "density_conversion_factor",
+                                                 "t-plot density conversion factor")
     vm_liq = resolve_liquid_molar_volume(ds, liquid_molar_volume, density_conversion_factor)
-    auto = isinstance(t_range, str)
-    if auto and t_range != "auto":
-        raise AnalysisError("t_range must be (t_min, t_max) in nm or 'auto'")
-    window = (0.35, 0.8) if auto else tuple(float(t) for t in t_range)
+    if isinstance(thickness_range, str) and thickness_range == "report":
+        window, auto = report_thickness_range(ds), False
+    elif isinstance(thickness_range, str):
+        if thickness_range != "auto":
+            raise AnalysisError("thickness_range must be (t_min, t_max) in nm, 'auto' or "
+                                "'report'")
+        window, auto = (0.35, 0.8), True
+    else:
+        window, auto = tuple(float(t) for t in thickness_range), False
     outs = line_outputs("mmol/g/nm", "mmol/g", "t-plot")
     res = apply_isotherm_kernel(ds, _comparison_kernel, outs, branch=branch, abscissa=t_of,
                                 window=window, auto=auto, min_points=int(min_points),
                                 min_r2=float(min_r2))
     bet, bet_source = _bet_area_array(ds, bet_area, branch)
     res = _derive(res, vm_liq, vm_liq, bet, "thickness")
-    res.attrs.update(provenance("t-plot", thickness=str(getattr(thickness, "__name__",
-                                                                 thickness)),
-                                t_range=t_range, branch=branch, liquid_molar_volume=vm_liq,
-                                bet_area=bet_source, min_points=min_points, min_r2=min_r2))
+    res.attrs["method"] = "t-plot"
+    res.attrs["parameters"] = {"thickness": t_of.describe(), "liquid_molar_volume": vm_liq,
+                               "bet_area": bet_source, "thickness_window": window}
     return res
 
 
@@ -171,10 +187,9 @@ def _alpha_function(reference: xr.Dataset, branch: str):
     return alpha, n04
 
 
-@public("sorption", example=lambda: (_example()[0], {
-    "reference": _reference_example(), "reference_area": 80.0, "bet_area": 500.0}))
+@public("sorption")
 def alpha_s(ds: xr.Dataset, *, reference: xr.Dataset, reference_area: float | None = None,
-            alpha_range=(0.8, 1.4), branch: str = "adsorption", bet_area=None,
+            alpha_s_range=(0.8, 1.4), branch: str = "adsorption", bet_area=None,
             liquid_molar_volume=None, density_conversion_factor=None) -> xr.Dataset:
     r"""α_s comparison plot (Sing) against a non-porous reference isotherm.
 
@@ -184,17 +199,32 @@ def alpha_s(ds: xr.Dataset, *, reference: xr.Dataset, reference_area: float | No
 
     Parameters
     ----------
+    ds : xarray.Dataset
+        Isotherm(s) following the sorption conventions (``amount`` mmol/g), any batch dims.
     reference : xarray.Dataset
         One isotherm of a non-porous reference of similar surface chemistry, spanning p/p0 0.4.
     reference_area : float, optional
         BET area of the reference (m²/g); default: its automatic BET area.
-    alpha_range : (float, float)
-        α_s range of the linear fit.
+    alpha_s_range : (float, float)
+        α_s range of the linear fit (default 0.8–1.4).
+    branch : {"adsorption", "desorption"}
+        Branch of both isotherms used.
+    bet_area : float, DataArray or Dataset, optional
+        BET area for S_micro; default the automatic BET area.
+    liquid_molar_volume : float, optional
+        V_m,liq (cm³/mol); default the adsorptive's bulk liquid.
+    density_conversion_factor : float, optional
+        Micromeritics' DCF, instead of ``liquid_molar_volume``.
 
     Returns
     -------
     xarray.Dataset
         As :func:`tplot`, with ``slope`` in mmol/g per unit α_s.
+
+    Limitations
+    -----------
+    The reference must match the sample's surface chemistry; α_s inherits the reference
+    isotherm's noise through the interpolation (no extrapolation beyond its points).
 
     References
     ----------
@@ -208,19 +238,12 @@ def alpha_s(ds: xr.Dataset, *, reference: xr.Dataset, reference_area: float | No
     vm_liq = resolve_liquid_molar_volume(ds, liquid_molar_volume, density_conversion_factor)
     outs = line_outputs("mmol/g", "mmol/g", "α_s plot")
     res = apply_isotherm_kernel(ds, _comparison_kernel, outs, branch=branch, abscissa=alpha,
-                                window=tuple(alpha_range), auto=False, min_points=2,
+                                window=tuple(alpha_s_range), auto=False, min_points=2,
                                 min_r2=0.0)
     bet, bet_source = _bet_area_array(ds, bet_area, branch)
     res = _derive(res, vm_liq, reference_area / n04, bet, "alpha_s")
-    res.attrs.update(provenance("alpha_s", reference_area=reference_area,
-                                reference_amount_at_04=n04, alpha_range=alpha_range,
-                                branch=branch, liquid_molar_volume=vm_liq,
-                                bet_area=bet_source))
+    res.attrs["method"] = "alpha_s"
+    res.attrs["parameters"] = {"reference_area": reference_area,
+                               "reference_amount_at_04": n04, "liquid_molar_volume": vm_liq,
+                               "bet_area": bet_source}
     return res
-
-
-def _reference_example():
-    from ..synthetic.isotherms import isotherms
-
-    return isotherms(kind="II", film="harkins_jura", surface_area=80.0, variation=0.0,
-                     noise=0.0, seed=9).isel(sample=0, drop=True)

@@ -8,8 +8,9 @@ import pytest
 from characterization.errors import AnalysisError, ReadError
 from characterization.sorption.adsorbates import adsorptive
 from characterization.sorption.kelvin import kelvin_model
-from characterization.sorption.kernel_psd import (_model_isotherms, kelvin_kernel,
-                                                  kernel_from_csv, kernel_psd)
+from characterization import read
+from characterization.sorption.kernel_psd import kelvin_kernel, kernel_psd
+from characterization.synthetic.isotherms import kelvin_model_isotherms
 from characterization.sorption.thickness import harkins_jura
 
 WIDTHS = np.geomspace(1.5, 80.0, 80)
@@ -26,7 +27,8 @@ def kernel():
 @pytest.fixture(scope="module")
 def noisy():
     # generated on a 1200-width grid (not the inversion grid), 0.3 % relative noise
-    return _model_isotherms(CENTRES, spreads=SPREADS, volumes=VOLUMES, noise=0.003, seed=3)
+    return kelvin_model_isotherms(CENTRES, spreads=SPREADS, volumes=VOLUMES, noise=0.003,
+                                  seed=3)
 
 
 def test_kelvin_kernel_is_the_film_plus_condensation_model():
@@ -59,7 +61,7 @@ def test_kelvin_kernel_is_the_film_plus_condensation_model():
 @pytest.mark.parametrize("regularization", ["lcurve", "gcv", 1e-3])
 def test_known_distribution_recovered_from_noisy_isotherm(kernel, noisy, regularization):
     # measured: peaks within 0.6 %, volumes within 0.2 % for all three choices
-    res = kernel_psd(noisy, kernel, regularization=regularization)
+    res = kernel_psd(noisy, model=kernel, regularization=regularization)
     np.testing.assert_allclose(res.peak_width.values, CENTRES, rtol=0.05)
     np.testing.assert_allclose(res.total_volume.values, VOLUMES, rtol=0.05)
     assert np.all(res.incremental_volume.values >= 0)
@@ -73,7 +75,7 @@ def test_known_distribution_recovered_from_noisy_isotherm(kernel, noisy, regular
 
 @pytest.mark.parametrize("regularization", ["lcurve", "gcv"])
 def test_chosen_regularization_is_inside_the_candidate_grid(kernel, noisy, regularization):
-    res = kernel_psd(noisy, kernel, regularization=regularization)
+    res = kernel_psd(noisy, model=kernel, regularization=regularization)
     cands = res.candidate.values
     for a in res.regularization.values:
         k = int(np.argmin(np.abs(cands - a)))
@@ -87,33 +89,38 @@ def test_chosen_regularization_is_inside_the_candidate_grid(kernel, noisy, regul
 
 
 def test_identity_operator_and_area_kernel(kernel, noisy):
-    res = kernel_psd(noisy, kernel, regularization="gcv", operator="identity")
+    res = kernel_psd(noisy, model=kernel, regularization="gcv", operator="identity")
     np.testing.assert_allclose(res.total_volume.values, VOLUMES, rtol=0.05)
     # the same kernel per unit wall area (cylinders: V/A = w/4) gives the same volumes
     per_area = kernel.kernel * kernel.pore_width * 0.25e-3     # mmol/cm³ × cm³/m² → mmol/m²
     area_kernel = kernel.copy()
     area_kernel["kernel"] = per_area.assign_attrs(units="mmol/m^2", long_name="per area")
-    res_vol = kernel_psd(noisy, kernel, regularization=1e-3)
-    res_area = kernel_psd(noisy, area_kernel, regularization=1e-3)
+    res_vol = kernel_psd(noisy, model=kernel, regularization=1e-3)
+    res_area = kernel_psd(noisy, model=area_kernel, regularization=1e-3)
     np.testing.assert_allclose(res_area.total_volume.values, res_vol.total_volume.values,
                                rtol=0.02)
     np.testing.assert_allclose(res_area.total_area.values, res_vol.total_area.values,
                                rtol=0.02)
 
 
-def test_batch_equals_singles_and_pressure_range(kernel, noisy):
-    res = kernel_psd(noisy, kernel, regularization="gcv", pressure_range=(0.05, 0.95))
-    one = kernel_psd(noisy.isel(sample=[1]), kernel, regularization="gcv",
-                     pressure_range=(0.05, 0.95))
+def test_batch_equals_singles_and_range(kernel, noisy):
+    res = kernel_psd(noisy, model=kernel, regularization="gcv", range=(0.05, 0.95))
+    one = kernel_psd(noisy.isel(sample=[1]), model=kernel, regularization="gcv",
+                     range=(0.05, 0.95))
     np.testing.assert_allclose(one.incremental_volume.values,
                                res.incremental_volume.isel(sample=[1]).values, rtol=1e-10)
     assert int(res.n_points.max()) == int(((noisy.relative_pressure >= 0.05)
                                            & (noisy.relative_pressure <= 0.95)
                                            & (noisy.branch == "adsorption")).sum())
     with pytest.raises(AnalysisError):
-        kernel_psd(noisy, kernel, regularization="aic")
+        kernel_psd(noisy, model=kernel, regularization="aic")
     with pytest.raises(AnalysisError):
-        kernel_psd(noisy, kernel.kernel.rename(pore_width="w"))
+        kernel_psd(noisy, model=kernel.kernel.rename(pore_width="w"))
+
+
+def kernel_from_file(path, **options):
+    """A kernel table read the way users read it."""
+    return read(path, format="psd_kernel", **options)
 
 
 def _write(path, text, encoding="utf-8"):
@@ -126,7 +133,7 @@ def test_kernel_csv_both_orientations(tmp_path):
     k = np.arange(12, dtype=float).reshape(4, 3) + 1
     lines = ["p/p0," + ",".join(map(str, w))] + [
         f"{xi}," + ",".join(map(str, row)) for xi, row in zip(x, k)]
-    normal = kernel_from_csv(_write(tmp_path / "k.csv", "# NLDFT\n" + "\n".join(lines)))
+    normal = kernel_from_file(_write(tmp_path / "k.csv", "# NLDFT\n" + "\n".join(lines)))
     assert normal.attrs["orientation"] == "widths_in_first_row"
     np.testing.assert_array_equal(normal.kernel.values, k)
     np.testing.assert_array_equal(normal.pore_width.values, w)
@@ -135,7 +142,7 @@ def test_kernel_csv_both_orientations(tmp_path):
     rows = [";".join(["w/A"] + [str(v) for v in x])] + [
         ";".join([str(wi * 10)] + [str(v) for v in k[:, j]]) for j, wi in
         reversed(list(enumerate(w)))]
-    trans = kernel_from_csv(_write(tmp_path / "t.csv", "\ufeff" + "\n".join(rows)),
+    trans = kernel_from_file(_write(tmp_path / "t.csv", "\ufeff" + "\n".join(rows)),
                             width_units="angstrom", units="mmol/m^2", geometry="slit")
     assert trans.attrs["orientation"] == "pressures_in_first_row"
     np.testing.assert_allclose(trans.kernel.values, k)
@@ -153,15 +160,15 @@ def test_kernel_csv_both_orientations(tmp_path):
 def test_kernel_csv_bad_input_names_the_file(tmp_path, text, match):
     path = _write(tmp_path / "bad.csv", text)
     with pytest.raises(ReadError, match=match) as err:
-        kernel_from_csv(path)
+        kernel_from_file(path)
     assert "bad.csv" in str(err.value)
 
 
 def test_kernel_csv_missing_file_and_orientation_override(tmp_path):
     with pytest.raises(ReadError, match="nothere.csv"):
-        kernel_from_csv(tmp_path / "nothere.csv")
+        kernel_from_file(tmp_path / "nothere.csv")
     path = _write(tmp_path / "sub_nm.csv", "p,0.5,0.7\n0.1,1,2\n0.5,3,4\n")
-    k = kernel_from_csv(path, orientation="widths_in_first_row")
+    k = kernel_from_file(path, orientation="widths_in_first_row")
     np.testing.assert_array_equal(k.pore_width.values, [0.5, 0.7])
 
 
@@ -169,7 +176,41 @@ def test_kernel_psd_accepts_csv_kernel(tmp_path, kernel, noisy):
     body = ["p/p0," + ",".join(f"{v:.10g}" for v in WIDTHS)] + [
         f"{x:.10g}," + ",".join(f"{v:.10g}" for v in row)
         for x, row in zip(PRESSURES, kernel.kernel.values)]
-    k = kernel_from_csv(_write(tmp_path / "kelvin.csv", "\n".join(body)))
-    res = kernel_psd(noisy, k, regularization=1e-3)
-    ref = kernel_psd(noisy, kernel, regularization=1e-3)
+    k = kernel_from_file(_write(tmp_path / "kelvin.csv", "\n".join(body)))
+    res = kernel_psd(noisy, model=k, regularization=1e-3)
+    ref = kernel_psd(noisy, model=kernel, regularization=1e-3)
     np.testing.assert_allclose(res.total_volume.values, ref.total_volume.values, rtol=1e-6)
+
+
+def test_widths_filling_above_the_last_point_are_left_out():
+    # adsorption measured up to p/p0 0.85 only: kernel widths that fill above it (≈ 8.3 nm and
+    # wider, for N2 on the Kelvin model) are not in the data and must not get volume
+    k = kelvin_kernel(np.geomspace(1.5, 80, 80), np.linspace(0.01, 0.995, 400))
+    ds = kelvin_model_isotherms([6.0], volumes=0.5, x_adsorption=np.linspace(0.02, 0.85, 50),
+                                noise=0.003, seed=2)
+    res = kernel_psd(ds, model=k, regularization="gcv").isel(sample=0)
+    xf = res.filling_pressure.values
+    unseen = xf > 0.85
+    assert int(res.n_widths_excluded) == int(unseen.sum()) > 0
+    assert np.isnan(res.incremental_volume.values[unseen]).all()
+    assert np.isfinite(res.incremental_volume.values[~unseen]).all()
+    widths = res.pore_width.values
+    assert float(res.resolvable_width_max) == widths[~unseen].max()
+    assert float(res.resolvable_width_min) == widths[xf >= 0.02].min()
+    assert float(res.total_volume) == pytest.approx(0.5, rel=0.01)
+    wide = ~unseen & (widths >= 5.0)    # where the film is a small part of the pore volume
+    np.testing.assert_allclose(k.condensation_pressure.values[wide], xf[wide], atol=0.01)
+
+
+def test_mcm41_kernel_volume_is_the_liquid_adsorbed():
+    from conftest import shared_data
+    from characterization.sorption import total_pore_volume
+
+    ds = read(shared_data("sorption") / "pygaps" / "MCM-41 N2 77K.json")
+    top = float(ds.relative_pressure.where(ds.branch == "adsorption").max())
+    liquid = float(total_pore_volume(ds, p=top, bet_area=1.0).total_pore_volume)
+    k = kelvin_kernel(np.geomspace(1.5, 80, 80), np.linspace(0.01, 0.995, 400))
+    res = kernel_psd(ds, model=k)
+    # was 1.645 cm³/g with 0.454 cm³/g of liquid adsorbed at the last point (issue #10)
+    assert float(res.total_volume) == pytest.approx(liquid, rel=0.02)
+    assert float(res.resolvable_width_max) < 80.0 and int(res.n_widths_excluded) > 0

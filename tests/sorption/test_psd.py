@@ -14,7 +14,8 @@ import xarray as xr
 
 from characterization.errors import AnalysisError, ReadError
 from characterization.sorption.adsorbates import GAS_CONSTANT, STP_MOLAR_VOLUME
-from characterization.sorption.kernel_psd import _model_isotherms, kelvin_kernel
+from characterization.sorption.kernel_psd import kelvin_kernel
+from characterization.synthetic.isotherms import kelvin_model_isotherms
 from characterization.sorption.psd import CavitationWarning, _edges, bjh, dollimore_heal
 from characterization.sorption.thickness import harkins_jura, thickness_table
 
@@ -45,7 +46,7 @@ def test_known_psd_recovered(func, branch, geometry):
     # Gaussian width distributions 4 ± 0.4 and 8 ± 0.8 nm, isotherms from the same
     # Kelvin/thickness-curve model (condensation kernel on adsorption, evaporation on
     # desorption); measured: BJH/DH peaks within 2.8 %, volumes within 0.9 %.
-    ds = _model_isotherms(CENTRES, spreads=SPREADS, volumes=VOLUMES, geometry=geometry)
+    ds = kelvin_model_isotherms(CENTRES, spreads=SPREADS, volumes=VOLUMES, geometry=geometry)
     res = func(ds, branch=branch, geometry=geometry)
     np.testing.assert_allclose(res.peak_width.values, CENTRES, rtol=0.04)
     np.testing.assert_allclose(res.total_volume.values, VOLUMES, rtol=0.015)
@@ -75,8 +76,8 @@ def test_kjs_correction_known_answer():
 
 
 def test_batch_with_ragged_2d_coords_and_per_sample_temperature():
-    a = _model_isotherms([5.0], seed=1)
-    b = _model_isotherms([8.0], x_adsorption=np.linspace(0.05, 0.98, 40),
+    a = kelvin_model_isotherms([5.0], seed=1)
+    b = kelvin_model_isotherms([8.0], x_adsorption=np.linspace(0.05, 0.98, 40),
                          x_desorption=np.linspace(0.97, 0.3, 30), seed=2)
     p = a.sizes["point"]
 
@@ -110,7 +111,7 @@ def test_batch_with_ragged_2d_coords_and_per_sample_temperature():
 def _flattened():
     """Desorption branch made flat below p/p0 0.3: only film thinning should remain there,
     so every interval below it gives a negative increment."""
-    ds = _model_isotherms([6.0], volumes=0.5)
+    ds = kelvin_model_isotherms([6.0], volumes=0.5)
     x = ds.relative_pressure.values
     des = ds.branch.values == "desorption"
     n = ds.amount.values.copy()
@@ -185,7 +186,7 @@ def test_cavitation_window_depends_on_adsorptive():
 
 
 def test_outputs_units_grid_and_provenance():
-    ds = _model_isotherms([6.0, 7.0, 8.0])
+    ds = kelvin_model_isotherms([6.0, 7.0, 8.0])
     before = ds.copy(deep=True)
     grid = np.geomspace(2, 50, 25)
     res = bjh(ds, pore_widths=grid, thickness="halsey", width_range=(2, 50))

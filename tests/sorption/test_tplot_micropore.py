@@ -41,14 +41,14 @@ def test_tplot_recovers_external_area_and_micropore_volume():
 def test_tplot_auto_range_and_dcf_override():
     ds = isotherms(n_samples=3, kind="I", film="harkins_jura", surface_area=60.0,
                    noise=0.001, seed=32)
-    auto = tplot(ds, t_range="auto", bet_area=700.0)
+    auto = tplot(ds, thickness_range="auto", bet_area=700.0)
     np.testing.assert_allclose(auto.external_area, ds.attrs["ground_truth"]["external_area"],
                                rtol=0.05)
     fixed = tplot(ds, bet_area=700.0, density_conversion_factor=0.0015468)
     ref = tplot(ds, bet_area=700.0, liquid_molar_volume=0.0015468 * 22414.0)
     np.testing.assert_allclose(fixed.external_area, ref.external_area)
     with pytest.raises(AnalysisError):
-        tplot(ds, t_range="best")
+        tplot(ds, thickness_range="best")
 
 
 def test_micromeritics_convention_units():

@@ -84,14 +84,15 @@ def test_sample_d_operator_range_fails_criteria_3_and_4():
     assert not bool(res.criterion_monolayer_consistent)
 
 
-@pytest.mark.parametrize("rel, dcf, t_range, s_ext, v_micro", [
+@pytest.mark.parametrize("rel, dcf, thickness_range, s_ext, v_micro", [
     (f"{MIC}/Sample_L.xls", 0.00155, (0.35, 0.50), 140.9528, 0.556628),
     (f"{MIC}/Sample_H.xls", 0.0015518, (0.35, 0.50), 0.2996, -0.000014),
 ])
-def test_tplot_harkins_jura_matches_report(rel, dcf, t_range, s_ext, v_micro):
+def test_tplot_harkins_jura_matches_report(rel, dcf, thickness_range, s_ext, v_micro):
     ds, report = _read(rel)
     assert report["t_plot"]["external_area"]["value"] == pytest.approx(s_ext)
-    res = tplot(ds, thickness="harkins_jura", t_range=t_range, density_conversion_factor=dcf,
+    res = tplot(ds, thickness="harkins_jura", thickness_range=thickness_range,
+                density_conversion_factor=dcf,
                 bet_area=report["bet"]["area"]["value"])
     assert int(res.n_points) == len(report["t_plot"]["fitted_points"]["relative_pressure"])
     assert float(res.external_area) == pytest.approx(s_ext, rel=0.01)
@@ -104,12 +105,37 @@ def test_tplot_user_thickness_table_matches_report_sample_a():
     assert tp["thickness_equation"] == "SIO2OH.THK"
     curve = thickness_table(tp["thickness_curve"]["relative_pressure"],
                             tp["thickness_curve"]["thickness"], units="angstrom")
-    res = tplot(ds, thickness=curve, t_range=(0.30, 0.50), density_conversion_factor=0.0015468,
-                bet_area=194.7493)
+    res = tplot(ds, thickness=curve, thickness_range=(0.30, 0.50),
+                density_conversion_factor=0.0015468, bet_area=194.7493)
     assert int(res.n_points) == 4
     assert float(res.external_area) == pytest.approx(139.6612, rel=0.01)
     assert float(res.micropore_volume) == pytest.approx(0.003026, rel=0.01)
     assert float(res.micropore_area) == pytest.approx(55.0882, rel=0.01)
+
+
+@pytest.mark.parametrize("rel, s_ext, v_micro", [
+    (f"{MIC}/Sample_A.xls", 139.6612, 0.003026),       # user-defined table SIO2OH.THK, 3-5 Å
+    (f"{MIC}/Sample_L.xls", 140.9528, 0.556628),       # Harkins and Jura, 3.5-5 Å
+    (f"{MIC}/Sample_H.xls", 0.2996, -0.000014),
+])
+def test_tplot_report_choices_reproduce_the_report(rel, s_ext, v_micro):
+    ds, report = _read(rel)
+    res = tplot(ds, thickness="report", thickness_range="report",
+                bet_area=report["bet"]["area"]["value"])
+    assert int(res.n_points) == len(report["t_plot"]["fitted_points"]["relative_pressure"])
+    assert float(res.external_area) == pytest.approx(s_ext, rel=0.01)
+    assert float(res.micropore_volume) == pytest.approx(v_micro, rel=0.01, abs=2e-6)
+
+
+def test_3p_report_points_rounded_to_five_decimals_find_the_points():
+    ds, report = _read("pygaps/MOF_N2_77K.xlsx")
+    printed = report["bet"]["points"]["relative_pressure"]          # 0.05449 ... (5 decimals)
+    assert printed[0] == 0.05449
+    by_print = bet(ds, pressures=printed, errors="nan")
+    by_index = bet(ds, pressures=_report_points(ds, report), errors="nan")
+    assert int(by_print.n_points) == 22
+    np.testing.assert_array_equal(by_print.used.values, by_index.used.values)
+    assert float(by_print.bet_area) == float(by_index.bet_area)
 
 
 @pytest.mark.parametrize("rel, p, dcf, ads, des", [
@@ -156,7 +182,7 @@ def test_automatic_range_obeys_every_criterion_or_fails_explicitly_on_every_file
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             ds = ch.read(path)
-            res = bet(ds, errors="ignore")
+            res = bet(ds, errors="nan")
         if not bool(res.success):
             failed += 1
             assert "no range satisfies" in str(res.message.values), path.name

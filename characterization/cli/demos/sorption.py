@@ -20,7 +20,7 @@ technique = "sorption"
 
 [sorption.tplot]
 thickness = "harkins_jura"
-t_range = [0.35, 0.50]
+thickness_range = [0.35, 0.50]
 
 [sorption.total_pore_volume]
 p = 0.95

@@ -5,7 +5,7 @@ Format coverage
 Files written by WiRE (tested on WiRE 4.1, 4.4, 5.1 and 5.5 files): single static and extended
 (continuous) scans, StreamLine / StreamLineHR line and area maps, point-by-point maps in raster,
 column-major or snake order, depth / time / temperature series. The result follows
-:mod:`characterization.io._raman`:
+:mod:`characterization.io.raman._build`:
 
 * a single spectrum: ``intensity(raman_shift)``;
 * a regular map (``WMAP`` block with a rectangular area): ``intensity(y, x, raman_shift)`` with
@@ -89,11 +89,11 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import ReadError
-from . import _source
-from ._raman import (arrange, build_raman, plausible_laser, regular_grid, scan_order,
+from ...errors import ReadError
+from .. import _source
+from ._build import (arrange, build_raman, plausible_laser, regular_grid, scan_order,
                      to_raman_shift)
-from ._registry import register_reader
+from .._registry import register_reader
 
 #: DATA blocks larger than this (bytes) are memory-mapped instead of read into memory.
 MMAP_THRESHOLD = 256 * 1024**2

@@ -55,11 +55,11 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import ReadError
-from . import _source
-from ._raman import arrange, build_raman, plausible_laser, regular_grid, to_raman_shift
-from ._registry import register_reader
-from ._units import canonical_unit
+from ...errors import ReadError
+from .. import _source
+from ._build import arrange, build_raman, plausible_laser, regular_grid, to_raman_shift
+from .._registry import register_reader
+from .._units import canonical_unit
 
 _AXES, _AXIS_LIST = "0x7A74D9D6", "0x7B697861"
 _TYPE, _UNIT, _VALUES = "0x6D707974", "0x7C696E75", "0x7D6CD4DB"

@@ -41,7 +41,7 @@ READER_MODULES: tuple[str, ...] = (
     "delimited", "netcdf",
     "sorption.aif", "sorption.micromeritics", "sorption.bel", "sorption.quantachrome",
     "sorption.pygaps_json", "sorption.threep", "sorption.sorption_csv",
-    "raman.wdf", "raman.spc", "raman.labspec",
+    "raman.wdf", "raman.spc", "raman.labspec", "raman.text_map",
     "xrd.gsas", "xrd.pdcif", "xrd.eva_xy",
     "xrd.xrdml", "xrd.rigaku",
     "xrd.bruker_raw", "xrd.uxd", "xrd.brml",

@@ -29,27 +29,28 @@ class Limits:
     A file of ``n`` bytes on disk may decompress (``.gz``/``.bz2``/``.xz``, zip members of
     ``.xlsx``/``.rasx``/``.brml``) or declare (netCDF variables) at most
     ``budget(n) = min(ceiling, max(floor, ratio * n))`` bytes. Real exports stay far below
-    (text and XML compress 3–15×; a 1 MB XRD export is about 4 MB of text); a decompression
-    bomb (a ``.gz`` of blanks, a zip member of zeros) or a header declaring absurd dimensions
-    is refused with a ReadError before it is held in memory, so a crafted file of a few MB
-    cannot take more than about a hundred MB. To read a legitimately larger file, decompress
-    it first (plain files are not limited) or raise the limits for the session::
+    (numeric text compresses 3–5×, the XML of ``.brml``/``.xlsx`` containers 3–13× in the
+    shared test files); a decompression bomb (a ``.gz`` of blanks, a zip member of zeros) or a
+    header declaring absurd dimensions is refused with a ReadError before it is held in memory.
+    The budget bounds bytes, not the memory a parser needs per byte (about 10× for text of
+    short rows), so it is kept small for small files. To read a legitimately larger file,
+    decompress it first (plain files are not limited) or raise the limits for the session::
 
         import characterization as ch
-        ch.io.LIMITS.floor = 1024 * ch.io.LIMITS.MiB        # 1 GiB whatever the file size
+        ch.io.LIMITS.floor = 1024 * ch.io.LIMITS.MiB      # 1 GiB whatever the file size
 
     Attributes
     ----------
     floor : int
-        Bytes always allowed (default 64 MiB).
+        Bytes always allowed (default 16 MiB).
     ratio : float
-        Allowed expansion relative to the size on disk (default 8).
+        Allowed expansion relative to the size on disk (default 16).
     ceiling : int
         Never more than this (default 4 GiB).
     """
 
-    floor: int = 64 * MiB
-    ratio: float = 8.0
+    floor: int = 16 * MiB
+    ratio: float = 16.0
     ceiling: int = 4096 * MiB
     MiB = MiB
 

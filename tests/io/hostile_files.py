@@ -17,25 +17,31 @@ from pathlib import Path
 MiB = 1024 ** 2
 
 
-def _deflate_repeated(chunk: bytes, total: int) -> bytes:
-    """Raw deflate stream of ``chunk`` repeated up to ``total`` bytes (never held in memory)."""
-    comp = zlib.compressobj(9, zlib.DEFLATED, -15)
-    out, done = [], 0
-    while done < total:
-        piece = chunk[:min(len(chunk), total - done)]
-        out.append(comp.compress(piece))
-        done += len(piece)
-    out.append(comp.flush())
-    return b"".join(out)
+def _repeated(chunk: bytes, total: int):
+    """(raw deflate stream, CRC-32) of ``chunk`` repeated up to ``total`` bytes, built without
+    holding the content: after a full flush the compressor starts afresh, so every whole block
+    of 1 MiB compresses to the same bytes, which are repeated."""
+    block = (chunk * (MiB // len(chunk) + 1))[:MiB]
+    comp = zlib.compressobj(6, zlib.DEFLATED, -15)
+    first = comp.compress(block) + comp.flush(zlib.Z_FULL_FLUSH)
+    again = comp.compress(block) + comp.flush(zlib.Z_FULL_FLUSH)
+    assert first == again
+    whole, rest = divmod(total, MiB)
+    crc = 0
+    for _ in range(whole):
+        crc = zlib.crc32(block, crc)
+    tail = block[:rest]
+    crc = zlib.crc32(tail, crc)
+    stream = first * whole + comp.compress(tail) + comp.flush()
+    return stream, crc
 
 
-def gz_of_blanks(folder: Path, size: int = 512 * MiB, name: str = "blanks.xy.gz") -> Path:
+def gz_of_blanks(folder: Path, size: int = 384 * MiB, name: str = "blanks.xy.gz") -> Path:
     """A ``.gz`` whose content is ``size`` spaces (about 0.1 % of that on disk)."""
+    stream, crc = _repeated(b" ", size)
     path = folder / name
-    with gzip.open(path, "wb", compresslevel=9) as fh:
-        block = b" " * MiB
-        for _ in range(size // MiB):
-            fh.write(block)
+    path.write_bytes(b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff" + stream
+                     + struct.pack("<II", crc, size & 0xFFFFFFFF))
     return path
 
 
@@ -69,12 +75,7 @@ def zip_with_members(path: Path, members: list[tuple[str, bytes, int, int | None
     truth), so a member can lie about its size. The CRC is that of the real content."""
     body, centrals = b"", []
     for name, chunk, real_size, declared in members:
-        crc, done = 0, 0
-        while done < real_size:
-            piece = chunk[:min(len(chunk), real_size - done)]
-            crc = zlib.crc32(piece, crc)
-            done += len(piece)
-        deflated = _deflate_repeated(chunk, real_size)
+        deflated, crc = _repeated(chunk, real_size)
         local, central = _stored_zip_entry(name, deflated, crc, real_size,
                                            real_size if declared is None else declared, len(body))
         body += local
@@ -86,7 +87,7 @@ def zip_with_members(path: Path, members: list[tuple[str, bytes, int, int | None
     return path
 
 
-def xlsx_bomb(folder: Path, size: int = 1024 * MiB) -> Path:
+def xlsx_bomb(folder: Path, size: int = 512 * MiB) -> Path:
     """An ``.xlsx`` whose worksheet decompresses to ``size`` bytes of blanks."""
     return zip_with_members(folder / "bomb.xlsx", [
         ("[Content_Types].xml", b"<?xml version='1.0'?><Types/>", 29, None),
@@ -94,7 +95,7 @@ def xlsx_bomb(folder: Path, size: int = 1024 * MiB) -> Path:
         ("xl/worksheets/sheet1.xml", b" " * 65536, size, None)])
 
 
-def lying_rasx(folder: Path, size: int = 1024 * MiB) -> Path:
+def lying_rasx(folder: Path, size: int = 512 * MiB) -> Path:
     """A ``.rasx`` whose profile member claims 100 bytes but decompresses to ``size``."""
     return zip_with_members(folder / "lying.rasx", [
         ("Data0/Profile0.txt", b"10.0 1.0 1.0\n" * 4096, size, 100)])

@@ -87,12 +87,19 @@ def test_hdf5_absurd_dimensions(tmp_path):
 
 
 def test_spc_sniff_refuses_a_zip(tmp_path):
-    """A zip starts with ``PK`` (0x4B: the SPC version byte); the SPC sniff must not take it."""
+    """A zip starts with ``PK`` (0x4B: the SPC version byte); the SPC sniff took an ``.xlsx``
+    zip bomb and a ``.rasx`` as SPC files. It must refuse them, and headers whose declared
+    spectra do not fit in the file."""
     from characterization.io.raman import spc
 
-    path = hf.zip_with_members(tmp_path / "book.bin", [("a.xml", b"<a/>", 4, None)])
-    head = path.read_bytes()[:8192]
-    assert not spc._sniff(head, path)
+    for path in (hf.xlsx_bomb(tmp_path, size=4 * hf.MiB),
+                 hf.big_member(tmp_path, ".rasx", "Data0/Profile0.txt", size=4 * hf.MiB)):
+        assert not spc._sniff(path.read_bytes()[:8192], path), path.name
+    real = SHARED / "raman"
+    for path in sorted(real.rglob("*.spc")) if real.is_dir() else []:
+        renamed = tmp_path / (path.stem + ".bin")
+        renamed.write_bytes(path.read_bytes())
+        assert spc._sniff(renamed.read_bytes()[:8192], renamed), path.name
 
 
 # --------------------------------------------------------------------------- crafted: memory
@@ -128,10 +135,10 @@ def test_crafted_files_are_refused_with_bounded_memory(tmp_path):
         hf.gz_of_blanks(tmp_path),
         hf.xlsx_bomb(tmp_path),
         hf.lying_rasx(tmp_path),
-        hf.big_member(tmp_path, ".rasx", "Data0/Profile0.txt"),
+        hf.big_member(tmp_path, ".rasx", "Data0/Profile0.txt", size=250 * hf.MiB),
         hf.big_member(tmp_path, ".brml", "Experiment0/RawData0.xml"),
         hf.zip_with_members(tmp_path / "lying.brml", [
-            ("Experiment0/RawData0.xml", b"<a>" * 4096, 1024 * hf.MiB, 64)]),
+            ("Experiment0/RawData0.xml", b"<a>" * 4096, 512 * hf.MiB, 64)]),
         hf.netcdf3_absurd_dims(tmp_path),
         hf.hdf5_absurd_dims(tmp_path),
     ]
@@ -216,3 +223,75 @@ def test_netcdf_mutants_read_or_read_error(tmp_path):
         except Exception as exc:  # noqa: BLE001
             escaped.append(f"{kind}: {type(exc).__name__}: {exc}"[:300])
     assert not escaped, escaped
+
+
+# --------------------------------------------------------------------------- budgets
+def test_limits_budget_formula_and_session_override(tmp_path):
+    import gzip
+
+    from characterization.io import LIMITS, Limits
+
+    lim = Limits(floor=100, ratio=4, ceiling=1000)
+    assert [lim.budget(n) for n in (0, 10, 25, 100, 400)] == [100, 100, 100, 400, 1000]
+    rows = b"".join(b"%d %d\n" % (i, i % 7) for i in range(200_000))      # 2.2 MB of text
+    path = tmp_path / "rows.xy.gz"
+    path.write_bytes(gzip.compress(rows))
+    old = (LIMITS.floor, LIMITS.ratio)
+    try:
+        LIMITS.floor, LIMITS.ratio = 1_000_000, 1.0
+        with pytest.raises(ReadError, match=r"more than 1000000 bytes.*LIMITS"):
+            ch.read(path, technique="xrd")
+        LIMITS.floor = 4_000_000
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ds = ch.read(path, technique="xrd")
+    finally:
+        LIMITS.floor, LIMITS.ratio = old
+    assert ds.sizes["two_theta"] == 200_000
+    assert float(ds.intensity[-1]) == 199_999 % 7
+
+
+def test_zip_member_within_declared_size_is_streamed_and_capped(tmp_path):
+    import zipfile
+
+    from characterization.io import _safe_archive
+
+    path = hf.zip_with_members(tmp_path / "a.zip", [("m.txt", b"abc", 3000, None)])
+    with zipfile.ZipFile(path) as zf:
+        info = zf.getinfo("m.txt")
+        assert _safe_archive.read_member(path, zf, info) == b"abc" * 1000
+        with pytest.raises(ReadError, match="above the 2999-byte budget"):
+            _safe_archive.read_member(path, zf, info, cap=2999)
+
+
+@pytest.mark.parametrize("text", [
+    "", "a", "a\n", "1 2\n3 4", "1 2\n\n\n3 4\n", "\n\n", "x" * 10 + "\n" + "y" * 5])
+def test_lines_view_equals_splitlines(text):
+    from characterization.io._text_layout import Lines
+
+    lines = Lines(text)
+    expected = text.splitlines(keepends=True)
+    assert len(lines) == len(expected)
+    assert list(lines) == expected
+    assert lines[1:] == expected[1:] and lines[-1:] == expected[-1:]
+    if expected:
+        assert lines[-1] == expected[-1]
+
+
+def test_large_text_reads_the_same_through_the_lines_view(tmp_path):
+    """A text above the lazy-split threshold reads to exactly the values it holds."""
+    from characterization.io import _text_layout
+
+    n = 150_000
+    body = "".join(f"{10 + 0.001 * i:.3f} {i % 1000}\n" for i in range(n))
+    text = "# Wavelength: 1.5406\n2theta intensity\n" + body + "# end\n"
+    assert len(text) > _text_layout._LAZY_FROM
+    assert isinstance(_text_layout.split_lines(text), _text_layout.Lines)
+    path = tmp_path / "big.xy"
+    path.write_text(text)
+    ds = ch.read(path, technique="xrd")
+    assert ds.sizes["two_theta"] == n
+    assert float(ds.two_theta[0]) == 10.0 and float(ds.two_theta[-1]) == pytest.approx(
+        10 + 0.001 * (n - 1))
+    assert float(ds.intensity[1234]) == 234
+    assert float(ds.wavelength) == 1.5406

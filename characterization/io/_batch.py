@@ -172,8 +172,13 @@ def read_many(paths, dim: str = "sample", *, format: str | None = None,
             datasets = [d.assign_attrs({key: None}) for d in datasets]
             for d in datasets:
                 d.attrs.pop(key, None)
-    out = xr.concat(datasets, dim=dim, coords="different", compat="equals",
-                    combine_attrs="drop_conflicts", join="outer" if join != "exact" else "exact")
+    try:
+        out = xr.concat(datasets, dim=dim, coords="different", compat="equals",
+                        combine_attrs="drop_conflicts",
+                        join="outer" if join != "exact" else "exact")
+    except (ValueError, TypeError, KeyError) as exc:   # xarray's MergeError is a ValueError
+        raise ReadError(None, f"the {len(datasets)} files cannot be stacked along {dim!r}: "
+                              f"{type(exc).__name__}: {exc}") from exc
     for key, values in per_file.items():
         out = out.assign_coords({key: (dim, np.array(values, dtype=object).astype(str))})
     if dim not in out.coords:
@@ -200,7 +205,11 @@ def _harmonise_axes(datasets, sig, join):
         size = max(d.sizes[sig] for d in datasets)
         return [_pad_to(d, sig, size) for d in datasets]
     if join == "interp":
-        return [d if d is ref else d.interp({sig: ref[sig].values}) for d in datasets]
+        try:
+            return [d if d is ref else d.interp({sig: ref[sig].values}) for d in datasets]
+        except (ValueError, TypeError, KeyError) as exc:
+            raise ReadError(None, f"cannot interpolate the files onto the first one's {sig!r} "
+                                  f"axis: {type(exc).__name__}: {exc}") from exc
     return datasets  # outer: xr.concat(join="outer") NaN-pads on the union of coordinates
 
 

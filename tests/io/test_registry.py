@@ -206,3 +206,11 @@ def test_read_many_axis_mismatch_says_what_differs(tmp_path):
     with pytest.raises(ReadError, match=r"lengths differ: a\.xy has 3 points, c\.xy has 2 "
                                         r"\(lengths in the batch: \[2, 3\]\)"):
         ch.read_many([a, a, c])
+
+
+def test_read_many_stacking_failure_is_read_error(tmp_path):
+    """A batch dim named like a variable of the files gives a ReadError, not xarray's error."""
+    a = xy(tmp_path / "a.xy", [10.0, 11.0], [1.0, 2.0])
+    b = xy(tmp_path / "b.xy", [10.0, 11.0], [3.0, 4.0])
+    with pytest.raises(ReadError, match="cannot be stacked along 'intensity'.*already exists"):
+        ch.read_many([a, b], dim="intensity")

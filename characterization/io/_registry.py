@@ -104,7 +104,23 @@ def _load():
 
 
 def formats() -> dict[str, ReaderInfo]:
-    """All registered readers by format name."""
+    """All registered readers by format name.
+
+    Imports the reader modules on first call (``READER_MODULES``).
+
+    Returns
+    -------
+    dict of str to ReaderInfo
+        A copy: each entry's ``name`` (the ``format=`` value), ``extensions``, ``technique``
+        (None for readers serving several), ``generic`` (fallback readers), ``description``
+        and the reader function ``func``.
+
+    Examples
+    --------
+    >>> import characterization as ch
+    >>> ch.io.formats()["xrdml"].technique
+    'xrd'
+    """
     _load()
     return dict(_READERS)
 
@@ -119,16 +135,43 @@ def _sniffs(info: ReaderInfo, head: bytes, path: Path) -> bool:
 
 
 def select_reader(path, format: str | None = None, technique: str | None = None) -> ReaderInfo:
-    """The reader for ``path`` (see module docstring for the rules)."""
+    """The reader :func:`read` would use for ``path``, without reading the file.
+
+    Rules (module docstring): ``format=`` wins; else the specific readers claiming the
+    extension whose content sniff accepts the first 8 kB; else specific readers of other
+    extensions whose sniff accepts it; else the generic readers.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The file (its first 8 kB, decompressed, are sniffed).
+    format : str, optional
+        A format name of :func:`formats`.
+    technique : str, optional
+        Only readers of this technique (or serving several) are candidates.
+
+    Returns
+    -------
+    ReaderInfo
+        The chosen reader (see :func:`formats`).
+
+    Raises
+    ------
+    ReadError
+        Missing, empty or unreadable file, an unknown ``format``, no reader recognising the
+        file, or several readers accepting it (the message lists them; pass ``format=``).
+    """
     _load()
     p = _source.check_file(path)
+    head = _source.head(p)
+    if head[:4] == _safe_archive.ZIP_MAGIC:
+        _safe_archive.check_zip(p)     # zip bombs never reach a sniff, a reader or a library
     if format is not None:
         try:
             return _READERS[format]
         except KeyError:
             raise ReadError(p, f"unknown format {format!r}; known formats: "
                                f"{', '.join(sorted(_READERS))}") from None
-    head = _source.head(p)
     ext = _source.logical_suffix(p)
     readers = list(_READERS.values())
     if technique is not None:
@@ -202,8 +245,6 @@ def read(path, format: str | None = None, technique: str | None = None, **option
 
 def _read(p, format, technique, options) -> xr.Dataset:
     info = select_reader(p, format, technique)
-    if _source.head(p, 4) == _safe_archive.ZIP_MAGIC:
-        _safe_archive.check_zip(p)            # zip bombs never reach a reader or a library
     kwargs = dict(options)
     if technique is not None and info.technique is None:
         # only readers serving several techniques take it; a specific reader knows its own

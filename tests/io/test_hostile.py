@@ -134,6 +134,8 @@ def test_crafted_files_are_refused_with_bounded_memory(tmp_path):
     paths = [
         hf.gz_of_blanks(tmp_path),
         hf.xlsx_bomb(tmp_path),
+        hf.zip_with_members(tmp_path / "workbook_bomb.xlsx", [      # read by the 3P sniff
+            ("xl/workbook.xml", b"<sheet name='Isotherm'/>" * 1000, 512 * hf.MiB, None)]),
         hf.lying_rasx(tmp_path),
         hf.big_member(tmp_path, ".rasx", "Data0/Profile0.txt", size=250 * hf.MiB),
         hf.big_member(tmp_path, ".brml", "Experiment0/RawData0.xml"),

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from characterization import ReadError, read
-from characterization.io._registry import select_reader
+from characterization.io import select_reader
 from characterization.io.xrd.bruker_raw import read_bruker_raw
 from characterization.io.xrd.brml import read_brml
 from characterization.io.xrd.uxd import read_uxd

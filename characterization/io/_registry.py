@@ -16,8 +16,11 @@ Selection (:func:`select_reader`):
 
 Every reader result is validated against the conventions of its technique and stamped with
 ``attrs["reader"]``, ``attrs["conventions"]`` and a ``source_file`` scalar coordinate. Any
-exception escaping a reader is re-raised as ReadError naming the file and the reader, so users
-never see a bare IndexError from deep inside a parser.
+exception escaping a reader (a ``MemoryError`` included) is re-raised as ReadError naming the
+file and the reader, so users never see a bare IndexError from deep inside a parser: a read
+returns a Dataset or raises ReadError. A zip container (``.xlsx``, ``.rasx``, ``.brml``) is
+checked against the byte budget of :data:`characterization.io.LIMITS` before any sniff or
+reader opens it.
 """
 
 from __future__ import annotations
@@ -225,8 +228,9 @@ def read(path, format: str | None = None, technique: str | None = None, **option
     Raises
     ------
     ReadError
-        Missing, empty, unreadable or unrecognised file; the message names the file, the
-        position when known, and what was expected.
+        Missing, empty, unreadable or unrecognised file, a file expanding past the byte budget
+        (:data:`characterization.io.LIMITS`), or any failure of the reader; the message names
+        the file, the position when known, and what was expected. No other exception escapes.
     """
     if not isinstance(path, (str, os.PathLike)):
         raise ReadError(None, f"expected a file path (str or os.PathLike), got "

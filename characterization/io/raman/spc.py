@@ -18,7 +18,7 @@ y values) and an optional log block. Handled:
   edge``, a *nominal* wavelength), exposure time (ms) and accumulations.
 
 Raman files (experiment type 11, or x type 13 "Raman shift") give a ``"raman"`` Dataset
-(:mod:`characterization.io._raman`); an absolute x axis (nm, absolute cm⁻¹, eV) is converted
+(:mod:`characterization.io.raman._build`); an absolute x axis (nm, absolute cm⁻¹, eV) is converted
 to Raman shift with ``laser_wavelength=`` or the log's laser, else ReadError. Other SPC files
 give the generic ``"spectrum"`` technique with the x and y units of the header, or the
 technique passed as ``technique=``.
@@ -55,11 +55,11 @@ from pathlib import Path
 
 import numpy as np
 
-from .. import conventions
-from ..errors import ReadError
-from . import _source
-from ._raman import build_raman, plausible_laser, to_json, to_raman_shift
-from ._registry import register_reader
+from ... import conventions
+from ...errors import ReadError
+from .. import _source
+from ._build import build_raman, plausible_laser, to_json, to_raman_shift
+from .._registry import register_reader
 
 _HEADER_SIZE = 512
 _SUBHEADER = 32
@@ -100,8 +100,8 @@ def _sniff(head: bytes, path: Path) -> bool:
     ``.spc`` file is taken too, so a damaged or old-format one gets a precise error."""
     if _source.logical_suffix(path) == ".spc":
         return True
-    if len(head) < _HEADER_SIZE or head[1] not in (0x4B, 0x4C):
-        return False
+    if len(head) < _HEADER_SIZE or head[1] not in (0x4B, 0x4C) or head[:4] == b"PK\x03\x04":
+        return False                     # "PK" of a zip (.xlsx, .rasx) has the 0x4B byte too
     end = "<" if head[1] == 0x4B else ">"
     npts, = struct.unpack_from(end + "i", head, 4)
     nsub, = struct.unpack_from(end + "i", head, 24)
@@ -109,6 +109,13 @@ def _sniff(head: bytes, path: Path) -> bool:
         npts_ok = npts >= 0
     else:
         npts_ok = 0 < npts < 10**9
+        width = 2 if head[0] & TSPREC else 4
+        if npts_ok and not _source.compression_suffix(path):
+            try:                         # the declared spectra must fit in the file
+                need = _HEADER_SIZE + max(nsub, 1) * (_SUBHEADER + width * npts)
+                npts_ok = need <= path.stat().st_size
+            except OSError:
+                npts_ok = False
     return npts_ok and 0 <= nsub < 10**8 and head[28] in X_TYPES and b"\0\0\0\0" in head[:512]
 
 

@@ -48,6 +48,10 @@ def test_no_private_io_name_is_imported_outside_io():
     assert not offenders, offenders
 
 
+#: data kinds that are not measurements but belong to a technique (kernel tables of sorption)
+AUXILIARY = {"psd_kernel": "sorption"}
+
+
 def test_reader_modules_live_in_their_technique_folder():
     formats = io.formats()
     by_module = {}
@@ -63,7 +67,8 @@ def test_reader_modules_live_in_their_technique_folder():
                 assert info.generic or info.technique is None, info.name
             else:
                 # a reader serving several techniques (.spc: Raman, IR...) says None
-                assert info.technique in (folder, None), (name, info.name, info.technique)
+                kind = AUXILIARY.get(info.technique, info.technique)
+                assert kind in (folder, None), (name, info.name, info.technique)
     # every registered reader comes from a listed module (nothing registered by accident)
     listed = {f"characterization.io.{m}" for m in _registry.READER_MODULES}
     assert {info.func.__module__ for info in formats.values()

@@ -24,11 +24,12 @@ import numpy as np
 import pytest
 
 import characterization as ch
+from conftest import SHARED_DATA
 from characterization import ReadError
 from characterization.conventions import validate
 from characterization.io import _isotherm, _registry
 
-DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "sorption"
+DATA = SHARED_DATA / "sorption"
 AFP = DATA / "adsorption-file-parser"
 STP = 22.414
 

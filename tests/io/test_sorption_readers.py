@@ -1,5 +1,5 @@
 """Tests of the gas-sorption isotherm readers (aif, micromeritics, bel, quantachrome,
-pygaps_json, threep, sorption_csv) and their shared builder ``characterization.io._isotherm``.
+pygaps_json, threep, sorption_csv) and their shared builder ``characterization.io.sorption._build``.
 
 Real files are read in place from ``../shared/data/sorption`` (never copied into the repository);
 tests needing them skip when that folder is absent. Each expected value says where it comes from:
@@ -27,7 +27,8 @@ import characterization as ch
 from conftest import SHARED_DATA
 from characterization import ReadError
 from characterization.conventions import validate
-from characterization.io import _isotherm, _registry
+from characterization.io import _registry
+from characterization.io.sorption import _build as _isotherm
 
 DATA = SHARED_DATA / "sorption"
 AFP = DATA / "adsorption-file-parser"

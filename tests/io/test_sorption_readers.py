@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+import sys
 import warnings
 from pathlib import Path
 
@@ -1049,3 +1050,109 @@ def test_cross_check_adsorption_file_parser(rel, maker, fmt):
     if maker == "qnt":
         raw = raw * ds.sample_mass.item()
     np.testing.assert_allclose(raw, np.asarray(data["loading"], float), rtol=1e-13)
+
+
+# =============================================================================================
+# Micromeritics exports of other labs (issue #10): made from the real files' cell grids
+# =============================================================================================
+
+def _mic_grid(sample):
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import xls_writer
+
+    return xls_writer, xls_writer.read_grid(AFP / "mic" / f"Sample_{sample}.xls")
+
+
+def _mic_variant(tmp_path, sample, edit, name="variant.xls", utf16=False):
+    xw, grid = _mic_grid(sample)
+    grid = [(n, [[edit(v) if isinstance(v, str) else v for v in row] for row in rows])
+            for n, rows in grid]
+    path = tmp_path / name
+    xw.write_xls(path, grid, utf16=utf16)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return ch.read(path)
+
+
+@needs_data
+def test_micromeritics_utf16_text_recognised_without_format(tmp_path):
+    ds = _mic_variant(tmp_path, "L", lambda v: v, utf16=True)
+    raw = (tmp_path / "variant.xls").read_bytes()
+    assert b"Isotherm Tabular" not in raw                       # only UTF-16LE text inside
+    assert ds.attrs["reader"] == "micromeritics"
+    assert ds.sizes["point"] == 134                             # MANIFEST: 100 + 34 points
+
+
+@needs_data
+def test_micromeritics_total_pore_volume_per_branch_pressure(tmp_path):
+    # the desorption volume reported at another pressure, label in the newer 'width' wording
+    def edit(v):
+        if v == "less than 3,841.792 Å diameter at P/Po = 0.995000000:":
+            edit.n += 1
+            return (v if edit.n == 1 else
+                    "less than 2,000.000 Å width at p/p° = 0.990000000:")
+        return v
+    edit.n = 0
+    r = meta(_mic_variant(tmp_path, "L", edit))["report"]["total_pore_volume"]
+    assert edit.n == 2
+    _q(r["adsorption"], 0.747695, "cm³/g")                     # MANIFEST [INSTR]
+    _q(r["desorption"], 0.748172, "cm³/g")                     # MANIFEST [INSTR]
+    assert r["adsorption"]["relative_pressure"] == 0.995
+    assert r["desorption"]["relative_pressure"] == 0.990
+    assert r["adsorption"]["pore_diameter_limit"] == {"value": 3841.792, "units": "Å"}
+    assert r["desorption"]["pore_diameter_limit"] == {"value": 2000.0, "units": "Å"}
+    # no single pressure is claimed for both branches
+    assert "relative_pressure" not in r and "pore_diameter_limit" not in r
+
+
+@needs_data
+def test_micromeritics_width_label_at_0_95(tmp_path):
+    def edit(v):
+        return re.sub(r"less than 3,488\.086 Å diameter at P/Po = 0\.994488805:",
+                      "less than 400.5 Å width at p/p° = 0.95:", v)
+    r = meta(_mic_variant(tmp_path, "H", edit))["report"]["total_pore_volume"]
+    _q(r["adsorption"], 0.000561, "cm³/g")                     # MANIFEST [INSTR]
+    _q(r["desorption"], 0.001118, "cm³/g")
+    assert r["relative_pressure"] == 0.95
+    assert r["pore_diameter_limit"] == {"value": 400.5, "units": "Å"}
+
+
+@needs_data
+def test_micromeritics_decimal_comma_mass_and_report(tmp_path):
+    # a German-locale export: "0,0832 g", "1.596,4627 ± 0,6426 m²/g"; the version stays "5.02"
+    def edit(v):
+        return v.translate(str.maketrans(",.", ".,")) if re.match(r"^\s*[-\d]", v) else v
+    ds = _mic_variant(tmp_path, "L", edit)
+    m = meta(ds)
+    assert m["decimal"] == ","
+    assert ds.sample_mass.item() == 0.0832                     # MANIFEST
+    r = m["report"]
+    _q(r["bet"]["area"], 1596.4627, "m²/g", stderr=0.6426)     # MANIFEST [INSTR]
+    _q(r["t_plot"]["external_area"], 140.9528, "m²/g")
+    assert r["t_plot"]["thickness_range"]["min"] == 3.5
+    assert r["t_plot"]["thickness_range"]["max"] == 5.0
+
+
+@needs_data
+def test_micromeritics_note_instead_of_title(tmp_path):
+    xw, grid = _mic_grid("D")
+    name, rows = grid[0]
+    r0 = next(r for r, row in enumerate(rows) if "Isotherm Tabular Report" in row)
+    c0 = rows[r0].index("Isotherm Tabular Report")
+    note = [None] * len(rows[r0])
+    note[c0] = "Note: Manually entered data"
+    xw.write_xls(tmp_path / "note.xls", [(name, rows[:r0] + [note] + rows[r0:])])
+    ds = ch.read(tmp_path / "note.xls")
+    assert ds.sizes["point"] == 45 + 21                        # MANIFEST
+    assert meta(ds)["header"]["notes"] == ["Note: Manually entered data"]
+
+
+@needs_data
+def test_micromeritics_other_sample_on_another_sheet_is_not_mixed_in(tmp_path):
+    xw, grid = _mic_grid("D")
+    _, other = _mic_grid("E")
+    xw.write_xls(tmp_path / "two.xls", [grid[0], ("other", other[0][1])])
+    ds = ch.read(tmp_path / "two.xls")
+    ref = read("adsorption-file-parser/mic/Sample_D.xls")
+    np.testing.assert_array_equal(ds.amount.values, ref.amount.values)
+    assert meta(ds)["sheets_of_other_reports"] == ["other"]

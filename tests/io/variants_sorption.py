@@ -68,7 +68,7 @@ def encode(text: str, encoding: str) -> bytes:
     return text.encode(encoding)
 
 
-_DOT_NUMBER = re.compile(r"(?<![\w.,])([-+]?\d+)\.(\d+(?:[eE][-+]?\d+)?)(?![\w.,]|\.\d)")
+_DOT_NUMBER = re.compile(r"(?<![\w.,])([-+]?\d+)\.(\d+(?:[eE][-+]?\d+)?)(?!\w|[.,]\d)")
 
 
 def comma_decimals(text: str) -> str:
@@ -81,7 +81,7 @@ def swap_separators(text: str) -> str:
     """German-locale report text: ``1,591.6081`` -> ``1.591,6081``; ``0.1013 g`` -> ``0,1013 g``."""
     def swap(m):
         return m.group(0).translate(str.maketrans(",.", ".,"))
-    text = re.sub(r"(?<![\w.,])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\w,]|\.\d)", swap, text)
+    text = re.sub(r"(?<![\w.,])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!\w|[.,]\d)", swap, text)
     return comma_decimals(text)
 
 
@@ -347,16 +347,17 @@ def _insert_note(grid, note="Note: Manually entered data"):
     """A note row inserted under the header of every page, above the page titles."""
     out = []
     for name, rows in grid:
-        titles = _title_rows(rows)
-        if not titles:
+        if not _title_rows(rows):
             out.append((name, rows))
             continue
-        r0 = titles[0]
         width = max(len(r) for r in rows)
+        starts = [c for c in _page_starts(rows) if c < width]
+        # above the highest page title (titles sit in rows 23-27, below the header)
+        r0 = min(r for c in starts for r in range(18, len(rows))
+                 if any(isinstance(v, str) and v.strip() for v in rows[r][c:c + 2]))
         note_row = [None] * width
-        for c in _page_starts(rows):
-            if c < width:
-                note_row[c] = note
+        for c in starts:
+            note_row[c] = note
         out.append((name, rows[:r0] + [note_row] + rows[r0:]))
     return out
 
@@ -386,6 +387,10 @@ def _split_pages(grid):
     return out
 
 
+#: report values ("0.1013 g", "1,591.6081 m²/g"); labels, versions and dates keep their dots
+_QUANTITY = re.compile(r"^\s*[-+]?\d[\d.,]*([eE][-+]?\d+)?(\s*±\s*[-+]?\d[\d.,]*)?(\s+\S.*)?\s*$")
+
+
 def micromeritics_variants(source: Path, folder: Path) -> list[Variant]:
     grid = xls_writer.read_grid(source)
     made = {
@@ -394,6 +399,8 @@ def micromeritics_variants(source: Path, folder: Path) -> list[Variant]:
         "renamed_sheet": ([("Probe 1 (N2)", rows) for _, rows in grid], False),
         "note_above_title": (_insert_note(grid), False),
         "decimal_comma_text": (_map_text(grid, swap_separators), True),
+        "decimal_comma_values_only": (_map_text(grid, lambda v: swap_separators(v)
+                                                if _QUANTITY.match(v) else v), False),
         "pages_on_separate_sheets": (_split_pages(grid), False),
         "separate_sheets_note_decimal_comma_utf16": (
             _split_pages(_map_text(_insert_note(grid), swap_separators)), True),

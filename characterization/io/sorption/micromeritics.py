@@ -52,22 +52,34 @@ import re
 from .. import _source
 from ._build import build_isotherm, find_point_index, parse_quantity, split_branches, \
     to_float, units_in_brackets
+from ._decimal import decimal_comma, number
 from .._registry import register_reader
 from ...errors import ReadError
 
 __all__ = ["read_micromeritics"]
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+#: A text cell holding a quantity ("0,0908 g", "1,596.4627 ± 0.6426 m²/g"), which decides the
+#: workbook's decimal mark (labels, dates and versions do not).
+_QUANTITY = re.compile(r"^\s*[-+]?\d[\d.,]*(?:[eE][-+]?\d+)?(?:\s*±\s*[-+]?\d[\d.,]*)?"
+                       r"(?:\s+\S.*)?\s*$")
 _MESSAGE = re.compile(r"^\s*(\d{4}-\s+.*|No summary reports could be produced\.?"
                       r"|At least two .*must be selected.*)$")
+
+
+def _holds(data: bytes, text: str) -> bool:
+    """``text`` stored in ``data`` either way BIFF8 stores strings: one byte per character
+    (compressed) or UTF-16LE (what Excel writes when a string, or the whole table of strings,
+    needs more than latin-1)."""
+    return text.encode("latin-1") in data or text.encode("utf-16-le") in data
 
 
 def _sniff(head: bytes, path) -> bool:
     if not head.startswith(_OLE):
         return False
     data = _source.read_bytes(path, limit=1 << 20)
-    return b"Isotherm Tabular" in data or (b"Quantity Adsorbed" in data
-                                          and b"Relative Pressure" in data)
+    return _holds(data, "Isotherm Tabular") or (_holds(data, "Quantity Adsorbed")
+                                                and _holds(data, "Relative Pressure"))
 
 
 # ------------------------------------------------------------------------------------------------
@@ -75,9 +87,13 @@ def _sniff(head: bytes, path) -> bool:
 # ------------------------------------------------------------------------------------------------
 
 class _Sheet:
-    """Cell access with text normalisation; empty cells are None."""
+    """Cell access with text normalisation; empty cells are None.
 
-    def __init__(self, sh):
+    ``name`` is the sheet's name; ``dc`` whether the workbook writes decimal commas.
+    """
+
+    def __init__(self, sh, name: str = "", dc: bool = False):
+        self.name, self.dc = name, dc
         self.nrows, self.ncols = sh.nrows, sh.ncols
         self.rows = []
         for r in range(sh.nrows):
@@ -112,24 +128,41 @@ def _pages(sheet: _Sheet):
     return [(a + 1, b) for a, b in zip(bounds, bounds[1:]) if b - a > 1]
 
 
+#: Free text under the header that is not a page title: notes and remarks a user or the
+#: software put there ("Note: Manually entered data"), comments. Titles never hold a colon.
+_NOTE = re.compile(r"^\s*(notes?\b|remarks?\b|comments?\b|validation errors|\*)|:", re.I)
+
+
 def _title_row(sheet: _Sheet, c0: int):
-    """Row and text of a page's title: the first text in its first column below the header."""
+    """Row, text and preceding notes of a page's title.
+
+    The title is the first free text in the page's first two columns below the header that is
+    neither a label (``Sample mass:``), the value of a label, nor a note (see ``_NOTE``).
+    Returns ``(row, title, notes)``; ``(None, None, notes)`` when the page has no title.
+    """
+    notes = []
     for r in range(18, min(sheet.nrows, 40)):
         for c in (c0, c0 + 1):
             v = sheet.get(r, c)
-            if isinstance(v, str) and not _is_label(v) and not v.startswith(
-                    ("Comments", "Validation errors")):
-                return r, v.strip()
-    return None, None
+            if not isinstance(v, str) or _is_label(v):
+                continue
+            if c > c0 and _is_label(sheet.get(r, c0)):
+                continue                      # the value of a header label
+            if _NOTE.search(v):
+                notes.append(v.strip())
+                continue
+            return r, v.strip(), notes
+    return None, None, notes
 
 
-def _key_values(sheet: _Sheet, c0: int, c1: int, r0: int, r1: int):
+def _key_values(sheet: _Sheet, c0: int, c1: int, r0: int, r1: int, dc: bool = False):
     """Label/value pairs, free text lines and software messages of a page region.
 
     Returns ``(values, grouped, lines, messages)``: ``values`` maps each label (a cell ending
     with ``:``, a two-row label joined, or the text before a lone ``:`` cell) to
     :func:`parse_quantity` of the cell after it; ``grouped`` holds the same pairs under the
     sub-heading (a lone text cell such as ``Surface Area`` or ``Freundlich``) they follow.
+    ``dc``: the file writes decimal commas.
     """
     values: dict[str, dict] = {}
     grouped: dict[str, dict[str, dict]] = {}
@@ -173,7 +206,7 @@ def _key_values(sheet: _Sheet, c0: int, c1: int, r0: int, r1: int):
             pending = {}
             if (len(cells) == 2 and isinstance(cells[0][1], str)
                     and not _MESSAGE.match(cells[0][1])):
-                q = parse_quantity(cells[1][1])
+                q = parse_quantity(cells[1][1], decimal_comma=dc)
                 if q["value"] is not None and q["units"]:    # "Average Particle Size | 37.583 Å"
                     store(_label(cells[0][1]), q)
                     continue
@@ -195,7 +228,7 @@ def _key_values(sheet: _Sheet, c0: int, c1: int, r0: int, r1: int):
             nxt = cells[k + 1][1] if k + 1 < len(cells) else None
             if _is_label(nxt):
                 nxt = None
-            store(key, parse_quantity(nxt) if nxt is not None else
+            store(key, parse_quantity(nxt, decimal_comma=dc) if nxt is not None else
                   {"value": None, "units": None, "text": ""})
         pending = {}
     return values, grouped, lines, messages
@@ -231,7 +264,7 @@ def _column(header: dict, start: str):
     return next((c for c, h in header.items() if h.lower().startswith(start.lower())), None)
 
 
-def _numbers(path, rows, col, what):
+def _numbers(path, rows, col, what, dc: bool = False):
     out = []
     for r, cells in rows:
         v = cells.get(col)
@@ -239,14 +272,15 @@ def _numbers(path, rows, col, what):
             out.append(v)
             continue
         try:
-            out.append(to_float(v) if v is not None else None)
+            out.append(to_float(v, decimal_comma=dc) if v is not None else None)
         except (TypeError, ValueError):
             raise ReadError(path, f"{what}: expected a number, got {v!r}", f"row {r + 1}") \
                 from None
     return out
 
 
-def _cell_number(path, cells: dict, col, what: str, where: str, required: bool = True):
+def _cell_number(path, cells: dict, col, what: str, where: str, required: bool = True,
+                 dc: bool = False):
     """The number in ``cells[col]`` (None if empty and not ``required``); ReadError otherwise."""
     v = cells.get(col) if col is not None else None
     if v is None:
@@ -254,7 +288,7 @@ def _cell_number(path, cells: dict, col, what: str, where: str, required: bool =
             raise ReadError(path, f"{what} missing in a data row", where)
         return None
     try:
-        return to_float(v)
+        return to_float(v, decimal_comma=dc)
     except (TypeError, ValueError):
         raise ReadError(path, f"{what}: expected a number, got {v!r}", where) from None
 
@@ -291,10 +325,10 @@ def _bet(path, sheet, page, title_row, values):
         crp = _column(header, "Relative Pressure")
         camt = _column(header, "Quantity Adsorbed")
         ctr = _column(header, "1/[")
-        pts = {"relative_pressure": _numbers(path, rows, crp, header[crp]),
-               "amount": _numbers(path, rows, camt, header[camt]),
+        pts = {"relative_pressure": _numbers(path, rows, crp, header[crp], sheet.dc),
+               "amount": _numbers(path, rows, camt, header[camt], sheet.dc),
                "amount_units": units_in_brackets(header[camt]),
-               "bet_transform": _numbers(path, rows, ctr, header[ctr]),
+               "bet_transform": _numbers(path, rows, ctr, header[ctr], sheet.dc),
                "bet_transform_label": header[ctr]}
         out["points"] = pts
         out["n_points"] = len(pts["relative_pressure"])
@@ -319,9 +353,10 @@ def _t_plot(path, sheet, page, title_row, values):
             out[key] = q
     rng = _get(values, "Thickness Range")
     if rng is not None:
-        m = re.match(r"^\s*([\d.]+)\s*(\S*?)\s+to\s+([\d.]+)\s*(.*)$", rng["text"])
+        m = re.match(r"^\s*([\d.,]+)\s*(\S*?)\s+to\s+([\d.,]+)\s*(.*)$", rng["text"])
         if m:
-            out["thickness_range"] = {"min": float(m.group(1)), "max": float(m.group(3)),
+            out["thickness_range"] = {"min": number(m.group(1), sheet.dc),
+                                      "max": number(m.group(3), sheet.dc),
                                       "units": (m.group(4) or m.group(2)).strip() or None,
                                       "text": rng["text"]}
     eq = _get(values, "Thickness Equation")
@@ -339,8 +374,8 @@ def _t_plot(path, sheet, page, title_row, values):
     if curve is not None and data is not None and curve[0] != data[0]:
         _, header, rows = curve
         crp, cth = _column(header, "Relative Pressure"), _column(header, "Statistical Thickness")
-        out["thickness_curve"] = {"relative_pressure": _numbers(path, rows, crp, header[crp]),
-                                  "thickness": _numbers(path, rows, cth, header[cth]),
+        out["thickness_curve"] = {"relative_pressure": _numbers(path, rows, crp, header[crp], sheet.dc),
+                                  "thickness": _numbers(path, rows, cth, header[cth], sheet.dc),
                                   "thickness_units": units_in_brackets(header[cth])}
     if data is not None:
         _, header, rows = data
@@ -352,10 +387,10 @@ def _t_plot(path, sheet, page, title_row, values):
                   if cfit is not None and isinstance(cells.get(cfit), str)
                   and cells[cfit].strip() == "*"]
         out["fitted_points"] = {
-            "relative_pressure": _numbers(path, fitted, crp, header[crp]),
-            "thickness": _numbers(path, fitted, cth, header[cth]),
+            "relative_pressure": _numbers(path, fitted, crp, header[crp], sheet.dc),
+            "thickness": _numbers(path, fitted, cth, header[cth], sheet.dc),
             "thickness_units": units_in_brackets(header[cth]),
-            "amount": _numbers(path, fitted, camt, header[camt]),
+            "amount": _numbers(path, fitted, camt, header[camt], sheet.dc),
             "amount_units": units_in_brackets(header[camt])}
         out["n_points"] = len(fitted)
     return out
@@ -374,26 +409,47 @@ def _langmuir(path, sheet, page, title_row, values):
     if table is not None:
         _, header, rows = table
         cp, camt = _column(header, "Pressure"), _column(header, "Quantity Adsorbed")
-        out["points"] = {"pressure": _numbers(path, rows, cp, header[cp]),
+        out["points"] = {"pressure": _numbers(path, rows, cp, header[cp], sheet.dc),
                          "pressure_units": units_in_brackets(header[cp]),
-                         "amount": _numbers(path, rows, camt, header[camt]),
+                         "amount": _numbers(path, rows, camt, header[camt], sheet.dc),
                          "amount_units": units_in_brackets(header[camt])}
         out["n_points"] = len(rows)
     return out
 
 
-def _summary_extras(summary: dict, report: dict):
+_P_P0 = r"p\s*/\s*p\s*(?:o|°|0|₀)"
+
+
+def _summary_extras(summary: dict, report: dict, dc: bool = False):
+    """Single-point BET and total pore volume from the Summary Report's labels.
+
+    Each branch's total pore volume keeps its own relative pressure and pore-size limit (the
+    software may use different pressures per branch); ``relative_pressure`` and
+    ``pore_diameter_limit`` are also given at the top level only when every branch shares them.
+    Labels say ``... Å diameter at P/Po = 0.995`` (older software) or ``... Å width at p/p° =
+    0.95`` (newer).
+    """
+    def num(text):
+        return number(text, dc)
+
     for key, q in summary.items():
-        m = re.match(r"^single point surface area at p/p(?:o|°|0) = ([\d.]+)$", key, re.I)
+        m = re.match(rf"^single point surface area at {_P_P0}\s*=\s*([\d.,]+)$", key, re.I)
         if m:
-            report["single_point_bet"] = {"area": q, "relative_pressure": float(m.group(1))}
+            report["single_point_bet"] = {"area": q, "relative_pressure": num(m.group(1))}
         m = re.match(r"^single point (adsorption|desorption) total pore volume of pores less "
-                     r"than ([\d,.]+) (\S+) diameter at p/p(?:o|°|0) = ([\d.]+)$", key, re.I)
+                     rf"than ([\d,.]+)\s*(\S+) (?:diameter|width) at {_P_P0}\s*=\s*([\d.,]+)$",
+                     key, re.I)
         if m:
             tpv = report.setdefault("total_pore_volume", {})
-            tpv[m.group(1).lower()] = q
-            tpv["relative_pressure"] = float(m.group(4))
-            tpv["pore_diameter_limit"] = {"value": to_float(m.group(2)), "units": m.group(3)}
+            tpv[m.group(1).lower()] = {
+                **q, "relative_pressure": num(m.group(4)),
+                "pore_diameter_limit": {"value": num(m.group(2)), "units": m.group(3)}}
+    tpv = report.get("total_pore_volume")
+    if tpv:
+        for key in ("relative_pressure", "pore_diameter_limit"):
+            values = [tpv[b][key] for b in ("adsorption", "desorption") if b in tpv]
+            if all(v == values[0] for v in values):
+                tpv[key] = values[0]
 
 
 # ------------------------------------------------------------------------------------------------
@@ -432,50 +488,62 @@ def read_micromeritics(path):
     try:
         book = xlrd.open_workbook(file_contents=data, on_demand=True)
         names = book.sheet_names()
-        # the report set is on one sheet, normally the first: take the first sheet holding an
-        # 'Isotherm Tabular Report', else the first sheet (which then fails with a clear error)
-        sheets = [_Sheet(book.sheet_by_index(i)) for i in range(book.nsheets)]
-        found = [any(v == "Isotherm Tabular Report" for row in sh.rows for v in row)
-                 for sh in sheets]
-        index = found.index(True) if any(found) else 0
-        sheet, sheet_name = sheets[index], names[index]
+        sheets = [_Sheet(book.sheet_by_index(i), names[i]) for i in range(book.nsheets)]
     except Exception as exc:  # noqa: BLE001 - xlrd raises many types on damaged files
         raise ReadError(path, f"not a readable .xls workbook ({type(exc).__name__}: {exc})") \
             from None
-    pages = _pages(sheet)
-    titled = []
-    for page in pages:
-        r, title = _title_row(sheet, page[0])
-        if title is not None:
-            titled.append((page, r, title))
+    dc = decimal_comma(v for sh in sheets for row in sh.rows for v in row
+                       if isinstance(v, str) and _QUANTITY.match(v)) is True
+    titled, notes = [], []
+    for sheet in sheets:
+        sheet.dc = dc
+        for page in _pages(sheet):
+            r, title, page_notes = _title_row(sheet, page[0])
+            notes += [n for n in page_notes if n not in notes]
+            if title is not None:
+                titled.append((sheet, page, r, title))
     if not titled:
         raise ReadError(path, "no report pages found (expected titles such as 'Isotherm Tabular "
-                              "Report')", f"sheet {sheet_name!r}")
+                              f"Report') on sheets {names}")
+    iso = [t for t in titled if t[3].lower() == "isotherm tabular report"]
+    if not iso:
+        raise ReadError(path, f"no 'Isotherm Tabular Report' page in the report (sheets {names})")
 
-    # ---- header (first page, rows above its title)
-    first_page, first_row, _ = titled[0]
-    header_values, _, header_lines, _ = _key_values(sheet, first_page[0], first_page[1], 4,
-                                                    first_row)
-    banner = [str(sheet.get(r, c)).strip() for r in range(0, 4)
-              for c in range(first_page[0], first_page[1])
-              if sheet.get(r, c) is not None and not re.match(r"^Page\s+\d+$",
-                                                              str(sheet.get(r, c)).strip())]
-    header = {"banner": banner, "fields": header_values, "lines": header_lines}
+    # ---- header: first page of the sheet holding the (first) isotherm table, rows above its
+    # title. The report may be one sheet of side-by-side pages or one sheet per page; sheets
+    # whose header names another sample or file are another report and are left alone.
+    def header_of(sheet):
+        page, row = next((p, r) for sh, p, r, _ in titled if sh is sheet)
+        values, _, lines, _ = _key_values(sheet, page[0], page[1], 4, row, sheet.dc)
+        banner = [str(sheet.get(r, c)).strip() for r in range(0, 4)
+                  for c in range(page[0], page[1])
+                  if sheet.get(r, c) is not None and not re.match(r"^Page\s+\d+$",
+                                                                  str(sheet.get(r, c)).strip())]
+        return {"banner": banner, "fields": values, "lines": lines}
+
+    def identity(head):
+        return sorted((k, q.get("text")) for k, q in head["fields"].items())
+
+    main = iso[0][0]
+    sheet_name = main.name
+    header = header_of(main)
+    if notes:
+        header["notes"] = notes
+    others = [sh for sh in sheets if sh is not main and any(t[0] is sh for t in titled)]
+    foreign = [sh.name for sh in others if identity(header_of(sh)) != identity(header)]
+    titled = [t for t in titled if t[0].name not in foreign]
+    iso = [t for t in iso if t[0].name not in foreign]
 
     # ---- isotherm table(s)
-    iso_pages = [(p, r) for p, r, t in titled if t.lower() == "isotherm tabular report"]
-    if not iso_pages:
-        raise ReadError(path, "no 'Isotherm Tabular Report' page in the report",
-                        f"sheet {sheet_name!r}")
     rp, pressure, amount, p0, p0_log = [], [], [], [], []
     units = {}
-    for page, r0 in iso_pages:
+    for sheet, page, r0, _ in iso:
         table = _find_table(sheet, page[0], page[1], r0, "Relative Pressure",
                             also=("Quantity Adsorbed",))
         if table is None:
             raise ReadError(path, "the Isotherm Tabular Report has no 'Relative Pressure' / "
                                   "'Quantity Adsorbed' columns",
-                            f"sheet {sheet_name!r}, row {r0 + 1}")
+                            f"sheet {sheet.name!r}, row {r0 + 1}")
         hrow, cols, rows = table
         crp = _column(cols, "Relative Pressure")
         cp = _column(cols, "Absolute Pressure")
@@ -487,12 +555,12 @@ def read_micromeritics(path):
                 u = units_in_brackets(cols[c])
                 if units.setdefault(key, u) != u:
                     raise ReadError(path, f"{key} units differ between pages",
-                                    f"sheet {sheet_name!r}, row {hrow + 1}")
+                                    f"sheet {sheet.name!r}, row {hrow + 1}")
         for r, cells in rows:
-            where = f"sheet {sheet_name!r}, row {r + 1}"
+            where = f"sheet {sheet.name!r}, row {r + 1}"
 
             def num(c, what, required=True, cells=cells, where=where):
-                return _cell_number(path, cells, c, what, where, required)
+                return _cell_number(path, cells, c, what, where, required, dc)
 
             if cells.get(crp) is None:
                 if cp0 is not None and cells.get(cp0) is not None:
@@ -514,16 +582,16 @@ def read_micromeritics(path):
     # ---- report pages
     report: dict = {"messages": []}
     sections: dict[str, dict] = {}
-    for page, r0, title in titled:
+    for sheet, page, r0, title in titled:
         values, grouped, lines, messages = _key_values(sheet, page[0], page[1], r0 + 1,
-                                                       sheet.nrows)
+                                                       sheet.nrows, dc)
         for m in messages:
             if m not in report["messages"]:
                 report["messages"].append(m)
         low = title.lower()
         if low == "summary report":
             report["summary"] = grouped
-            _summary_extras(values, report)
+            _summary_extras(values, report, dc)
             if lines:
                 report["summary_lines"] = lines
             continue
@@ -553,7 +621,7 @@ def read_micromeritics(path):
                 raise ReadError(path, f"{key} of the report do not match adsorption points of "
                                       "the isotherm table", f"sheet {sheet_name!r}")
 
-    fields = header_values
+    fields = header["fields"]
     mass = _get(fields, "Sample Mass")
     temp = _get(fields, "Analysis Bath Temp.")
     adsorptive = _get(fields, "Analysis Adsorptive")
@@ -566,6 +634,7 @@ def read_micromeritics(path):
                               f"({units.get('pressure')!r}, {units.get('saturation_pressure')!r})",
                         f"sheet {sheet_name!r}")
     metadata = {"format": "Micromeritics .xls report", "sheets": names,
+                "sheets_of_other_reports": foreign, "decimal": "," if dc else ".",
                 "header": header, "columns": list(cols.values()),
                 "saturation_pressure_measurements": p0_log,
                 "saturation_pressure_units": units.get("saturation_pressure"),

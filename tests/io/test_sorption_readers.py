@@ -1156,3 +1156,57 @@ def test_micromeritics_other_sample_on_another_sheet_is_not_mixed_in(tmp_path):
     ref = read("adsorption-file-parser/mic/Sample_D.xls")
     np.testing.assert_array_equal(ds.amount.values, ref.amount.values)
     assert meta(ds)["sheets_of_other_reports"] == ["other"]
+
+
+# =============================================================================================
+# 3P exports of other labs (issue #10)
+# =============================================================================================
+
+def _threep_write(path, sheets):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for row in rows:
+            ws.append(row)
+    wb.save(path)
+
+
+_3P_ISO_HEADER = ["ID", "p (kPa)", "p/p0", "V (cm³/g STP)", "p0 (kPa)", "Time"]
+
+
+def test_threep_charge_number_row_and_summary_sheet_with_decimal_commas(tmp_path):
+    iso = [["Charge Number: 21-0847"], [], _3P_ISO_HEADER,
+           [1, "1,013", "0,01", "100,5", "101,3", "10:00"],
+           [2, "10,13", "0,1", "1534,746", "101,3", "11:00"],
+           ["---"], [1, "5,065", "0,05", "120,25", "101,3", "12:00"]]
+    summary = [["Sample Weight", "0,1747(g)"], ["Adsorbate", "N2"],
+               ["BET Surface Area", "1534,746", "m²/g"],
+               ["Total Pore Volume at p/p0 = 0,99000", "0,814", "(cm³/g)"]]
+    path = tmp_path / "three.xlsx"
+    _threep_write(path, {"Summary": summary, "Isotherm": iso})
+    ds = ch.read(path, temperature=77.35)
+    assert ds.attrs["reader"] == "threep"
+    np.testing.assert_array_equal(ds.relative_pressure.values, [0.01, 0.1, 0.05])
+    np.testing.assert_allclose(ds.amount.values * STP, [100.5, 1534.746, 120.25], rtol=1e-15)
+    np.testing.assert_allclose(ds.pressure.values, [1.013, 10.13, 5.065], rtol=1e-15)
+    assert list(ds.branch.values) == ["adsorption"] * 2 + ["desorption"]
+    assert ds.sample_mass.item() == 0.1747 and ds.adsorbate.item() == "N2"
+    m = meta(ds)
+    assert m["isotherm_sheet_preamble"] == ["Charge Number: 21-0847"]
+    assert m["decimal_mark"] == {"info": ",", "isotherm": ",", "bet": None}
+    r = m["report"]
+    assert r["bet"]["area"]["value"] == 1534.746 and r["bet"]["area"]["units"] == "m²/g"
+    assert r["total_pore_volume"]["value"] == 0.814
+    assert r["total_pore_volume"]["relative_pressure"] == 0.99
+
+
+def test_threep_ambiguous_text_number_in_mixed_sheet_raises(tmp_path):
+    # "0,5" says decimal comma, "0.25" decimal point: "395,071" cannot be decided
+    iso = [_3P_ISO_HEADER, [1, "0,5", "0.25", "395,071", 101.3, "10:00"]]
+    path = tmp_path / "mixed.xlsx"
+    _threep_write(path, {"Info": [["Adsorbate", "N2"]], "Isotherm": iso})
+    with pytest.raises(ReadError, match=r"395,071.*ambiguous"):
+        ch.read(path, temperature=77.35)

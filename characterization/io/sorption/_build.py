@@ -114,7 +114,7 @@ def to_float(text, *, decimal_comma: bool = False) -> float:
         if re.fullmatch(r"[-+]?[1-9]\d{0,2}(\.\d{3})+,\d*", s):      # "1.234,5"
             s = s.replace(".", "")
         s = s.replace(",", ".")
-    elif re.fullmatch(r"[-+]?[1-9]\d{0,2}(,\d{3})+(\.\d*)?([eE][-+]?\d+)?", s):  # "1,596.46"
+    elif re.fullmatch(r"[-+]?[1-9]\d{0,2}(,\d{3})+(\.\d*([eE][-+]?\d+)?)?", s):  # "1,596.46"
         s = s.replace(",", "")
     return float(s)
 

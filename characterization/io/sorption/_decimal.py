@@ -7,6 +7,7 @@ Instrument software writes report values as text in the Windows locale of the PC
 ambiguous, and applied to all of them:
 
 * a number holding both marks uses the last one as decimal mark (``1,596.46`` / ``1.596,46``);
+* the one mark of a number with an exponent is a decimal mark (``1,321e-05``);
 * one mark followed by other than exactly three digits is a decimal mark (``0,0908``,
   ``194.7493``, ``12,5``), as is one after a leading zero (``0,123``, ``0.123``);
 * several marks of one kind, each followed by three digits, are thousands separators
@@ -30,13 +31,17 @@ NUMBER_TOKEN = re.compile(r"(?<![\w.,])[-+]?\d[\d.,]*(?:[eE][-+]?\d+)?(?![\w])")
 def _evidence(token: str) -> str | None:
     """``","`` or ``"."`` when ``token`` shows its decimal mark unambiguously, else None."""
     s = token.lstrip("+-")
-    s = re.sub(r"[eE][-+]?\d+$", "", s).rstrip(".,")
+    mantissa = re.sub(r"[eE][-+]?\d+$", "", s)
+    scientific = mantissa != s
+    s = mantissa.rstrip(".,")
     has_dot, has_comma = "." in s, "," in s
     if has_dot and has_comma:
         return "," if s.rfind(",") > s.rfind(".") else "."
     if not (has_dot or has_comma):
         return None
     mark = "," if has_comma else "."
+    if scientific and s.count(mark) == 1:
+        return mark                                   # no thousands separators in 1,321e-05
     parts = s.split(mark)
     if len(parts) > 2:
         if all(len(p) == 3 for p in parts[1:]) and 1 <= len(parts[0]) <= 3 and parts[0][0] != "0":
@@ -45,8 +50,8 @@ def _evidence(token: str) -> str | None:
     head, tail = parts
     if not head or not tail:
         return None
-    if len(tail) != 3 or head.lstrip("0") == "" or head.startswith("0"):
-        return mark
+    if len(tail) != 3 or len(head) > 3 or head.startswith("0"):
+        return mark                                   # 0,123  12,5  1534,746
     return None
 
 
@@ -87,16 +92,21 @@ def decimal_comma(texts) -> bool | None:
     return None
 
 
-def number(token: str, decimal_comma_default: bool = False) -> float:
+def number(token: str, decimal_comma_default: bool | None = False) -> float:
     """``token`` as a float, by its own decimal mark when it shows one unambiguously, else by
     the file's (``decimal_comma_default``). Used for numbers inside labels, which software
-    sometimes leaves in its own locale (``"less than 3,841.792 Å"`` in a decimal-comma file).
+    sometimes leaves in its own locale (``"less than 3,841.792 Å"`` in a decimal-comma file),
+    and for numbers stored as text.
 
-    Raises ValueError when ``token`` is not a number.
+    Raises ValueError when ``token`` is not a number, or when it is ambiguous (``"1,234"``) and
+    the default is None (a file whose numbers disagree): nothing is guessed.
     """
     s = token.strip().replace("\u2212", "-")
     mark = _evidence(s)
-    comma = decimal_comma_default if mark is None else mark == ","
+    if mark is None and decimal_comma_default is None and re.search(r"\d[.,]\d", s):
+        raise ValueError(f"{token!r}: ambiguous decimal mark (1,234 or 1.234?) in a file whose "
+                         "numbers use both marks")
+    comma = bool(decimal_comma_default) if mark is None else mark == ","
     thousands = "." if comma else ","
     s = s.replace(thousands, "")
     if comma:

@@ -1210,3 +1210,61 @@ def test_threep_ambiguous_text_number_in_mixed_sheet_raises(tmp_path):
     _threep_write(path, {"Info": [["Adsorbate", "N2"]], "Isotherm": iso})
     with pytest.raises(ReadError, match=r"395,071.*ambiguous"):
         ch.read(path, temperature=77.35)
+
+
+# =============================================================================================
+# Sorption CSV: relative-pressure names and declared columns (issue #10)
+# =============================================================================================
+
+@pytest.mark.parametrize("name", ["relative_pressure", "Relative Pressure", "rel. pressure",
+                                  "Rel. Pressure [-]", "p/p0", "P/Po", "p/p°", "p_rel"])
+def test_sorption_csv_relative_pressure_names(tmp_path, name):
+    p = tmp_path / "iso.csv"
+    p.write_text(f"{name},amount (mmol/g)\n0.05,1.5\n0.30,2.5\n")
+    ds = ch.read(p)
+    assert ds.attrs["reader"] == "sorption_csv"
+    assert meta(ds)["column_kinds"] == ["relative_pressure", "amount"]
+    np.testing.assert_array_equal(ds.relative_pressure.values, [0.05, 0.30])
+    assert "pressure" not in ds.coords          # not taken for an absolute pressure
+
+
+def test_sorption_csv_declared_columns(tmp_path):
+    p = tmp_path / "iso.csv"
+    # 'Pressure' would be absolute; the user says it is p/p0
+    p.write_text("Pressure,Quantity Adsorbed (cm3/g STP),T\n0.05,22.414,77\n0.30,44.828,77\n")
+    with pytest.raises(ReadError, match="pressure units are not stated"):
+        ch.read(p)
+    ds = ch.read(p, columns={"Pressure": "relative_pressure"})
+    np.testing.assert_array_equal(ds.relative_pressure.values, [0.05, 0.30])
+    np.testing.assert_allclose(ds.amount.values, [1.0, 2.0], rtol=1e-15)
+    assert meta(ds)["columns_declared"] is True
+    ds = ch.read(p, columns={0: "relative_pressure", 2: None})
+    np.testing.assert_array_equal(ds.relative_pressure.values, [0.05, 0.30])
+    with pytest.raises(ReadError, match=r"no column named 'P'; the columns are"):
+        ch.read(p, columns={"P": "relative_pressure"})
+    with pytest.raises(ReadError, match=r"unknown kind 'p/p0'"):
+        ch.read(p, columns={"Pressure": "p/p0"})
+    with pytest.raises(ReadError, match=r"several columns look like relative_pressure"):
+        ch.read(p, columns={"Pressure": "relative_pressure",
+                            "T": "relative_pressure"})
+    # no header row: only with columns= (and the format named: it is not sniffed)
+    q = tmp_path / "nohead.csv"
+    q.write_text("0.05;1,5\n0.30;2,5\n")
+    with pytest.raises(ReadError, match=r"no header row naming its columns; pass columns="):
+        ch.read(q, format="sorption_csv")
+    ds = ch.read(q, format="sorption_csv", columns=["relative_pressure", "amount"],
+                 amount_units="mmol/g")
+    np.testing.assert_array_equal(ds.amount.values, [1.5, 2.5])
+
+
+def test_sorption_csv_preamble(tmp_path):
+    p = tmp_path / "iso.csv"
+    p.write_text("Isotherm export\nSample: NMC-811 #3\nAdsorptive;Kr\n\n"
+                 "p/p0;n (mmol/g)\n0,05;1,5\n0,30;2,5;;\n")
+    ds = ch.read(p, temperature=77.35)
+    assert ds.attrs["reader"] == "sorption_csv"
+    assert ds["sample"].item() == "NMC-811 #3" and ds.adsorbate.item() == "Kr"
+    assert meta(ds)["preamble"] == {"text": ["Isotherm export"], "Sample": "NMC-811 #3",
+                                    "Adsorptive": "Kr"}
+    np.testing.assert_array_equal(ds.amount.values, [1.5, 2.5])
+    assert ch.read(p, sample="S", adsorbate="N2")["sample"].item() == "S"

@@ -152,7 +152,7 @@ def csv_variants(source: Path, folder: Path) -> list[Variant]:
         "trailing_blank_columns": lambda t: ("\n".join(ln + ",," for ln in lines(t)) + "\n",
                                              "utf-8"),
         "preamble_and_notes": lambda t: (
-            "Sample: " + source.stem + "\nAdsorptive,N2\nNote: manually entered data\n\n"
+            "Sample: " + source.stem + "\nInstrument,ASAP 2020\nmanually entered data\n\n"
             + "\n".join(lines(t)) + "\n\n", "utf-8"),
         "comment_lines": lambda t: ("# exported by hand\n# N2 at 77 K\n" + t, "utf-8"),
         "quoted_cells": lambda t: ("\n".join(",".join(f'"{c.strip()}"' for c in ln.split(","))
@@ -172,8 +172,9 @@ def csv_variants(source: Path, folder: Path) -> list[Variant]:
     text = decode(source.read_bytes(), "utf-8")
     units = units_of(text)
     options = {
+        "missing_header": {"format": "sorption_csv"},
         "missing_header_columns_option": {"columns": ["relative_pressure", "amount"],
-                                          "amount_units": units},
+                                          "amount_units": units, "format": "sorption_csv"},
         "header_declared_relative": {"columns": {"P": "relative_pressure"}},
     }
     return _text_variants("csv", source, folder, "utf-8", transforms,

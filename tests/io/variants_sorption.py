@@ -300,7 +300,7 @@ def aif_text(ds) -> str:
         lines += ["loop_", f"_{prefix}_pressure", f"_{prefix}_p0", f"_{prefix}_amount"]
         for p, p0, a in zip(ds.pressure.values[sel], ds.saturation_pressure.values[sel],
                             ds.amount.values[sel]):
-            lines.append(f"{p!r} {p0!r} {a!r}")
+            lines.append(f"{float(p)!r} {float(p0)!r} {float(a)!r}")
     return "\n".join(lines) + "\n"
 
 

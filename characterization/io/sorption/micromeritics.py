@@ -2,12 +2,24 @@
 
 Format coverage
 ---------------
-Legacy binary Excel (BIFF, read with ``xlrd``) holding the whole report set on **one worksheet**:
-report "pages" side by side, each a block of columns separated by columns of ``|`` cells, with
-the sample header repeated at the top of every page and the page title (``Summary Report``,
-``Isotherm Tabular Report``, ``BET Report`` / ``BET Surface Area Report``, ``t-Plot Report``,
-``Langmuir Report``, ``BJH ... Report``, ``Options Report`` ...) below it. Labels differ in case
-between software versions (``Sample Mass:`` / ``Sample mass:``) and are matched without case.
+Legacy binary Excel (BIFF, read with ``xlrd``) holding the report set on one worksheet —
+report "pages" side by side, each a block of columns separated by columns of ``|`` cells — or
+with pages on separate sheets (Summary, BET ... each on its own); the sample header is repeated
+at the top of every page and the page title (``Summary Report``, ``Isotherm Tabular Report``,
+``BET Report`` / ``BET Surface Area Report``, ``t-Plot Report``, ``Langmuir Report``, ``BJH ...
+Report``, ``Options Report`` ...) below it. Free text between header and title that is a note
+(``Note: Manually entered data``; any text with a colon, or starting with Note/Remark/Comment)
+is not a title: it is kept in ``original_metadata["header"]["notes"]``. Sheets whose header
+differs from the isotherm sheet's belong to another report and are left out (listed in
+``sheets_of_other_reports``). Labels differ in case between software versions (``Sample
+Mass:`` / ``Sample mass:``) and are matched without case. The sniff finds the page titles
+whether the workbook stores its text one byte per character or as UTF-16LE.
+
+Locale: report values are text in the Windows locale of the exporting PC (``"0,0908 g"``,
+``"1.596,4627 m²/g"`` in a German one). The decimal mark is decided once per workbook from the
+report values that show it unambiguously (:mod:`._decimal`; recorded as
+``original_metadata["decimal"]``) and applied to every value; numbers inside labels are read by
+their own mark when it is unambiguous.
 
 * Isotherm: the ``Isotherm Tabular Report`` table — ``Relative Pressure``, ``Absolute Pressure
   (<unit>)``, ``Quantity Adsorbed (<unit>)``, ``Elapsed Time``, ``Saturation Pressure (<unit>)``.
@@ -27,7 +39,10 @@ between software versions (``Sample Mass:`` / ``Sample mass:``) and are matched 
   surface_area_correction_factor, density_conversion_factor, total_surface_area,
   thickness_range {min, max, units}, thickness_equation, thickness_formula, thickness_curve
   table when user-defined, fitted_points, n_points), ``langmuir``, ``total_pore_volume``
-  (adsorption, desorption, relative_pressure, pore_diameter_limit), ``summary`` (every
+  (``adsorption`` and ``desorption``, each with its own ``relative_pressure`` and
+  ``pore_diameter_limit`` — the software may use different pressures per branch; the same two
+  keys at the top level only when both branches share them; labels ``... Å diameter at P/Po =``
+  and ``... Å width at p/p° =`` are both read), ``summary`` (every
   label/value of the Summary Report), ``sections`` (label/values, text lines and messages of
   every other page) and ``messages`` (software errors such as ``"1089- Fewer than 2 points
   available for BET calculations."``).

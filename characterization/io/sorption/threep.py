@@ -14,6 +14,14 @@ An Excel 2007+ workbook with the sheets
   ``1/[V(P0/P-1)]``, rounded to 5 decimals);
 * ``Equilibration`` (dosing logs, tens of thousands of rows): not read.
 
+Variants of other labs' exports are read too: the column header found below extra rows such as
+``Charge Number: ...``, kept as ``isotherm_sheet_preamble``; report values on a ``Summary``
+sheet instead of ``Info``; sheets found by name pattern (``Isotherm*``, ``Info``/``Summary``/
+``Report*``, ``BET*``) and in any order; numbers written as text in a decimal-comma locale
+(``"1534,746"``), the mark decided per sheet from the numbers that show it unambiguously (a
+sheet mixing both marks: an ambiguous ``"1,234"`` raises, nothing is guessed; recorded as
+``decimal_mark``).
+
 The relative pressure is the ``p/p0`` column as given (the software's values; duplicated and
 non-monotonic first points are kept). Amounts cm³(STP)/g -> mmol/g ÷ 22.414.
 

@@ -78,7 +78,8 @@ def comma_decimals(text: str) -> str:
 
 
 def swap_separators(text: str) -> str:
-    """German-locale report text: ``1,591.6081`` -> ``1.591,6081``; ``0.1013 g`` -> ``0,1013 g``."""
+    """German-locale report text: ``1,591.6081`` -> ``1.591,6081``, ``0.1013 g`` -> ``0,1013 g``.
+    """
     def swap(m):
         return m.group(0).translate(str.maketrans(",.", ".,"))
     text = re.sub(r"(?<![\w.,])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!\w|[.,]\d)", swap, text)
@@ -392,6 +393,23 @@ def _split_pages(grid):
 _QUANTITY = re.compile(r"^\s*[-+]?\d[\d.,]*([eE][-+]?\d+)?(\s*±\s*[-+]?\d[\d.,]*)?(\s+\S.*)?\s*$")
 
 
+def _drop_headers(grid, keep="Isotherm Tabular Report"):
+    """Sheets that start at their page title (no sample header above it), except the one
+    holding ``keep``."""
+    out = []
+    for name, rows in grid:
+        first = next((r for r in range(18, min(len(rows), 40))
+                      if any(isinstance(v, str) and v.strip() and not v.rstrip().endswith(":")
+                             for v in rows[r][:2])), None)
+        texts = [v for row in rows for v in row if isinstance(v, str)]
+        # pages listing the sample fields themselves (Sample Information) keep their header
+        if first is None or keep in texts or "Sample Information" in texts:
+            out.append((name, rows))
+        else:
+            out.append((name, rows[first:]))
+    return out
+
+
 def micromeritics_variants(source: Path, folder: Path) -> list[Variant]:
     grid = xls_writer.read_grid(source)
     made = {
@@ -403,6 +421,7 @@ def micromeritics_variants(source: Path, folder: Path) -> list[Variant]:
         "decimal_comma_values_only": (_map_text(grid, lambda v: swap_separators(v)
                                                 if _QUANTITY.match(v) else v), False),
         "pages_on_separate_sheets": (_split_pages(grid), False),
+        "separate_sheets_without_headers": (_drop_headers(_split_pages(grid)), False),
         "separate_sheets_note_decimal_comma_utf16": (
             _split_pages(_map_text(_insert_note(grid), swap_separators)), True),
     }

@@ -70,14 +70,36 @@ def _pages(sheet: _Sheet):
 _NOTE = re.compile(r"^\s*(notes?\b|remarks?\b|comments?\b|validation errors|\*)|:", re.I)
 
 
-def _title_row(sheet: _Sheet, c0: int):
+#: Labels of the sample header repeated on top of every page of a report.
+_HEADER_LABEL = re.compile(r"^\s*(sample|operator|submitter|file|started|completed|report time|"
+                           r"sample mass|analysis adsorptive|analysis bath temp\.?)\s*:", re.I)
+
+
+def _title_row(sheet: _Sheet, c0: int, c1: int | None = None):
     """Row, text and preceding notes of a page's title.
 
-    The title is the first free text in the page's first two columns below the header that is
-    neither a label (``Sample mass:``), the value of a label, nor a note (see ``_NOTE``).
-    Returns ``(row, title, notes)``; ``(None, None, notes)`` when the page has no title.
+    The title is the first free text in the page's first two columns below the header (from row
+    19 on) that is neither a label (``Sample mass:``), the value of a label, nor a note (see
+    ``_NOTE``). A page without the sample header (no ``Page N`` banner in its first 4 rows and
+    no ``Sample:``, ``Operator:``, ``Sample mass:`` ... in its first 18; a ``BET Report`` sheet
+    starting at its title) has its title on top: its first free text that is not a note.
+    Limitation: a header-less ``Sample Information`` page, whose content holds these labels,
+    is not recognised as such. Returns ``(row, title, notes)``; ``(None, None, notes)`` when
+    the page has no title.
     """
     notes = []
+    top = [(r, v) for r in range(0, min(sheet.nrows, 18))
+           for v in (sheet.get(r, c0), sheet.get(r, c0 + 1)) if isinstance(v, str)]
+    c1 = sheet.ncols if c1 is None else c1
+    page_mark = any(isinstance(sheet.get(r, c), str)
+                    and re.match(r"^\s*Page\s+\d+\s*$", sheet.get(r, c))
+                    for r in range(min(sheet.nrows, 4)) for c in range(c0, c1))
+    if not page_mark and not any(_HEADER_LABEL.match(v) for _, v in top):   # no header
+        for r, v in top:
+            if not _is_label(v) and not _NOTE.search(v):
+                return r, v.strip(), notes
+            if _NOTE.search(v) and not _is_label(v):
+                notes.append(v.strip())
     for r in range(18, min(sheet.nrows, 40)):
         for c in (c0, c0 + 1):
             v = sheet.get(r, c)
@@ -311,7 +333,8 @@ def _t_plot(path, sheet, page, title_row, values):
     if curve is not None and data is not None and curve[0] != data[0]:
         _, header, rows = curve
         crp, cth = _column(header, "Relative Pressure"), _column(header, "Statistical Thickness")
-        out["thickness_curve"] = {"relative_pressure": _numbers(path, rows, crp, header[crp], sheet.dc),
+        out["thickness_curve"] = {"relative_pressure": _numbers(path, rows, crp, header[crp],
+                                                                sheet.dc),
                                   "thickness": _numbers(path, rows, cth, header[cth], sheet.dc),
                                   "thickness_units": units_in_brackets(header[cth])}
     if data is not None:

@@ -142,7 +142,7 @@ def read_micromeritics(path):
     for sheet in sheets:
         sheet.dc = dc
         for page in _pages(sheet):
-            r, title, page_notes = _title_row(sheet, page[0])
+            r, title, page_notes = _title_row(sheet, page[0], page[1])
             notes += [n for n in page_notes if n not in notes]
             if title is not None:
                 titled.append((sheet, page, r, title))
@@ -158,7 +158,7 @@ def read_micromeritics(path):
     # whose header names another sample or file are another report and are left alone.
     def header_of(sheet):
         page, row = next((p, r) for sh, p, r, _ in titled if sh is sheet)
-        values, _, lines, _ = _key_values(sheet, page[0], page[1], 4, row, sheet.dc)
+        values, _, lines, _ = _key_values(sheet, page[0], page[1], min(4, row), row, sheet.dc)
         banner = [str(sheet.get(r, c)).strip() for r in range(0, 4)
                   for c in range(page[0], page[1])
                   if sheet.get(r, c) is not None and not re.match(r"^Page\s+\d+$",
@@ -171,10 +171,15 @@ def read_micromeritics(path):
     main = iso[0][0]
     sheet_name = main.name
     header = header_of(main)
+    if not header["fields"]:          # the isotherm sheet starts at its title: another's header
+        header = next((h for sh in sheets if sh is not main and any(t[0] is sh for t in titled)
+                       and (h := header_of(sh))["fields"]), header)
     if notes:
         header["notes"] = notes
     others = [sh for sh in sheets if sh is not main and any(t[0] is sh for t in titled)]
-    foreign = [sh.name for sh in others if identity(header_of(sh)) != identity(header)]
+    # a sheet without a header (a page starting at its title) cannot name another sample
+    foreign = [sh.name for sh in others
+               if (h := header_of(sh))["fields"] and identity(h) != identity(header)]
     titled = [t for t in titled if t[0].name not in foreign]
     iso = [t for t in iso if t[0].name not in foreign]
 

@@ -260,6 +260,9 @@ def quantachrome_variants(source: Path, folder: Path) -> list[Variant]:
                                              + "\n", "cp1252"),
         "extra_header_rows": lambda t: (t.replace("\nAnalysis", "\nNote: reprocessed "
                                                   "2024\n\nAnalysis", 1), "cp1252"),
+        "missing_header_rows": lambda t: ("\n".join(ln for ln in t.splitlines()
+                                                    if not ln.startswith("Sample Desc:"))
+                                          + "\n", "cp1252"),
     }
     return _text_variants("quantachrome", source, folder, "cp1252", transforms)
 
@@ -278,6 +281,9 @@ def pygaps_json_variants(source: Path, folder: Path) -> list[Variant]:
         **_common("utf-8"),
         "minified": lambda t: (json.dumps(load(t), separators=(",", ":")), "utf-8"),
         "extra_keys_non_ascii": lambda t: (extra_keys(t), "utf-8"),
+        "missing_optional_keys": lambda t: (json.dumps(
+            {k: v for k, v in load(t).items() if k not in ("material_batch", "iso_type", "lab",
+                                                            "user")}), "utf-8"),
         "decimal_comma": lambda t: (re.sub(r"(\d)\.(\d)", r"\1,\2", t), "utf-8"),
     }
     return _text_variants("pygaps_json", source, folder, "utf-8", transforms,

@@ -1268,3 +1268,33 @@ def test_sorption_csv_preamble(tmp_path):
                                     "Adsorptive": "Kr"}
     np.testing.assert_array_equal(ds.amount.values, [1.5, 2.5])
     assert ch.read(p, sample="S", adsorbate="N2")["sample"].item() == "S"
+
+
+def test_decimal_mark_decision():
+    from characterization.io.sorption._decimal import decimal_comma, number
+
+    assert decimal_comma(["0,0908 g", "1.596,4627 ± 0,6426 m²/g"]) is True
+    assert decimal_comma(["0.0908 g", "3,488.086 Å", "1,234"]) is False
+    assert decimal_comma(["1,234", "5", "09.02.2021", None, 3.5]) is None     # no evidence
+    assert decimal_comma(["0,5", "0.25"]) is None                             # mixed
+    assert decimal_comma(["1534,746"]) is True          # 4 digits before: not thousands
+    assert decimal_comma(["1,321e-05"]) is True         # no thousands in a mantissa
+    assert decimal_comma(["1.234.567"]) is True and decimal_comma(["1,234,567"]) is False
+    assert number("3,841.792", True) == 3841.792        # the token's own mark wins
+    assert number("0,995", False) == 0.995
+    assert number("1,234", True) == 1.234 and number("1,234", False) == 1234.0
+    assert number("-6,9822E-4") == -6.9822e-4
+    with pytest.raises(ValueError, match="ambiguous"):
+        number("1,234", None)
+    assert number("12", None) == 12.0
+
+
+def test_sniff_head_sees_utf16_and_cr_text():
+    from characterization.io import _source
+
+    text = "Relative Pressure (P/Po),Quantity Adsorbed (cm3/g STP)\r0.1,2\r"
+    assert _source.sniff_head(b"\xff\xfe" + text.replace("\r", "\r\n").encode("utf-16-le")) \
+        == text.replace("\r", "\r\n").encode()
+    assert _source.sniff_head(text.encode()) == text.replace("\r", "\n").encode()
+    binary = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\r\x00\x00"
+    assert _source.sniff_head(binary) == binary

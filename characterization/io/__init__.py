@@ -14,7 +14,9 @@ members and XML with size limits), ``_units``, ``_columns`` and ``_text_layout``
 header recognition for text tables).
 """
 
-from ._registry import expand_paths, formats, read, read_many, register_reader, select_reader
+from ._batch import expand_paths, read_many
+from ._registry import formats, read, register_reader, select_reader
+from ._source import LIMITS, Limits
 
 __all__ = ["read", "read_many", "register_reader", "formats", "select_reader",
-           "expand_paths"]
+           "expand_paths", "LIMITS", "Limits"]

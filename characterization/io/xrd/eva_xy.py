@@ -3,8 +3,9 @@
 The generic delimited reader reads the numbers but mangles the header (one key ``'Id``) and so
 loses the anode; this reader parses the header line
 ``'Id: "" Comment: "..." Operator: "..." Anode: "Cu" Scantype: "..." TimePerStep: "96" ...``
-and takes the wavelength from the anode (Hölzer lines in :data:`characterization.xray_lines.ANODES`). Its sniff is
-exclusive: the first line must start with ``'Id:`` and hold an ``Anode:`` key.
+and takes the wavelength from the anode (Hölzer lines in
+:data:`characterization.xray_lines.ANODES`). Its sniff is exclusive: the first line must start
+with ``'Id:`` and hold an ``Anode:`` key.
 ``TimePerStep`` is kept in ``original_metadata`` only (EVA does not state its unit).
 """
 

@@ -156,6 +156,9 @@ def csv_variants(source: Path, folder: Path) -> list[Variant]:
             "Sample: " + source.stem + "\nInstrument,ASAP 2020\nmanually entered data\n\n"
             + "\n".join(lines(t)) + "\n\n", "utf-8"),
         "comment_lines": lambda t: ("# exported by hand\n# N2 at 77 K\n" + t, "utf-8"),
+        "quoted_decimal_comma": lambda t: ("\n".join(
+            ",".join(f'"{comma_decimals(c.strip()) if k else c.strip()}"'
+                     for c in ln.split(",")) for k, ln in enumerate(lines(t))), "utf-8"),
         "quoted_cells": lambda t: ("\n".join(",".join(f'"{c.strip()}"' for c in ln.split(","))
                                              for ln in lines(t)), "utf-8"),
         "header_relative_pressure": lambda t: (rename(

@@ -41,11 +41,13 @@ Own parser (the format is a header line and numbers; pandas would add nothing bu
 
 from __future__ import annotations
 
+import csv
 import re
 from pathlib import Path
 
 from .. import _source
 from ._build import build_isotherm, to_float, units_in_brackets
+from ._decimal import decimal_comma
 from .._registry import register_reader
 from ...errors import ReadError
 
@@ -93,19 +95,30 @@ def _lines(text: str):
 
 
 def _cells(line: str, d: str) -> list[str]:
-    """Fields of ``line``: stripped, unquoted, trailing empty fields (blank columns) dropped."""
-    cells = [c.strip().strip('"').strip() for c in line.split(d)]
+    """Fields of ``line``: stripped, unquoted (a quoted field may hold the delimiter:
+    ``"0,05","1,5"``), trailing empty fields (blank columns) dropped."""
+    if '"' in line:
+        try:
+            raw = next(csv.reader([line], delimiter=d, skipinitialspace=True))
+        except csv.Error:
+            raw = line.split(d)
+    else:
+        raw = line.split(d)
+    cells = [c.strip().strip('"').strip() for c in raw]
     while cells and not cells[-1]:
         cells.pop()
     return cells
 
 
 def _numeric(cells, d) -> bool:
-    try:
-        for c in cells:
+    for c in cells:
+        try:
             to_float(c, decimal_comma=d != ",")
-    except ValueError:
-        return False
+        except ValueError:
+            try:                        # a quoted decimal comma in a comma-delimited file
+                to_float(c, decimal_comma=True)
+            except ValueError:
+                return False
     return bool(cells)
 
 
@@ -292,7 +305,9 @@ def read_sorption_csv(path, *, adsorbate: str | None = None, temperature: float 
         raise ReadError(path, f"no pressure column (Relative Pressure, P/Po, Pressure ...) in "
                               f"{names}", where)
     preamble = _preamble(lines[:hk] if hk is not None else [])
-    decimal_comma = d != ","
+    # ';' or TAB: decimal comma accepted; ',': only in quoted cells, when the file says so
+    dc = d != "," or decimal_comma(c for _, line in lines[first:first + 200]
+                                   for c in _cells(line, d) if "," in c) is True
     values: dict[str, list] = {k: [] for k in kinds if k}
     used_decimal_comma = False
     for no, line in lines[first:]:
@@ -314,11 +329,11 @@ def read_sorption_csv(path, *, adsorbate: str | None = None, temperature: float 
                                     f"line {no}")
                 continue
             try:
-                values[kind].append(to_float(cell, decimal_comma=decimal_comma))
+                values[kind].append(to_float(cell, decimal_comma=dc))
             except ValueError:
                 raise ReadError(path, f"column {names[kinds.index(kind)]!r}: expected a number, "
                                       f"got {cell!r}", f"line {no}") from None
-            used_decimal_comma |= decimal_comma and "," in cell
+            used_decimal_comma |= dc and "," in cell
     unit_of = {k: units_in_brackets(n) for k, n in zip(kinds, names) if k and hk is not None}
     a_units = unit_of.get("amount") or amount_units
     if not a_units:

@@ -176,6 +176,7 @@ def select_reader(path, format: str | None = None, technique: str | None = None)
         except KeyError:
             raise ReadError(p, f"unknown format {format!r}; known formats: "
                                f"{', '.join(sorted(_READERS))}") from None
+    head = _source.sniff_head(head)
     ext = _source.logical_suffix(p)
     readers = list(_READERS.values())
     if technique is not None:

@@ -164,6 +164,18 @@ def read_text(path) -> tuple[str, str]:
     return decode(read_bytes(path), path)
 
 
+def sniff_head(head: bytes) -> bytes:
+    """``head`` as content sniffers see it: text stored as UTF-16 with a BOM (Windows
+    "Unicode" exports) transcoded to UTF-8, and old-Mac CR-only line ends as LF, so that a
+    sniffer's byte or line patterns match whatever encoding and line ends the software wrote.
+    Binary heads (NUL bytes, or any LF) are returned unchanged."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return head[:len(head) - len(head) % 2].decode("utf-16", errors="replace").encode()
+    if b"\r" in head and b"\n" not in head and b"\x00" not in head:
+        return head.replace(b"\r", b"\n")
+    return head
+
+
 def head(path, n: int = 8192) -> bytes:
     """The first ``n`` (decompressed) bytes, for content sniffing."""
     return read_bytes(path, limit=n)

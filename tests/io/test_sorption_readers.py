@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+import sys
 import warnings
 from pathlib import Path
 
@@ -24,12 +25,13 @@ import numpy as np
 import pytest
 
 import characterization as ch
+from conftest import SHARED_DATA
 from characterization import ReadError
 from characterization.conventions import validate
 from characterization.io import _registry
 from characterization.io.sorption import _build as _isotherm
 
-DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "sorption"
+DATA = SHARED_DATA / "sorption"
 AFP = DATA / "adsorption-file-parser"
 STP = 22.414
 
@@ -1048,3 +1050,251 @@ def test_cross_check_adsorption_file_parser(rel, maker, fmt):
     if maker == "qnt":
         raw = raw * ds.sample_mass.item()
     np.testing.assert_allclose(raw, np.asarray(data["loading"], float), rtol=1e-13)
+
+
+# =============================================================================================
+# Micromeritics exports of other labs (issue #10): made from the real files' cell grids
+# =============================================================================================
+
+def _mic_grid(sample):
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import xls_writer
+
+    return xls_writer, xls_writer.read_grid(AFP / "mic" / f"Sample_{sample}.xls")
+
+
+def _mic_variant(tmp_path, sample, edit, name="variant.xls", utf16=False):
+    xw, grid = _mic_grid(sample)
+    grid = [(n, [[edit(v) if isinstance(v, str) else v for v in row] for row in rows])
+            for n, rows in grid]
+    path = tmp_path / name
+    xw.write_xls(path, grid, utf16=utf16)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return ch.read(path)
+
+
+@needs_data
+def test_micromeritics_utf16_text_recognised_without_format(tmp_path):
+    ds = _mic_variant(tmp_path, "L", lambda v: v, utf16=True)
+    raw = (tmp_path / "variant.xls").read_bytes()
+    assert b"Isotherm Tabular" not in raw                       # only UTF-16LE text inside
+    assert ds.attrs["reader"] == "micromeritics"
+    assert ds.sizes["point"] == 134                             # MANIFEST: 100 + 34 points
+
+
+@needs_data
+def test_micromeritics_total_pore_volume_per_branch_pressure(tmp_path):
+    # the desorption volume reported at another pressure, label in the newer 'width' wording
+    def edit(v):
+        if v == "less than 3,841.792 Å diameter at P/Po = 0.995000000:":
+            edit.n += 1
+            return (v if edit.n == 1 else
+                    "less than 2,000.000 Å width at p/p° = 0.990000000:")
+        return v
+    edit.n = 0
+    r = meta(_mic_variant(tmp_path, "L", edit))["report"]["total_pore_volume"]
+    assert edit.n == 2
+    _q(r["adsorption"], 0.747695, "cm³/g")                     # MANIFEST [INSTR]
+    _q(r["desorption"], 0.748172, "cm³/g")                     # MANIFEST [INSTR]
+    assert r["adsorption"]["relative_pressure"] == 0.995
+    assert r["desorption"]["relative_pressure"] == 0.990
+    assert r["adsorption"]["pore_diameter_limit"] == {"value": 3841.792, "units": "Å"}
+    assert r["desorption"]["pore_diameter_limit"] == {"value": 2000.0, "units": "Å"}
+    # no single pressure is claimed for both branches
+    assert "relative_pressure" not in r and "pore_diameter_limit" not in r
+
+
+@needs_data
+def test_micromeritics_width_label_at_0_95(tmp_path):
+    def edit(v):
+        return re.sub(r"less than 3,488\.086 Å diameter at P/Po = 0\.994488805:",
+                      "less than 400.5 Å width at p/p° = 0.95:", v)
+    r = meta(_mic_variant(tmp_path, "H", edit))["report"]["total_pore_volume"]
+    _q(r["adsorption"], 0.000561, "cm³/g")                     # MANIFEST [INSTR]
+    _q(r["desorption"], 0.001118, "cm³/g")
+    assert r["relative_pressure"] == 0.95
+    assert r["pore_diameter_limit"] == {"value": 400.5, "units": "Å"}
+
+
+@needs_data
+def test_micromeritics_decimal_comma_mass_and_report(tmp_path):
+    # a German-locale export: "0,0832 g", "1.596,4627 ± 0,6426 m²/g"; the version stays "5.02"
+    def edit(v):
+        return v.translate(str.maketrans(",.", ".,")) if re.match(r"^\s*[-\d]", v) else v
+    ds = _mic_variant(tmp_path, "L", edit)
+    m = meta(ds)
+    assert m["decimal"] == ","
+    assert ds.sample_mass.item() == 0.0832                     # MANIFEST
+    r = m["report"]
+    _q(r["bet"]["area"], 1596.4627, "m²/g", stderr=0.6426)     # MANIFEST [INSTR]
+    _q(r["t_plot"]["external_area"], 140.9528, "m²/g")
+    assert r["t_plot"]["thickness_range"]["min"] == 3.5
+    assert r["t_plot"]["thickness_range"]["max"] == 5.0
+
+
+@needs_data
+def test_micromeritics_note_instead_of_title(tmp_path):
+    xw, grid = _mic_grid("D")
+    name, rows = grid[0]
+    r0 = next(r for r, row in enumerate(rows) if "Isotherm Tabular Report" in row)
+    c0 = rows[r0].index("Isotherm Tabular Report")
+    note = [None] * len(rows[r0])
+    note[c0] = "Note: Manually entered data"
+    xw.write_xls(tmp_path / "note.xls", [(name, rows[:r0] + [note] + rows[r0:])])
+    ds = ch.read(tmp_path / "note.xls")
+    assert ds.sizes["point"] == 45 + 21                        # MANIFEST
+    assert meta(ds)["header"]["notes"] == ["Note: Manually entered data"]
+
+
+@needs_data
+def test_micromeritics_other_sample_on_another_sheet_is_not_mixed_in(tmp_path):
+    xw, grid = _mic_grid("D")
+    _, other = _mic_grid("E")
+    xw.write_xls(tmp_path / "two.xls", [grid[0], ("other", other[0][1])])
+    ds = ch.read(tmp_path / "two.xls")
+    ref = read("adsorption-file-parser/mic/Sample_D.xls")
+    np.testing.assert_array_equal(ds.amount.values, ref.amount.values)
+    assert meta(ds)["sheets_of_other_reports"] == ["other"]
+
+
+# =============================================================================================
+# 3P exports of other labs (issue #10)
+# =============================================================================================
+
+def _threep_write(path, sheets):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for row in rows:
+            ws.append(row)
+    wb.save(path)
+
+
+_3P_ISO_HEADER = ["ID", "p (kPa)", "p/p0", "V (cm³/g STP)", "p0 (kPa)", "Time"]
+
+
+def test_threep_charge_number_row_and_summary_sheet_with_decimal_commas(tmp_path):
+    iso = [["Charge Number: 21-0847"], [], _3P_ISO_HEADER,
+           [1, "1,013", "0,01", "100,5", "101,3", "10:00"],
+           [2, "10,13", "0,1", "1534,746", "101,3", "11:00"],
+           ["---"], [1, "5,065", "0,05", "120,25", "101,3", "12:00"]]
+    summary = [["Sample Weight", "0,1747(g)"], ["Adsorbate", "N2"],
+               ["BET Surface Area", "1534,746", "m²/g"],
+               ["Total Pore Volume at p/p0 = 0,99000", "0,814", "(cm³/g)"]]
+    path = tmp_path / "three.xlsx"
+    _threep_write(path, {"Summary": summary, "Isotherm": iso})
+    ds = ch.read(path, temperature=77.35)
+    assert ds.attrs["reader"] == "threep"
+    np.testing.assert_array_equal(ds.relative_pressure.values, [0.01, 0.1, 0.05])
+    np.testing.assert_allclose(ds.amount.values * STP, [100.5, 1534.746, 120.25], rtol=1e-15)
+    np.testing.assert_allclose(ds.pressure.values, [1.013, 10.13, 5.065], rtol=1e-15)
+    assert list(ds.branch.values) == ["adsorption"] * 2 + ["desorption"]
+    assert ds.sample_mass.item() == 0.1747 and ds.adsorbate.item() == "N2"
+    m = meta(ds)
+    assert m["isotherm_sheet_preamble"] == ["Charge Number: 21-0847"]
+    assert m["decimal_mark"] == {"info": ",", "isotherm": ",", "bet": None}
+    r = m["report"]
+    assert r["bet"]["area"]["value"] == 1534.746 and r["bet"]["area"]["units"] == "m²/g"
+    assert r["total_pore_volume"]["value"] == 0.814
+    assert r["total_pore_volume"]["relative_pressure"] == 0.99
+
+
+def test_threep_ambiguous_text_number_in_mixed_sheet_raises(tmp_path):
+    # "0,5" says decimal comma, "0.25" decimal point: "395,071" cannot be decided
+    iso = [_3P_ISO_HEADER, [1, "0,5", "0.25", "395,071", 101.3, "10:00"]]
+    path = tmp_path / "mixed.xlsx"
+    _threep_write(path, {"Info": [["Adsorbate", "N2"]], "Isotherm": iso})
+    with pytest.raises(ReadError, match=r"395,071.*ambiguous"):
+        ch.read(path, temperature=77.35)
+
+
+# =============================================================================================
+# Sorption CSV: relative-pressure names and declared columns (issue #10)
+# =============================================================================================
+
+@pytest.mark.parametrize("name", ["relative_pressure", "Relative Pressure", "rel. pressure",
+                                  "Rel. Pressure [-]", "p/p0", "P/Po", "p/p°", "p_rel"])
+def test_sorption_csv_relative_pressure_names(tmp_path, name):
+    p = tmp_path / "iso.csv"
+    p.write_text(f"{name},amount (mmol/g)\n0.05,1.5\n0.30,2.5\n")
+    ds = ch.read(p)
+    assert ds.attrs["reader"] == "sorption_csv"
+    assert meta(ds)["column_kinds"] == ["relative_pressure", "amount"]
+    np.testing.assert_array_equal(ds.relative_pressure.values, [0.05, 0.30])
+    assert "pressure" not in ds.coords          # not taken for an absolute pressure
+
+
+def test_sorption_csv_declared_columns(tmp_path):
+    p = tmp_path / "iso.csv"
+    # 'Pressure' would be absolute; the user says it is p/p0
+    p.write_text("Pressure,Quantity Adsorbed (cm3/g STP),T\n0.05,22.414,77\n0.30,44.828,77\n")
+    with pytest.raises(ReadError, match="pressure units are not stated"):
+        ch.read(p)
+    ds = ch.read(p, columns={"Pressure": "relative_pressure"})
+    np.testing.assert_array_equal(ds.relative_pressure.values, [0.05, 0.30])
+    np.testing.assert_allclose(ds.amount.values, [1.0, 2.0], rtol=1e-15)
+    assert meta(ds)["columns_declared"] is True
+    ds = ch.read(p, columns={0: "relative_pressure", 2: None})
+    np.testing.assert_array_equal(ds.relative_pressure.values, [0.05, 0.30])
+    with pytest.raises(ReadError, match=r"no column named 'P'; the columns are"):
+        ch.read(p, columns={"P": "relative_pressure"})
+    with pytest.raises(ReadError, match=r"unknown kind 'p/p0'"):
+        ch.read(p, columns={"Pressure": "p/p0"})
+    with pytest.raises(ReadError, match=r"several columns look like relative_pressure"):
+        ch.read(p, columns={"Pressure": "relative_pressure",
+                            "T": "relative_pressure"})
+    # no header row: only with columns= (and the format named: it is not sniffed)
+    q = tmp_path / "nohead.csv"
+    q.write_text("0.05;1,5\n0.30;2,5\n")
+    with pytest.raises(ReadError, match=r"no header row naming its columns; pass columns="):
+        ch.read(q, format="sorption_csv")
+    ds = ch.read(q, format="sorption_csv", columns=["relative_pressure", "amount"],
+                 amount_units="mmol/g")
+    np.testing.assert_array_equal(ds.amount.values, [1.5, 2.5])
+
+
+def test_sorption_csv_preamble(tmp_path):
+    p = tmp_path / "iso.csv"
+    p.write_text("Isotherm export\nSample: NMC-811 #3\nAdsorptive;Kr\n\n"
+                 "p/p0;n (mmol/g)\n0,05;1,5\n0,30;2,5;;\n")
+    ds = ch.read(p, temperature=77.35)
+    assert ds.attrs["reader"] == "sorption_csv"
+    assert ds["sample"].item() == "NMC-811 #3" and ds.adsorbate.item() == "Kr"
+    assert meta(ds)["preamble"] == {"text": ["Isotherm export"], "Sample": "NMC-811 #3",
+                                    "Adsorptive": "Kr"}
+    np.testing.assert_array_equal(ds.amount.values, [1.5, 2.5])
+    assert ch.read(p, sample="S", adsorbate="N2")["sample"].item() == "S"
+
+
+def test_decimal_mark_decision():
+    from characterization.io.sorption._decimal import decimal_comma, number
+
+    assert decimal_comma(["0,0908 g", "1.596,4627 ± 0,6426 m²/g"]) is True
+    assert decimal_comma(["0.0908 g", "3,488.086 Å", "1,234"]) is False
+    assert decimal_comma(["1,234", "5", "09.02.2021", None, 3.5]) is None     # no evidence
+    assert decimal_comma(["0,5", "0.25"]) is None                             # mixed
+    assert decimal_comma(["1534,746"]) is True          # 4 digits before: not thousands
+    assert decimal_comma(["1,321e-05"]) is True         # no thousands in a mantissa
+    assert decimal_comma(["1.234.567"]) is True and decimal_comma(["1,234,567"]) is False
+    assert number("3,841.792", True) == 3841.792        # the token's own mark wins
+    assert number("0,995", False) == 0.995
+    assert number("1,234", True) == 1.234 and number("1,234", False) == 1234.0
+    assert number("-6,9822E-4") == -6.9822e-4
+    with pytest.raises(ValueError, match="ambiguous"):
+        number("1,234", None)
+    assert number("12", None) == 12.0
+
+
+def test_sniff_head_sees_utf16_and_cr_text():
+    from characterization.io import _source
+
+    text = "Relative Pressure (P/Po),Quantity Adsorbed (cm3/g STP)\r0.1,2\r"
+    assert _source.sniff_head(b"\xff\xfe" + text.replace("\r", "\r\n").encode("utf-16-le")) \
+        == text.replace("\r", "\r\n").encode()
+    assert _source.sniff_head(text.encode()) == text.replace("\r", "\n").encode()
+    binary = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\r\x00\x00"
+    assert _source.sniff_head(binary) == binary

@@ -94,6 +94,7 @@ _VAPOUR_PRESSURE = {
 }
 
 _NUMBER = r"[-+]?(?:\d[\d,]*\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
+_NUMBER_COMMA = r"[-+]?(?:\d[\d.]*,?\d*|,\d+)(?:[eE][-+]?\d+)?"
 
 
 # ------------------------------------------------------------------------------------------------
@@ -113,13 +114,21 @@ def to_float(text, *, decimal_comma: bool = False) -> float:
         if re.fullmatch(r"[-+]?[1-9]\d{0,2}(\.\d{3})+,\d*", s):      # "1.234,5"
             s = s.replace(".", "")
         s = s.replace(",", ".")
-    elif re.fullmatch(r"[-+]?[1-9]\d{0,2}(,\d{3})+(\.\d*)?([eE][-+]?\d+)?", s):  # "1,596.46"
+    elif re.fullmatch(r"[-+]?[1-9]\d{0,2}(,\d{3})+(\.\d*([eE][-+]?\d+)?)?", s):  # "1,596.46"
         s = s.replace(",", "")
     return float(s)
 
 
-def parse_quantity(text) -> dict:
+def parse_quantity(text, *, decimal_comma: bool = False) -> dict:
     """Split a report value such as ``"194.7493 ± 0.5313 m²/g"`` into its parts.
+
+    Parameters
+    ----------
+    text : str or float
+        The cell.
+    decimal_comma : bool
+        The file writes ``"194,7493 ± 0,5313 m²/g"`` (thousands separator ``.``); decide it
+        for the whole file with :func:`._decimal.decimal_comma`.
 
     Returns
     -------
@@ -133,13 +142,14 @@ def parse_quantity(text) -> dict:
     raw = str(text)
     s = raw.strip()
     out: dict[str, Any] = {"value": None, "units": None, "text": raw}
-    m = re.match(rf"^({_NUMBER})(?:\s*±\s*({_NUMBER}))?(?:\s+(.*))?$", s)
+    number = _NUMBER_COMMA if decimal_comma else _NUMBER
+    m = re.match(rf"^({number})(?:\s*±\s*({number}))?(?:\s+(.*))?$", s)
     if not m:
         return out
     try:
-        out["value"] = to_float(m.group(1))
+        out["value"] = to_float(m.group(1), decimal_comma=decimal_comma)
         if m.group(2):
-            out["stderr"] = to_float(m.group(2))
+            out["stderr"] = to_float(m.group(2), decimal_comma=decimal_comma)
     except ValueError:
         return {"value": None, "units": None, "text": raw}
     units = (m.group(3) or "").strip()

@@ -40,6 +40,7 @@ import re
 
 from .. import _source
 from ._build import build_isotherm, to_float, units_in_brackets
+from ._decimal import decimal_comma
 from .._registry import register_reader
 from ...errors import ReadError
 
@@ -58,10 +59,10 @@ def _sniff_dat(head: bytes, path) -> bool:
 
 def _sniff_csv(head: bytes, path) -> bool:
     text = _text(head)
-    return (re.search(r"^Adsorptive,", text, re.M) is not None
-            and re.search(r"^(Adsorption temperature|Saturated vapor pressure),", text, re.M)
+    return (re.search(r"^Adsorptive[,;]", text, re.M) is not None
+            and re.search(r"^(Adsorption temperature|Saturated vapor pressure)[,;]", text, re.M)
             is not None
-            and re.search(r"^No,.*p0", text, re.M) is not None)
+            and re.search(r"^No[,;].*p0", text, re.M) is not None)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -101,7 +102,7 @@ def _unquote(s: str) -> str:
     return s
 
 
-def _dat_table(path, title, body):
+def _dat_table(path, title, body, dc=False):
     """Parse one ``Adsorption data`` / ``Desorption data`` section: (columns, rows)."""
     content = [(no, ln) for no, ln in body if ln.strip()]
     if not content:
@@ -116,7 +117,7 @@ def _dat_table(path, title, body):
     for no, ln in content[1:]:
         cells = ln.split("\t")
         try:
-            values = [to_float(c) for c in cells if c.strip()]
+            values = [to_float(c, decimal_comma=dc) for c in cells if c.strip()]
         except ValueError:
             raise ReadError(path, f"section {title!r}: expected {len(columns)} numbers, got "
                                   f"{ln.strip()!r}", f"line {no}") from None
@@ -156,13 +157,14 @@ def read_bel_dat(path, *, sample_mass: float | None = None):
     >>> ds.amount.sel(point=ds.branch == "adsorption")          # doctest: +SKIP
     """
     text, encoding = _source.read_text(path)
+    dc = decimal_comma(text.splitlines()) is True       # a decimal-comma (German-locale) export
     sections = _split_dat(text, path)
     header: dict[str, dict[str, str]] = {}
     tables = {}
     for title, body in sections:
         low = title.lower()
         if low in ("adsorption data", "desorption data"):
-            tables[low.split()[0]] = _dat_table(path, title, body)
+            tables[low.split()[0]] = _dat_table(path, title, body, dc)
             continue
         values = {}
         for no, ln in body:
@@ -181,7 +183,7 @@ def read_bel_dat(path, *, sample_mass: float | None = None):
                 raise ReadError(path, f"header field {key!r} missing")
             return None
         try:
-            return to_float(flat[key])
+            return to_float(flat[key], decimal_comma=dc)
         except ValueError:
             raise ReadError(path, f"header field {key!r}: expected a number, got "
                                   f"{flat[key]!r}") from None
@@ -238,23 +240,34 @@ def read_bel_csv(path, *, sample_mass: float | None = None):
     """
     text, encoding = _source.read_text(path)
     lines = text.splitlines()
+    # ';' and decimal commas in a German-locale export; trailing empty fields are blank columns
+    col = next((ln for ln in lines if re.match(r"^No[,;]", ln)), "")
+    sep = ";" if col.count(";") > col.count(",") else ","
+    dc = sep == ";" and decimal_comma(lines) is True
+
+    def split(ln):
+        cells = ln.split(sep)
+        while len(cells) > 1 and not cells[-1].strip():
+            cells.pop()
+        return cells
+
     header: dict[str, dict] = {}
     i = 0
-    while i < len(lines) and not re.match(r"^No,", lines[i]):
+    while i < len(lines) and not re.match(r"^No[,;]", lines[i]):
         ln = lines[i]
         if ln.strip():
-            cells = ln.split(",")
+            cells = split(ln)
             key = cells[0].strip().rstrip(":").strip()
             rest = [c.strip() for c in cells[1:]]
             unit = units_in_brackets(rest[-1]) if rest and re.fullmatch(r"\[.*\]", rest[-1]) \
                 else None
             values = rest[:-1] if unit is not None else rest
-            header[key] = {"value": ",".join(values), "units": unit}
+            header[key] = {"value": sep.join(values), "units": unit}
         i += 1
     if i == len(lines):
         raise ReadError(path, "no column header line starting with 'No,' found")
     col_line = i + 1
-    columns = [c.strip() for c in lines[i].split(",")]
+    columns = [c.strip() for c in split(lines[i])]
     lower = [c.lower() for c in columns]
     try:
         ipe = next(k for k, c in enumerate(lower) if c.startswith("pe/"))
@@ -281,14 +294,14 @@ def read_bel_csv(path, *, sample_mass: float | None = None):
         if current is None:
             raise ReadError(path, f"expected a line 'ADS' before the data, got {ln!r}",
                             f"line {j + 1}")
-        cells = ln.split(",")
+        cells = split(ln)
         if len(cells) != len(columns):
-            raise ReadError(path, f"expected {len(columns)} comma-separated values, got "
+            raise ReadError(path, f"expected {len(columns)} {sep!r}-separated values, got "
                                   f"{len(cells)}", f"line {j + 1}")
         try:
-            pressure.append(to_float(cells[ipe]))
-            p0.append(to_float(cells[ip0]))
-            amount.append(to_float(cells[iva]))
+            pressure.append(to_float(cells[ipe], decimal_comma=dc))
+            p0.append(to_float(cells[ip0], decimal_comma=dc))
+            amount.append(to_float(cells[iva], decimal_comma=dc))
         except ValueError:
             raise ReadError(path, f"expected numbers, got {ln!r}", f"line {j + 1}") from None
         branch.append(current)
@@ -315,7 +328,7 @@ def read_bel_csv(path, *, sample_mass: float | None = None):
         if not entry or not entry["value"]:
             return None, None
         try:
-            return to_float(entry["value"]), entry["units"] or default_units
+            return to_float(entry["value"], decimal_comma=dc), entry["units"] or default_units
         except ValueError:
             raise ReadError(path, f"header field {key!r}: expected a number, got "
                                   f"{entry['value']!r}") from None

@@ -2,12 +2,24 @@
 
 Format coverage
 ---------------
-Legacy binary Excel (BIFF, read with ``xlrd``) holding the whole report set on **one worksheet**:
-report "pages" side by side, each a block of columns separated by columns of ``|`` cells, with
-the sample header repeated at the top of every page and the page title (``Summary Report``,
-``Isotherm Tabular Report``, ``BET Report`` / ``BET Surface Area Report``, ``t-Plot Report``,
-``Langmuir Report``, ``BJH ... Report``, ``Options Report`` ...) below it. Labels differ in case
-between software versions (``Sample Mass:`` / ``Sample mass:``) and are matched without case.
+Legacy binary Excel (BIFF, read with ``xlrd``) holding the report set on one worksheet —
+report "pages" side by side, each a block of columns separated by columns of ``|`` cells — or
+with pages on separate sheets (Summary, BET ... each on its own); the sample header is repeated
+at the top of every page and the page title (``Summary Report``, ``Isotherm Tabular Report``,
+``BET Report`` / ``BET Surface Area Report``, ``t-Plot Report``, ``Langmuir Report``, ``BJH ...
+Report``, ``Options Report`` ...) below it. Free text between header and title that is a note
+(``Note: Manually entered data``; any text with a colon, or starting with Note/Remark/Comment)
+is not a title: it is kept in ``original_metadata["header"]["notes"]``. Sheets whose header
+differs from the isotherm sheet's belong to another report and are left out (listed in
+``sheets_of_other_reports``). Labels differ in case between software versions (``Sample
+Mass:`` / ``Sample mass:``) and are matched without case. The sniff finds the page titles
+whether the workbook stores its text one byte per character or as UTF-16LE.
+
+Locale: report values are text in the Windows locale of the exporting PC (``"0,0908 g"``,
+``"1.596,4627 m²/g"`` in a German one). The decimal mark is decided once per workbook from the
+report values that show it unambiguously (:mod:`._decimal`; recorded as
+``original_metadata["decimal"]``) and applied to every value; numbers inside labels are read by
+their own mark when it is unambiguous.
 
 * Isotherm: the ``Isotherm Tabular Report`` table — ``Relative Pressure``, ``Absolute Pressure
   (<unit>)``, ``Quantity Adsorbed (<unit>)``, ``Elapsed Time``, ``Saturation Pressure (<unit>)``.
@@ -27,7 +39,10 @@ between software versions (``Sample Mass:`` / ``Sample mass:``) and are matched 
   surface_area_correction_factor, density_conversion_factor, total_surface_area,
   thickness_range {min, max, units}, thickness_equation, thickness_formula, thickness_curve
   table when user-defined, fitted_points, n_points), ``langmuir``, ``total_pore_volume``
-  (adsorption, desorption, relative_pressure, pore_diameter_limit), ``summary`` (every
+  (``adsorption`` and ``desorption``, each with its own ``relative_pressure`` and
+  ``pore_diameter_limit`` — the software may use different pressures per branch; the same two
+  keys at the top level only when both branches share them; labels ``... Å diameter at P/Po =``
+  and ``... Å width at p/p° =`` are both read), ``summary`` (every
   label/value of the Summary Report), ``sections`` (label/values, text lines and messages of
   every other page) and ``messages`` (software errors such as ``"1089- Fewer than 2 points
   available for BET calculations."``).
@@ -50,350 +65,35 @@ from __future__ import annotations
 import re
 
 from .. import _source
-from ._build import build_isotherm, find_point_index, parse_quantity, split_branches, \
-    to_float, units_in_brackets
+from ._build import build_isotherm, find_point_index, split_branches, units_in_brackets
+from ._decimal import decimal_comma
+from ._micromeritics_pages import _Sheet, _bet, _cell_number, _column, _find_table, _get, \
+    _key_values, _langmuir, _pages, _summary_extras, _t_plot, _title_row
 from .._registry import register_reader
 from ...errors import ReadError
 
 __all__ = ["read_micromeritics"]
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_MESSAGE = re.compile(r"^\s*(\d{4}-\s+.*|No summary reports could be produced\.?"
-                      r"|At least two .*must be selected.*)$")
+#: A text cell holding a quantity ("0,0908 g", "1,596.4627 ± 0.6426 m²/g"), which decides the
+#: workbook's decimal mark (labels, dates and versions do not).
+_QUANTITY = re.compile(r"^\s*[-+]?\d[\d.,]*(?:[eE][-+]?\d+)?(?:\s*±\s*[-+]?\d[\d.,]*)?"
+                       r"(?:\s+\S.*)?\s*$")
+
+
+def _holds(data: bytes, text: str) -> bool:
+    """``text`` stored in ``data`` either way BIFF8 stores strings: one byte per character
+    (compressed) or UTF-16LE (what Excel writes when a string, or the whole table of strings,
+    needs more than latin-1)."""
+    return text.encode("latin-1") in data or text.encode("utf-16-le") in data
 
 
 def _sniff(head: bytes, path) -> bool:
     if not head.startswith(_OLE):
         return False
     data = _source.read_bytes(path, limit=1 << 20)
-    return b"Isotherm Tabular" in data or (b"Quantity Adsorbed" in data
-                                          and b"Relative Pressure" in data)
-
-
-# ------------------------------------------------------------------------------------------------
-# sheet access
-# ------------------------------------------------------------------------------------------------
-
-class _Sheet:
-    """Cell access with text normalisation; empty cells are None."""
-
-    def __init__(self, sh):
-        self.nrows, self.ncols = sh.nrows, sh.ncols
-        self.rows = []
-        for r in range(sh.nrows):
-            row = []
-            for c, cell in enumerate(sh.row(r)):
-                v = cell.value
-                if cell.ctype in (0, 6) or (isinstance(v, str) and not v.strip()):
-                    v = None
-                row.append(v)
-            row += [None] * (sh.ncols - len(row))
-            self.rows.append(row)
-
-    def get(self, r, c):
-        if 0 <= r < self.nrows and 0 <= c < self.ncols:
-            return self.rows[r][c]
-        return None
-
-
-def _is_label(v) -> bool:
-    return isinstance(v, str) and v.rstrip().endswith(":")
-
-
-def _label(v: str) -> str:
-    return re.sub(r"\s+", " ", v.strip().rstrip(":").strip())
-
-
-def _pages(sheet: _Sheet):
-    """Column blocks separated by columns holding ``|`` cells: list of (c0, c1) half-open."""
-    seps = sorted({c for row in sheet.rows for c, v in enumerate(row)
-                   if isinstance(v, str) and v.strip() == "|"})
-    bounds = [-1] + seps + [sheet.ncols]
-    return [(a + 1, b) for a, b in zip(bounds, bounds[1:]) if b - a > 1]
-
-
-def _title_row(sheet: _Sheet, c0: int):
-    """Row and text of a page's title: the first text in its first column below the header."""
-    for r in range(18, min(sheet.nrows, 40)):
-        for c in (c0, c0 + 1):
-            v = sheet.get(r, c)
-            if isinstance(v, str) and not _is_label(v) and not v.startswith(
-                    ("Comments", "Validation errors")):
-                return r, v.strip()
-    return None, None
-
-
-def _key_values(sheet: _Sheet, c0: int, c1: int, r0: int, r1: int):
-    """Label/value pairs, free text lines and software messages of a page region.
-
-    Returns ``(values, grouped, lines, messages)``: ``values`` maps each label (a cell ending
-    with ``:``, a two-row label joined, or the text before a lone ``:`` cell) to
-    :func:`parse_quantity` of the cell after it; ``grouped`` holds the same pairs under the
-    sub-heading (a lone text cell such as ``Surface Area`` or ``Freundlich``) they follow.
-    """
-    values: dict[str, dict] = {}
-    grouped: dict[str, dict[str, dict]] = {}
-    lines: list[str] = []
-    messages: list[str] = []
-    pending: dict[int, str] = {}
-    group = ""
-
-    def store(key, q):
-        name, n = key, 1
-        while name in values:
-            n += 1
-            name = f"{key} ({n})"
-        values[name] = q
-        grouped.setdefault(group, {})[key if key not in grouped.get(group, {}) else name] = q
-
-    for r in range(r0, r1):
-        cells = [(c, sheet.get(r, c)) for c in range(c0, c1) if sheet.get(r, c) is not None]
-        if not cells:
-            pending = {}
-            continue
-        numeric = any(not isinstance(v, str) for _, v in cells)
-        text_cells = [(c, v) for c, v in cells if isinstance(v, str)]
-        for _, v in text_cells:
-            if _MESSAGE.match(v) and v.strip() not in messages:
-                messages.append(v.strip())
-        comment = [v for _, v in text_cells if v.startswith("Comments:") and not _is_label(v)]
-        if comment:
-            store("Comments", {"value": None, "units": None,
-                               "text": comment[0][len("Comments:"):].strip()})
-            cells = [(c, v) for c, v in cells if v not in comment]
-            text_cells = [(c, v) for c, v in text_cells if v not in comment]
-            if not cells:
-                pending = {}
-                continue
-        if not any(_is_label(v) for _, v in text_cells):
-            if (len(cells) == 1 and not numeric
-                    and any(_is_label(sheet.get(r + 1, c)) for c, _ in cells)):
-                pending = {cells[0][0]: cells[0][1].strip()}     # first row of a 2-row label
-                continue
-            pending = {}
-            if (len(cells) == 2 and isinstance(cells[0][1], str)
-                    and not _MESSAGE.match(cells[0][1])):
-                q = parse_quantity(cells[1][1])
-                if q["value"] is not None and q["units"]:    # "Average Particle Size | 37.583 Å"
-                    store(_label(cells[0][1]), q)
-                    continue
-            if not numeric:
-                line = " ".join(str(v).strip() for _, v in cells)
-                if not _MESSAGE.match(line):
-                    lines.append(line)
-                    if len(cells) == 1:
-                        group = line
-            continue
-        for k, (c, v) in enumerate(cells):
-            if not _is_label(v):
-                continue
-            key = _label(v)
-            if not key:     # "Volume in Pores | < | 16.66 Å | : | 0.00000 cm³/g"
-                key = " ".join(str(w).strip() for _, w in cells[:k])
-            if c in pending:
-                key = f"{pending[c]} {key}"
-            nxt = cells[k + 1][1] if k + 1 < len(cells) else None
-            if _is_label(nxt):
-                nxt = None
-            store(key, parse_quantity(nxt) if nxt is not None else
-                  {"value": None, "units": None, "text": ""})
-        pending = {}
-    return values, grouped, lines, messages
-
-
-def _find_table(sheet: _Sheet, c0: int, c1: int, r0: int, first: str, also=()):
-    """The table whose header row starts with a cell beginning with ``first``.
-
-    Returns ``(header_row, {column: header text}, rows)`` where rows are ``(row, {column:
-    value})`` until the first empty row, or None.
-    """
-    for r in range(r0, sheet.nrows):
-        for c in range(c0, c1):
-            v = sheet.get(r, c)
-            if not (isinstance(v, str) and v.strip().lower().startswith(first.lower())):
-                continue
-            header = {cc: re.sub(r"\s+", " ", sheet.get(r, cc).strip())
-                      for cc in range(c, c1) if isinstance(sheet.get(r, cc), str)}
-            if not all(any(h.lower().startswith(a.lower()) for h in header.values())
-                       for a in also):
-                continue
-            rows = []
-            for rr in range(r + 1, sheet.nrows):
-                cells = {cc: sheet.get(rr, cc) for cc in header if sheet.get(rr, cc) is not None}
-                if not cells:
-                    break
-                rows.append((rr, cells))
-            return r, header, rows
-    return None
-
-
-def _column(header: dict, start: str):
-    return next((c for c, h in header.items() if h.lower().startswith(start.lower())), None)
-
-
-def _numbers(path, rows, col, what):
-    out = []
-    for r, cells in rows:
-        v = cells.get(col)
-        if isinstance(v, str) and v.strip() == "*":   # "Fitted" marker column
-            out.append(v)
-            continue
-        try:
-            out.append(to_float(v) if v is not None else None)
-        except (TypeError, ValueError):
-            raise ReadError(path, f"{what}: expected a number, got {v!r}", f"row {r + 1}") \
-                from None
-    return out
-
-
-def _cell_number(path, cells: dict, col, what: str, where: str, required: bool = True):
-    """The number in ``cells[col]`` (None if empty and not ``required``); ReadError otherwise."""
-    v = cells.get(col) if col is not None else None
-    if v is None:
-        if required:
-            raise ReadError(path, f"{what} missing in a data row", where)
-        return None
-    try:
-        return to_float(v)
-    except (TypeError, ValueError):
-        raise ReadError(path, f"{what}: expected a number, got {v!r}", where) from None
-
-
-def _get(values: dict, *names):
-    low = {k.lower(): v for k, v in values.items()}
-    for n in names:
-        if n.lower() in low:
-            return low[n.lower()]
-    return None
-
-
-def _startswith(values: dict, prefix: str):
-    return [(k, v) for k, v in values.items() if k.lower().startswith(prefix.lower())]
-
-
-# ------------------------------------------------------------------------------------------------
-# report sections
-# ------------------------------------------------------------------------------------------------
-
-def _bet(path, sheet, page, title_row, values):
-    out = {}
-    for key, names in (("area", ("BET Surface Area",)), ("slope", ("Slope",)),
-                       ("intercept", ("Y-Intercept",)), ("c", ("C",)), ("qm", ("Qm",)),
-                       ("r", ("Correlation Coefficient",)),
-                       ("cross_sectional_area", ("Molecular Cross-Sectional Area",))):
-        q = _get(values, *names)
-        if q is not None:
-            out[key] = q
-    table = _find_table(sheet, page[0], page[1], title_row, "Relative Pressure",
-                        also=("Quantity Adsorbed", "1/["))
-    if table is not None:
-        _, header, rows = table
-        crp = _column(header, "Relative Pressure")
-        camt = _column(header, "Quantity Adsorbed")
-        ctr = _column(header, "1/[")
-        pts = {"relative_pressure": _numbers(path, rows, crp, header[crp]),
-               "amount": _numbers(path, rows, camt, header[camt]),
-               "amount_units": units_in_brackets(header[camt]),
-               "bet_transform": _numbers(path, rows, ctr, header[ctr]),
-               "bet_transform_label": header[ctr]}
-        out["points"] = pts
-        out["n_points"] = len(pts["relative_pressure"])
-        if pts["relative_pressure"]:
-            out["relative_pressure_range"] = [min(pts["relative_pressure"]),
-                                              max(pts["relative_pressure"])]
-    return out
-
-
-def _t_plot(path, sheet, page, title_row, values):
-    out = {}
-    for key, names in (("micropore_volume", ("Micropore Volume",)),
-                       ("micropore_area", ("Micropore Area",)),
-                       ("external_area", ("External Surface Area",)),
-                       ("slope", ("Slope",)), ("intercept", ("Y-Intercept",)),
-                       ("r", ("Correlation Coefficient",)),
-                       ("surface_area_correction_factor", ("Surface Area Correction Factor",)),
-                       ("density_conversion_factor", ("Density Conversion Factor",)),
-                       ("total_surface_area", ("Total Surface Area (BET)",))):
-        q = _get(values, *names)
-        if q is not None:
-            out[key] = q
-    rng = _get(values, "Thickness Range")
-    if rng is not None:
-        m = re.match(r"^\s*([\d.]+)\s*(\S*?)\s+to\s+([\d.]+)\s*(.*)$", rng["text"])
-        if m:
-            out["thickness_range"] = {"min": float(m.group(1)), "max": float(m.group(3)),
-                                      "units": (m.group(4) or m.group(2)).strip() or None,
-                                      "text": rng["text"]}
-    eq = _get(values, "Thickness Equation")
-    if eq is not None:
-        out["thickness_equation"] = eq["text"].strip()
-    for r in range(title_row, sheet.nrows):
-        for c in range(page[0], page[1]):
-            v = sheet.get(r, c)
-            if isinstance(v, str) and re.match(r"^\s*t\s*=", v):
-                out["thickness_formula"] = v.strip()
-    data = _find_table(sheet, page[0], page[1], title_row, "Relative Pressure",
-                       also=("Statistical Thickness", "Quantity Adsorbed"))
-    curve = _find_table(sheet, page[0], page[1], title_row, "Relative Pressure",
-                        also=("Statistical Thickness",))
-    if curve is not None and data is not None and curve[0] != data[0]:
-        _, header, rows = curve
-        crp, cth = _column(header, "Relative Pressure"), _column(header, "Statistical Thickness")
-        out["thickness_curve"] = {"relative_pressure": _numbers(path, rows, crp, header[crp]),
-                                  "thickness": _numbers(path, rows, cth, header[cth]),
-                                  "thickness_units": units_in_brackets(header[cth])}
-    if data is not None:
-        _, header, rows = data
-        crp = _column(header, "Relative Pressure")
-        cth = _column(header, "Statistical Thickness")
-        camt = _column(header, "Quantity Adsorbed")
-        cfit = _column(header, "Fitted")
-        fitted = [(r, cells) for r, cells in rows
-                  if cfit is not None and isinstance(cells.get(cfit), str)
-                  and cells[cfit].strip() == "*"]
-        out["fitted_points"] = {
-            "relative_pressure": _numbers(path, fitted, crp, header[crp]),
-            "thickness": _numbers(path, fitted, cth, header[cth]),
-            "thickness_units": units_in_brackets(header[cth]),
-            "amount": _numbers(path, fitted, camt, header[camt]),
-            "amount_units": units_in_brackets(header[camt])}
-        out["n_points"] = len(fitted)
-    return out
-
-
-def _langmuir(path, sheet, page, title_row, values):
-    out = {}
-    for key, names in (("area", ("Langmuir Surface Area",)), ("slope", ("Slope",)),
-                       ("intercept", ("Y-Intercept",)), ("b", ("b",)), ("qm", ("Qm",)),
-                       ("r", ("Correlation Coefficient",)),
-                       ("cross_sectional_area", ("Molecular Cross-Sectional Area",))):
-        q = _get(values, *names)
-        if q is not None:
-            out[key] = q
-    table = _find_table(sheet, page[0], page[1], title_row, "Pressure", also=("Quantity",))
-    if table is not None:
-        _, header, rows = table
-        cp, camt = _column(header, "Pressure"), _column(header, "Quantity Adsorbed")
-        out["points"] = {"pressure": _numbers(path, rows, cp, header[cp]),
-                         "pressure_units": units_in_brackets(header[cp]),
-                         "amount": _numbers(path, rows, camt, header[camt]),
-                         "amount_units": units_in_brackets(header[camt])}
-        out["n_points"] = len(rows)
-    return out
-
-
-def _summary_extras(summary: dict, report: dict):
-    for key, q in summary.items():
-        m = re.match(r"^single point surface area at p/p(?:o|°|0) = ([\d.]+)$", key, re.I)
-        if m:
-            report["single_point_bet"] = {"area": q, "relative_pressure": float(m.group(1))}
-        m = re.match(r"^single point (adsorption|desorption) total pore volume of pores less "
-                     r"than ([\d,.]+) (\S+) diameter at p/p(?:o|°|0) = ([\d.]+)$", key, re.I)
-        if m:
-            tpv = report.setdefault("total_pore_volume", {})
-            tpv[m.group(1).lower()] = q
-            tpv["relative_pressure"] = float(m.group(4))
-            tpv["pore_diameter_limit"] = {"value": to_float(m.group(2)), "units": m.group(3)}
+    return _holds(data, "Isotherm Tabular") or (_holds(data, "Quantity Adsorbed")
+                                                and _holds(data, "Relative Pressure"))
 
 
 # ------------------------------------------------------------------------------------------------
@@ -432,50 +132,67 @@ def read_micromeritics(path):
     try:
         book = xlrd.open_workbook(file_contents=data, on_demand=True)
         names = book.sheet_names()
-        # the report set is on one sheet, normally the first: take the first sheet holding an
-        # 'Isotherm Tabular Report', else the first sheet (which then fails with a clear error)
-        sheets = [_Sheet(book.sheet_by_index(i)) for i in range(book.nsheets)]
-        found = [any(v == "Isotherm Tabular Report" for row in sh.rows for v in row)
-                 for sh in sheets]
-        index = found.index(True) if any(found) else 0
-        sheet, sheet_name = sheets[index], names[index]
+        sheets = [_Sheet(book.sheet_by_index(i), names[i]) for i in range(book.nsheets)]
     except Exception as exc:  # noqa: BLE001 - xlrd raises many types on damaged files
         raise ReadError(path, f"not a readable .xls workbook ({type(exc).__name__}: {exc})") \
             from None
-    pages = _pages(sheet)
-    titled = []
-    for page in pages:
-        r, title = _title_row(sheet, page[0])
-        if title is not None:
-            titled.append((page, r, title))
+    dc = decimal_comma(v for sh in sheets for row in sh.rows for v in row
+                       if isinstance(v, str) and _QUANTITY.match(v)) is True
+    titled, notes = [], []
+    for sheet in sheets:
+        sheet.dc = dc
+        for page in _pages(sheet):
+            r, title, page_notes = _title_row(sheet, page[0], page[1])
+            notes += [n for n in page_notes if n not in notes]
+            if title is not None:
+                titled.append((sheet, page, r, title))
     if not titled:
         raise ReadError(path, "no report pages found (expected titles such as 'Isotherm Tabular "
-                              "Report')", f"sheet {sheet_name!r}")
+                              f"Report') on sheets {names}")
+    iso = [t for t in titled if t[3].lower() == "isotherm tabular report"]
+    if not iso:
+        raise ReadError(path, f"no 'Isotherm Tabular Report' page in the report (sheets {names})")
 
-    # ---- header (first page, rows above its title)
-    first_page, first_row, _ = titled[0]
-    header_values, _, header_lines, _ = _key_values(sheet, first_page[0], first_page[1], 4,
-                                                    first_row)
-    banner = [str(sheet.get(r, c)).strip() for r in range(0, 4)
-              for c in range(first_page[0], first_page[1])
-              if sheet.get(r, c) is not None and not re.match(r"^Page\s+\d+$",
-                                                              str(sheet.get(r, c)).strip())]
-    header = {"banner": banner, "fields": header_values, "lines": header_lines}
+    # ---- header: first page of the sheet holding the (first) isotherm table, rows above its
+    # title. The report may be one sheet of side-by-side pages or one sheet per page; sheets
+    # whose header names another sample or file are another report and are left alone.
+    def header_of(sheet):
+        page, row = next((p, r) for sh, p, r, _ in titled if sh is sheet)
+        values, _, lines, _ = _key_values(sheet, page[0], page[1], min(4, row), row, sheet.dc)
+        banner = [str(sheet.get(r, c)).strip() for r in range(0, 4)
+                  for c in range(page[0], page[1])
+                  if sheet.get(r, c) is not None and not re.match(r"^Page\s+\d+$",
+                                                                  str(sheet.get(r, c)).strip())]
+        return {"banner": banner, "fields": values, "lines": lines}
+
+    def identity(head):
+        return sorted((k, q.get("text")) for k, q in head["fields"].items())
+
+    main = iso[0][0]
+    sheet_name = main.name
+    header = header_of(main)
+    if not header["fields"]:          # the isotherm sheet starts at its title: another's header
+        header = next((h for sh in sheets if sh is not main and any(t[0] is sh for t in titled)
+                       and (h := header_of(sh))["fields"]), header)
+    if notes:
+        header["notes"] = notes
+    others = [sh for sh in sheets if sh is not main and any(t[0] is sh for t in titled)]
+    # a sheet without a header (a page starting at its title) cannot name another sample
+    foreign = [sh.name for sh in others
+               if (h := header_of(sh))["fields"] and identity(h) != identity(header)]
+    titled = [t for t in titled if t[0].name not in foreign]
+    iso = [t for t in iso if t[0].name not in foreign]
 
     # ---- isotherm table(s)
-    iso_pages = [(p, r) for p, r, t in titled if t.lower() == "isotherm tabular report"]
-    if not iso_pages:
-        raise ReadError(path, "no 'Isotherm Tabular Report' page in the report",
-                        f"sheet {sheet_name!r}")
     rp, pressure, amount, p0, p0_log = [], [], [], [], []
     units = {}
-    for page, r0 in iso_pages:
+    for sheet, page, r0, _ in iso:
         table = _find_table(sheet, page[0], page[1], r0, "Relative Pressure",
                             also=("Quantity Adsorbed",))
         if table is None:
             raise ReadError(path, "the Isotherm Tabular Report has no 'Relative Pressure' / "
                                   "'Quantity Adsorbed' columns",
-                            f"sheet {sheet_name!r}, row {r0 + 1}")
+                            f"sheet {sheet.name!r}, row {r0 + 1}")
         hrow, cols, rows = table
         crp = _column(cols, "Relative Pressure")
         cp = _column(cols, "Absolute Pressure")
@@ -487,12 +204,12 @@ def read_micromeritics(path):
                 u = units_in_brackets(cols[c])
                 if units.setdefault(key, u) != u:
                     raise ReadError(path, f"{key} units differ between pages",
-                                    f"sheet {sheet_name!r}, row {hrow + 1}")
+                                    f"sheet {sheet.name!r}, row {hrow + 1}")
         for r, cells in rows:
-            where = f"sheet {sheet_name!r}, row {r + 1}"
+            where = f"sheet {sheet.name!r}, row {r + 1}"
 
             def num(c, what, required=True, cells=cells, where=where):
-                return _cell_number(path, cells, c, what, where, required)
+                return _cell_number(path, cells, c, what, where, required, dc)
 
             if cells.get(crp) is None:
                 if cp0 is not None and cells.get(cp0) is not None:
@@ -514,16 +231,16 @@ def read_micromeritics(path):
     # ---- report pages
     report: dict = {"messages": []}
     sections: dict[str, dict] = {}
-    for page, r0, title in titled:
+    for sheet, page, r0, title in titled:
         values, grouped, lines, messages = _key_values(sheet, page[0], page[1], r0 + 1,
-                                                       sheet.nrows)
+                                                       sheet.nrows, dc)
         for m in messages:
             if m not in report["messages"]:
                 report["messages"].append(m)
         low = title.lower()
         if low == "summary report":
             report["summary"] = grouped
-            _summary_extras(values, report)
+            _summary_extras(values, report, dc)
             if lines:
                 report["summary_lines"] = lines
             continue
@@ -553,7 +270,7 @@ def read_micromeritics(path):
                 raise ReadError(path, f"{key} of the report do not match adsorption points of "
                                       "the isotherm table", f"sheet {sheet_name!r}")
 
-    fields = header_values
+    fields = header["fields"]
     mass = _get(fields, "Sample Mass")
     temp = _get(fields, "Analysis Bath Temp.")
     adsorptive = _get(fields, "Analysis Adsorptive")
@@ -566,6 +283,7 @@ def read_micromeritics(path):
                               f"({units.get('pressure')!r}, {units.get('saturation_pressure')!r})",
                         f"sheet {sheet_name!r}")
     metadata = {"format": "Micromeritics .xls report", "sheets": names,
+                "sheets_of_other_reports": foreign, "decimal": "," if dc else ".",
                 "header": header, "columns": list(cols.values()),
                 "saturation_pressure_measurements": p0_log,
                 "saturation_pressure_units": units.get("saturation_pressure"),

@@ -35,6 +35,7 @@ import re
 
 from .. import _source
 from ._build import build_isotherm, parse_quantity, to_float
+from ._decimal import decimal_comma
 from .._registry import register_reader
 from ...errors import ReadError
 
@@ -117,6 +118,8 @@ def read_quantachrome(path, *, sample_mass: float | None = None):
             raise ReadError(path, f"column {needed!r} missing from the header "
                                   f"{[n for _, n in names]}", f"line {hdr + 1}")
     pressure, p0, volume, extra = [], [], [], []
+    dc = decimal_comma(lines[j:]) is True       # a decimal-comma (German-locale) export
+    hdc = decimal_comma(fields.values()) is True
     for k in range(j, len(lines)):
         ln = lines[k].strip()
         if not ln:
@@ -126,7 +129,7 @@ def read_quantachrome(path, *, sample_mass: float | None = None):
             raise ReadError(path, f"expected {len(names)} numbers, got {len(cells)}: {ln!r}",
                             f"line {k + 1}")
         try:
-            values = [to_float(c) for c in cells]
+            values = [to_float(c, decimal_comma=dc) for c in cells]
         except ValueError:
             raise ReadError(path, f"expected numbers, got {ln!r}", f"line {k + 1}") from None
         pressure.append(values[col["Press"]])
@@ -145,7 +148,7 @@ def read_quantachrome(path, *, sample_mass: float | None = None):
 
     mass = mass_units = None
     if fields.get("Sample Weight"):
-        q = parse_quantity(fields["Sample Weight"])
+        q = parse_quantity(fields["Sample Weight"], decimal_comma=hdc)
         if q["value"] is None:
             raise ReadError(path, f"Sample Weight: expected a number, got "
                                   f"{fields['Sample Weight']!r}")
@@ -154,7 +157,7 @@ def read_quantachrome(path, *, sample_mass: float | None = None):
         mass, mass_units = sample_mass, "g"
     temperature = t_units = None
     if fields.get("Bath temp."):
-        q = parse_quantity(fields["Bath temp."])
+        q = parse_quantity(fields["Bath temp."], decimal_comma=hdc)
         temperature, t_units = q["value"], (q["units"] or "K")
     metadata = {"format": "Quantachrome ASiQwin Raw Analysis Data", "encoding": encoding,
                 "header": fields,

@@ -14,6 +14,14 @@ An Excel 2007+ workbook with the sheets
   ``1/[V(P0/P-1)]``, rounded to 5 decimals);
 * ``Equilibration`` (dosing logs, tens of thousands of rows): not read.
 
+Variants of other labs' exports are read too: the column header found below extra rows such as
+``Charge Number: ...``, kept as ``isotherm_sheet_preamble``; report values on a ``Summary``
+sheet instead of ``Info``; sheets found by name pattern (``Isotherm*``, ``Info``/``Summary``/
+``Report*``, ``BET*``) and in any order; numbers written as text in a decimal-comma locale
+(``"1534,746"``), the mark decided per sheet from the numbers that show it unambiguously (a
+sheet mixing both marks: an ambiguous ``"1,234"`` raises, nothing is guessed; recorded as
+``decimal_mark``).
+
 The relative pressure is the ``p/p0`` column as given (the software's values; duplicated and
 non-monotonic first points are kept). Amounts cm³(STP)/g -> mmol/g ÷ 22.414.
 
@@ -45,13 +53,23 @@ import re
 import warnings
 import zipfile
 
-from ._build import build_isotherm, to_float, units_in_brackets
+from ._build import build_isotherm, parse_quantity, to_float, units_in_brackets
+from ._decimal import decimal_comma, number
 from .._registry import register_reader
 from ...errors import ReadError
 
 __all__ = ["read_threep"]
 
-_SHEETS = ("Info", "Isotherm", "BET Surface Area")
+#: Sheets read, by role: exact names of the 3P export first, then any name matching.
+_ROLES = {"isotherm": (("Isotherm",), r"^\s*isotherm"),
+          "info": (("Info", "Summary"), r"^\s*(info|summary|report)"),
+          "bet": (("BET Surface Area",), r"^\s*bet\b")}
+
+
+def _pick(names, role):
+    exact, pattern = _ROLES[role]
+    return (next((n for n in exact if n in names), None)
+            or next((n for n in names if re.match(pattern, n, re.I)), None))
 
 
 def _sniff(head: bytes, path) -> bool:
@@ -62,8 +80,9 @@ def _sniff(head: bytes, path) -> bool:
             wb = zf.read("xl/workbook.xml").decode("utf-8", errors="replace")
     except (OSError, KeyError, zipfile.BadZipFile, ValueError):
         return True     # a damaged workbook: let the reader report what is wrong
-    names = set(re.findall(r'<sheet\b[^>]*\bname="([^"]*)"', wb))
-    return "Isotherm" in names and ("Info" in names or "BET Surface Area" in names)
+    names = re.findall(r'<sheet\b[^>]*\bname="([^"]*)"', wb)
+    return _pick(names, "isotherm") is not None and (_pick(names, "info") is not None
+                                                     or _pick(names, "bet") is not None)
 
 
 def _rows(ws):
@@ -74,21 +93,37 @@ def _blank(v) -> bool:
     return v is None or (isinstance(v, str) and not v.strip())
 
 
-def _col(header, pattern, path, sheet, required=True):
+def _col(header, pattern, path, sheet, required=True, row=1):
     for k, name in enumerate(header):
         if isinstance(name, str) and re.match(pattern, name.strip(), re.I):
             return k
     if required:
         raise ReadError(path, f"column matching {pattern!r} not found in {header}",
-                        f"sheet {sheet!r}, row 1")
+                        f"sheet {sheet!r}, row {row}")
     return None
 
 
-def _num(v, path, sheet, row, what):
+def _header_row(rows, path, sheet, first=r"^ID$", also=r"^p\s*/\s*p0"):
+    """Index of the column-header row (the first of the first 20 rows holding a column
+    matching ``first`` and one matching ``also``): rows above it, such as a ``Charge Number``
+    line, are kept as text, not taken for the header."""
+    for r, row in enumerate(rows[:20]):
+        cells = [str(v).strip() for v in row if isinstance(v, str)]
+        if (any(re.match(first, c, re.I) for c in cells)
+                and any(re.match(also, c, re.I) for c in cells)):
+            return r
+    raise ReadError(path, f"no column header row (with columns 'ID' and 'p/p0') in the first "
+                          f"20 rows", f"sheet {sheet!r}")
+
+
+def _num(v, path, sheet, row, what, dc=False):
+    """A cell as a number; text by its own decimal mark when unambiguous, else by ``dc`` (the
+    sheet's mark; None: undecided, and an ambiguous text raises)."""
     try:
-        return to_float(v)
-    except (TypeError, ValueError):
-        raise ReadError(path, f"{what}: expected a number, got {v!r}",
+        return number(v, dc) if isinstance(v, str) else to_float(v)
+    except (TypeError, ValueError) as exc:
+        why = f" ({exc})" if "ambiguous" in str(exc) else ""
+        raise ReadError(path, f"{what}: expected a number, got {v!r}{why}",
                         f"sheet {sheet!r}, row {row}") from None
 
 
@@ -121,14 +156,15 @@ def read_threep(path, *, temperature: float | None = None):
         raise ReadError(path, f"not a readable .xlsx workbook ({type(exc).__name__}: {exc})") \
             from None
     try:
-        if "Isotherm" not in wb.sheetnames:
+        names = {role: _pick(wb.sheetnames, role) for role in _ROLES}
+        if names["isotherm"] is None:
             raise ReadError(path, f"expected a sheet 'Isotherm' (3P report); the workbook has "
                                   f"{wb.sheetnames}", "sheet 'Isotherm'")
         try:
-            sheets_read = [n for n in _SHEETS if n in wb.sheetnames]
-            iso = _rows(wb["Isotherm"])
-            info = _rows(wb["Info"]) if "Info" in wb.sheetnames else []
-            bet = _rows(wb["BET Surface Area"]) if "BET Surface Area" in wb.sheetnames else []
+            sheets_read = [n for n in names.values() if n is not None]
+            iso = _rows(wb[names["isotherm"]])
+            info = _rows(wb[names["info"]]) if names["info"] else []
+            bet = _rows(wb[names["bet"]]) if names["bet"] else []
         except ReadError:
             raise
         except Exception as exc:  # noqa: BLE001 - damaged sheet XML
@@ -137,23 +173,34 @@ def read_threep(path, *, temperature: float | None = None):
     finally:
         wb.close()
 
+    # ---------------- decimal mark of numbers written as text (a German-locale export), decided
+    # per sheet: None when a sheet's numbers disagree, and then an ambiguous one raises
+    def mark(rows):
+        return decimal_comma(v for row in rows for v in row
+                             if isinstance(v, str) and re.match(r"^\s*[-+]?\d[\d.,]*", v))
+
+    dc, dc_iso, dc_bet = mark(info), mark(iso), mark(bet)
+
     # ---------------- Isotherm sheet
+    sheet = names["isotherm"]
     if not iso:
-        raise ReadError(path, "sheet 'Isotherm' is empty", "sheet 'Isotherm', row 1")
-    header = [str(h).strip() if h is not None else "" for h in iso[0]]
-    sheet = "Isotherm"
-    i_id = _col(header, r"^ID$", path, sheet)
-    i_p = _col(header, r"^p\s*\(", path, sheet)
-    i_rp = _col(header, r"^p\s*/\s*p0", path, sheet)
-    i_v = _col(header, r"^(V|n|Q)\s*\(", path, sheet)
-    i_p0 = _col(header, r"^p0\s*\(", path, sheet, required=False)
+        raise ReadError(path, f"sheet {sheet!r} is empty", f"sheet {sheet!r}, row 1")
+    h = _header_row(iso, path, sheet)
+    preamble = [str(v).strip() for row in iso[:h] for v in row if not _blank(v)]
+    header = [str(v).strip() if v is not None else "" for v in iso[h]]
+    i_id = _col(header, r"^ID$", path, sheet, row=h + 1)
+    i_p = _col(header, r"^p\s*\(", path, sheet, row=h + 1)
+    i_rp = _col(header, r"^p\s*/\s*p0", path, sheet, row=h + 1)
+    i_v = _col(header, r"^(V|n|Q)\s*\(", path, sheet, row=h + 1)
+    i_p0 = _col(header, r"^p0\s*\(", path, sheet, required=False, row=h + 1)
     p_units = units_in_brackets(header[i_p])
     amount_units = units_in_brackets(header[i_v])
     if i_p0 is not None and units_in_brackets(header[i_p0]) != p_units:
-        raise ReadError(path, "columns p and p0 have different units", "sheet 'Isotherm', row 1")
+        raise ReadError(path, "columns p and p0 have different units",
+                        f"sheet {sheet!r}, row {h + 1}")
     ids, pressure, rp, amount, p0, branch = [], [], [], [], [], []
     current = "adsorption"
-    for r, row in enumerate(iso[1:], start=2):
+    for r, row in enumerate(iso[h + 1:], start=h + 2):
         if all(_blank(v) for v in row):
             continue
         first = row[i_id]
@@ -163,11 +210,11 @@ def read_threep(path, *, temperature: float | None = None):
             current = "desorption"
             continue
         ids.append(int(_num(first, path, sheet, r, "ID")))
-        pressure.append(_num(row[i_p], path, sheet, r, header[i_p]))
-        rp.append(_num(row[i_rp], path, sheet, r, header[i_rp]))
-        amount.append(_num(row[i_v], path, sheet, r, header[i_v]))
+        pressure.append(_num(row[i_p], path, sheet, r, header[i_p], dc_iso))
+        rp.append(_num(row[i_rp], path, sheet, r, header[i_rp], dc_iso))
+        amount.append(_num(row[i_v], path, sheet, r, header[i_v], dc_iso))
         if i_p0 is not None:
-            p0.append(_num(row[i_p0], path, sheet, r, header[i_p0]))
+            p0.append(_num(row[i_p0], path, sheet, r, header[i_p0], dc_iso))
         branch.append(current)
 
     # ---------------- Info sheet
@@ -186,40 +233,41 @@ def read_threep(path, *, temperature: float | None = None):
         if isinstance(value, (int, float)):
             q = {"value": float(value), "units": unit, "text": f"{value} {cells[2]}"
                  if len(cells) > 2 else str(value)}
-        else:
-            q = {"value": None, "units": unit, "text": str(value)}
+        else:   # text: "1534,746" (decimal-comma locale), "1534.746 m²/g", or not a number
+            q = parse_quantity(value, decimal_comma=dc is True)
+            q["units"] = unit or q["units"]
         info_values[label] = q
         low = label.lower()
-        m = re.search(r"p/p0\s*=\s*([\d.]+)", label, re.I)
+        m = re.search(r"p/p0\s*=\s*([\d.,]*\d)", label, re.I)
+        at = number(m.group(1), dc) if m else None
         if low.startswith("single point bet"):
-            report["single_point_bet"] = {"area": q, "relative_pressure":
-                                          float(m.group(1)) if m else None}
+            report["single_point_bet"] = {"area": q, "relative_pressure": at}
         elif low.startswith("bet surface area"):
             report.setdefault("bet", {})["area"] = q
         elif low.startswith("total pore volume"):
-            report["total_pore_volume"] = {**q, "relative_pressure":
-                                           float(m.group(1)) if m else None}
+            report["total_pore_volume"] = {**q, "relative_pressure": at}
         elif low.startswith("average pore diameter"):
             report["average_pore_diameter"] = q
     report["info"] = info_values
 
     # ---------------- BET sheet
     if bet:
-        sheet = "BET Surface Area"
-        bh = [str(h).strip() if h is not None else "" for h in bet[0]]
-        j_id = _col(bh, r"^ID$", path, sheet)
-        j_rp = _col(bh, r"^p\s*/\s*p0", path, sheet)
-        j_v = _col(bh, r"^(V|n|Q)\s*\(", path, sheet)
-        j_t = _col(bh, r"^1\s*/", path, sheet, required=False)
+        sheet = names["bet"]
+        h = _header_row(bet, path, sheet)
+        bh = [str(v).strip() if v is not None else "" for v in bet[h]]
+        j_id = _col(bh, r"^ID$", path, sheet, row=h + 1)
+        j_rp = _col(bh, r"^p\s*/\s*p0", path, sheet, row=h + 1)
+        j_v = _col(bh, r"^(V|n|Q)\s*\(", path, sheet, row=h + 1)
+        j_t = _col(bh, r"^1\s*/", path, sheet, required=False, row=h + 1)
         pts = {"id": [], "relative_pressure": [], "amount": [], "bet_transform": []}
-        for r, row in enumerate(bet[1:], start=2):
+        for r, row in enumerate(bet[h + 1:], start=h + 2):
             if all(_blank(v) for v in row):
                 continue
             pts["id"].append(int(_num(row[j_id], path, sheet, r, "ID")))
-            pts["relative_pressure"].append(_num(row[j_rp], path, sheet, r, bh[j_rp]))
-            pts["amount"].append(_num(row[j_v], path, sheet, r, bh[j_v]))
+            pts["relative_pressure"].append(_num(row[j_rp], path, sheet, r, bh[j_rp], dc_bet))
+            pts["amount"].append(_num(row[j_v], path, sheet, r, bh[j_v], dc_bet))
             if j_t is not None:
-                pts["bet_transform"].append(_num(row[j_t], path, sheet, r, bh[j_t]))
+                pts["bet_transform"].append(_num(row[j_t], path, sheet, r, bh[j_t], dc_bet))
         pts["amount_units"] = units_in_brackets(bh[j_v])
         ads = {i: k for k, (i, b) in enumerate(zip(ids, branch)) if b == "adsorption"}
         missing = [i for i in pts["id"] if i not in ads]
@@ -252,15 +300,24 @@ def read_threep(path, *, temperature: float | None = None):
         m = re.match(r"^\s*([\d.,eE+-]+)\s*\(?\s*([a-zA-Zµ]+)?\s*\)?\s*$", weight)
         if not m:
             raise ReadError(path, f"Sample Weight {weight!r}: expected e.g. '0.1747(g)'",
-                            "sheet 'Info'")
-        mass, mass_units = to_float(m.group(1)), m.group(2) or "g"
+                            f"sheet {names['info']!r}")
+        try:
+            mass, mass_units = number(m.group(1), dc), m.group(2) or "g"
+        except ValueError:
+            raise ReadError(path, f"Sample Weight {weight!r}: expected e.g. '0.1747(g)'",
+                            f"sheet {names['info']!r}") from None
     if temperature is None:
         warnings.warn(f"{path}: the 3P report does not store the analysis temperature; the "
                       "'temperature' coordinate is left out (pass temperature= in K)",
                       UserWarning, stacklevel=2)
     sample = info_text("Sample") or info_text("Charge Name")
     metadata = {"format": "3P Instruments .xlsx report", "sheets_read": sheets_read,
-                "columns": header, "report": report}
+                "columns": header, "report": report,
+                "decimal_mark": {role: {True: ",", False: ".", None: None}[d]
+                                 for role, d in (("info", dc), ("isotherm", dc_iso),
+                                                 ("bet", dc_bet))}}
+    if preamble:
+        metadata["isotherm_sheet_preamble"] = preamble
     return build_isotherm(
         path, reader="threep", amount=amount, amount_units=amount_units,
         relative_pressure=rp, relative_pressure_note="p/p0 column of the Isotherm sheet",

@@ -44,6 +44,7 @@ READER_MODULES: tuple[str, ...] = (
     "gsas", "pdcif", "xrd_text",
     "xrdml", "rigaku",
     "bruker", "uxd", "brml",
+    "xrd.image",
 )
 
 

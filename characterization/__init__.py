@@ -17,12 +17,14 @@ from importlib import import_module
 
 from ._version import __version__
 from .errors import AnalysisError, CharacterizationError, ConventionError, ReadError
-from .io._registry import read, read_many
+from .io import read, read_many
 from . import _accessors  # noqa: F401  (registers the lazy accessor namespaces with xarray)
 
+#: Subpackages loaded on first attribute access. Only packages that exist are listed (a
+#: technique is added here when its package lands), so ``from characterization import *`` works.
 _SUBMODULES = frozenset(
-    {"conventions", "io", "fit", "plot", "synthetic", "cli", "sorption",
-     "xrd", "raman", "xps", "exafs", "nanoindent"}
+    {"conventions", "io", "fit", "plot", "synthetic", "cli", "sorption", "xrd", "raman",
+     "xray_lines"}
 )
 
 __all__ = [

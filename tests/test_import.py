@@ -33,3 +33,36 @@ def test_subpackages_load_lazily():
 
     assert characterization.fit.__name__ == "characterization.fit"
     assert "fit" in dir(characterization)
+
+
+def test_star_import_gives_every_name_of_all():
+    names = _modules_after("from characterization import *\n"
+                           "import characterization\n"
+                           "missing = [n for n in characterization.__all__ if n not in globals()]\n"
+                           "assert not missing, missing")
+    assert "characterization.io" in names
+
+
+def test_all_lists_only_what_exists():
+    import importlib
+
+    import characterization
+
+    for name in characterization.__all__:
+        assert getattr(characterization, name) is not None
+    for name in ("xps", "exafs", "nanoindent"):           # planned techniques
+        try:
+            importlib.import_module(f"characterization.{name}")
+        except ModuleNotFoundError:
+            assert name not in characterization.__all__, f"{name} does not exist yet"
+        else:
+            assert name in characterization.__all__, f"list {name} in _SUBMODULES"
+
+
+def test_unknown_attribute_is_attribute_error():
+    import pytest
+
+    import characterization
+
+    with pytest.raises(AttributeError, match="no attribute .no_such_module."):
+        characterization.no_such_module  # noqa: B018

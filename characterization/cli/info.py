@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from ..errors import ReadError
-from ..io._registry import read
+from ..io import read
 
 
 def describe(ds) -> str:

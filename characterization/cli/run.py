@@ -26,7 +26,7 @@ from pathlib import Path
 
 from .. import _api
 from ..errors import ReadError
-from ..io._registry import _expand_paths, read
+from ..io import expand_paths, read
 from . import _output
 from .recipe import Recipe, RecipeError, load_recipe
 
@@ -150,7 +150,7 @@ def run_recipe(recipe: Recipe, inputs, out, *, force: bool = False,
                progress: bool = True) -> RunReport:
     """Run ``recipe`` over ``inputs`` (files, globs, folders) into folder ``out``."""
     out = Path(out)
-    files = _expand_paths(inputs)
+    files = expand_paths(inputs)
     report = RunReport(n_inputs=len(files))
     missing = [f for f in files if not f.exists()]
     for f in missing:

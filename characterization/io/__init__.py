@@ -1,11 +1,20 @@
 """File readers.
 
-:func:`characterization.read` picks a reader by extension, then by a content sniff; each
-reader lives in its own module and registers itself with
-:func:`characterization.io._registry.register_reader`. Reader modules are imported lazily, the
-first time :func:`read` needs the list of formats (see ``_registry.READER_MODULES``).
+:func:`characterization.read` picks a reader by extension, then by a content sniff; each reader
+registers itself with :func:`register_reader`. Reader modules are imported lazily, the first time
+:func:`read` or :func:`formats` needs the list of formats (``_registry.READER_MODULES``).
+
+Layout: one module per format, named after it, in a folder per technique (``io/xrd/xrdml.py``,
+``io/xrd/bruker_raw.py``, ``io/raman/wdf.py``, ``io/sorption/aif.py`` ...), each folder with a
+private ``_build`` module that turns arrays into a validated Dataset of its technique. At the
+top: the generic readers (``delimited``: any delimited text; ``netcdf``: files written by this
+package or xarray) and the shared machinery: ``_registry`` (selection, ``read``, ``read_many``),
+``_source`` (opening, decompression and decoding with a byte budget), ``_safe_archive`` (zip
+members and XML with size limits), ``_units``, ``_columns`` and ``_text_layout`` (column and
+header recognition for text tables).
 """
 
-from ._registry import formats, read, read_many, register_reader
+from ._registry import expand_paths, formats, read, read_many, register_reader, select_reader
 
-__all__ = ["read", "read_many", "register_reader", "formats"]
+__all__ = ["read", "read_many", "register_reader", "formats", "select_reader",
+           "expand_paths"]

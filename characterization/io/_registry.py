@@ -39,12 +39,12 @@ from . import _source
 #: Modules that register readers; imported on first use of the registry.
 READER_MODULES: tuple[str, ...] = (
     "delimited", "netcdf",
-    "aif", "micromeritics", "bel", "quantachrome", "pygaps_json", "threep", "sorption_csv",
-    "wdf", "spc", "labspec",
-    "gsas", "pdcif", "xrd_text",
-    "xrdml", "rigaku",
-    "bruker", "uxd", "brml",
-    "xrd.image",
+    "sorption.aif", "sorption.micromeritics", "sorption.bel", "sorption.quantachrome",
+    "sorption.pygaps_json", "sorption.threep", "sorption.sorption_csv",
+    "raman.wdf", "raman.spc", "raman.labspec", "raman.text_map",
+    "xrd.gsas", "xrd.pdcif", "xrd.eva_xy",
+    "xrd.xrdml", "xrd.rigaku",
+    "xrd.bruker_raw", "xrd.uxd", "xrd.brml", "xrd.image",
 )
 
 
@@ -223,7 +223,22 @@ def read(path, format: str | None = None, technique: str | None = None, **option
     return ds
 
 
-def _expand_paths(paths) -> list[Path]:
+def expand_paths(paths) -> list[Path]:
+    """The files named by ``paths``, in the order :func:`read_many` reads them.
+
+    Parameters
+    ----------
+    paths : str, os.PathLike, or a sequence of them
+        Each item is a file, a folder (its files, not recursively, sorted by name; hidden files
+        starting with ``.`` are left out) or a glob pattern (``"data/*.xrdml"``; matches sorted
+        by name).
+
+    Returns
+    -------
+    list of pathlib.Path
+        Files and patterns are not checked for existence here: :func:`read` reports a missing
+        file as a ReadError naming it.
+    """
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
     out: list[Path] = []
@@ -291,7 +306,7 @@ def read_many(paths, dim: str = "sample", *, format: str | None = None,
         raise ValueError("on_error must be 'raise' or 'skip'")
     if join not in ("exact", "outer", "interp"):
         raise ValueError("join must be 'exact', 'outer' or 'interp'")
-    files = _expand_paths(paths)
+    files = expand_paths(paths)
     if not files:
         raise ReadError(None, f"no files found in {paths!r}")
     datasets, skipped = [], []

@@ -211,7 +211,7 @@ def _build_spectral(t: _Table, technique: str, x, y, laser_option) -> "xr.Datase
     data_vars = {main: ((sig,), yv, yattrs),
                  **t.extras({xi, yi}, sig, main, yattrs, factor if technique != "spectrum" else 1)}
     if technique == "xrd":  # wavelength from the header, else the documented default
-        from ._xrd import wavelength_coords, wavelength_from_metadata
+        from .xrd._build import wavelength_coords, wavelength_from_metadata
 
         scalar = {**scalar, **wavelength_coords(t.path, wavelength_from_metadata(t.meta),
                                                 stacklevel=5)}

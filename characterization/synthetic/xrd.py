@@ -15,7 +15,7 @@ import numpy as np
 import xarray as xr
 
 from ..conventions import CONVENTIONS_VERSION, validate
-from ..io._xrd import CU_KALPHA1
+from ..xray_lines import CU_KALPHA1
 
 __all__ = ["xrd_patterns"]
 

@@ -299,7 +299,7 @@ def convert_wavelength(ds: xr.Dataset, wavelength) -> xr.Dataset:
     >>> round(float(out.wavelength), 4), float(out.two_theta.max()) < 30
     (0.7093, True)
     """
-    from ..io._xrd import ANODES
+    from ..xray_lines import ANODES
 
     function = "convert_wavelength"
     _need_dataset(ds, function)

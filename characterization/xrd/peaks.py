@@ -78,7 +78,7 @@ def _example_pattern(n_sample=3, seed=0, centers=(28.44, 47.30, 56.12), fwhm=(0.
     parameters grow by 5 % per sample. ``area`` is the Kα1 area / 100 (counts·deg).
     """
     from ..fit import get_lineshape
-    from ..io._xrd import CU_KALPHA1, CU_KALPHA2, CU_RATIO
+    from ..xray_lines import CU_KALPHA1, CU_KALPHA2, KALPHA2_RATIO as CU_RATIO
 
     rng = np.random.default_rng(seed)
     x = np.round(np.arange(25.0, 60.0, 0.01), 6) if x is None else np.asarray(x, dtype=float)

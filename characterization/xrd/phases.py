@@ -30,7 +30,7 @@ import xarray as xr
 from .._api import public
 from .._provenance import provenance
 from ..errors import AnalysisError
-from ..io._xrd import CU_KALPHA1 as _CU_KALPHA1
+from ..xray_lines import CU_KALPHA1 as _CU_KALPHA1
 from ._peak_positions import find_pattern_peaks, satellite_parents
 from ._structures import resolve_phase
 

@@ -1,5 +1,5 @@
 """Tests of the Raman readers: wdf (Renishaw), spc (Galactic), labspec (XML, text maps, .l6s)
-and their shared builder ``characterization.io._raman``.
+and their shared builder ``characterization.io.raman._build``.
 
 Real files are read in place from ``../shared/data/raman`` (never copied into the repository);
 tests needing them skip when that folder is absent. Where each expected value comes from:
@@ -31,7 +31,7 @@ import pytest
 
 import characterization as ch
 from characterization import ReadError
-from characterization.io import _raman
+from characterization.io.raman import _build as _raman
 
 DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "raman"
 needs_data = pytest.mark.skipif(not DATA.is_dir(), reason=f"real Raman data absent: {DATA} "

@@ -1,5 +1,5 @@
 """Tests of the gas-sorption isotherm readers (aif, micromeritics, bel, quantachrome,
-pygaps_json, threep, sorption_csv) and their shared builder ``characterization.io._isotherm``.
+pygaps_json, threep, sorption_csv) and their shared builder ``characterization.io.sorption._build``.
 
 Real files are read in place from ``../shared/data/sorption`` (never copied into the repository);
 tests needing them skip when that folder is absent. Each expected value says where it comes from:
@@ -26,7 +26,8 @@ import pytest
 import characterization as ch
 from characterization import ReadError
 from characterization.conventions import validate
-from characterization.io import _isotherm, _registry
+from characterization.io import _registry
+from characterization.io.sorption import _build as _isotherm
 
 DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "sorption"
 AFP = DATA / "adsorption-file-parser"

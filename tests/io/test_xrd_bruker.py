@@ -12,9 +12,9 @@ import pytest
 
 from characterization import ReadError, read
 from characterization.io._registry import select_reader
-from characterization.io.bruker import read_bruker_raw
-from characterization.io.brml import read_brml
-from characterization.io.uxd import read_uxd
+from characterization.io.xrd.bruker_raw import read_bruker_raw
+from characterization.io.xrd.brml import read_brml
+from characterization.io.xrd.uxd import read_uxd
 
 DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "xrd"
 

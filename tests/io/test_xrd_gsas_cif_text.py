@@ -15,7 +15,7 @@ import pytest
 
 import characterization as ch
 from characterization import ReadError
-from characterization.io import pdcif
+from characterization.io.xrd import pdcif
 
 DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "xrd"
 
@@ -100,7 +100,7 @@ def test_gsas_malformed(tmp_path):
 def test_gsas_sniff_rejects_binary_raw(tmp_path):
     p = tmp_path / "x.raw"
     p.write_bytes(b"RAW1.01\x00\x00BANK 1 3 1 CONST" + bytes(200))
-    from characterization.io import gsas
+    from characterization.io.xrd import gsas
     assert not gsas._sniff(p.read_bytes(), p)
     assert gsas._sniff(b"Co\nBANK       1    4941     494   CONST  1600.0  1.7\n", p)
     assert not gsas._sniff(b"title\nno bank here\n 1 2 3\n", p)
@@ -156,7 +156,8 @@ def test_gsas_pbso4_and_geddes_raw():
 
 def test_gsas_sniff_rejects_bruker_raw():
     p = real("GSAS-II-tutorials/MDtutorials/CWInstDemo/data/LaB6_Jan2018.raw")
-    from characterization.io import _source, gsas
+    from characterization.io import _source
+    from characterization.io.xrd import gsas
     assert not gsas._sniff(_source.head(p), p)
 
 
@@ -241,9 +242,9 @@ def test_eva_xy_real():
 
 
 def test_eva_sniff_exclusive(tmp_path):
-    from characterization.io import xrd_text
-    assert not xrd_text._sniff(b"theta,intensity\n5,1\n", tmp_path / "a.xy")
-    assert xrd_text._sniff(b"'Id: \"\" Anode: \"Co\"\n5 1\n", tmp_path / "a.xy")
+    from characterization.io.xrd import eva_xy
+    assert not eva_xy._sniff(b"theta,intensity\n5,1\n", tmp_path / "a.xy")
+    assert eva_xy._sniff(b"'Id: \"\" Anode: \"Co\"\n5 1\n", tmp_path / "a.xy")
     p = write(tmp_path, "co.xy", "'Id: \"\" Anode: \"Co\" Scantype: \"x\"\n10 1\n10.1 2\n")
     assert float(ch.read(p).wavelength) == 1.788965
 

@@ -9,7 +9,7 @@ import pytest
 import xarray as xr
 
 from characterization.errors import AnalysisError
-from characterization.io._xrd import ANODES, CU_KALPHA1
+from characterization.xray_lines import ANODES, CU_KALPHA1
 from characterization.xrd.axes import (add_axis_coords, convert_wavelength, correct_two_theta,
                                        d_spacing, displacement_shift, fit_two_theta_correction,
                                        q_from_two_theta, two_theta_from_d, two_theta_from_q)

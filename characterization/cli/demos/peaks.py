@@ -63,7 +63,7 @@ def report(rows, truth) -> list[str]:
 
 
 def overview_figure(files, folder):
-    from ...io._registry import read_many
+    from ...io import read_many
     from ...plot import new_figure
     from ...plot.spectra import stacked
 

@@ -88,7 +88,7 @@ def report(rows, truth) -> list[str]:
 
 
 def overview_figure(files, folder):
-    from ...io._registry import read_many
+    from ...io import read_many
     from ...plot import figure
     from ...plot.sorption import isotherm
 

@@ -58,7 +58,7 @@ import numpy as np
 from ...errors import ReadError
 from .. import _source
 from .._registry import register_reader
-from .._xrd import build_xrd
+from ._build import build_xrd
 
 #: Extensions claimed (all formats fabio reads are accepted with ``format="xrd_image"``).
 EXTENSIONS = (".tif", ".tiff", ".cbf", ".edf", ".mccd", ".img", ".sfrm")

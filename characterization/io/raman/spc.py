@@ -18,7 +18,7 @@ y values) and an optional log block. Handled:
   edge``, a *nominal* wavelength), exposure time (ms) and accumulations.
 
 Raman files (experiment type 11, or x type 13 "Raman shift") give a ``"raman"`` Dataset
-(:mod:`characterization.io._raman`); an absolute x axis (nm, absolute cm⁻¹, eV) is converted
+(:mod:`characterization.io.raman._build`); an absolute x axis (nm, absolute cm⁻¹, eV) is converted
 to Raman shift with ``laser_wavelength=`` or the log's laser, else ReadError. Other SPC files
 give the generic ``"spectrum"`` technique with the x and y units of the header, or the
 technique passed as ``technique=``.
@@ -55,11 +55,11 @@ from pathlib import Path
 
 import numpy as np
 
-from .. import conventions
-from ..errors import ReadError
-from . import _source
-from ._raman import build_raman, plausible_laser, to_json, to_raman_shift
-from ._registry import register_reader
+from ... import conventions
+from ...errors import ReadError
+from .. import _source
+from ._build import build_raman, plausible_laser, to_json, to_raman_shift
+from .._registry import register_reader
 
 _HEADER_SIZE = 512
 _SUBHEADER = 32

@@ -41,10 +41,10 @@ from __future__ import annotations
 import re
 import warnings
 
-from . import _source
-from ._isotherm import build_isotherm, to_float
-from ._registry import register_reader
-from ..errors import ReadError
+from .. import _source
+from ._build import build_isotherm, to_float
+from .._registry import register_reader
+from ...errors import ReadError
 
 __all__ = ["read_aif", "parse_star"]
 

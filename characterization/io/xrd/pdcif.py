@@ -30,10 +30,11 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import ReadError
-from . import _source
-from ._registry import register_reader
-from ._xrd import ANODES, build_xrd, stack_ranges
+from ...errors import ReadError
+from .. import _source
+from .._registry import register_reader
+from ...xray_lines import ANODES
+from ._build import build_xrd, stack_ranges
 
 EXTENSIONS = (".cif", ".pdcif", ".rtv")
 

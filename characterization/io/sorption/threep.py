@@ -45,9 +45,9 @@ import re
 import warnings
 import zipfile
 
-from ._isotherm import build_isotherm, to_float, units_in_brackets
-from ._registry import register_reader
-from ..errors import ReadError
+from ._build import build_isotherm, to_float, units_in_brackets
+from .._registry import register_reader
+from ...errors import ReadError
 
 __all__ = ["read_threep"]
 

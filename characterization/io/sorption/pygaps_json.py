@@ -32,10 +32,10 @@ from __future__ import annotations
 
 import json
 
-from . import _source
-from ._isotherm import build_isotherm, normalise_adsorbate
-from ._registry import register_reader
-from ..errors import ReadError
+from .. import _source
+from ._build import build_isotherm, normalise_adsorbate
+from .._registry import register_reader
+from ...errors import ReadError
 
 __all__ = ["read_pygaps_json"]
 

@@ -7,7 +7,7 @@ XML with entity expansion enabled. This reader:
 * parses the XML with the standard library **after rejecting any DOCTYPE / ENTITY declaration**
   (no entity expansion, no external entities; see :func:`parse_xml_safe`);
 * reads every ``<xrdMeasurement>`` and every ``<scan>`` in it; several scans are stacked on a
-  ``range`` dim with :func:`~characterization.io._xrd.stack_ranges` (never dropped);
+  ``range`` dim with :func:`~characterization.io.xrd._build.stack_ranges` (never dropped);
 * takes the 2θ axis exactly as the file states it: ``<listPositions>`` of the ``2Theta`` axis when
   given, else ``startPosition``..``endPosition`` evenly over the number of points (the XRDML
   definition); a scan whose 2θ is only a ``commonPosition`` (an ω rocking curve, a static
@@ -26,11 +26,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..errors import ReadError
-from . import _source
-from ._registry import register_reader
-from ._safe_archive import parse_xml_safe
-from ._xrd import build_xrd, stack_ranges
+from ...errors import ReadError
+from .. import _source
+from .._registry import register_reader
+from .._safe_archive import parse_xml_safe
+from ._build import build_xrd, stack_ranges
 
 def _local(tag) -> str:
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""

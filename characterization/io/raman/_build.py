@@ -33,9 +33,9 @@ from typing import Any
 
 import numpy as np
 
-from .. import conventions
-from ..errors import ConventionError, ReadError
-from ._units import canonical_unit
+from ... import conventions
+from ...errors import ConventionError, ReadError
+from .._units import canonical_unit
 
 #: Plausible laser wavelengths (nm); a header value outside is treated as "not recorded".
 LASER_RANGE_NM = (150.0, 2500.0)

@@ -26,11 +26,11 @@ import zipfile
 
 import numpy as np
 
-from ..errors import ReadError
-from . import _source
-from ._registry import register_reader
-from ._safe_archive import checked_members, parse_xml_safe, read_member
-from ._xrd import build_xrd, stack_ranges
+from ...errors import ReadError
+from .. import _source
+from .._registry import register_reader
+from .._safe_archive import checked_members, parse_xml_safe, read_member
+from ._build import build_xrd, stack_ranges
 
 #: Largest uncompressed size accepted for one zip member (bytes).
 MAX_MEMBER_BYTES = 512 * 1024**2

@@ -25,7 +25,7 @@ Data layouts (``TYPE``):
 * ``ALT``: 4 triplets (2θ in centidegrees ``F8``, intensity ``F7``, esd ``F5``) per record.
 * ``FXYE``: free format lines ``2θ(centidegrees) intensity esd``.
 
-Several banks are stacked on a ``range`` dim with :func:`._xrd.stack_ranges`.
+Several banks are stacked on a ``range`` dim with :func:`._build.stack_ranges`.
 
 Wavelength: from the GSAS instrument parameter file (``.prm``/``.PRM``/``.inst``/``.ins``)
 named in the file or, failing that, the only one in the same folder
@@ -41,10 +41,11 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import ReadError
-from . import _source
-from ._registry import register_reader
-from ._xrd import ANODES, build_xrd, stack_ranges
+from ...errors import ReadError
+from .. import _source
+from .._registry import register_reader
+from ...xray_lines import ANODES
+from ._build import build_xrd, stack_ranges
 
 EXTENSIONS = (".gsas", ".gsa", ".gs2", ".raw", ".xra", ".fxye", ".gda")
 

@@ -49,11 +49,11 @@ from __future__ import annotations
 
 import re
 
-from . import _source
-from ._isotherm import build_isotherm, find_point_index, parse_quantity, split_branches, \
+from .. import _source
+from ._build import build_isotherm, find_point_index, parse_quantity, split_branches, \
     to_float, units_in_brackets
-from ._registry import register_reader
-from ..errors import ReadError
+from .._registry import register_reader
+from ...errors import ReadError
 
 __all__ = ["read_micromeritics"]
 

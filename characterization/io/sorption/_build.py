@@ -45,8 +45,8 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
-from ..errors import ReadError
-from ._units import STP_MOLAR_VOLUME  # 22.414 cm³/mmol, ideal gas at 0 °C, 1 atm
+from ...errors import ReadError
+from .._units import STP_MOLAR_VOLUME  # 22.414 cm³/mmol, ideal gas at 0 °C, 1 atm
 
 
 #: Molar masses (g/mol) of common adsorptives, for mass-based loadings.

@@ -3,7 +3,7 @@
 The generic delimited reader reads the numbers but mangles the header (one key ``'Id``) and so
 loses the anode; this reader parses the header line
 ``'Id: "" Comment: "..." Operator: "..." Anode: "Cu" Scantype: "..." TimePerStep: "96" ...``
-and takes the wavelength from the anode (Hölzer lines in :data:`._xrd.ANODES`). Its sniff is
+and takes the wavelength from the anode (Hölzer lines in :data:`characterization.xray_lines.ANODES`). Its sniff is
 exclusive: the first line must start with ``'Id:`` and hold an ``Anode:`` key.
 ``TimePerStep`` is kept in ``original_metadata`` only (EVA does not state its unit).
 """
@@ -15,10 +15,10 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import ReadError
-from . import _source
-from ._registry import register_reader
-from ._xrd import build_xrd
+from ...errors import ReadError
+from .. import _source
+from .._registry import register_reader
+from ._build import build_xrd
 
 _PAIR = re.compile(r"(\w+):\s*\"([^\"]*)\"")
 

@@ -25,11 +25,11 @@ import zipfile
 
 import numpy as np
 
-from ..errors import ReadError
-from . import _source
-from ._registry import register_reader
-from ._xrd import build_xrd, stack_ranges
-from ._safe_archive import checked_members, parse_xml_safe, read_member
+from ...errors import ReadError
+from .. import _source
+from .._registry import register_reader
+from ._build import build_xrd, stack_ranges
+from .._safe_archive import checked_members, parse_xml_safe, read_member
 from .xrdml import _child, _local, _text
 
 #: Largest (uncompressed) zip member read from a .rasx (bytes).

@@ -33,10 +33,10 @@ from __future__ import annotations
 
 import re
 
-from . import _source
-from ._isotherm import build_isotherm, parse_quantity, to_float
-from ._registry import register_reader
-from ..errors import ReadError
+from .. import _source
+from ._build import build_isotherm, parse_quantity, to_float
+from .._registry import register_reader
+from ...errors import ReadError
 
 __all__ = ["read_quantachrome"]
 

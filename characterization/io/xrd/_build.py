@@ -9,7 +9,8 @@ when the ranges share one; otherwise :func:`build_xrd_ranges` returns a list the
 into a DataTree or concatenates on ``range`` with ``two_theta`` as a 2-D coordinate).
 
 When a file gives no wavelength, the documented default (Cu Kα1 1.540598 Å, Kα2 1.544426 Å,
-ratio 0.5; Hölzer et al. 1997) is used **with a warning**, and ``wavelength_source`` says so.
+ratio 0.5; Hölzer et al. 1997, from
+:mod:`characterization.xray_lines`) is used **with a warning**, and ``wavelength_source`` says so.
 """
 
 from __future__ import annotations
@@ -21,22 +22,9 @@ import warnings
 import numpy as np
 import xarray as xr
 
-from .. import conventions
-from ..errors import ReadError
-
-#: Cu Kα lines (Å) and Kα2/Kα1 ratio used when a file states no wavelength (Hölzer 1997).
-CU_KALPHA1, CU_KALPHA2, CU_RATIO, CU_KBETA = 1.540598, 1.544426, 0.5, 1.392250
-
-#: Kα1, Kα2, Kβ (Å) of common anodes (Hölzer et al., Phys. Rev. A 56 (1997) 4554).
-ANODES = {
-    "Cu": (1.540598, 1.544426, 1.392250),
-    "Co": (1.788965, 1.792850, 1.620790),
-    "Mo": (0.709300, 0.713590, 0.632288),
-    "Fe": (1.936042, 1.939980, 1.756610),
-    "Cr": (2.289760, 2.293663, 2.084920),
-    "Ag": (0.559421, 0.563812, 0.497082),
-}
-
+from ... import conventions
+from ...errors import ReadError
+from ...xray_lines import ANODES, KALPHA2_RATIO
 
 _WAVELENGTH_KEY = re.compile(r"wave\s*-?length|lambda|^wl1?$|^λ", re.I)
 _LENGTH_UNITS = {"m": 1e10, "nm": 10.0, "a": 1.0, "å": 1.0, "angstrom": 1.0, "ang": 1.0,
@@ -84,7 +72,7 @@ def wavelength_coords(path, wavelength=None, wavelength_alpha2=None, alpha2_rati
         else:
             source = f"anode {anode} (lines not stated in the file)"
         wavelength, wavelength_alpha2, wavelength_beta = lines
-        alpha2_ratio = CU_RATIO if alpha2_ratio is None else alpha2_ratio
+        alpha2_ratio = KALPHA2_RATIO if alpha2_ratio is None else alpha2_ratio
     coords = {
         "wavelength": ((), float(wavelength), {"units": "angstrom",
                                                "long_name": "Wavelength Kα1",

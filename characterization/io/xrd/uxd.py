@@ -24,10 +24,10 @@ import warnings
 
 import numpy as np
 
-from ..errors import ReadError
-from . import _source
-from ._registry import register_reader
-from ._xrd import build_xrd, stack_ranges
+from ...errors import ReadError
+from .. import _source
+from .._registry import register_reader
+from ._build import build_xrd, stack_ranges
 
 _KEY = re.compile(r"^_([A-Za-z0-9_]+)\s*=\s*(.*?)\s*$")
 _BLOCK = re.compile(r"^_([A-Za-z0-9]*)(COUNTS|CPS)\s*$", re.I)

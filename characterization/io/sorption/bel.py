@@ -38,10 +38,10 @@ from __future__ import annotations
 
 import re
 
-from . import _source
-from ._isotherm import build_isotherm, to_float, units_in_brackets
-from ._registry import register_reader
-from ..errors import ReadError
+from .. import _source
+from ._build import build_isotherm, to_float, units_in_brackets
+from .._registry import register_reader
+from ...errors import ReadError
 
 __all__ = ["read_bel_dat", "read_bel_csv"]
 

@@ -17,7 +17,7 @@ import pytest
 import characterization as ch
 from characterization import ReadError, conventions
 from conftest import SHARED_DATA
-from variants_spectra import (BINARY_SOURCES, EXPECTED_TECHNIQUE, TEXT_SOURCES,
+from variants_spectra import (BINARY_SOURCES, EXPECTED_TECHNIQUE, MAP_SOURCES, TEXT_SOURCES,
                               binary_variants, original, text_variants, write)
 
 HAVE_DATA = (SHARED_DATA / "raman").is_dir() and (SHARED_DATA / "xrd").is_dir()
@@ -27,7 +27,7 @@ def _text_cases():
     if not HAVE_DATA:
         return [pytest.param(None, marks=pytest.mark.skip(reason=f"shared data absent: "
                                                                  f"{SHARED_DATA}"))]
-    return [pytest.param(v, id=v.id) for name in TEXT_SOURCES
+    return [pytest.param(v, id=v.id) for name in [*TEXT_SOURCES, *MAP_SOURCES]
             for v in text_variants(SHARED_DATA, name)]
 
 
@@ -100,6 +100,18 @@ def test_text_variant_reads_to_the_same_numbers(variant, tmp_path, tmp_path_fact
         assert float(ds.laser_wavelength) == float(ref.laser_wavelength)
     if "wavelength" in ref.coords:
         assert float(ds.wavelength) == float(ref.wavelength)
+    assert ds.attrs["reader"] == ref.attrs["reader"], variant.id
+
+
+@pytest.mark.parametrize("name", list(MAP_SOURCES))
+def test_generated_maps_read_as_maps(name, tmp_path_factory):
+    if not HAVE_DATA:
+        pytest.skip(f"shared data absent: {SHARED_DATA}")
+    ref = _reference(name, tmp_path_factory)
+    assert ref.attrs["reader"] == "raman_text_map"
+    assert ref.intensity.ndim == 2 and ref.intensity.shape[-1] == 1015
+    if name == "labspec_wide_map":
+        assert float(ref.laser_wavelength) == 532.0 and int(ref.accumulations) == 3
 
 
 @pytest.mark.parametrize("variant", _binary_cases())

@@ -43,6 +43,11 @@ TEXT_SOURCES = {
     "xye_bz2": ("xrd", "xrayutilities/examples/data/LaB6_d500_si_psd.xye.bz2", "\t", None),
 }
 
+#: Text maps generated from the StreamLineHR line map ``ex2.wdf`` (its first spectra), in the
+#: two text layouts WiRE and LabSpec export maps in (no such export is in the shared data).
+MAP_SOURCES = {"wire_long_map": "wire", "labspec_wide_map": "wide"}
+MAP_SPECTRA = 6
+
 #: Technique each source reads as without ``technique=`` (default: its folder's). The
 #: raman-fitting export is two bare columns: nothing in it says Raman.
 EXPECTED_TECHNIQUE = {"raman_headerless": "spectrum"}
@@ -106,8 +111,38 @@ def _decode(raw: bytes) -> str:
         return raw.decode("cp1252")
 
 
+def _map_lines(root: Path, layout: str) -> list[str]:
+    """A text map of the first :data:`MAP_SPECTRA` spectra of ``ex2.wdf``."""
+    import warnings
+
+    import characterization as ch
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ds = ch.read(root / "raman" / "py-wdf-reader" / "ex2.wdf")
+    ds = ds.isel(spot=slice(0, MAP_SPECTRA))
+    shift = ds.raman_shift.values
+    xs, ys = ds.x.values, ds.y.values
+    spectra = ds.intensity.values
+    if layout == "wire":
+        lines = ["#X\t#Y\t#Wave\t#Intensity"]
+        for x, y, row in zip(xs, ys, spectra):
+            lines += [f"{x:.6f}\t{y:.6f}\t{w:.6f}\t{v:.6f}" for w, v in zip(shift, row)]
+        return lines
+    lines = ["#Acq. time (s)=\t1", "#Accumulations=\t3", "#Laser=\t532nm_Edge",
+             "\t\t" + "\t".join(f"{w:.6f}" for w in shift)]
+    lines += [f"{x:.6f}\t{y:.6f}\t" + "\t".join(f"{v:.6f}" for v in row)
+              for x, y, row in zip(xs, ys, spectra)]
+    return lines
+
+
 def load_source(root: Path, name: str) -> Source:
-    """The shared file ``name`` of :data:`TEXT_SOURCES` as a :class:`Source`."""
+    """The shared file ``name`` of :data:`TEXT_SOURCES` (or a generated map of
+    :data:`MAP_SOURCES`) as a :class:`Source`."""
+    if name in MAP_SOURCES:
+        layout = MAP_SOURCES[name]
+        return Source(name, "raman", ".txt", _map_lines(root, layout), "\t",
+                      0 if layout == "wire" else None)
     folder, rel, delimiter, header = TEXT_SOURCES[name]
     path = root / folder / rel
     raw = path.read_bytes()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import warnings
 
 import numpy as np
 import pytest
@@ -82,8 +83,13 @@ def test_wrong_orientation_is_visibly_wrong():
     """Without the Dioptas flip the same PONI gives a pattern unrelated to the reference."""
     tif, poni, xy = _files()
     ref = np.loadtxt(xy)
-    ds = ch.read(tif, poni=poni, mask=None, polarization=0.99, npt=1512)
+    with pytest.warns(UserWarning, match="flip='vertical'"):
+        ds = ch.read(tif, poni=poni, mask=None, polarization=0.99, npt=1512)
     assert np.corrcoef(ds.intensity.values, ref[:, 1])[0, 1] < 0.5
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")             # an explicit choice is not second-guessed
+        same = ch.read(tif, poni=poni, mask=None, polarization=0.99, npt=1512, flip="none")
+    np.testing.assert_array_equal(same.intensity.values, ds.intensity.values)
 
 
 def test_defaults_sidecar_poni_and_negative_pixel_mask():
@@ -119,7 +125,9 @@ def _synthetic(tmp_path, center_deg=12.0, width_deg=0.05, shape=(400, 500), unit
 
 def test_synthetic_ring_center_known_answer(tmp_path):
     img, poni = _synthetic(tmp_path, center_deg=12.0)
-    ds = ch.read(img, poni=poni, npt=800, mask=None)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")     # right orientation: no flip warning
+        ds = ch.read(img, poni=poni, npt=800, mask=None)
     x, y = ds.two_theta.values, ds.intensity.values
     assert float(ds.wavelength) == pytest.approx(0.7, abs=1e-12)
     assert _peak(x, y, 12.0, half=0.5) == pytest.approx(12.0, abs=0.01)

@@ -26,7 +26,11 @@ Conventions and choices
 * ``flip``: pyFAI calibrations (pyFAI-calib2) use the image as fabio reads it. **Dioptas shows
   and calibrates images flipped vertically**, so a PONI made with Dioptas needs ``flip="vertical"``
   (the Dioptas CeO2/Pilatus test image reproduces Dioptas' own integration only so). The image
-  cannot tell which program made the PONI; nothing is flipped by default.
+  cannot tell which program made the PONI; nothing is flipped by default, but when ``flip`` is
+  not given the vertically flipped image is integrated too and a warning is given when its rings
+  are much sharper (both the normalised squared differences of the pattern and its peak-to-median
+  contrast at least twice as large): the sign of a Dioptas PONI. On the CeO2 test image the
+  right orientation has 3.4× the sharpness and 11× the contrast.
 * ``mask``: by default pixels with negative values are masked — Pilatus and Eiger detectors
   write −1 (dead) and −2 (module gaps), which are not counts. ``mask=None`` keeps every pixel
   (as Dioptas and pyFAI do unless told otherwise); an array (True = masked, pyFAI's convention)
@@ -42,8 +46,9 @@ Every option used is recorded in ``attrs["integration"]`` (JSON) with the pyFAI 
 
 Library choice: pyFAI (ESRF, MIT licence) is the reference implementation of azimuthal
 integration used by Dioptas, pyFAI-calib2 and most beamlines; fabio (ESRF, MIT) reads the
-detector formats. Tested with pyFAI 2026.9 and fabio 2026.6; pyFAI ≥ 0.21 (``integrate1d_ng``
-API, ``Integrate1dResult.count``) and fabio ≥ 0.11 are required.
+detector formats. Tested with pyFAI 2026.9 and fabio 2026.6 only; the reader relies on
+``AzimuthalIntegrator.integrate1d(..., error_model="poisson")`` returning ``sigma`` and
+``count`` (the "ng" integrator of recent pyFAI releases; older versions are not checked).
 """
 
 from __future__ import annotations
@@ -72,6 +77,23 @@ _FLIPS = {None: lambda a: a, "none": lambda a: a, "vertical": np.flipud,
           "horizontal": np.fliplr, "both": lambda a: a[::-1, ::-1]}
 
 _METHOD = ("bbox", "csr", "cython")
+
+#: Orientation check: the flipped image must beat the one integrated by these factors in both
+#: ring sharpness and peak contrast before a warning is given.
+_ORIENTATION_FACTOR = 2.0
+
+
+def _sharpness(y) -> tuple[float, float]:
+    """(normalised squared first differences, (max − median)/median) of a 1-D pattern."""
+    y = np.asarray(y, dtype=float)
+    y = y[np.isfinite(y)]
+    if y.size < 3:
+        return 0.0, 0.0
+    spread = float(np.sum((y - y.mean()) ** 2))
+    median = float(np.median(y))
+    sharp = float(np.sum(np.diff(y) ** 2)) / spread if spread > 0 else 0.0
+    contrast = (float(y.max()) - median) / median if median > 0 else 0.0
+    return sharp, contrast
 
 
 def _sniff(head: bytes, path: Path) -> bool:
@@ -202,7 +224,8 @@ def read_xrd_image(path, *, poni=None, npt: int | None = None, unit: str = "2th_
         correction.
     flip : {None, "vertical", "horizontal", "both"}
         Flip the image before integrating. PONI files made with **Dioptas** need
-        ``"vertical"``; pyFAI-calib2 PONIs need none.
+        ``"vertical"``; pyFAI-calib2 PONIs need none. When not given, a warning says so if
+        the rings are much sharper with the image flipped vertically.
     correct_solid_angle : bool
         Divide by each pixel's solid angle relative to the PONI pixel (pyFAI default).
     frame : int
@@ -273,6 +296,9 @@ def read_xrd_image(path, *, poni=None, npt: int | None = None, unit: str = "2th_
     except Exception as exc:  # noqa: BLE001 - boundary: pyFAI failures become ReadError
         raise ReadError(path, f"pyFAI integration failed ({type(exc).__name__}: {exc})"
                         ) from None
+    if flip is None:
+        _check_orientation(path, ai, data, npt, unit, correct_solid_angle, polarization, mask,
+                           mask_array, res.intensity)
     radial = np.asarray(res.radial, dtype=float)
     intensity = np.asarray(res.intensity, dtype=float)
     sigma = (np.asarray(res.sigma, dtype=float) if res.sigma is not None
@@ -325,3 +351,28 @@ def read_xrd_image(path, *, poni=None, npt: int | None = None, unit: str = "2th_
                    extra_coords=extra_coords, extra_vars=extra_vars)
     ds.attrs["integration"] = json.dumps(integration, default=str)
     return ds
+
+
+def _check_orientation(path, ai, data, npt, unit, correct_solid_angle, polarization, mask,
+                      mask_array, intensity):
+    """Warn when the vertically flipped image gives much sharper rings (a Dioptas PONI)."""
+    flipped = np.flipud(data)
+    if isinstance(mask, str) and mask == "negative":
+        alt_mask = flipped < 0
+    else:
+        alt_mask = np.flipud(mask_array) if mask_array is not None else None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            alt = ai.integrate1d(flipped.astype(np.float32), npt, unit=UNITS[unit][0],
+                                 method=_METHOD, correctSolidAngle=bool(correct_solid_angle),
+                                 polarization_factor=polarization, mask=alt_mask)
+    except Exception:  # noqa: BLE001 - the check is advisory only
+        return
+    (s0, c0), (s1, c1) = _sharpness(intensity), _sharpness(alt.intensity)
+    if s1 > _ORIENTATION_FACTOR * s0 and c1 > _ORIENTATION_FACTOR * c0:
+        warnings.warn(f"{path}: the rings are much sharper with the image flipped vertically "
+                      f"(sharpness {s1:.2g} vs {s0:.2g}, peak contrast {c1:.3g} vs {c0:.3g}): "
+                      "the PONI probably comes from Dioptas, which calibrates flipped images; "
+                      "pass flip='vertical' (or flip='none' to silence this check)",
+                      stacklevel=4)

@@ -15,6 +15,7 @@ header recognition for text tables).
 """
 
 from ._registry import expand_paths, formats, read, read_many, register_reader, select_reader
+from ._source import LIMITS, Limits
 
 __all__ = ["read", "read_many", "register_reader", "formats", "select_reader",
-           "expand_paths"]
+           "expand_paths", "LIMITS", "Limits"]

@@ -34,7 +34,7 @@ import xarray as xr
 
 from .. import conventions
 from ..errors import CharacterizationError, ReadError
-from . import _source
+from . import _safe_archive, _source
 
 #: Modules that register readers; imported on first use of the registry.
 READER_MODULES: tuple[str, ...] = (
@@ -187,8 +187,25 @@ def read(path, format: str | None = None, technique: str | None = None, **option
         Missing, empty, unreadable or unrecognised file; the message names the file, the
         position when known, and what was expected.
     """
-    info = select_reader(path, format, technique)
+    if not isinstance(path, (str, os.PathLike)):
+        raise ReadError(None, f"expected a file path (str or os.PathLike), got "
+                              f"{type(path).__name__}")
     p = Path(os.fspath(path))
+    try:
+        return _read(p, format, technique, options)
+    except ReadError:
+        raise
+    except MemoryError:
+        raise ReadError(p, "ran out of memory: the file declares or expands to more data than "
+                           "this machine can hold (see characterization.io.LIMITS)") from None
+    except Exception as exc:  # noqa: BLE001 - boundary: every failure of a read is a ReadError
+        raise ReadError(p, f"cannot be read: {type(exc).__name__}: {exc}") from exc
+
+
+def _read(p, format, technique, options) -> xr.Dataset:
+    info = select_reader(p, format, technique)
+    if _source.head(p, 4) == _safe_archive.ZIP_MAGIC:
+        _safe_archive.check_zip(p)            # zip bombs never reach a reader or a library
     kwargs = dict(options)
     if technique is not None and info.technique is None:
         # only readers serving several techniques take it; a specific reader knows its own
@@ -204,14 +221,19 @@ def read(path, format: str | None = None, technique: str | None = None, **option
             raise ReadError(p, f"{info.name} reader does not take option(s) "
                                f"{sorted(kwargs)}: {exc}") from exc
         raise ReadError(p, f"{info.name} reader failed: TypeError: {exc}") from exc
-    except (MemoryError, KeyboardInterrupt):
-        raise
+    except MemoryError:
+        raise ReadError(p, f"{info.name} reader ran out of memory: the file declares more data "
+                           "than this machine can hold") from None
     except Exception as exc:  # noqa: BLE001 - boundary: every parser failure becomes ReadError
         raise ReadError(p, f"{info.name} reader failed: {type(exc).__name__}: {exc}") from exc
     if not isinstance(ds, xr.Dataset):
         raise ReadError(p, f"{info.name} reader returned {type(ds).__name__}, not a Dataset")
-    if technique is not None and ds.attrs.get("technique") not in (technique, None):
-        raise ReadError(p, f"file holds {ds.attrs.get('technique')!r} data, not {technique!r}")
+    found = ds.attrs.get("technique")
+    if found is not None and not isinstance(found, str):
+        raise ReadError(p, f"{info.name} reader: the file's technique is "
+                           f"{type(found).__name__} {found!r}, not a name such as 'xrd'")
+    if technique is not None and found not in (technique, None):
+        raise ReadError(p, f"file holds {found!r} data, not {technique!r}")
     ds.attrs.setdefault("reader", info.name)
     ds.attrs["conventions"] = conventions.CONVENTIONS_VERSION
     if "source_file" not in ds.coords:

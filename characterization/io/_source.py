@@ -1,7 +1,8 @@
 """Safe access to the bytes and text of an input file.
 
-Transparent ``.gz`` / ``.bz2`` / ``.xz`` decompression (with a size cap against decompression
-bombs), BOM-aware decoding with an explicit fallback chain (UTF-8, then Windows-1252/latin-1, the
+Transparent ``.gz`` / ``.bz2`` / ``.xz`` decompression, streamed with a byte budget
+(:data:`LIMITS`) against decompression bombs and turned into ReadError on any damage (a corrupted
+deflate stream raises ``zlib.error``, a truncated one ``EOFError``), BOM-aware decoding with an explicit fallback chain (UTF-8, then Windows-1252/latin-1, the
 encodings vendor software actually writes), and nothing else: no file is ever written or
 modified here.
 """
@@ -9,15 +10,60 @@ modified here.
 from __future__ import annotations
 
 import bz2
+import dataclasses
 import gzip
 import lzma
 import os
+import zlib
 from pathlib import Path
 
 from ..errors import ReadError
 
-#: Largest decompressed size accepted for a compressed text export (bytes).
-MAX_DECOMPRESSED_BYTES = 2 * 1024**3
+MiB = 1024 ** 2
+
+
+@dataclasses.dataclass
+class Limits:
+    """Byte budgets of the readers: how much a file may expand when decompressed or allocated.
+
+    A file of ``n`` bytes on disk may decompress (``.gz``/``.bz2``/``.xz``, zip members of
+    ``.xlsx``/``.rasx``/``.brml``) or declare (netCDF variables) at most
+    ``budget(n) = min(ceiling, max(floor, ratio * n))`` bytes. Real exports stay far below
+    (numeric text compresses 3–5×, the XML of ``.brml``/``.xlsx`` containers 3–13× in the
+    shared test files); a decompression bomb (a ``.gz`` of blanks, a zip member of zeros) or a
+    header declaring absurd dimensions is refused with a ReadError before it is held in memory.
+    The budget bounds bytes, not the memory a parser needs per byte (about 10× for text of
+    short rows), so it is kept small for small files. To read a legitimately larger file,
+    decompress it first (plain files are not limited) or raise the limits for the session::
+
+        import characterization as ch
+        ch.io.LIMITS.floor = 1024 * ch.io.LIMITS.MiB      # 1 GiB whatever the file size
+
+    Attributes
+    ----------
+    floor : int
+        Bytes always allowed (default 16 MiB).
+    ratio : float
+        Allowed expansion relative to the size on disk (default 16).
+    ceiling : int
+        Never more than this (default 4 GiB).
+    """
+
+    floor: int = 16 * MiB
+    ratio: float = 16.0
+    ceiling: int = 4096 * MiB
+    MiB = MiB
+
+    def budget(self, stored_bytes: int) -> int:
+        """Bytes a file of ``stored_bytes`` on disk may expand to."""
+        return int(min(self.ceiling, max(self.floor, self.ratio * max(0, stored_bytes))))
+
+
+#: The session's byte budgets (see :class:`Limits`).
+LIMITS = Limits()
+
+#: Bytes decompressed per step while streaming.
+_CHUNK = 1 * MiB
 
 _COMPRESSORS = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
 
@@ -48,22 +94,44 @@ def check_file(path) -> Path:
     return p
 
 
+def budget(path) -> int:
+    """The byte budget (see :class:`Limits`) of the file at ``path``."""
+    return LIMITS.budget(Path(path).stat().st_size)
+
+
 def read_bytes(path, limit: int | None = None) -> bytes:
-    """The (decompressed) bytes of ``path``; at most ``limit`` bytes when given."""
+    """The (decompressed) bytes of ``path``; at most ``limit`` bytes when given.
+
+    A compressed file is decompressed in steps of 1 MiB; past its :func:`budget` (when no
+    ``limit`` is given) it is refused with a ReadError before more is held in memory. Any
+    decompression failure (corrupted or truncated stream) is a ReadError too.
+    """
     p = check_file(path)
     comp = compression_suffix(p)
-    cap = MAX_DECOMPRESSED_BYTES if limit is None else limit
     try:
         if comp is None:
             with open(p, "rb") as fh:
                 return fh.read(limit) if limit is not None else fh.read()
+        cap = budget(p) if limit is None else limit
+        chunks, total = [], 0
         with _COMPRESSORS[comp](p, "rb") as fh:
-            data = fh.read(cap + 1)
-    except (OSError, EOFError, lzma.LZMAError) as exc:
-        raise ReadError(p, f"cannot read {'compressed ' if comp else ''}file: {exc}") from exc
-    if limit is None and len(data) > cap:
-        raise ReadError(p, f"decompressed size exceeds {cap} bytes; refusing to read")
-    return data[:cap] if limit is not None else data
+            while total <= cap:
+                chunk = fh.read(min(_CHUNK, cap + 1 - total))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                total += len(chunk)
+    except (OSError, EOFError, ValueError, zlib.error, lzma.LZMAError) as exc:
+        raise ReadError(p, f"cannot read {'compressed ' if comp else ''}file ({comp or 'plain'}"
+                           f"): {type(exc).__name__}: {exc}; the file is damaged or truncated"
+                        ) from None
+    if limit is None and total > cap:
+        chunks.clear()
+        raise ReadError(p, f"decompresses to more than {cap} bytes, the budget for a "
+                           f"{p.stat().st_size}-byte file (characterization.io.LIMITS); a "
+                           "decompression bomb or an export to decompress before reading")
+    data = b"".join(chunks)
+    return data[:limit] if limit is not None else data
 
 
 def decode(data: bytes, path=None) -> tuple[str, str]:

@@ -73,7 +73,7 @@ from ._columns import (convert_column, distinct, find, free_units, infer_techniq
                        resolve, role_of, sanitize)
 from ._registry import register_reader
 from ._text_layout import (detect, header_columns, looks_tabular, metadata, parse_fast,
-                           parse_slow)
+                           parse_slow, split_lines)
 from ._units import canonical_unit
 from .raman import text_header as raman_header
 from .raman._build import to_raman_shift
@@ -410,7 +410,7 @@ def read_delimited(path, *, technique: str | None = None, x=None, y=None,
         raise ReadError(path, f"unknown technique {technique!r}; known: "
                               f"{', '.join(conventions.TABLE)}")
     text, _ = _source.read_text(path)
-    lines = text.splitlines(keepends=True)
+    lines = split_lines(text)
     try:
         layout = detect(path, lines, int(skip_rows), delimiter, decimal)
     except ValueError as exc:

@@ -5,6 +5,8 @@ What it handles
 * Reading: netCDF-4/HDF5 files (``\\x89HDF`` magic, through h5netcdf) and classic netCDF-3
   files (``CDF\\x01``/``CDF\\x02``, through scipy), also ``.gz``/``.bz2``/``.xz`` compressed.
   The file is loaded fully into memory and closed before returning; no handle is kept open.
+  The declared size of every variable is checked against the byte budget
+  (:data:`characterization.io.LIMITS`) before anything is loaded.
   Attributes that :func:`to_netcdf_dataset` encoded as ``"json:..."`` strings are decoded back
   (dicts, lists, booleans, None), and string variables come back as fixed-width ``str`` arrays.
 * Writing: :func:`to_netcdf_dataset` returns a copy of a Dataset that netCDF can store (dict,
@@ -170,6 +172,13 @@ def _open(path: Path):
     else:
         source = path
     with xr.open_dataset(source, engine=engine) as opened:
+        declared = sum(v.size * v.dtype.itemsize for v in opened.variables.values())
+        cap = _source.budget(path)
+        if declared > cap:
+            sizes = ", ".join(f"{k}={v}" for k, v in opened.sizes.items())
+            raise ReadError(path, f"the file declares {declared} bytes of data ({sizes}), more "
+                                  f"than the {cap}-byte budget for a {path.stat().st_size}-byte "
+                                  "file (characterization.io.LIMITS)")
         return opened.load()
 
 
@@ -208,8 +217,9 @@ def read_netcdf(path, *, technique: str | None = None):
     Raises
     ------
     ReadError
-        Not a readable netCDF file, or a netCDF file not written by this package (no
-        ``attrs["technique"]``).
+        Not a readable netCDF file, a netCDF file not written by this package (no
+        ``attrs["technique"]``, or one that is not a string), or one declaring more data than
+        the byte budget of :data:`characterization.io.LIMITS` (absurd dimensions).
 
     Examples
     --------
@@ -223,7 +233,9 @@ def read_netcdf(path, *, technique: str | None = None):
         ds = _open(path)
     except ReadError:
         raise
-    except (OSError, ValueError, TypeError, KeyError, RuntimeError) as exc:
+    except MemoryError:
+        raise ReadError(path, "the file declares more data than this machine can hold") from None
+    except Exception as exc:  # noqa: BLE001 - h5py/scipy raise many types on damaged files
         raise ReadError(path, f"not a readable netCDF/HDF5 file: {type(exc).__name__}: "
                               f"{exc}") from exc
     if "technique" not in ds.attrs and "result_of" not in ds.attrs:
@@ -232,5 +244,11 @@ def read_netcdf(path, *, technique: str | None = None):
                               f"{sorted(ds.attrs)[:10]}); other netCDF/HDF5 layouts need their "
                               "own reader")
     ds = _restore(ds)
+    for key in ("technique", "result_of"):
+        value = ds.attrs.get(key)
+        if value is not None and not isinstance(value, str):
+            raise ReadError(path, f"global attribute {key!r} is {type(value).__name__} "
+                                  f"{value!r}; expected a name such as 'xrd' (a file not "
+                                  "written by characterization, or damaged)")
     ds.encoding = {}
     return ds

@@ -100,8 +100,8 @@ def _sniff(head: bytes, path: Path) -> bool:
     ``.spc`` file is taken too, so a damaged or old-format one gets a precise error."""
     if _source.logical_suffix(path) == ".spc":
         return True
-    if len(head) < _HEADER_SIZE or head[1] not in (0x4B, 0x4C):
-        return False
+    if len(head) < _HEADER_SIZE or head[1] not in (0x4B, 0x4C) or head[:4] == b"PK\x03\x04":
+        return False                     # "PK" of a zip (.xlsx, .rasx) has the 0x4B byte too
     end = "<" if head[1] == 0x4B else ">"
     npts, = struct.unpack_from(end + "i", head, 4)
     nsub, = struct.unpack_from(end + "i", head, 24)
@@ -109,6 +109,13 @@ def _sniff(head: bytes, path: Path) -> bool:
         npts_ok = npts >= 0
     else:
         npts_ok = 0 < npts < 10**9
+        width = 2 if head[0] & TSPREC else 4
+        if npts_ok and not _source.compression_suffix(path):
+            try:                         # the declared spectra must fit in the file
+                need = _HEADER_SIZE + max(nsub, 1) * (_SUBHEADER + width * npts)
+                npts_ok = need <= path.stat().st_size
+            except OSError:
+                npts_ok = False
     return npts_ok and 0 <= nsub < 10**8 and head[28] in X_TYPES and b"\0\0\0\0" in head[:512]
 
 

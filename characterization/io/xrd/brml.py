@@ -11,8 +11,8 @@ Wavelengths (``WaveLengthAlpha1/Alpha2/Beta/Ratio``), ``TubeMaterial``, generato
 the ``SampleName`` info item are read from the same file. Blanking values (-9999) become NaN.
 
 Safety: member names with ``..``, absolute paths or drive letters are refused, every member is
-capped at :data:`MAX_MEMBER_BYTES` uncompressed (checked while reading, not only from the
-header), and XML with a ``DOCTYPE`` or ``ENTITY`` declaration is refused before parsing, so no
+streamed within the byte budget of :data:`characterization.io.LIMITS` (checked while reading,
+not only from the header), and XML with a ``DOCTYPE`` or ``ENTITY`` declaration is refused before parsing, so no
 entity is ever expanded.
 """
 
@@ -31,9 +31,6 @@ from .. import _source
 from .._registry import register_reader
 from .._safe_archive import checked_members, parse_xml_safe, read_member
 from ._build import build_xrd, stack_ranges
-
-#: Largest uncompressed size accepted for one zip member (bytes).
-MAX_MEMBER_BYTES = 512 * 1024**2
 
 _RAW = re.compile(r"^Experiment\d+/RawData(\d+)\.xml$", re.I)
 _XSI = "{http://www.w3.org/2001/XMLSchema-instance}type"
@@ -164,7 +161,7 @@ def read_brml(path, **options):
                             f"BRML archive (members: {[i.filename for i in infos][:8]})")
         ranges = []
         for _, info in raws:
-            blob = read_member(path, zf, info, MAX_MEMBER_BYTES)
+            blob = read_member(path, zf, info)
             ranges.append(_range(path, info.filename,
                                  parse_xml_safe(blob, path, info.filename)))
     out = []

@@ -14,8 +14,8 @@ deg/min (``speed`` itself when the unit is seconds, i.e. step scans).
 
 RASX (zip): ``Data{i}/Profile{j}.txt`` (tab-separated 2θ, intensity, attenuation) with
 ``Data{i}/MesurementConditions{j}.xml`` (sic). Member names are checked (no absolute path, no
-``..``), member sizes are capped at :data:`MAX_MEMBER_BYTES`, and the XML is parsed refusing any
-DOCTYPE/ENTITY (no entity expansion).
+``..``), members are read within the byte budget of :data:`characterization.io.LIMITS`, and
+the XML is parsed refusing any DOCTYPE/ENTITY (no entity expansion).
 """
 
 from __future__ import annotations
@@ -32,8 +32,6 @@ from ._build import build_xrd, stack_ranges
 from .._safe_archive import checked_members, parse_xml_safe, read_member
 from .xrdml import _child, _local, _text
 
-#: Largest (uncompressed) zip member read from a .rasx (bytes).
-MAX_MEMBER_BYTES = 256 * 1024**2
 
 _INT_UNITS = {"counts": "count", "count": "count", "cps": "count/s", "counts/s": "count/s"}
 
@@ -205,7 +203,7 @@ _PROFILE = re.compile(r"^Data(\d+)/Profile(\d+)\.txt$", re.IGNORECASE)
 
 
 def _member(path, zf, infos, name):
-    return read_member(path, zf, infos[name], MAX_MEMBER_BYTES)
+    return read_member(path, zf, infos[name])
 
 
 def _conditions(path, data, name):

@@ -17,8 +17,8 @@ import pytest
 import characterization as ch
 from characterization import ReadError, conventions
 from conftest import SHARED_DATA
-from variants_spectra import (BINARY_SOURCES, EXPECTED_TECHNIQUE, MAP_SOURCES, TEXT_SOURCES,
-                              binary_variants, original, text_variants, write)
+from variants_spectra import (BINARY_SOURCES, EXPECTED_TECHNIQUE, KNOWN_GAPS, MAP_SOURCES,
+                              TEXT_SOURCES, binary_variants, original, text_variants, write)
 
 HAVE_DATA = (SHARED_DATA / "raman").is_dir() and (SHARED_DATA / "xrd").is_dir()
 
@@ -27,8 +27,10 @@ def _text_cases():
     if not HAVE_DATA:
         return [pytest.param(None, marks=pytest.mark.skip(reason=f"shared data absent: "
                                                                  f"{SHARED_DATA}"))]
-    return [pytest.param(v, id=v.id) for name in [*TEXT_SOURCES, *MAP_SOURCES]
-            for v in text_variants(SHARED_DATA, name)]
+    gap = pytest.mark.xfail(strict=True, reason="known gap of a reader outside this corpus' "
+                                                "owners: see variants_spectra.KNOWN_GAPS")
+    return [pytest.param(v, id=v.id, marks=[gap] if (v.source, v.kind) in KNOWN_GAPS else [])
+            for name in [*TEXT_SOURCES, *MAP_SOURCES] for v in text_variants(SHARED_DATA, name)]
 
 
 def _binary_cases():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -15,8 +16,17 @@ import xarray as xr
 MAX_SUMMARY_VALUES = 64
 
 
+#: Name of the temporary file :func:`atomic_write` writes beside ``<name>``: ``.<name>.<8 random
+#: characters of mkstemp>.tmp``.
+_PARTIAL = re.compile(r"^\.(?P<name>.+)\.[A-Za-z0-9_]{8}\.tmp$")
+
+
 def atomic_write(path, write) -> Path:
-    """Call ``write(tmp_path)`` then rename onto ``path``, so ``path`` is complete or absent."""
+    """Call ``write(tmp_path)`` then rename onto ``path``, so ``path`` is complete or absent.
+
+    The temporary file is hidden (``.<name>.XXXXXXXX.tmp``) beside ``path`` and removed on any
+    error; a process killed while writing leaves it behind, and :func:`clean_partial_writes`
+    removes it on the next run."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -28,6 +38,22 @@ def atomic_write(path, write) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def clean_partial_writes(folder) -> list[Path]:
+    """Remove the temporary files that interrupted :func:`atomic_write` calls left under
+    ``folder`` (recursively); returns them. Only hidden files named like those
+    (``.<name>.XXXXXXXX.tmp``) are touched. Not safe while another run writes into the same
+    folder."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return []
+    removed = []
+    for p in folder.rglob(".*.tmp"):
+        if p.is_file() and _PARTIAL.match(p.name):
+            p.unlink(missing_ok=True)
+            removed.append(p)
+    return removed
 
 
 def atomic_write_text(path, text: str) -> Path:

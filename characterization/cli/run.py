@@ -38,6 +38,7 @@ class RunReport:
     n_inputs: int = 0
     n_done: int = 0
     n_skipped: int = 0
+    n_cleaned: int = 0
     errors: list = dataclasses.field(default_factory=list)
     summary: list = dataclasses.field(default_factory=list)
 
@@ -152,6 +153,8 @@ def run_recipe(recipe: Recipe, inputs, out, *, force: bool = False,
     out = Path(out)
     files = expand_paths(inputs)
     report = RunReport(n_inputs=len(files))
+    # an interrupted earlier run (killed while writing) leaves hidden partial files: remove them
+    report.n_cleaned = len(_output.clean_partial_writes(out))
     missing = [f for f in files if not f.exists()]
     for f in missing:
         report.errors.append({"file": str(f), "stage": "read", "message": f"{f}: no such file"})
@@ -210,6 +213,8 @@ def _progress(total, enabled):
 def print_report(report: RunReport, out) -> None:
     print(f"{report.n_inputs} input(s): {report.n_done} processed, {report.n_skipped} already "
           f"complete, {report.n_failed_files} failed")
+    if report.n_cleaned:
+        print(f"removed {report.n_cleaned} partial file(s) left by an interrupted run")
     if report.errors:
         print(f"{len(report.errors)} error(s), see {Path(out) / 'errors.csv'}:")
         for e in report.errors[:10]:

@@ -1,4 +1,4 @@
-"""Reader registry: ``read(path)`` and ``read_many(paths)``.
+"""Reader registry: ``read(path)`` (batch reading, ``read_many``, is in :mod:`._batch`).
 
 A reader is a pure function ``reader(path, **options) -> xarray.Dataset`` registered with
 :func:`register_reader`, which records its format name, the file extensions it claims, an
@@ -24,12 +24,10 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import warnings
 from importlib import import_module
 from pathlib import Path
 from typing import Callable
 
-import numpy as np
 import xarray as xr
 
 from .. import conventions
@@ -243,147 +241,3 @@ def _read(p, format, technique, options) -> xr.Dataset:
     except CharacterizationError as exc:
         raise ReadError(p, f"{info.name} reader produced invalid data: {exc}") from exc
     return ds
-
-
-def expand_paths(paths) -> list[Path]:
-    """The files named by ``paths``, in the order :func:`read_many` reads them.
-
-    Parameters
-    ----------
-    paths : str, os.PathLike, or a sequence of them
-        Each item is a file, a folder (its files, not recursively, sorted by name; hidden files
-        starting with ``.`` are left out) or a glob pattern (``"data/*.xrdml"``; matches sorted
-        by name).
-
-    Returns
-    -------
-    list of pathlib.Path
-        Files and patterns are not checked for existence here: :func:`read` reports a missing
-        file as a ReadError naming it.
-    """
-    if isinstance(paths, (str, os.PathLike)):
-        paths = [paths]
-    out: list[Path] = []
-    for item in paths:
-        p = Path(os.fspath(item))
-        if p.is_dir():
-            out.extend(sorted(q for q in p.iterdir() if q.is_file() and not q.name.startswith(".")))
-        elif any(ch in str(item) for ch in "*?["):
-            out.extend(sorted(Path().glob(str(item))) if not p.is_absolute()
-                       else sorted(Path(p.anchor).glob(str(p.relative_to(p.anchor)))))
-        else:
-            out.append(p)
-    return out
-
-
-def _signal_dim(ds: xr.Dataset) -> str | None:
-    tech = ds.attrs.get("technique")
-    if tech in conventions.TABLE and tech != "spectrum":
-        return conventions.TABLE[tech].signal.name
-    return ds.attrs.get("signal_dim")
-
-
-def _pad_to(ds: xr.Dataset, dim: str, size: int) -> xr.Dataset:
-    n = ds.sizes[dim]
-    if n == size:
-        return ds
-    out = ds.pad({dim: (0, size - n)})
-    for name, var in ds.variables.items():  # keep str coords str: pad with "" not NaN
-        if dim in var.dims and var.dtype.kind in "US":
-            padded = var.pad({dim: (0, size - n)}, constant_values="")
-            out = (out.assign_coords({name: padded}) if name in ds.coords
-                   else out.assign({name: padded}))
-    return out
-
-
-def read_many(paths, dim: str = "sample", *, format: str | None = None,
-              technique: str | None = None, join: str = "exact", on_error: str = "raise",
-              **options) -> xr.Dataset:
-    """Read several files and concatenate them along a new batch dim.
-
-    Parameters
-    ----------
-    paths : path, glob, folder, or sequence of them
-        Folders are expanded to the files they contain (not recursively), sorted by name.
-    dim : str
-        Name of the new batch dim (``"sample"``, ``"spot"``, ``"sputter_time"`` ...).
-    join : {"exact", "outer", "interp"}
-        What to do when the files' signal axes differ. ``"exact"`` raises a clear error;
-        ``"outer"`` NaN-pads (union of coordinate values, or padding at the end for
-        point-indexed data such as isotherms); ``"interp"`` interpolates every file linearly onto
-        the first file's axis (values outside its range become NaN).
-    on_error : {"raise", "skip"}
-        ``"skip"`` leaves out files that fail to read, warns, and lists them (file and message)
-        in ``attrs["skipped_files"]`` as a JSON string, so a batch never dies on one bad file.
-
-    Returns
-    -------
-    xarray.Dataset
-        Per-file metadata (``source_file``, ``wavelength``, ``sample`` ...) are coordinates
-        along ``dim``.
-    """
-    import json
-
-    if on_error not in ("raise", "skip"):
-        raise ValueError("on_error must be 'raise' or 'skip'")
-    if join not in ("exact", "outer", "interp"):
-        raise ValueError("join must be 'exact', 'outer' or 'interp'")
-    files = expand_paths(paths)
-    if not files:
-        raise ReadError(None, f"no files found in {paths!r}")
-    datasets, skipped = [], []
-    for f in files:
-        try:
-            datasets.append(read(f, format=format, technique=technique, **options))
-        except ReadError as exc:
-            if on_error == "raise":
-                raise
-            skipped.append({"file": str(f), "message": str(exc)})
-            warnings.warn(f"skipped {exc}", stacklevel=2)
-    if not datasets:
-        raise ReadError(files[0], f"none of the {len(files)} files could be read: "
-                                  + "; ".join(s["message"] for s in skipped))
-    techniques = {d.attrs.get("technique") for d in datasets}
-    if len(techniques) > 1:
-        raise ReadError(None, f"files hold different techniques {sorted(map(str, techniques))}; "
-                              "read them separately")
-    sig = _signal_dim(datasets[0])
-    if sig is not None and len(datasets) > 1:
-        datasets = _harmonise_axes(datasets, sig, join)
-    # Attrs that differ per file (original_metadata) are kept per sample as a coordinate.
-    per_file = {}
-    for key in ("original_metadata",):
-        values = [d.attrs.get(key, "") for d in datasets]
-        if len(set(values)) > 1:
-            per_file[key] = values
-            datasets = [d.assign_attrs({key: None}) for d in datasets]
-            for d in datasets:
-                d.attrs.pop(key, None)
-    out = xr.concat(datasets, dim=dim, coords="different", compat="equals",
-                    combine_attrs="drop_conflicts", join="outer" if join != "exact" else "exact")
-    for key, values in per_file.items():
-        out = out.assign_coords({key: (dim, np.array(values, dtype=object).astype(str))})
-    if skipped:
-        out.attrs["skipped_files"] = json.dumps(skipped)
-    return out
-
-
-def _harmonise_axes(datasets, sig, join):
-    ref = datasets[0]
-    has_index = sig in ref.indexes
-    same = all(d.sizes.get(sig) == ref.sizes.get(sig) and
-               (not has_index or np.array_equal(d[sig].values, ref[sig].values))
-               for d in datasets[1:])
-    if same:
-        return datasets
-    if join == "exact":
-        lengths = sorted({d.sizes.get(sig) for d in datasets})
-        raise ReadError(None, f"files have different {sig!r} axes (lengths {lengths}); pass "
-                              "join='outer' (NaN-padded) or join='interp' (onto the first file's "
-                              "axis)")
-    if not has_index:  # point-indexed data: pad at the end
-        size = max(d.sizes[sig] for d in datasets)
-        return [_pad_to(d, sig, size) for d in datasets]
-    if join == "interp":
-        return [d if d is ref else d.interp({sig: ref[sig].values}) for d in datasets]
-    return datasets  # outer: xr.concat(join="outer") NaN-pads on the union of coordinates

@@ -2,8 +2,9 @@
 
 Transparent ``.gz`` / ``.bz2`` / ``.xz`` decompression, streamed with a byte budget
 (:data:`LIMITS`) against decompression bombs and turned into ReadError on any damage (a corrupted
-deflate stream raises ``zlib.error``, a truncated one ``EOFError``), BOM-aware decoding with an explicit fallback chain (UTF-8, then Windows-1252/latin-1, the
-encodings vendor software actually writes), and nothing else: no file is ever written or
+deflate stream raises ``zlib.error``, a truncated one ``EOFError``), BOM-aware decoding with an
+explicit fallback chain (UTF-8, then Windows-1252/latin-1, the encodings vendor software
+actually writes), and nothing else: no file is ever written or
 modified here.
 """
 

@@ -48,6 +48,34 @@ def _rows(path):
         return list(csv.DictReader(fh))
 
 
+def test_rerun_removes_partial_files_of_an_interrupted_run(tmp_path, inputs, capsys):
+    """A run killed while writing leaves ``.<name>.XXXXXXXX.tmp`` files (the rename never
+    happens); the next run removes them and nothing else."""
+    import tempfile
+
+    folder, truth = inputs
+    recipe = tmp_path / "recipe.toml"
+    recipe.write_text(RECIPE)
+    out = tmp_path / "out"
+    main(["run", str(recipe), str(folder), "-o", str(out), "--no-progress"])
+    result_dir = out / "results" / sorted(truth)[0]
+    left = []
+    for where, name in ((result_dir, "bet.nc"), (result_dir, "bet.png"), (out, "summary.csv")):
+        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=where)
+        with open(fd, "wb") as fh:
+            fh.write(b"partial")
+        left.append(Path(tmp))
+    keep = [result_dir / "notes.tmp", result_dir / ".hidden.tmp", out / ".bet.nc.short.tmp"]
+    for p in keep:
+        p.write_text("user file")
+    capsys.readouterr()
+    main(["run", str(recipe), str(folder), "-o", str(out), "--no-progress"])
+    assert "removed 3 partial file(s)" in capsys.readouterr().out
+    assert not any(p.exists() for p in left)
+    assert all(p.read_text() == "user file" for p in keep)
+    assert (result_dir / "bet.nc").exists()
+
+
 def test_run_batch_errors_table_and_resume(tmp_path, inputs, capsys):
     folder, truth = inputs
     recipe = tmp_path / "recipe.toml"

@@ -153,22 +153,28 @@ def test_crafted_files_are_refused_with_bounded_memory(tmp_path):
 # --------------------------------------------------------------------------- fuzz
 #: Reader families and seed files (relative to ../shared/data), small enough to fuzz quickly.
 FAMILIES = {
-    "xrd_xml_zip": ["xrd/*/**/*.xrdml", "xrd/**/*.rasx", "xrd/**/*.brml"],
+    "xrd_xml_zip": ["xrd/**/*.xrdml", "xrd/**/*.rasx", "xrd/**/*.brml"],
     "xrd_binary_text": ["xrd/**/*.raw", "xrd/**/*.RAW", "xrd/**/*.UXD", "xrd/**/*.xy",
-                        "xrd/**/*.XRA", "xrd/**/*.cif", "xrd/**/*.bz2"],
+                        "xrd/**/*.XRA", "xrd/**/*.cif", "xrd/**/*.bz2", "xrd/**/*.gsas"],
     "raman": ["raman/**/*.wdf", "raman/**/*.spc", "raman/**/*.txt", "raman/**/*.xml"],
     "sorption_text": ["sorption/**/*.csv", "sorption/**/*.json", "sorption/**/*.txt",
                       "sorption/**/*.DAT", "sorption/**/*.aif"],
     "sorption_excel": ["sorption/**/*.xls", "sorption/**/*.xlsx"],
 }
-MAX_SEED_BYTES = 400_000
+MAX_SEED_BYTES = 2_000_000
+SEEDS_PER_PATTERN = 3
 MUTANTS_PER_FAMILY = 240
 
 
 def _seeds(patterns):
-    files = sorted({p for pat in patterns for p in SHARED.glob(pat)
-                    if p.is_file() and p.stat().st_size <= MAX_SEED_BYTES})
-    return files[:12]
+    """Up to SEEDS_PER_PATTERN files per pattern (the smallest), so every format is mutated."""
+    seeds = []
+    for pattern in patterns:
+        files = sorted((p for p in SHARED.glob(pattern)
+                        if p.is_file() and p.stat().st_size <= MAX_SEED_BYTES),
+                       key=lambda p: (p.stat().st_size, str(p)))
+        seeds += [p for p in files if p not in seeds][:SEEDS_PER_PATTERN]
+    return seeds
 
 
 @pytest.mark.parametrize("family", sorted(FAMILIES))

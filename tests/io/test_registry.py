@@ -117,7 +117,7 @@ def test_read_many_same_axis(tmp_path):
     ds = ch.read_many(files)
     assert ds.attrs["technique"] == "xrd" and dict(ds.sizes) == {"sample": 3, "two_theta": 3}
     assert ds.intensity.dims == ("sample", "two_theta")
-    np.testing.assert_array_equal(ds.intensity.sel(sample=2), [2, 4, 6])
+    np.testing.assert_array_equal(ds.intensity.isel(sample=2), [2, 4, 6])
     assert [str(s) for s in ds.source_file.values] == [str(f) for f in files]
     assert ds.two_theta.attrs["units"] == "deg"
 
@@ -172,3 +172,45 @@ def test_read_many_mixed_techniques(tmp_path):
     b = write(tmp_path / "b.csv", "Raman shift,Intensity\n1,2\n2,3\n")
     with pytest.raises(ReadError, match="different techniques"):
         ch.read_many([a, b])
+
+
+def test_read_many_batch_coordinate_is_the_file_stem(tmp_path):
+    files = [xy(tmp_path / f"LaB6_{i:02d}.xy", [10.0, 10.5], [i, i]) for i in range(3)]
+    ds = ch.read_many(files)
+    assert list(ds.sample.values) == ["LaB6_00", "LaB6_01", "LaB6_02"]
+    np.testing.assert_array_equal(ds.intensity.sel(sample="LaB6_01"), [1, 1])
+    # a skipped file takes no label; the others keep theirs
+    bad = write(tmp_path / "LaB6_99.xy", "1 2\n3\n")
+    with pytest.warns(UserWarning):
+        ds = ch.read_many([files[0], bad, files[2]], on_error="skip", dim="spot")
+    assert list(ds.spot.values) == ["LaB6_00", "LaB6_02"]
+
+
+def test_file_labels_are_unique():
+    from pathlib import Path
+
+    from characterization.io._batch import file_labels
+
+    assert file_labels([Path("d/a.xy.gz"), Path("d/b.xrdml")]) == ["a", "b"]
+    assert file_labels([Path("r/run1/a.xy"), Path("r/run2/a.xy")]) == ["run1/a", "run2/a"]
+    assert file_labels([Path("d/a.xy"), Path("d/a.xy")]) == ["a", "a#2"]
+
+
+def test_read_many_axis_mismatch_says_what_differs(tmp_path):
+    a = xy(tmp_path / "a.xy", [10.0, 11.0, 12.0], [1.0, 2.0, 3.0])
+    b = xy(tmp_path / "b.xy", [10.0, 11.5, 12.0], [1.0, 2.0, 3.0])
+    c = xy(tmp_path / "c.xy", [10.0, 11.0], [1.0, 2.0])
+    with pytest.raises(ReadError, match=r"same length 3 but values differ: a\.xy has 11\.0 and "
+                                        r"b\.xy has 11\.5 deg at index 1 \(first of 1"):
+        ch.read_many([a, b])
+    with pytest.raises(ReadError, match=r"lengths differ: a\.xy has 3 points, c\.xy has 2 "
+                                        r"\(lengths in the batch: \[2, 3\]\)"):
+        ch.read_many([a, a, c])
+
+
+def test_read_many_stacking_failure_is_read_error(tmp_path):
+    """A batch dim named like a variable of the files gives a ReadError, not xarray's error."""
+    a = xy(tmp_path / "a.xy", [10.0, 11.0], [1.0, 2.0])
+    b = xy(tmp_path / "b.xy", [10.0, 11.0], [3.0, 4.0])
+    with pytest.raises(ReadError, match="cannot be stacked along 'intensity'.*already exists"):
+        ch.read_many([a, b], dim="intensity")

@@ -12,8 +12,8 @@ the ``SampleName`` info item are read from the same file. Blanking values (-9999
 
 Safety: member names with ``..``, absolute paths or drive letters are refused, every member is
 streamed within the byte budget of :data:`characterization.io.LIMITS` (checked while reading,
-not only from the header), and XML with a ``DOCTYPE`` or ``ENTITY`` declaration is refused before parsing, so no
-entity is ever expanded.
+not only from the header), and XML with a ``DOCTYPE`` or ``ENTITY`` declaration is refused
+before parsing, so no entity is ever expanded.
 """
 
 from __future__ import annotations

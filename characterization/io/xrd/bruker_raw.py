@@ -4,8 +4,8 @@ Why our own parser
 ------------------
 xylib reads v1/v2/v3 but not v4, and the geddes reader silently keeps only the first range of a
 multi-range file. This is a small ``struct`` parser with the offsets below; it keeps **every
-range** (:func:`characterization.io.xrd._build.stack_ranges`), and every read is bounds-checked so a
-truncated or foreign file raises :class:`~characterization.errors.ReadError` naming the byte
+range** (:func:`characterization.io.xrd._build.stack_ranges`), and every read is
+bounds-checked so a truncated or foreign file raises :class:`~characterization.errors.ReadError` naming the byte
 offset and what was expected (never a bare ``struct.error``). ``RAW2`` (v2) files are not read
 (no sample file to test against); they raise ReadError saying so.
 

@@ -7,6 +7,7 @@ images with one ring at a known 2θ.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import shutil
 import warnings
@@ -18,8 +19,10 @@ import characterization as ch
 from characterization.errors import ReadError
 from conftest import shared_data
 
-pytest.importorskip("pyFAI")
-fabio = pytest.importorskip("fabio")
+# pyFAI and fabio are imported by the tests, not at collection (they are heavy).
+pytestmark = pytest.mark.skipif(
+    importlib.util.find_spec("pyFAI") is None or importlib.util.find_spec("fabio") is None,
+    reason="pyFAI and fabio are needed for 2-D detector images")
 
 DIOPTAS = "Dioptas/dioptas/tests/data/CeO2_Pilatus1M"
 
@@ -94,6 +97,8 @@ def test_wrong_orientation_is_visibly_wrong():
 
 def test_defaults_sidecar_poni_and_negative_pixel_mask():
     tif, poni, _ = _files()
+    import fabio
+
     raw = np.asarray(fabio.open(str(tif)).data)
     ds = ch.read(tif, flip="vertical")            # the .poni beside the image is used
     options = json.loads(ds.attrs["integration"])
@@ -109,6 +114,7 @@ def test_defaults_sidecar_poni_and_negative_pixel_mask():
 
 def _synthetic(tmp_path, center_deg=12.0, width_deg=0.05, shape=(400, 500), unit_poni=None):
     """A ring at ``center_deg`` on a flat background, EDF image and pyFAI PONI."""
+    import fabio
     from pyFAI.integrator.azimuthal import AzimuthalIntegrator
 
     ai = AzimuthalIntegrator(dist=0.15, poni1=0.03, poni2=0.035, rot1=0.01, rot2=-0.02,

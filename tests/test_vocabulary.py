@@ -31,8 +31,7 @@ BANNED_KEYWORDS = {
 NOT_YET = {"raman.calibrate_shift", "raman.fit_carbon", "raman.fit_silicon", "raman.normalize",
            "raman.si_offset", "raman.subtract_baseline", "sorption.alpha_s", "sorption.bet",
            "sorption.bjh", "sorption.dollimore_heal", "sorption.dubinin_radushkevich",
-           "sorption.kernel_psd", "sorption.langmuir", "sorption.tplot", "xrd.phase_check",
-           "xrd.fit_pattern"}
+           "sorption.kernel_psd", "sorption.langmuir", "sorption.tplot"}
 
 BANNED_RESULT_VARIABLES = {"position": "center", "position_stderr": "center_stderr",
                            "baseline": "background"}

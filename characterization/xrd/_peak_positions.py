@@ -43,14 +43,13 @@ def merge_coincident(pos, labels, tol):
     return np.array([np.mean(p) for p in out_pos]), ["+".join(lab) for lab in out_lab]
 
 
-def auto_positions(ds, lam1, lam2, lam_beta, min_snr):
+def auto_positions(da, dim, lam1, lam2, lam_beta, min_snr):
     r"""Kα1 positions of the peaks of the batch-mean pattern (``peaks="auto"``): the maxima
     :func:`find_pattern_peaks` finds with ``n_sigma = min_snr``, less the Kα2 (and, when
     ``lam_beta`` is known, Kβ) satellites of stronger peaks (:func:`satellite_parents`)."""
-    da = ds["intensity"]
-    others = [d for d in da.dims if d != "two_theta"]
+    others = [d for d in da.dims if d != dim]
     mean = da.mean(others, skipna=True) if others else da
-    x = np.asarray(mean["two_theta"].values, dtype=float)
+    x = np.asarray(mean[dim].values, dtype=float)
     y = np.asarray(mean.values, dtype=float)
     if np.isfinite(y).sum() < 5:
         raise AnalysisError("peaks='auto': fewer than 5 finite points in the mean pattern")

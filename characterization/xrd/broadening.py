@@ -25,10 +25,12 @@ import xarray as xr
 from scipy.special import erfcx
 
 from .._api import public
-from .._provenance import provenance
+from .._apply import apply_kernel
 from ..errors import AnalysisError
-from .instrument import (_check_positive, _check_table, _fit_over_peaks, _lorentz_gauss, _var,
-                         _wavelength, _wls, instrument_fwhm, peak_table, voigt_fwhm)
+from ._linear import fit_over_peaks, wls
+from .instrument import as_instrument, instrument_fwhm
+from .peak_table import (check_positive, check_table, lorentz_gauss, var_or, voigt_fwhm,
+                         wavelength_of)
 
 __all__ = ["scherrer", "williamson_hall", "size_strain_plot", "SCHERRER_K"]
 
@@ -58,7 +60,7 @@ def _resolve_k(k) -> float:
 
 def _breadth_kernel(correction, width, limit_ratio):
     def kernel(fwhm, f_l, f_g, fwhm_stderr, inst_l, inst_g, inst_total):
-        _check_positive(fwhm, "fwhm", "xrd broadening")
+        check_positive(fwhm, "fwhm", "xrd broadening")
 
         def sample_breadth(scale):
             gam, lo, ga = fwhm * scale, f_l * scale, f_g * scale
@@ -97,14 +99,14 @@ def _breadth_kernel(correction, width, limit_ratio):
 
 def _physical_breadth(ds, instrument, correction, width, limit_ratio, who):
     """Sample breadth (deg) with stderr, instrument_limited flag and instrument FWHM."""
-    _check_table(ds, who)
+    check_table(ds, who)
     if correction not in _CORRECTIONS:
         raise AnalysisError(f"correction must be one of {_CORRECTIONS}, got {correction!r}")
     if width not in _WIDTHS:
         raise AnalysisError(f"width must be one of {_WIDTHS}, got {width!r}")
-    f_l, f_g = _lorentz_gauss(ds, who)
+    f_l, f_g = lorentz_gauss(ds, who)
     center = ds["center"]
-    instrument = _instrument_dataset(instrument)
+    instrument = as_instrument(instrument, who)
     if instrument is None:
         inst_l = inst_g = inst_total = 0.0
     elif isinstance(instrument, xr.Dataset):
@@ -127,55 +129,15 @@ def _physical_breadth(ds, instrument, correction, width, limit_ratio, who):
                                 "'fwhm_gauss' in the peak table; or choose correction="
                                 "'gaussian'/'lorentzian'")
         f_l = f_g = np.nan
-    args = [ds["fwhm"], f_l, f_g, _var(ds, "fwhm_stderr"), inst_l, inst_g, inst_total]
+    args = [ds["fwhm"], f_l, f_g, var_or(ds, "fwhm_stderr"), inst_l, inst_g, inst_total]
     args = [a.reset_coords(drop=True) if isinstance(a, xr.DataArray) else a for a in args]
     corr = "gaussian" if (correction == "voigt" and np.isscalar(f_l)) else correction
-    beta, beta_err, limited = xr.apply_ufunc(
+    beta, beta_err, limited = apply_kernel(
         _breadth_kernel(corr, width, limit_ratio), *args,
-        output_core_dims=[[], [], []], dask="parallelized",
+        input_core_dims=[[]] * len(args), output_core_dims=[[], [], []],
         output_dtypes=[float, float, bool])
     inst_total = xr.zeros_like(ds["fwhm"].reset_coords(drop=True)) + inst_total
     return beta, beta_err, limited, inst_total
-
-
-def _instrument_dataset(instrument):
-    """A mapping of Caglioti coefficients (``{"U": .., "V": .., "W": ..}``, as a recipe gives
-    them) becomes the Dataset :func:`instrument_fwhm` takes; anything else is returned as is."""
-    from collections.abc import Mapping
-    from os import PathLike
-
-    if isinstance(instrument, (str, PathLike)):
-        return _instrument_from_file(instrument)
-    if not isinstance(instrument, Mapping) or isinstance(instrument, xr.Dataset):
-        return instrument
-    unknown = sorted(set(instrument) - set("UVWXY"))
-    if unknown or not {"U", "V", "W"} <= set(instrument):
-        raise AnalysisError("instrument given as a mapping needs the Caglioti coefficients U, V, "
-                            f"W (and optionally X, Y) in deg², got keys {sorted(instrument)}")
-    try:
-        values = {key: float(value) for key, value in instrument.items()}
-    except (TypeError, ValueError):
-        raise AnalysisError(f"instrument coefficients must be numbers, got {instrument!r}") \
-            from None
-    return xr.Dataset({key: xr.DataArray(v, attrs={"units": "deg^2" if key in "UVW" else "deg"})
-                       for key, v in values.items()})
-
-
-def _instrument_from_file(path):
-    """A :func:`caglioti` result saved as netCDF (e.g. by ``characterize run``)."""
-    from pathlib import Path
-
-    p = Path(path)
-    try:
-        with xr.open_dataset(p) as saved:
-            inst = saved.load()
-    except (OSError, ValueError) as exc:
-        raise AnalysisError(f"{p}: cannot read an instrument profile (a caglioti() result saved "
-                            f"as netCDF): {exc}") from None
-    if not {"U", "V", "W"} <= set(inst.data_vars):
-        raise AnalysisError(f"{p}: not an instrument profile: needs U, V, W (a caglioti() "
-                            f"result), has {sorted(inst.data_vars)}")
-    return inst[[k for k in "UVWXY" if k in inst.data_vars]]
 
 
 def _keep_coords(out, ds):
@@ -194,34 +156,9 @@ def _instrument_param(instrument):
         instrument
 
 
-# ----------------------------------------------------------------------------- examples
-
-def _synthetic_table(sizes_nm, strain=0.0, k=0.9, wavelength=1.5406, eta=0.5, seed=0):
-    two_theta = np.array([28.44, 47.30, 56.12, 69.13, 76.38])
-    theta = np.deg2rad(two_theta) / 2
-    sizes = np.asarray(sizes_nm, dtype=float)[:, None]
-    beta = k * wavelength / 10 / (sizes * np.cos(theta)) + 4 * strain * np.tan(theta)
-    fwhm = np.rad2deg(beta)
-    rng = np.random.default_rng(seed)
-    fwhm = fwhm * (1 + 0.01 * rng.standard_normal(fwhm.shape))
-    ds = peak_table(np.broadcast_to(two_theta, fwhm.shape), fwhm, eta=eta,
-                    fwhm_stderr=0.01 * fwhm, center_stderr=0.002, wavelength=wavelength)
-    return ds.assign_coords(sample=("sample", [f"s{i}" for i in range(fwhm.shape[0])]))
-
-
-def _example_scherrer():
-    return _synthetic_table([10.9, 6.4, 25.0]), {"k": 0.9, "instrument": 0.05,
-                                                 "correction": "gaussian"}
-
-
-def _example_wh():
-    inst = xr.Dataset({"U": 0.004, "V": -0.002, "W": 0.0025})
-    return _synthetic_table([20.0, 40.0, 60.0], strain=1e-3), {"instrument": inst}
-
-
 # ----------------------------------------------------------------------------- scherrer
 
-@public("xrd", example=_example_scherrer)
+@public("xrd")
 def scherrer(ds: xr.Dataset, *, k=0.9, width: str = "fwhm", instrument=None,
              correction: str = "voigt", limit_ratio: float = 1.5) -> xr.Dataset:
     r"""Crystallite size per peak from the Scherrer equation.
@@ -247,12 +184,11 @@ def scherrer(ds: xr.Dataset, *, k=0.9, width: str = "fwhm", instrument=None,
         K that matches ``width``.
     width : {"fwhm", "integral_breadth"}
         Breadth definition used for β.
-    instrument : None, float, mapping, path or xarray.Dataset
+    instrument : None, float, mapping or xarray.Dataset
         Instrumental broadening: None (none), a FWHM in degrees (taken as Gaussian), a
-        :func:`caglioti` result evaluated at every peak, its coefficients as a mapping
-        ``{"U": .., "V": .., "W": .., "X": .., "Y": ..}`` (deg², deg; as recipes give them), or
-        the path of a :func:`caglioti` result saved as netCDF (``caglioti.nc`` of a recipe
-        run on the standard).
+        :func:`caglioti` result evaluated at every peak (a saved one read back with
+        ``characterization.read("caglioti.nc")``), or its coefficients as a mapping
+        ``{"U": .., "V": .., "W": .., "X": .., "Y": ..}`` (deg², deg; as recipes give them).
     correction : {"voigt", "gaussian", "lorentzian"}
         How the instrument width is removed. ``"voigt"`` needs ``eta`` or the components when an
         instrument is given.
@@ -292,11 +228,11 @@ def scherrer(ds: xr.Dataset, *, k=0.9, width: str = "fwhm", instrument=None,
         raise AnalysisError(f"limit_ratio must be >= 0, got {limit_ratio}")
     beta, beta_err, limited, inst = _physical_breadth(ds, instrument, correction, width,
                                                       limit_ratio, "scherrer")
-    wl_nm = _wavelength(ds).reset_coords(drop=True) / 10.0
+    wl_nm = wavelength_of(ds).reset_coords(drop=True) / 10.0
     theta = np.deg2rad(ds["center"].reset_coords(drop=True)) / 2.0
     beta_rad = np.deg2rad(beta)
     size = kval * wl_nm / (beta_rad * np.cos(theta))
-    sig_theta = np.deg2rad(_var(ds, "center_stderr", 0.0)) / 2.0
+    sig_theta = np.deg2rad(var_or(ds, "center_stderr", 0.0)) / 2.0
     if isinstance(sig_theta, xr.DataArray):
         sig_theta = sig_theta.reset_coords(drop=True)
     size_err = np.sqrt((size * np.deg2rad(beta_err) / beta_rad) ** 2
@@ -319,10 +255,10 @@ def scherrer(ds: xr.Dataset, *, k=0.9, width: str = "fwhm", instrument=None,
 def _wh_kernel(x, y, sig):
     w = np.where(np.isfinite(sig) & (sig > 0), 1.0 / np.where(sig > 0, sig, 1.0) ** 2, 1.0)
     design = np.stack([np.ones_like(x), x], axis=-1)
-    return _wls(design, y, w)
+    return wls(design, y, w)
 
 
-@public("xrd", example=_example_wh)
+@public("xrd")
 def williamson_hall(ds: xr.Dataset, *, k=0.9, width: str = "fwhm", instrument=None,
                     correction: str = "voigt", limit_ratio: float = 1.5) -> xr.Dataset:
     r"""Crystallite size and microstrain from a Williamson–Hall fit over the peaks.
@@ -376,10 +312,10 @@ def williamson_hall(ds: xr.Dataset, *, k=0.9, width: str = "fwhm", instrument=No
     x = 4.0 * np.sin(theta)
     y = np.deg2rad(beta) * np.cos(theta)
     sig = np.deg2rad(beta_err) * np.cos(theta)
-    coef, err, r2 = _fit_over_peaks(_wh_kernel, [x, y, sig], 2)
+    coef, err, r2 = fit_over_peaks(_wh_kernel, [x, y, sig], 2)
     a, b = coef.isel(param=0, drop=True), coef.isel(param=1, drop=True)
     sa, sb = err.isel(param=0, drop=True), err.isel(param=1, drop=True)
-    wl_nm = _wavelength(ds).reset_coords(drop=True) / 10.0
+    wl_nm = wavelength_of(ds).reset_coords(drop=True) / 10.0
     size = kval * wl_nm / a
     out = _size_strain_dataset(
         "Williamson–Hall", size, np.abs(size) * sa / np.abs(a), b, sb, r2, limited, limit_ratio,
@@ -392,12 +328,7 @@ def williamson_hall(ds: xr.Dataset, *, k=0.9, width: str = "fwhm", instrument=No
 
 # ----------------------------------------------------------------------------- size–strain plot
 
-def _example_ssp():
-    inst = xr.Dataset({"U": 0.004, "V": -0.002, "W": 0.0025})
-    return _synthetic_table([20.0, 40.0, 60.0], strain=1e-3), {"instrument": inst}
-
-
-@public("xrd", example=_example_ssp)
+@public("xrd")
 def size_strain_plot(ds: xr.Dataset, *, k=1.0, width: str = "integral_breadth",
                      instrument=None, correction: str = "voigt",
                      limit_ratio: float = 1.5) -> xr.Dataset:
@@ -466,14 +397,14 @@ def size_strain_plot(ds: xr.Dataset, *, k=1.0, width: str = "integral_breadth",
     beta, beta_err, limited, _ = _physical_breadth(ds, instrument, correction, width,
                                                    limit_ratio, "size_strain_plot")
     theta = np.deg2rad(ds["center"].reset_coords(drop=True)) / 2.0
-    wl_nm = _wavelength(ds).reset_coords(drop=True) / 10.0
+    wl_nm = wavelength_of(ds).reset_coords(drop=True) / 10.0
     b_rad = np.deg2rad(beta)
     b_star = b_rad * np.cos(theta) / wl_nm
     d_star = 2.0 * np.sin(theta) / wl_nm
     x = b_star / d_star ** 2
     y = (b_star / d_star) ** 2
     sig = 2.0 * y * np.deg2rad(beta_err) / b_rad
-    coef, err, r2 = _fit_over_peaks(_wh_kernel, [x, y, sig], 2)
+    coef, err, r2 = fit_over_peaks(_wh_kernel, [x, y, sig], 2)
     c, a = coef.isel(param=0, drop=True), coef.isel(param=1, drop=True)
     sc, sa = err.isel(param=0, drop=True), err.isel(param=1, drop=True)
     size = kval / a
@@ -513,10 +444,9 @@ def _size_strain_dataset(method, size, size_err, strain, strain_err, r2, limited
 def _finish(out, ds, method, equation, kval, width, correction, instrument, limit_ratio):
     """Batch coordinates of the input and the provenance attrs of a size result."""
     out = _keep_coords(out, ds)
-    out.attrs.update(provenance(method, k=kval, width=width, correction=correction,
-                                instrument=_instrument_param(instrument),
-                                limit_ratio=limit_ratio))
-    out.attrs.update(k=kval, width=width, correction=correction, equation=equation)
+    out.attrs.update(method=method, k=kval, width=width, correction=correction,
+                     equation=equation,
+                     parameters={"k": kval, "instrument": _instrument_param(instrument)})
     return out
 
 

@@ -43,6 +43,7 @@ import numpy as np
 import xarray as xr
 
 from .._api import public
+from .._apply import apply_kernel
 from ..errors import AnalysisError
 from ._grouped_fit import combine_group_fits, window_groups
 from ._peak_positions import auto_positions, merge_coincident, positions_from_dataset
@@ -68,57 +69,6 @@ def _scalar_coord(ds, name):
     return value if np.isfinite(value) else None
 
 
-def _example_pattern(n_sample=3, seed=0, centers=(28.44, 47.30, 56.12), fwhm=(0.12, 0.14, 0.16),
-                     area=(40.0, 25.0, 15.0), eta=0.5, background=20.0, noise=True,
-                     shape="pseudo_voigt", shape_params=None, x=None):
-    """Synthetic Cu Kα1/Kα2 pattern (sample, two_theta) with Poisson noise.
-
-    ``shape`` is any name of :data:`SHAPES`; its shape parameters are ``shape_params`` (name ->
-    scalar or one value per peak), by default ``fwhm`` (and ``eta``) from the arguments. Width
-    parameters grow by 5 % per sample. ``area`` is the Kα1 area / 100 (counts·deg).
-    """
-    from ..fit import get_lineshape
-    from ..io._xrd import CU_KALPHA1, CU_KALPHA2, CU_RATIO
-
-    rng = np.random.default_rng(seed)
-    x = np.round(np.arange(25.0, 60.0, 0.01), 6) if x is None else np.asarray(x, dtype=float)
-    doublet = get_lineshape("kalpha_" + shape)
-    if shape_params is None:
-        shape_params = {"fwhm": fwhm, "eta": eta} if shape in ("pseudo_voigt",) else {
-            "fwhm": fwhm}
-    k = CU_KALPHA2 / CU_KALPHA1
-    y = np.full((n_sample, x.size), float(background))
-    scale = 1.0 + 0.05 * np.arange(n_sample)[:, None]
-    for j, (c, a) in enumerate(zip(centers, area)):
-        theta = []
-        for sp in doublet.single.shape_params:
-            v = np.broadcast_to(np.asarray(shape_params[sp.name], dtype=float),
-                                (len(centers),))[j]
-            theta.append(np.full((n_sample, 1), v) * (scale if sp.kind == "width" else 1.0))
-        theta += [np.full((n_sample, 1), k), np.full((n_sample, 1), CU_RATIO)]
-        y += doublet.evaluate(x, np.full((n_sample, 1), a * 100.0), np.full((n_sample, 1), c),
-                              theta)
-    if noise:
-        y = rng.poisson(y).astype(float)
-    ds = xr.Dataset(
-        {"intensity": (("sample", "two_theta"), y, {"units": "count", "long_name": "Intensity"})},
-        coords={"sample": [f"s{i}" for i in range(n_sample)],
-                "two_theta": ("two_theta", x, {"units": "deg", "long_name": "2θ"}),
-                "wavelength": ((), CU_KALPHA1, {"units": "angstrom", "long_name": "Wavelength Kα1"}),
-                "wavelength_alpha2": ((), CU_KALPHA2, {"units": "angstrom",
-                                                       "long_name": "Wavelength Kα2"}),
-                "alpha2_ratio": ((), CU_RATIO, {"units": "1",
-                                                "long_name": "Kα2/Kα1 intensity ratio"})},
-        attrs={"technique": "xrd"})
-    return ds
-
-
-def _example():
-    return _example_pattern(), {"peaks": [28.44, 47.30, 56.12]}
-
-
-# ----------------------------------------------------------------------------- peak positions
-
 # ----------------------------------------------------------------------------- derived widths
 
 def _de_keijser(fwhm, ib):
@@ -131,7 +81,7 @@ def _de_keijser(fwhm, ib):
 
 def _line_quantities(key, single, th):
     """Integral breadth, f_L and f_G of the Kα1 line from its shape parameters ``th``."""
-    from .instrument import _split_eta
+    from .peak_table import split_eta
 
     ib = single.area_per_height([t[:, None] for t in th])[0][:, 0]
     fwhm = single.fwhm([t[:, None] for t in th])[:, 0]
@@ -142,14 +92,14 @@ def _line_quantities(key, single, th):
     elif key == "lorentzian":
         f_l, f_g = fwhm, 0 * fwhm
     elif key in ("pseudo_voigt", "split_pseudo_voigt"):
-        f_l, f_g = _split_eta(fwhm, np.clip(th[-1], 0.0, 1.0))
+        f_l, f_g = split_eta(fwhm, np.clip(th[-1], 0.0, 1.0))
     else:                                          # pearson7
         f_l, f_g = _de_keijser(fwhm, ib)
     return np.stack([ib, f_l, f_g])
 
 
 def _extra_kernel(key, single, cols):
-    """apply_ufunc kernel: (values (..., P), cov (..., P, P)) -> 3 quantities and 3 errors,
+    """Kernel: (values (..., P), cov (..., P, P)) -> 3 quantities and 3 errors,
     each (..., peak), errors by first-order propagation with central differences."""
     def kernel(values, cov):
         batch = values.shape[:-1]
@@ -190,12 +140,11 @@ def _peak_table(res, key, single, labels):
     names = list(res["param"].values)
     cols = [[names.index(f"p{j}.{sp.name}") for sp in single.shape_params]
             for j in range(len(labels))]
-    outs = xr.apply_ufunc(
+    outs = apply_kernel(
         _extra_kernel(key, single, cols), res["value"].reset_coords(drop=True),
         res["covariance"].reset_coords(drop=True),
         input_core_dims=[["param"], ["cov_i", "cov_j"]], output_core_dims=[["peak"]] * 6,
-        dask="parallelized", output_dtypes=[float] * 6,
-        dask_gufunc_kwargs={"output_sizes": {"peak": len(labels)}})
+        output_sizes={"peak": len(labels)})
     info = [("integral_breadth", "integral breadth (area/height) of the Kα1 line"),
             ("fwhm_lorentz", "Lorentzian FWHM component"),
             ("fwhm_gauss", "Gaussian FWHM component")]
@@ -214,8 +163,6 @@ def _peak_table(res, key, single, labels):
     del n_line
     return res.assign(new)
 
-
-# ----------------------------------------------------------------------------- grouping
 
 # ----------------------------------------------------------------------------- fit_pattern
 
@@ -258,11 +205,12 @@ def _center_bounds(positions, window, max_shift):
     return lower, upper
 
 
-@public("xrd", example=_example)
+@public("xrd")
 def fit_pattern(ds: xr.Dataset, *, peaks, shape: str = "pseudo_voigt", kalpha2: bool = True,
                 background=None, window=None, fwhm=None, eta: float = 0.5,
                 max_shift: float | None = None, weights="poisson", names=None,
-                group: bool = False, min_snr: float = 8.0, **fit_kwargs) -> xr.Dataset:
+                group: bool = False, min_snr: float = 8.0, dim: str | None = None,
+                var: str | None = None, fit_kwargs: dict | None = None) -> xr.Dataset:
     r"""Fit Kα1/Kα2 doublets to XRD patterns and return a peak table.
 
     Every pattern (any batch dims) is fitted at once by :func:`characterization.fit.fit_peaks`
@@ -331,8 +279,12 @@ def fit_pattern(ds: xr.Dataset, *, peaks, shape: str = "pseudo_voigt", kalpha2: 
         when every group converged. Peaks in one window are always fitted together.
     min_snr : float
         Prominence threshold of ``peaks="auto"`` in noise standard deviations.
-    **fit_kwargs
-        Passed to :func:`characterization.fit.fit_peaks` (``max_nfev``, ``components`` ...).
+    dim, var : str, optional
+        Signal dim (2θ, deg) and intensity variable; default the XRD convention's
+        (``two_theta``, ``intensity``).
+    fit_kwargs : dict, optional
+        Options passed to :func:`characterization.fit.fit_peaks` (``max_nfev``,
+        ``components``, ``xtol`` ...).
 
     Returns
     -------
@@ -366,21 +318,22 @@ def fit_pattern(ds: xr.Dataset, *, peaks, shape: str = "pseudo_voigt", kalpha2: 
     Examples
     --------
     >>> from characterization import xrd
-    >>> from characterization.xrd.peaks import _example_pattern
-    >>> res = xrd.fit_pattern(_example_pattern(), peaks=[28.44, 47.30, 56.12])
+    >>> from characterization.synthetic import kalpha_patterns
+    >>> res = xrd.fit_pattern(kalpha_patterns(), peaks=[28.44, 47.30, 56.12])
     >>> xrd.scherrer(res).crystallite_size.dims
     ('sample', 'peak')
-    >>> auto = xrd.fit_pattern(_example_pattern(), peaks="auto", shape="voigt")
+    >>> auto = xrd.fit_pattern(kalpha_patterns(), peaks="auto", shape="voigt")
     >>> [round(float(c), 2) for c in auto.center.isel(sample=0)]
     [28.44, 47.3, 56.12]
     """
     from ..fit import Model, Param, Peak, fit_peaks
     from ..fit.lineshapes import canonical_name, get_lineshape
 
-    if not isinstance(ds, xr.Dataset):
-        raise AnalysisError(f"fit_pattern needs an xarray.Dataset, got {type(ds).__name__}")
-    if "two_theta" not in ds.dims or "intensity" not in ds:
-        raise AnalysisError("fit_pattern needs a 'two_theta' dim and an 'intensity' variable")
+    fit_kwargs = dict(fit_kwargs or {})
+    clash = sorted(set(fit_kwargs) & {"dim", "var", "range", "weights"})
+    if clash:
+        raise AnalysisError(f"fit_pattern: fit_kwargs must not set {clash}; they are "
+                            "fit_pattern's own arguments")
     try:
         key = canonical_name(shape)
     except ValueError:
@@ -394,7 +347,7 @@ def fit_pattern(ds: xr.Dataset, *, peaks, shape: str = "pseudo_voigt", kalpha2: 
     ratio = _scalar_coord(ds, "alpha2_ratio")
     doublet = bool(kalpha2) and lam1 is not None and lam2 is not None and ratio is not None
     k = lam2 / lam1 if doublet else None
-    tt = np.asarray(ds["two_theta"].values, dtype=float)
+    tt = np.asarray(ds[dim].values, dtype=float)
     lo, hi = float(np.nanmin(tt)), float(np.nanmax(tt))
     dx = float(np.nanmedian(np.abs(np.diff(np.sort(tt))))) if tt.size > 1 else 0.0
 
@@ -402,7 +355,7 @@ def fit_pattern(ds: xr.Dataset, *, peaks, shape: str = "pseudo_voigt", kalpha2: 
     if isinstance(peaks, str):
         if peaks != "auto":
             raise AnalysisError(f"peaks must be positions, a Dataset or 'auto', got {peaks!r}")
-        positions = np.sort(auto_positions(ds, lam1 if doublet else None, lam2,
+        positions = np.sort(auto_positions(ds[var], dim, lam1 if doublet else None, lam2,
                                            _scalar_coord(ds, "wavelength_beta"),
                                            float(min_snr)))
     elif isinstance(peaks, xr.Dataset):
@@ -455,8 +408,8 @@ def fit_pattern(ds: xr.Dataset, *, peaks, shape: str = "pseudo_voigt", kalpha2: 
             peak_list.append(Peak(f"p{j}", line_shape.name, center=center, **params))
         model = Model(peak_list, background=background)
         rng = (float(positions[idx].min()) - window, float(positions[idx].max()) + window)
-        res = fit_peaks(ds, model, dim="two_theta", var="intensity", range=rng,
-                        weights=weights, **fit_kwargs)
+        res = fit_peaks(ds, model, dim=dim, var=var, range=rng, weights=weights,
+                        **fit_kwargs)
         return res, rng
 
     index_groups = window_groups(positions, window) if group else [list(range(positions.size))]
@@ -464,7 +417,7 @@ def fit_pattern(ds: xr.Dataset, *, peaks, shape: str = "pseudo_voigt", kalpha2: 
     if len(fits) == 1:
         res = fits[0][0]
     else:
-        res = combine_group_fits([r for r, _ in fits], "two_theta")
+        res = combine_group_fits([r for r, _ in fits], dim)
     order = [j for g in index_groups for j in g]
     res = res.assign_coords(peak=[labels[j] for j in order])
     if group:                                  # back to the order of ``peaks``
@@ -473,13 +426,16 @@ def fit_pattern(ds: xr.Dataset, *, peaks, shape: str = "pseudo_voigt", kalpha2: 
     for name in ("wavelength", "wavelength_alpha2", "alpha2_ratio"):
         if name in ds.coords and name not in res.coords:
             res = res.assign_coords({name: ds[name]})
+    res.attrs.pop("parameters", None)          # fit_peaks' own record; fit_pattern's is written
+    res.attrs["method"] = ("kalpha doublet " if doublet else "") + key
     res.attrs["kalpha2"] = int(doublet)
     res.attrs["shape"] = key
     res.attrs["lineshape"] = line_shape.name
     res.attrs["groups"] = [float(v) for _, r in fits for v in r]   # lo0, hi0, lo1, hi1 ...
     res.attrs["fwhm_lorentz_gauss"] = {
         "voigt": "fitted fwhm_l, fwhm_g", "gaussian": "(0, fwhm)", "lorentzian": "(fwhm, 0)",
-        "pseudo_voigt": "f_L = eta fwhm, f_G from Olivero-Longbothum",
-        "split_pseudo_voigt": "f_L = eta fwhm, f_G from Olivero-Longbothum",
+        "pseudo_voigt": "Thompson-Cox-Hastings: f_L = q(eta) fwhm, f_G from Olivero-Longbothum",
+        "split_pseudo_voigt": "Thompson-Cox-Hastings: f_L = q(eta) fwhm, f_G from "
+                              "Olivero-Longbothum",
         "pearson7": "Voigt of equal FWHM and integral breadth (de Keijser et al. 1982)"}[key]
     return res

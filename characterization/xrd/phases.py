@@ -27,10 +27,10 @@ import warnings
 import numpy as np
 import xarray as xr
 
-from .._api import public
-from .._provenance import provenance
+from .._api import provenance_attrs, public
+from .._apply import apply_kernel
 from ..errors import AnalysisError
-from ..io._xrd import CU_KALPHA1 as _CU_KALPHA1
+from ..xray_lines import CU_KALPHA1 as _CU_KALPHA1
 from ._peak_positions import find_pattern_peaks, satellite_parents
 from ._structures import resolve_phase
 
@@ -46,11 +46,18 @@ def _hkl_string(hkl) -> str:
 
 
 def _as_list(phases):
-    if isinstance(phases, (list, tuple)):
-        if not phases:
-            raise AnalysisError("phases must name at least one phase")
-        return list(phases)
-    return [phases]
+    """``[(phase, name or None), ...]`` from one phase, a list of them or a {name: phase} map."""
+    from collections.abc import Mapping
+
+    if isinstance(phases, Mapping):
+        items = [(p, str(n)) for n, p in phases.items()]
+    elif isinstance(phases, (list, tuple)):
+        items = [(p, None) for p in phases]
+    else:
+        items = [(phases, None)]
+    if not items:
+        raise AnalysisError("phases must name at least one phase")
+    return items
 
 
 def _scalar_wavelength(pattern, who, name="wavelength"):
@@ -82,16 +89,19 @@ def _resolve_wavelength(wavelength, pattern, who, stacklevel=4):
     return value
 
 
-def _resolve_range(two_theta_range, pattern):
-    if two_theta_range is None and pattern is not None and "two_theta" in pattern.coords:
+def _resolve_range(window, pattern):
+    if window is None and pattern is not None and "two_theta" in pattern.coords:
         tt = np.asarray(pattern["two_theta"].values, dtype=float)
-        two_theta_range = (float(np.nanmin(tt)), float(np.nanmax(tt)))
-    if two_theta_range is None:
-        two_theta_range = _DEFAULT_RANGE
-    lo, hi = (float(v) for v in two_theta_range)
+        window = (float(np.nanmin(tt)), float(np.nanmax(tt)))
+    if window is None:
+        window = _DEFAULT_RANGE
+    try:
+        lo, hi = (float(v) for v in window)
+    except (TypeError, ValueError):
+        raise AnalysisError(f"range must be a (min, max) pair of 2θ in deg, got {window!r}") \
+            from None
     if not (0.0 <= lo < hi <= 180.0):
-        raise AnalysisError(f"two_theta_range must satisfy 0 <= min < max <= 180°, got "
-                            f"{two_theta_range}")
+        raise AnalysisError(f"range must satisfy 0 <= min < max <= 180°, got {window}")
     return lo, hi
 
 
@@ -149,7 +159,7 @@ def _sticks(structure, dw, wavelength, lo, hi, min_intensity, merge_tolerance):
 
 # ----------------------------------------------------------------------------- reference_pattern
 
-def reference_pattern(phases, *, wavelength=None, pattern=None, two_theta_range=None,
+def reference_pattern(phases, *, wavelength=None, pattern=None, range=None,
                       min_intensity: float = 1.0, merge_tolerance=None) -> xr.Dataset:
     r"""Stick patterns (Kα1 line positions and relative intensities) of crystalline phases.
 
@@ -163,16 +173,18 @@ def reference_pattern(phases, *, wavelength=None, pattern=None, two_theta_range=
 
     Parameters
     ----------
-    phases : str, path, pymatgen Structure, or a list of them
+    phases : str, pymatgen Structure, a list of them, or a mapping {name: phase}
         Built-in phase names or aliases (``"Si"``, ``"CoSi2"``, ``"LaB6"``, ``"rutile"`` ...,
-        see :func:`characterization.xrd._structures.get_structure`), CIF paths or Structures.
+        see :func:`characterization.xrd.get_structure`) or Structures (named by their reduced
+        formula, or by the mapping's keys). A CIF is read by the caller:
+        ``{"my phase": pymatgen.core.Structure.from_file("phase.cif")}``.
     wavelength : float, optional
         Kα1 wavelength in Å. Default: the ``wavelength`` coord of ``pattern``, else Cu Kα1
         1.540598 Å with a warning.
     pattern : xarray.Dataset, optional
         An XRD pattern (dim ``two_theta``) whose ``wavelength`` coord and 2θ range are used.
-    two_theta_range : (float, float), optional
-        Range in degrees; default the pattern's range, else (5, 120).
+    range : (float, float), optional
+        2θ range in degrees; default the pattern's range, else (5, 120).
     min_intensity : float
         Lines weaker than this (relative, strongest = 100) are dropped.
     merge_tolerance : float, optional
@@ -204,21 +216,22 @@ def reference_pattern(phases, *, wavelength=None, pattern=None, two_theta_range=
 
     Examples
     --------
-    >>> ref = reference_pattern("Si", wavelength=1.540598, two_theta_range=(20, 80))
+    >>> from characterization.xrd import reference_pattern
+    >>> ref = reference_pattern("Si", wavelength=1.540598, range=(20, 80))
     >>> [round(float(v), 2) for v in ref.two_theta.sel(phase="Si")[:2]]
     [28.44, 47.3]
     """
     if pattern is not None and not isinstance(pattern, xr.Dataset):
         raise AnalysisError(f"pattern must be an xarray.Dataset, got {type(pattern).__name__}")
     lam = _resolve_wavelength(wavelength, pattern, "reference_pattern")
-    lo, hi = _resolve_range(two_theta_range, pattern)
-    resolved = [resolve_phase(p) for p in _as_list(phases)]
+    lo, hi = _resolve_range(range, pattern)
+    resolved = [resolve_phase(p, n) for p, n in _as_list(phases)]
     names = _unique_names([r[0] for r in resolved])
     rows = [_sticks(s, dw, lam, lo, hi, min_intensity, merge_tolerance)
             for _, s, dw in resolved]
     n = max([r[0].size for r in rows] + [1])
     shape = (len(rows), n)
-    tt, inten, mult = (np.full(shape, np.nan) for _ in range(3))
+    tt, inten, mult = (np.full(shape, np.nan) for _ in "abc")
     hkl = np.full(shape, "", dtype=object)
     label = np.full(shape, "", dtype=object)
     for i, (name, (t, y, m, h)) in enumerate(zip(names, rows)):
@@ -237,9 +250,10 @@ def reference_pattern(phases, *, wavelength=None, pattern=None, two_theta_range=
                 "label": (dims, label.astype(str), {"long_name": "reflection"}),
                 "wavelength": ((), lam, {"units": "angstrom", "long_name": "Wavelength Kα1"})},
         attrs={"kind": "reference_pattern",
-               **provenance("reference_pattern", phases=names, wavelength=lam,
-                            two_theta_range=[lo, hi], min_intensity=min_intensity,
-                            merge_tolerance=merge_tolerance)})
+               **provenance_attrs("xrd.reference_pattern", "pymatgen XRDCalculator",
+                                  {"phases": names, "wavelength": lam, "range": [lo, hi],
+                                   "min_intensity": min_intensity,
+                                   "merge_tolerance": merge_tolerance})})
     return out
 
 
@@ -254,7 +268,7 @@ def _flat_lines(ref: xr.Dataset):
             ref["d_spacing"].values[idx_p, idx_r])
 
 
-def peaks_from_phases(phases, *, pattern=None, wavelength=None, two_theta_range=None,
+def peaks_from_phases(phases, *, pattern=None, wavelength=None, range=None,
                       min_intensity: float = 5.0, merge_tolerance: float = 0.05) -> xr.Dataset:
     r"""Kα1 line positions of phases as starting positions for peak fitting.
 
@@ -265,7 +279,7 @@ def peaks_from_phases(phases, *, pattern=None, wavelength=None, two_theta_range=
 
     Parameters
     ----------
-    phases, pattern, wavelength, two_theta_range
+    phases, pattern, wavelength, range
         As in :func:`reference_pattern`.
     min_intensity : float
         Keep lines at least this strong (relative to the strongest line of the phase, 100).
@@ -281,13 +295,14 @@ def peaks_from_phases(phases, *, pattern=None, wavelength=None, two_theta_range=
 
     Examples
     --------
-    >>> p = peaks_from_phases(["Si", "CoSi2"], wavelength=1.540598, two_theta_range=(25, 50))
+    >>> from characterization.xrd import peaks_from_phases
+    >>> p = peaks_from_phases(["Si", "CoSi2"], wavelength=1.540598, range=(25, 50))
     >>> p.label.values.tolist()
     ['Si 111', 'CoSi2 111', 'Si 220', 'CoSi2 220']
     """
-    ref = reference_pattern(phases, wavelength=wavelength, pattern=pattern,
-                            two_theta_range=two_theta_range, min_intensity=min_intensity,
-                            merge_tolerance=merge_tolerance)
+    lo, hi = _resolve_range(range, pattern)
+    ref = reference_pattern(phases, wavelength=wavelength, pattern=pattern, range=(lo, hi),
+                            min_intensity=min_intensity, merge_tolerance=merge_tolerance)
     ip, tt, inten, label, hkl, d = _flat_lines(ref)
     dim = "reflection"
     out = xr.Dataset(
@@ -299,8 +314,11 @@ def peaks_from_phases(phases, *, pattern=None, wavelength=None, two_theta_range=
                 "hkl": (dim, hkl.astype(str), {"long_name": "Miller indices"}),
                 "wavelength": ref["wavelength"]},
         attrs={"kind": "reference_peaks",
-               **provenance("peaks_from_phases", phases=list(ref["phase"].values),
-                            min_intensity=min_intensity, merge_tolerance=merge_tolerance)})
+               **provenance_attrs("xrd.peaks_from_phases", "pymatgen XRDCalculator",
+                                  {"phases": list(ref["phase"].values),
+                                   "wavelength": float(ref["wavelength"]),
+                                   "range": [lo, hi], "min_intensity": min_intensity,
+                                   "merge_tolerance": merge_tolerance})})
     return out
 
 
@@ -395,19 +413,10 @@ def _check_kernel(lines_phase, lines_tt, lines_int, lines_label, n_phase, mode, 
     return kernel
 
 
-def _example_phase_check():
-    from ..synthetic.xrd import xrd_patterns
-
-    ds = xrd_patterns(("Si", "CoSi2"), n_samples=3, weights=[[1.0, 0.6], [1.0, 0.3],
-                                                              [1.0, 0.0]],
-                      two_theta=(25.0, 60.0, 0.02), size_nm=40.0, peak_counts=400.0, seed=1)
-    return ds, {"phases": ["Si", "CoSi2", "graphite"]}
-
-
-@public("xrd", example=_example_phase_check)
+@public("xrd")
 def phase_check(ds: xr.Dataset, phases, *, tolerance: float = 0.1, min_intensity: float = 5.0,
                 prominence=None, min_score: float = 0.5, max_peaks: int = 64,
-                two_theta_range=None) -> xr.Dataset:
+                range=None) -> xr.Dataset:
     r"""Check which candidate phases explain the peaks of XRD patterns (or of a peak table).
 
     Observed peak positions :math:`o_i` are compared with the Kα1 reference lines
@@ -454,8 +463,8 @@ def phase_check(ds: xr.Dataset, phases, *, tolerance: float = 0.1, min_intensity
     max_peaks : int
         Size of the NaN-padded ``observed`` dim (the strongest peaks by prominence are kept).
         Fixed so that results of different batches line up.
-    two_theta_range : (float, float), optional
-        Range in which lines are expected; default the measured range of each pattern (for
+    range : (float, float), optional
+        2θ range (deg) in which lines are expected; default the measured range of each pattern (for
         a peak table: the range spanned by its peaks, ± ``tolerance``).
 
     Returns
@@ -486,14 +495,13 @@ def phase_check(ds: xr.Dataset, phases, *, tolerance: float = 0.1, min_intensity
 
     Examples
     --------
-    >>> from characterization.synthetic.xrd import xrd_patterns
+    >>> from characterization.synthetic import xrd_patterns
+    >>> from characterization.xrd import phase_check
     >>> ds = xrd_patterns(("Si",), two_theta=(20, 80, 0.02), seed=1)
     >>> r = phase_check(ds, ["Si", "CoSi2"])
     >>> r.present.values.tolist()
     [[True, False]]
     """
-    if not isinstance(ds, xr.Dataset):
-        raise AnalysisError(f"phase_check needs an xarray.Dataset, got {type(ds).__name__}")
     if not (np.isfinite(tolerance) and tolerance > 0):
         raise AnalysisError(f"tolerance must be > 0 deg, got {tolerance}")
     if int(max_peaks) < 1:
@@ -502,14 +510,13 @@ def phase_check(ds: xr.Dataset, phases, *, tolerance: float = 0.1, min_intensity
     if "intensity" in ds.data_vars and "two_theta" in ds.dims:
         mode, data, core = "pattern", ds["intensity"], "two_theta"
         axis = ds["two_theta"]
-        rng = (float(axis.min()), float(axis.max())) if two_theta_range is None \
-            else two_theta_range
+        rng = (float(axis.min()), float(axis.max())) if range is None else range
     elif "center" in ds.data_vars and "peak" in ds["center"].dims:
         mode, data, core = "table", ds["center"], "peak"
         axis = xr.DataArray(np.zeros(ds.sizes["peak"]), dims="peak")
         finite = np.asarray(ds["center"].values, dtype=float)
         finite = finite[np.isfinite(finite)]
-        rng = two_theta_range if two_theta_range is not None else (
+        rng = range if range is not None else (
             (max(0.0, float(finite.min()) - 5.0), min(180.0, float(finite.max()) + 5.0))
             if finite.size else (5.0, 120.0))
     else:
@@ -518,22 +525,20 @@ def phase_check(ds: xr.Dataset, phases, *, tolerance: float = 0.1, min_intensity
     lam1 = _resolve_wavelength(None, ds, "phase_check")
     lam2 = _scalar_wavelength(ds, "phase_check", "wavelength_alpha2")
     lam_beta = _scalar_wavelength(ds, "phase_check", "wavelength_beta")
-    ref = reference_pattern(phases, wavelength=lam1, two_theta_range=rng, min_intensity=0.0)
+    ref = reference_pattern(phases, wavelength=lam1, range=rng, min_intensity=0.0)
     ip, lt, li, ll, _, _ = _flat_lines(ref)
     n_phase = ref.sizes["phase"]
-    fixed = None if two_theta_range is None else tuple(float(v) for v in two_theta_range)
+    fixed = None if range is None else _resolve_range(range, None)
     kernel = _check_kernel(ip, lt, li, ll, n_phase, mode, float(tolerance), float(min_intensity),
                            float(min_score), max_peaks, prominence, (lam1, lam2, lam_beta),
                            fixed)
     data = data.reset_coords(drop=True) if mode == "table" else data
-    outs = xr.apply_ufunc(
+    outs = apply_kernel(
         kernel, data, axis.reset_coords(drop=True),
         input_core_dims=[[core], [core]],
         output_core_dims=[["phase"]] * 6 + [["observed"]] * 2 + [[], []],
-        dask="parallelized",
         output_dtypes=[float] * 5 + [bool, float, object, float, float],
-        dask_gufunc_kwargs={"output_sizes": {"phase": n_phase, "observed": max_peaks},
-                            "allow_rechunk": True})
+        output_sizes={"phase": n_phase, "observed": max_peaks})
     (matched, expected, fraction, explained, weighted, present, obs_tt, assign, unexpl,
      n_obs) = outs
     spec = [
@@ -560,8 +565,6 @@ def phase_check(ds: xr.Dataset, phases, *, tolerance: float = 0.1, min_intensity
     for c in ds.coords:
         if c not in out.coords and core not in ds[c].dims:
             out = out.assign_coords({c: ds[c]})
-    out.attrs.update(provenance("phase_check", phases=list(ref["phase"].values),
-                                tolerance=tolerance, min_intensity=min_intensity,
-                                prominence=prominence, min_score=min_score, max_peaks=max_peaks,
-                                input=mode, two_theta_range=two_theta_range))
+    out.attrs["method"] = "line matching"
+    out.attrs["parameters"] = {"phases": list(ref["phase"].values), "input": mode}
     return out

@@ -10,7 +10,8 @@ import xarray as xr
 
 from characterization.errors import AnalysisError
 from characterization.fit.lineshapes import get_lineshape
-from characterization.io._xrd import ANODES, CU_KALPHA1, CU_KALPHA2, CU_RATIO
+from characterization.xray_lines import ANODES, CU_KALPHA1, CU_KALPHA2
+from characterization.xray_lines import KALPHA2_RATIO as CU_RATIO
 from characterization.xrd.kalpha2 import strip_kalpha2
 
 CENTERS = (28.44, 47.30, 56.12, 88.03, 114.09)

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from characterization import xrd
-from characterization.xrd.peaks import _example_pattern
+from characterization.synthetic import kalpha_patterns as _example_pattern
 
 SI = [28.44, 47.30, 56.12]
 LAM1 = 1.540598
@@ -146,7 +146,7 @@ def test_voigt_components_recovered():
 
 
 def test_component_widths_of_simple_shapes_and_pseudo_voigt_consistency():
-    from characterization.xrd.instrument import _split_eta
+    from characterization.xrd.peak_table import split_eta as _split_eta
 
     ds = _example_pattern(n_sample=2, seed=2, centers=SI)
     g = xrd.fit_pattern(ds, peaks=SI, shape="gaussian")
@@ -275,7 +275,7 @@ def test_shape_errors():
 
 
 def test_grouped_fit_of_a_series_keeps_the_batch_dims():
-    from characterization.xrd.peaks import _example_pattern
+    from characterization.synthetic import kalpha_patterns as _example_pattern
 
     ds = _example_pattern(n_sample=3).rename(sample="time")
     res = xrd.fit_pattern(ds, peaks=[28.44, 47.30, 56.12], group=True)

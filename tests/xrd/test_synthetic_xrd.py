@@ -36,7 +36,7 @@ def test_ground_truth_scherrer_positions_and_alpha2():
     t = np.tan(theta)
     np.testing.assert_allclose(si["fwhm_gauss"][0], np.sqrt(0.004 * t**2 - 0.002 * t + 0.003))
     # positions are the sticks; Kα2 follows Bragg
-    ref = reference_pattern("Si", wavelength=CU1, two_theta_range=(15, 85), min_intensity=1.0)
+    ref = reference_pattern("Si", wavelength=CU1, range=(15, 85), min_intensity=1.0)
     sticks = ref.two_theta.values[0]
     np.testing.assert_allclose(si["two_theta"], sticks[np.isfinite(sticks)])
     np.testing.assert_allclose(si["two_theta"][:4], [28.443, 47.303, 56.122, 69.130], atol=0.002)

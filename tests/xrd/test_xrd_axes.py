@@ -9,12 +9,12 @@ import pytest
 import xarray as xr
 
 from characterization.errors import AnalysisError
-from characterization.io._xrd import ANODES, CU_KALPHA1
-from characterization.xrd.axes import (add_axis_coords, convert_wavelength, correct_two_theta,
-                                       d_spacing, displacement_shift, fit_two_theta_correction,
-                                       q_from_two_theta, two_theta_from_d, two_theta_from_q)
-from characterization.xrd.instrument import peak_table
-from characterization.xrd.peaks import _example_pattern
+from characterization.xray_lines import ANODES, CU_KALPHA1
+from characterization.xrd import (add_axis_coords, convert_wavelength, correct_two_theta,
+                                  d_spacing, displacement_shift, fit_two_theta_correction,
+                                  peak_table, q_from_two_theta, two_theta_from_d,
+                                  two_theta_from_q)
+from characterization.synthetic import kalpha_patterns as _example_pattern
 
 #: Si SRM 640 reflections 111 ... 533 for Cu Kα1 (deg) and the lattice parameter (Å).
 SI_A = 5.431179

@@ -137,7 +137,19 @@ def _physical_breadth(ds, instrument, correction, width, limit_ratio, who):
         input_core_dims=[[]] * len(args), output_core_dims=[[], [], []],
         output_dtypes=[float, float, bool])
     inst_total = xr.zeros_like(ds["fwhm"].reset_coords(drop=True)) + inst_total
-    return beta, beta_err, limited, inst_total
+    at_bound = _width_at_bound(ds)
+    beta, beta_err = beta.where(~at_bound), beta_err.where(~at_bound)
+    return beta, beta_err, limited, inst_total, at_bound
+
+
+def _width_at_bound(ds):
+    """Per peak: the fitted width sits at its fit bound (``fwhm_at_bound`` of a
+    :func:`fit_pattern` result); False for tables without the flag."""
+    zeros = xr.zeros_like(ds["fwhm"].reset_coords(drop=True), dtype=bool)
+    if "fwhm_at_bound" not in ds.variables:
+        return zeros
+    return (zeros | ds["fwhm_at_bound"].reset_coords(drop=True).astype(bool)).assign_attrs(
+        long_name="width at its fit bound: not determined by the data, no size")
 
 
 def _keep_coords(out, ds):
@@ -200,7 +212,9 @@ def scherrer(ds: xr.Dataset, *, k=0.9, width: str = "fwhm", instrument=None,
     -------
     xarray.Dataset
         ``crystallite_size`` and ``crystallite_size_stderr`` (nm), ``breadth`` (sample breadth,
-        deg), ``instrument_fwhm`` (deg), ``instrument_limited`` (bool), all per peak; attrs
+        deg), ``instrument_fwhm`` (deg), ``instrument_limited`` (bool), ``width_at_bound``
+        (bool: the peak table's ``fwhm_at_bound``, a width the fit left at its bound; its size
+        is NaN, never a plausible number from an undetermined width), all per peak; attrs
         ``k``, ``width``, ``correction`` and provenance.
 
     Notes
@@ -226,8 +240,8 @@ def scherrer(ds: xr.Dataset, *, k=0.9, width: str = "fwhm", instrument=None,
     kval = _resolve_k(k)
     if not (np.isfinite(limit_ratio) and limit_ratio >= 0):
         raise AnalysisError(f"limit_ratio must be >= 0, got {limit_ratio}")
-    beta, beta_err, limited, inst = _physical_breadth(ds, instrument, correction, width,
-                                                      limit_ratio, "scherrer")
+    beta, beta_err, limited, inst, at_bound = _physical_breadth(
+        ds, instrument, correction, width, limit_ratio, "scherrer")
     wl_nm = wavelength_of(ds).reset_coords(drop=True) / 10.0
     theta = np.deg2rad(ds["center"].reset_coords(drop=True)) / 2.0
     beta_rad = np.deg2rad(beta)
@@ -245,6 +259,7 @@ def scherrer(ds: xr.Dataset, *, k=0.9, width: str = "fwhm", instrument=None,
         "instrument_fwhm": inst.assign_attrs(units="deg", long_name="instrumental FWHM"),
         "instrument_limited": limited.assign_attrs(
             long_name=f"observed FWHM < {limit_ratio} x instrumental FWHM"),
+        "width_at_bound": at_bound,
     })
     return _finish(out, ds, "scherrer", "D = K lambda / (beta cos(theta))", kval, width,
                    correction, instrument, limit_ratio)
@@ -283,7 +298,9 @@ def williamson_hall(ds: xr.Dataset, *, k=0.9, width: str = "fwhm", instrument=No
     xarray.Dataset
         ``crystallite_size`` (nm), ``microstrain`` (1), each with ``*_stderr`` (covariance
         scaled by χ²/dof), ``r_squared``; the W–H plot coordinates per peak ``wh_x`` = 4 sin θ
-        (1), ``wh_y`` = β cos θ (rad) and ``wh_y_stderr``; ``instrument_limited`` per peak.
+        (1), ``wh_y`` = β cos θ (rad) and ``wh_y_stderr``; ``instrument_limited`` and
+        ``width_at_bound`` per peak (such peaks are left out of the fit; fewer than 2 usable
+        peaks give NaN).
 
     Notes
     -----
@@ -306,8 +323,8 @@ def williamson_hall(ds: xr.Dataset, *, k=0.9, width: str = "fwhm", instrument=No
     (20.0, 0.001)
     """
     kval = _resolve_k(k)
-    beta, beta_err, limited, _ = _physical_breadth(ds, instrument, correction, width,
-                                                   limit_ratio, "williamson_hall")
+    beta, beta_err, limited, _, at_bound = _physical_breadth(
+        ds, instrument, correction, width, limit_ratio, "williamson_hall")
     theta = np.deg2rad(ds["center"].reset_coords(drop=True)) / 2.0
     x = 4.0 * np.sin(theta)
     y = np.deg2rad(beta) * np.cos(theta)
@@ -318,7 +335,8 @@ def williamson_hall(ds: xr.Dataset, *, k=0.9, width: str = "fwhm", instrument=No
     wl_nm = wavelength_of(ds).reset_coords(drop=True) / 10.0
     size = kval * wl_nm / a
     out = _size_strain_dataset(
-        "Williamson–Hall", size, np.abs(size) * sa / np.abs(a), b, sb, r2, limited, limit_ratio,
+        "Williamson–Hall", size, np.abs(size) * sa / np.abs(a), b, sb, r2, limited, at_bound,
+        limit_ratio,
         {"wh_x": (x, "1", "4 sin(theta)"), "wh_y": (y, "rad", "beta cos(theta)"),
          "wh_y_stderr": (sig, "rad", "standard error of beta cos(theta)")})
     return _finish(out, ds, "williamson_hall",
@@ -363,7 +381,8 @@ def size_strain_plot(ds: xr.Dataset, *, k=1.0, width: str = "integral_breadth",
     xarray.Dataset
         ``crystallite_size`` (nm), ``microstrain`` (1), each with ``*_stderr``, ``r_squared``;
         plot coordinates per peak ``ssp_x`` = β*/d*² (nm) and ``ssp_y`` = (β*/d*)² (1) with
-        ``ssp_y_stderr``; ``instrument_limited`` per peak.
+        ``ssp_y_stderr``; ``instrument_limited`` and ``width_at_bound`` per peak (left out
+        of the fit, as in :func:`williamson_hall`).
 
     Notes
     -----
@@ -394,8 +413,8 @@ def size_strain_plot(ds: xr.Dataset, *, k=1.0, width: str = "integral_breadth",
     (20.0, 0.001)
     """
     kval = _resolve_k(k)
-    beta, beta_err, limited, _ = _physical_breadth(ds, instrument, correction, width,
-                                                   limit_ratio, "size_strain_plot")
+    beta, beta_err, limited, _, at_bound = _physical_breadth(
+        ds, instrument, correction, width, limit_ratio, "size_strain_plot")
     theta = np.deg2rad(ds["center"].reset_coords(drop=True)) / 2.0
     wl_nm = wavelength_of(ds).reset_coords(drop=True) / 10.0
     b_rad = np.deg2rad(beta)
@@ -413,7 +432,7 @@ def size_strain_plot(ds: xr.Dataset, *, k=1.0, width: str = "integral_breadth",
         strain_err = sc / (8.0 * strain)
     out = _size_strain_dataset(
         "size–strain plot", size, np.abs(size) * sa / np.abs(a), strain, strain_err, r2,
-        limited, limit_ratio,
+        limited, at_bound, limit_ratio,
         {"ssp_x": (x, "nm", "beta*/d*^2"), "ssp_y": (y, "1", "(beta*/d*)^2"),
          "ssp_y_stderr": (sig, "1", "standard error of (beta*/d*)^2")})
     return _finish(out, ds, "size_strain_plot",
@@ -421,8 +440,8 @@ def size_strain_plot(ds: xr.Dataset, *, k=1.0, width: str = "integral_breadth",
                    correction, instrument, limit_ratio)
 
 
-def _size_strain_dataset(method, size, size_err, strain, strain_err, r2, limited, limit_ratio,
-                         plot_vars):
+def _size_strain_dataset(method, size, size_err, strain, strain_err, r2, limited, at_bound,
+                         limit_ratio, plot_vars):
     """Result Dataset of a straight-line size/strain analysis (Williamson–Hall, size–strain
     plot): size and strain with stderr, r², the plot coordinates per peak, the flags."""
     out = xr.Dataset({
@@ -438,6 +457,7 @@ def _size_strain_dataset(method, size, size_err, strain, strain_err, r2, limited
         out[name] = values.assign_attrs(units=units, long_name=long_name)
     out["instrument_limited"] = limited.assign_attrs(
         long_name=f"observed FWHM < {limit_ratio} x instrumental FWHM")
+    out["width_at_bound"] = at_bound
     return out
 
 

@@ -45,8 +45,10 @@ import xarray as xr
 from .._api import public
 from .._apply import apply_kernel
 from ..errors import AnalysisError
+from ._detection import apply_detection
 from ._grouped_fit import combine_group_fits, window_groups
-from ._peak_positions import auto_positions, merge_coincident, positions_from_dataset
+from ._peak_positions import (auto_positions, estimate_fwhm, merge_coincident,
+                              positions_from_dataset)
 
 __all__ = ["fit_pattern"]
 
@@ -60,6 +62,10 @@ _REPORTED = {"pseudo_voigt": {"eta": ("1", "Lorentzian fraction")},
              "pearson7": {"m": ("1", "Pearson VII exponent")}}
 _VOIGT_FWHM_RATIO = 0.5346 + np.sqrt(0.2166 + 1.0)   # Voigt FWHM / F when F_G = F_L = F
 _PHI_L, _PHI_G = 2.0 / np.pi, np.sqrt(4.0 * np.log(2.0) / np.pi)
+#: Default window (and width bound) in units of the broadest line's estimated FWHM.
+_WINDOW_PER_FWHM = 2.5
+#: A width within this fraction of its bound counts as "at the bound".
+_AT_BOUND = 1e-3
 
 
 def _scalar_coord(ds, name):
@@ -188,6 +194,26 @@ def _start_params(key, fwhm, eta, doublet, k, ratio, max_width):
     return params
 
 
+def _widths_at_bound(res, single, max_width, n_peak):
+    """Per peak: a width parameter sits at its upper bound ``max_width``, or the line's FWHM
+    at 0: the data did not determine the width and derived sizes must not use it. (One Voigt
+    component at 0 is not flagged: a purely Lorentzian line is a legitimate answer.)"""
+    names = list(res["param"].values)
+    flags = []
+    for j in range(n_peak):
+        cols = [names.index(f"p{j}.{sp.name}") for sp in single.shape_params
+                if sp.kind == "width"]
+        v = res["value"].isel(param=cols)
+        hit = (v >= (1.0 - _AT_BOUND) * max_width).any("param") \
+            | (res["fwhm"].isel(peak=j, drop=True) <= _AT_BOUND * max_width)
+        flags.append(hit.drop_vars([c for c in hit.coords if c != "param"
+                                                 and "param" in hit[c].dims], errors="ignore"))
+    out = xr.concat(flags, dim="peak").assign_coords(peak=res["peak"])
+    out = out.transpose(*[d for d in out.dims if d != "peak"], "peak")
+    return out.reset_coords(drop=True).assign_attrs(
+        long_name=f"width at its fit bound ({max_width:.4g} deg, or FWHM 0)")
+
+
 def _center_bounds(positions, window, max_shift):
     """Bounds of each Kα1 position: ``± max_shift`` if given, else ``± window/2`` cut at the
     midpoints to the neighbouring starting positions (peaks cannot swap)."""
@@ -253,7 +279,12 @@ def fit_pattern(ds: xr.Dataset, *, peaks, shape: str = "pseudo_voigt", kalpha2: 
         Background model (see :class:`characterization.fit.Background`); default
         ``"chebyshev(3)"``, or ``"chebyshev(1)"`` per group with ``group=True``.
     window : float, optional
-        Margin (deg) around the outermost peaks; default ``max(1.0, 10 * fwhm)``.
+        Margin (deg) around the outermost peaks, and the upper bound of every width; default
+        ``max(1.0, 10 * fwhm)`` with ``fwhm`` given, else ``max(1.0, 2.5 * F)`` with ``F`` the
+        broadest first FWHM estimate from the data (half-prominence width of each line in the
+        smoothed batch-mean pattern; ``attrs["window"]``), so that lines broader than 1° (a
+        few-nm crystallite) are not pinned at a fixed bound. Lines narrower than 0.4° keep the
+        1° default, so the result of a pattern does not depend on the batch it is fitted in.
     fwhm : float, optional
         Starting FWHM (deg); default guessed from the data (Voigt: split equally between
         ``fwhm_g`` and ``fwhm_l``; split pseudo-Voigt: both halves).
@@ -262,8 +293,9 @@ def fit_pattern(ds: xr.Dataset, *, peaks, shape: str = "pseudo_voigt", kalpha2: 
     max_shift : float, optional
         Each Kα1 position is bounded to ``peaks[j] ± max_shift`` (deg); default
         ``± window / 2`` cut at the midpoints between neighbouring starting positions (so
-        that overlapping peaks cannot swap). Every width parameter is bounded to ``[0, window]``, so that a peak
-        cannot turn into a broad hump that imitates the background.
+        that overlapping peaks cannot swap). Every width parameter is bounded to
+        ``[0, window]``, so that a peak cannot turn into a broad hump that imitates the
+        background; a width that ends at a bound is flagged ``fwhm_at_bound``.
     weights : None or "poisson"
         Residual weights passed to ``fit_peaks`` (default counting statistics).
     names : sequence of str, optional
@@ -298,7 +330,14 @@ def fit_pattern(ds: xr.Dataset, *, peaks, shape: str = "pseudo_voigt", kalpha2: 
         ``eta`` (pseudo-Voigts), ``fwhm_left``/``fwhm_right`` (split) or ``m`` (Pearson VII)
         with stderr, and the ``wavelength`` coords, so that :func:`characterization.xrd.
         scherrer`, :func:`~characterization.xrd.williamson_hall` and
-        :func:`~characterization.xrd.caglioti` accept it directly. ``attrs``: ``shape``,
+        :func:`~characterization.xrd.caglioti` accept it directly; ``fwhm_at_bound`` (bool
+        per peak: a width parameter ended at 0 or at its bound, so the width is not
+        determined by the data: the size functions refuse it);
+        ``detected`` (bool per peak: area > 3 × its standard error, see
+        :mod:`characterization.xrd._detection`; the per-peak values of an undetected line are
+        NaN), ``reason`` (per pattern: "constant data", "no peak detected", "<peak> not
+        detected", "<peak> width at bound"; "" when all is well) and ``success`` False where
+        no line is detected. ``attrs``: ``shape``,
         ``kalpha2`` (1/0), ``groups`` (the fitted 2θ ranges, flat: lo0, hi0, lo1, hi1 ...).
 
     Notes
@@ -390,8 +429,13 @@ def fit_pattern(ds: xr.Dataset, *, peaks, shape: str = "pseudo_voigt", kalpha2: 
             unique.append(lab if seen[lab] == 1 else f"{lab}#{seen[lab]}")
         labels = unique
 
+    estimate = estimate_fwhm(ds[var], dim, positions)
     if window is None:
-        window = max(1.0, 10.0 * float(fwhm)) if fwhm is not None else 1.0
+        if fwhm is not None:
+            window = max(1.0, 10.0 * float(fwhm))
+        else:                   # adapt to the data: lines broader than ~0.3° widen the window
+            broadest = float(np.nanmax(estimate)) if np.isfinite(estimate).any() else 0.0
+            window = max(1.0, _WINDOW_PER_FWHM * broadest)
     window = float(window)
     if background is None:
         background = "chebyshev(1)" if group else "chebyshev(3)"
@@ -423,6 +467,9 @@ def fit_pattern(ds: xr.Dataset, *, peaks, shape: str = "pseudo_voigt", kalpha2: 
     if group:                                  # back to the order of ``peaks``
         res = res.isel(peak=np.argsort(order, kind="stable"))
     res = _peak_table(res, key, single, labels)
+    res["fwhm_at_bound"] = _widths_at_bound(res, single, window, len(labels))
+    res.attrs["window"] = window
+    res = apply_detection(res, ds[var], dim)
     for name in ("wavelength", "wavelength_alpha2", "alpha2_ratio"):
         if name in ds.coords and name not in res.coords:
             res = res.assign_coords({name: ds[name]})

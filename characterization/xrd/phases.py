@@ -31,7 +31,7 @@ from .._api import provenance_attrs, public
 from .._apply import apply_kernel
 from ..errors import AnalysisError
 from ..xray_lines import CU_KALPHA1 as _CU_KALPHA1
-from ._peak_positions import find_pattern_peaks, satellite_parents
+from ._phase_match import check_kernel as _check_kernel
 from ._structures import resolve_phase
 
 __all__ = ["reference_pattern", "peaks_from_phases", "phase_check"]
@@ -324,99 +324,11 @@ def peaks_from_phases(phases, *, pattern=None, wavelength=None, range=None,
 
 # ----------------------------------------------------------------------------- phase_check
 
-def _check_kernel(lines_phase, lines_tt, lines_int, lines_label, n_phase, mode, tolerance,
-                  min_intensity, min_score, max_peaks, prominence, lams, fixed_range):
-    """Numpy kernel over flattened batch entries; see phase_check."""
-    lam1, lam2, lam_beta = lams
-
-    def kernel(y, x):
-        batch = y.shape[:-1]
-        yy = y.reshape(-1, y.shape[-1])
-        xx = np.broadcast_to(x, y.shape).reshape(-1, y.shape[-1])
-        m = yy.shape[0]
-        matched = np.zeros((m, n_phase))
-        expected = np.zeros((m, n_phase))
-        weighted = np.full((m, n_phase), np.nan)
-        explained = np.full((m, n_phase), np.nan)
-        obs_tt = np.full((m, max_peaks), np.nan)
-        assign = np.full((m, max_peaks), "", dtype=object)
-        unexplained = np.zeros(m)
-        n_obs = np.zeros(m)
-        for b in range(m):
-            if mode == "pattern":
-                ok = np.isfinite(yy[b]) & np.isfinite(xx[b])
-                if ok.sum() < 5:
-                    weighted[b] = explained[b] = np.nan
-                    continue
-                lo, hi = float(xx[b][ok].min()), float(xx[b][ok].max())
-                pos, height, prom = find_pattern_peaks(xx[b], yy[b], prominence=prominence)
-                if pos.size > max_peaks:           # keep the most prominent ones
-                    top = np.sort(np.argsort(prom)[::-1][:max_peaks])
-                    pos, height = pos[top], height[top]
-                parent, kind = satellite_parents(pos, height, lam1, lam2, lam_beta, tolerance)
-            else:
-                pos = np.sort(yy[b][np.isfinite(yy[b])])[:max_peaks]
-                parent, kind = np.full(pos.size, -1), np.zeros(pos.size, dtype=int)
-                if pos.size == 0:
-                    continue
-                lo, hi = pos.min() - tolerance, pos.max() + tolerance
-            if fixed_range is not None:
-                lo, hi = fixed_range
-            primary = kind == 0
-            n_obs[b] = pos.size
-            obs_tt[b, :pos.size] = pos
-            inside = (lines_tt >= lo) & (lines_tt <= hi)
-            strong = inside & (lines_int >= min_intensity)
-            dist = np.abs(pos[:, None] - lines_tt[None, :])          # (obs, line)
-            near = (dist <= tolerance) & inside[None, :]
-            found = np.any(near[primary], axis=0) if primary.any() else np.zeros_like(inside)
-            labels = []
-            for j in range(pos.size):
-                if kind[j]:
-                    continue
-                cand = np.flatnonzero(near[j])
-                if cand.size == 0:
-                    labels.append("")
-                    continue
-                best = {}                              # nearest line of each matching phase
-                for c in cand[np.argsort(dist[j, cand], kind="stable")]:
-                    best.setdefault(lines_phase[c], c)
-                labels.append(" + ".join(lines_label[c] for c in best.values()))
-            it = iter(labels)
-            for j in range(pos.size):
-                if not kind[j]:
-                    assign[b, j] = next(it)
-            for j in range(pos.size):
-                if kind[j]:
-                    parent_label = assign[b, parent[j]] or f"{pos[parent[j]]:.2f}°"
-                    assign[b, j] = ("Kα2" if kind[j] == 1 else "Kβ") + f" of {parent_label}"
-            n_primary = int(primary.sum())
-            unexplained[b] = sum(1 for j in range(pos.size) if not kind[j] and not assign[b, j])
-            for p in range(n_phase):
-                mine = strong & (lines_phase == p)
-                expected[b, p] = mine.sum()
-                matched[b, p] = (mine & found).sum()
-                total = lines_int[mine].sum()
-                weighted[b, p] = lines_int[mine & found].sum() / total if total > 0 else np.nan
-                own = near[:, lines_phase == p].any(axis=1) & primary
-                explained[b, p] = own.sum() / n_primary if n_primary else np.nan
-        with np.errstate(invalid="ignore", divide="ignore"):
-            fraction = np.where(expected > 0, matched / np.where(expected > 0, expected, 1),
-                                np.nan)
-        present = (np.nan_to_num(weighted) >= min_score) & (matched >= np.minimum(2, expected)) \
-            & (expected > 0)
-        shape_p, shape_o = batch + (n_phase,), batch + (max_peaks,)
-        return (matched.reshape(shape_p), expected.reshape(shape_p), fraction.reshape(shape_p),
-                explained.reshape(shape_p), weighted.reshape(shape_p), present.reshape(shape_p),
-                obs_tt.reshape(shape_o), assign.reshape(shape_o), unexplained.reshape(batch),
-                n_obs.reshape(batch))
-    return kernel
-
-
 @public("xrd")
 def phase_check(ds: xr.Dataset, phases, *, tolerance: float = 0.1, min_intensity: float = 5.0,
                 prominence=None, min_score: float = 0.5, max_peaks: int = 64,
-                range=None) -> xr.Dataset:
+                range=None, min_snr: float = 5.0,
+                max_false_match: float = 0.01) -> xr.Dataset:
     r"""Check which candidate phases explain the peaks of XRD patterns (or of a peak table).
 
     Observed peak positions :math:`o_i` are compared with the Kα1 reference lines
@@ -432,12 +344,24 @@ def phase_check(ds: xr.Dataset, phases, *, tolerance: float = 0.1, min_intensity
               \text{explained\_fraction} = \frac{N_\text{obs within }\delta\text{ of a line of }p}
                                                 {N_\text{obs}}
 
-    and the phase is **present** when ``weighted_score >= min_score`` and at least
-    ``min(2, expected_lines)`` lines are matched.
+    and a false-match probability: with :math:`c` the fraction of the range lying within δ of
+    an observed (primary) peak, a line at a random position is matched with probability
+    :math:`c`, so the chance that random lines match at least :math:`k` of the
+    :math:`n` expected lines is the binomial tail
 
-    Observed peaks of a pattern are found by :func:`find_pattern_peaks` (Gaussian smoothing,
-    a prominence threshold of 5 σ of the counting noise estimated from the data, parabolic
-    refinement of the maximum; ``prominence=`` overrides the threshold, in intensity units).
+    .. math:: P_\text{false} = \sum_{j \ge k} \binom{n}{j} c^j (1 - c)^{n-j} .
+
+    The phase is **present** when ``weighted_score >= min_score``, at least
+    ``min(2, expected_lines)`` lines are matched and :math:`P_\text{false} \le`
+    ``max_false_match``: presence is a statistical statement (a phase with 2 of 10 lines
+    matched among many observed peaks is not present), not a count.
+
+    Observed peaks of a pattern are found as by ``characterization.xrd._peak_positions.
+    find_pattern_peaks`` (Gaussian smoothing, a prominence threshold of ``min_snr`` noise
+    standard deviations, the noise measured on the smoothed profile at a lag beyond the
+    smoothing kernel so that it holds for noise correlated between neighbouring points, e.g.
+    after detector binning; parabolic refinement of the maximum; ``prominence=`` overrides the
+    threshold, in intensity units).
     Peaks at the Kα2 (or Kβ, when the data have a ``wavelength_beta`` coord) position of a
     stronger observed peak are treated as satellites: they are labelled ``"Kα2 of ..."`` /
     ``"Kβ of ..."`` and are neither matched to lines nor counted as unexplained.
@@ -466,13 +390,17 @@ def phase_check(ds: xr.Dataset, phases, *, tolerance: float = 0.1, min_intensity
     range : (float, float), optional
         2θ range (deg) in which lines are expected; default the measured range of each pattern (for
         a peak table: the range spanned by its peaks, ± ``tolerance``).
+    min_snr : float
+        Prominence threshold for peak finding, in noise standard deviations (default 5).
+    max_false_match : float
+        Largest false-match probability of a present phase (default 0.01).
 
     Returns
     -------
     xarray.Dataset
         Batch dims kept. Per ``phase``: ``matched_lines``, ``expected_lines`` (1),
-        ``line_fraction``, ``explained_fraction``, ``weighted_score`` (1), ``present``
-        (bool). Per ``observed`` peak (NaN/"" padded): ``observed_two_theta`` (deg) and
+        ``line_fraction``, ``explained_fraction``, ``weighted_score``,
+        ``false_match_probability`` (1), ``present`` (bool). Per ``observed`` peak (NaN/"" padded): ``observed_two_theta`` (deg) and
         ``assignment`` (labels of the nearest matching line of each matching phase, joined
         by ``" + "``; ``""`` when unexplained). Per entry: ``observed_peaks`` and
         ``unexplained_peaks`` (1). Coord ``phase`` and the ``wavelength`` used.
@@ -531,23 +459,26 @@ def phase_check(ds: xr.Dataset, phases, *, tolerance: float = 0.1, min_intensity
     fixed = None if range is None else _resolve_range(range, None)
     kernel = _check_kernel(ip, lt, li, ll, n_phase, mode, float(tolerance), float(min_intensity),
                            float(min_score), max_peaks, prominence, (lam1, lam2, lam_beta),
-                           fixed)
+                           fixed, float(min_snr), float(max_false_match))
     data = data.reset_coords(drop=True) if mode == "table" else data
     outs = apply_kernel(
         kernel, data, axis.reset_coords(drop=True),
         input_core_dims=[[core], [core]],
-        output_core_dims=[["phase"]] * 6 + [["observed"]] * 2 + [[], []],
-        output_dtypes=[float] * 5 + [bool, float, object, float, float],
+        output_core_dims=[["phase"]] * 6 + [["observed"]] * 2 + [[], [], ["phase"]],
+        output_dtypes=[float] * 5 + [bool, float, object, float, float, float],
         output_sizes={"phase": n_phase, "observed": max_peaks})
     (matched, expected, fraction, explained, weighted, present, obs_tt, assign, unexpl,
-     n_obs) = outs
+     n_obs, chance) = outs
     spec = [
         ("matched_lines", matched, "1", "reference lines matched by an observed peak"),
         ("expected_lines", expected, "1", "reference lines expected in the range"),
         ("line_fraction", fraction, "1", "fraction of expected lines matched"),
         ("explained_fraction", explained, "1", "fraction of observed peaks explained"),
         ("weighted_score", weighted, "1", "intensity-weighted fraction of lines matched"),
-        ("present", present, None, f"phase present (weighted_score >= {min_score})"),
+        ("false_match_probability", chance, "1",
+         "probability that random lines match at least as many lines"),
+        ("present", present, None, f"phase present (weighted_score >= {min_score}, "
+                                   f"false_match_probability <= {max_false_match})"),
         ("observed_two_theta", obs_tt, "deg", "observed peak position 2θ"),
         ("assignment", assign, None, "reflection(s) assigned to the observed peak"),
         ("unexplained_peaks", unexpl, "1", "observed peaks explained by no phase"),

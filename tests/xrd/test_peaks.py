@@ -286,3 +286,33 @@ def test_grouped_fit_of_a_series_keeps_the_batch_dims():
               for i in range(3)]
     np.testing.assert_allclose(res.center.values, [s.center.values for s in single], rtol=1e-7)
     np.testing.assert_allclose(res.chisqr.values, [float(s.chisqr) for s in single], rtol=1e-7)
+
+
+@pytest.mark.parametrize("kind", ["zeros", "constant", "noise"])
+def test_patterns_without_peaks_give_nan_and_a_reason(kind):
+    """#10: all-zero, constant and pure-noise patterns: no positions, widths or areas (NaN),
+    detected False, success False and a reason (was: the starting centres, success=True)."""
+    ds = _example_pattern(n_sample=2, seed=3)
+    rng = np.random.default_rng(21)
+    shape = ds.intensity.shape
+    y = {"zeros": np.zeros(shape), "constant": np.full(shape, 120.0),
+         "noise": rng.poisson(120.0, shape).astype(float)}[kind]
+    ds["intensity"] = ds.intensity.copy(data=y)
+    res = xrd.fit_pattern(ds, peaks=[28.44, 47.30, 56.12])
+    for name in ("center", "fwhm", "height", "area", "fwhm_stderr", "integral_breadth"):
+        assert np.isnan(res[name]).all(), name
+    assert not bool(res.detected.any())
+    assert not bool(res.success.any())
+    expected = "constant data" if kind != "noise" else "no peak detected"
+    assert all(expected in str(r) for r in res.reason.values)
+
+
+def test_a_missing_line_is_not_detected_and_the_others_are_kept():
+    ds = _example_pattern(n_sample=2, seed=3, area=(40.0, 0.0, 15.0))
+    res = xrd.fit_pattern(ds, peaks=[28.44, 47.30, 56.12])
+    assert res.detected.values.tolist() == [[True, False, True]] * 2
+    assert np.isnan(res.center.sel(peak="p1")).all()
+    np.testing.assert_allclose(res.center.sel(peak=["p0", "p2"]), [[28.44, 56.12]] * 2,
+                               atol=0.01)
+    assert bool(res.success.all())
+    assert all("p1 not detected" in str(r) for r in res.reason.values)

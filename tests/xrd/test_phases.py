@@ -210,3 +210,36 @@ def test_phase_check_contract():
             np.testing.assert_allclose(a, b, equal_nan=True, err_msg=name)
         else:
             np.testing.assert_array_equal(a, b, err_msg=name)
+
+
+def _correlated_si_pattern(seed=7):
+    """A Si pattern whose counting noise is correlated over 5 neighbouring points (a 0.05°
+    detector binning interpolated onto a 0.01° grid): the successive-difference noise estimate
+    is ~2x low there."""
+    from scipy.ndimage import uniform_filter1d
+
+    ds = xrd_patterns(("Si",), two_theta=(20, 80, 0.01), noise=None, size_nm=40.0,
+                      peak_counts=2000.0, background=(200.0,), seed=3)
+    rng = np.random.default_rng(seed)
+    y = uniform_filter1d(rng.poisson(ds.intensity.values).astype(float), 5, axis=-1)
+    ds["intensity"] = ds.intensity.copy(data=y)
+    return ds
+
+
+def test_phase_check_holds_for_correlated_noise():
+    """#10: with correlated noise the old check found 64 'peaks' where Si has 5 lines and
+    declared beta-Sn present (8 of 11 lines matched by chance). The noise estimate now holds
+    for correlated noise and each phase carries a false-match probability."""
+    ds = _correlated_si_pattern()
+    phases = ["Si", "CoSi2", "beta-Sn", "graphite", "LiC6", "rutile"]
+    r = phase_check(ds, phases)
+    assert int(r.observed_peaks.item()) <= 12
+    assert r.present.values.tolist() == [[True, False, False, False, False, False]]
+    p = r.false_match_probability.sel(phase="Si")
+    assert p.item() < 1e-4
+    assert (r.false_match_probability.drop_sel(phase="Si") > 0.01).all() or \
+        (r.matched_lines.drop_sel(phase="Si") == 0).any()
+    # the threshold is given in noise standard deviations
+    loose = phase_check(ds, phases, min_snr=2.0)
+    assert int(loose.observed_peaks.item()) > int(r.observed_peaks.item())
+    assert bool(loose.present.sel(phase="Si").item())

@@ -45,16 +45,21 @@ def _reason_kernel(detected, degenerate, at_bound, *, labels):
     return out.reshape(det.shape[:-1])
 
 
-def apply_detection(res: xr.Dataset, data: xr.DataArray, dim: str) -> xr.Dataset:
+def apply_detection(res: xr.Dataset, data: xr.DataArray, dim: str, ranges) -> xr.Dataset:
     """Add ``detected`` (peak), ``reason`` (per pattern) to a fit_pattern result, NaN the
-    per-peak values of undetected lines and set ``success`` False where none is detected."""
-    fit = res["best_fit"]
-    inside = fit.notnull()
-    y = data.reset_coords(drop=True).sel({dim: fit[dim]})
-    y_in = y.where(inside)
+    per-peak values of undetected lines and set ``success`` False where none is detected.
+    ``ranges`` are the fitted (lo, hi) 2θ windows; the engine's own ``detected`` (where it
+    has one) is combined with this test."""
+    x = data[dim]
+    inside = xr.zeros_like(x, dtype=bool)
+    for lo, hi in ranges:
+        inside = inside | ((x >= lo) & (x <= hi))
+    y_in = data.reset_coords(drop=True).where(inside.reset_coords(drop=True))
     degenerate = (y_in.max(dim, skipna=True) - y_in.min(dim, skipna=True)) <= 0
     area, area_err = res["area"], res["area_stderr"]
     detected = area_err.notnull() & (area > Z_DETECT * area_err) & ~degenerate
+    if "detected" in res and res["detected"].dims == detected.dims:
+        detected = detected & res["detected"].astype(bool)
     detected = detected.reset_coords(drop=True).assign_attrs(
         long_name=f"line detected (area > {Z_DETECT:g} x its standard error)")
     at_bound = res["fwhm_at_bound"] if "fwhm_at_bound" in res else xr.zeros_like(detected)

@@ -469,7 +469,7 @@ def fit_pattern(ds: xr.Dataset, *, peaks, shape: str = "pseudo_voigt", kalpha2: 
     res = _peak_table(res, key, single, labels)
     res["fwhm_at_bound"] = _widths_at_bound(res, single, window, len(labels))
     res.attrs["window"] = window
-    res = apply_detection(res, ds[var], dim)
+    res = apply_detection(res, ds[var], dim, [r for _, r in fits])
     for name in ("wavelength", "wavelength_alpha2", "alpha2_ratio"):
         if name in ds.coords and name not in res.coords:
             res = res.assign_coords({name: ds[name]})

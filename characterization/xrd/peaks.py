@@ -104,33 +104,25 @@ def _line_quantities(key, single, th):
     return np.stack([ib, f_l, f_g])
 
 
-def _extra_kernel(key, single, cols):
-    """Kernel: (values (..., P), cov (..., P, P)) -> 3 quantities and 3 errors,
-    each (..., peak), errors by first-order propagation with central differences."""
-    def kernel(values, cov):
+def _values_kernel(key, single, cols):
+    """Kernel: values (..., P) -> integral breadth, f_L, f_G of every peak, each (..., peak)."""
+    def kernel(values):
         batch = values.shape[:-1]
         v = values.reshape(-1, values.shape[-1])
-        c = cov.reshape(-1, *cov.shape[-2:])
-        n_q = 3
-        val = np.full((n_q, v.shape[0], len(cols)), np.nan)
-        err = np.full_like(val, np.nan)
+        out = np.full((3, v.shape[0], len(cols)), np.nan)
         with np.errstate(all="ignore"):
             for k, col in enumerate(cols):
-                th = [v[:, i] for i in col]
-                val[:, :, k] = _line_quantities(key, single, th)
-                grad = np.zeros((n_q, v.shape[0], len(col)))
-                for j, i in enumerate(col):
-                    step = 1e-6 * np.maximum(np.abs(v[:, i]), 1e-3 if
-                                             single.shape_params[j].kind == "width" else 1.0)
-                    up = [t + step if m == j else t for m, t in enumerate(th)]
-                    down = [t - step if m == j else t for m, t in enumerate(th)]
-                    grad[:, :, j] = (_line_quantities(key, single, up)
-                                     - _line_quantities(key, single, down)) / (2 * step)
-                sub = c[:, col][:, :, col]
-                var = np.einsum("qbi,bij,qbj->qb", grad, sub, grad)
-                err[:, :, k] = np.sqrt(np.where(var >= 0, var, np.nan))
-        return tuple(a.reshape(*batch, len(cols)) for a in (*val, *err))
+                out[:, :, k] = _line_quantities(key, single, [v[:, i] for i in col])
+        return tuple(a.reshape(*batch, len(cols)) for a in out)
     return kernel
+
+
+def _quantity(key, single, q):
+    """``function(*shape parameters) -> quantity q`` (0: integral breadth, 1: f_L, 2: f_G),
+    for :func:`characterization.fit.propagate`."""
+    def function(*theta):
+        return _line_quantities(key, single, [np.asarray(t, dtype=float) for t in theta])[q]
+    return function
 
 
 def _param_by_peak(res, names, labels):
@@ -142,15 +134,22 @@ def _param_by_peak(res, names, labels):
 
 def _peak_table(res, key, single, labels):
     """Add integral breadth, f_L / f_G and the reported shape parameters to a fit result."""
-    n_line = len(single.shape_params)
     names = list(res["param"].values)
     cols = [[names.index(f"p{j}.{sp.name}") for sp in single.shape_params]
             for j in range(len(labels))]
+    from ..fit import propagate
+
     outs = apply_kernel(
-        _extra_kernel(key, single, cols), res["value"].reset_coords(drop=True),
-        res["covariance"].reset_coords(drop=True),
-        input_core_dims=[["param"], ["cov_i", "cov_j"]], output_core_dims=[["peak"]] * 6,
+        _values_kernel(key, single, cols), res["value"].reset_coords(drop=True),
+        input_core_dims=[["param"]], output_core_dims=[["peak"]] * 3,
         output_sizes={"peak": len(labels)})
+    errors = []
+    for q in range(3):          # first-order errors from the full covariance (fit.propagate)
+        per_peak = [propagate(res, _quantity(key, single, q), units="deg",
+                              params=[f"p{j}.{sp.name}" for sp in single.shape_params])
+                    ["quantity_stderr"].reset_coords(drop=True)
+                    for j in range(len(labels))]
+        errors.append(xr.concat(per_peak, dim="peak").transpose(*outs[q].dims))
     info = [("integral_breadth", "integral breadth (area/height) of the Kα1 line"),
             ("fwhm_lorentz", "Lorentzian FWHM component"),
             ("fwhm_gauss", "Gaussian FWHM component")]
@@ -158,7 +157,7 @@ def _peak_table(res, key, single, labels):
     for i, (name, long_name) in enumerate(info):
         new[name] = outs[i].assign_coords(peak=labels).assign_attrs(units="deg",
                                                                      long_name=long_name)
-        new[f"{name}_stderr"] = outs[3 + i].assign_coords(peak=labels).assign_attrs(
+        new[f"{name}_stderr"] = errors[i].assign_coords(peak=labels).assign_attrs(
             units="deg", long_name=f"standard error of the {long_name}")
     for pname, (units, long_name) in _REPORTED.get(key, {}).items():
         pnames = [f"p{j}.{pname}" for j in range(len(labels))]
@@ -166,7 +165,6 @@ def _peak_table(res, key, single, labels):
             units=units, long_name=long_name)
         new[f"{pname}_stderr"] = _param_by_peak(res["stderr"], pnames, labels).assign_attrs(
             units=units, long_name=f"standard error of the {long_name.lower()}")
-    del n_line
     return res.assign(new)
 
 
@@ -195,19 +193,23 @@ def _start_params(key, fwhm, eta, doublet, k, ratio, max_width):
 
 
 def _widths_at_bound(res, single, max_width, n_peak):
-    """Per peak: a width parameter sits at its upper bound ``max_width``, or the line's FWHM
-    at 0: the data did not determine the width and derived sizes must not use it. (One Voigt
-    component at 0 is not flagged: a purely Lorentzian line is a legitimate answer.)"""
+    """Per peak: a width parameter sits at its upper bound ``max_width`` (the engine's
+    ``at_bound`` flag on a width above half the bound), or the line's FWHM at 0: the data did
+    not determine the width and derived sizes must not use it. (One Voigt component at its
+    lower bound 0 is not flagged: a purely Lorentzian line is a legitimate answer.)"""
     names = list(res["param"].values)
     flags = []
     for j in range(n_peak):
         cols = [names.index(f"p{j}.{sp.name}") for sp in single.shape_params
                 if sp.kind == "width"]
         v = res["value"].isel(param=cols)
-        hit = (v >= (1.0 - _AT_BOUND) * max_width).any("param") \
-            | (res["fwhm"].isel(peak=j, drop=True) <= _AT_BOUND * max_width)
+        if "at_bound" in res:
+            upper = res["at_bound"].isel(param=cols) & (v > 0.5 * max_width)
+        else:
+            upper = v >= (1.0 - _AT_BOUND) * max_width
+        hit = upper.any("param") | (res["fwhm"].isel(peak=j, drop=True) <= _AT_BOUND * max_width)
         flags.append(hit.drop_vars([c for c in hit.coords if c != "param"
-                                                 and "param" in hit[c].dims], errors="ignore"))
+                                    and "param" in hit[c].dims], errors="ignore"))
     out = xr.concat(flags, dim="peak").assign_coords(peak=res["peak"])
     out = out.transpose(*[d for d in out.dims if d != "peak"], "peak")
     return out.reset_coords(drop=True).assign_attrs(

@@ -118,7 +118,10 @@ def fit_arrays(x, y, model: Model, *, weights=None, domain=None,
     bound = _quality.at_bound(layout, p_all, yb, valid) & success[:, None]
     n_peaks = len(layout.peaks)
     if n_peaks:
-        found = _quality.detected(derived["height"], derived_err["height"], noise,
+        with np.errstate(all="ignore"):
+            kappa = _quality.correlation_factor(y_clean, best_fit, valid)
+            n_trials = _quality.trials(layout, derived["fwhm"])
+        found = _quality.detected(derived["height"], derived_err["height"], kappa, n_trials,
                                   float(detection_sigma)) & success[:, None]
         lost = success & ~found.any(axis=1)             # nothing above the noise: a failure
         status[lost] = -6

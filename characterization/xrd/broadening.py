@@ -232,6 +232,7 @@ def scherrer(ds: xr.Dataset, *, k=0.9, width: str = "fwhm", instrument=None,
 
     Examples
     --------
+    >>> from characterization.xrd import peak_table, scherrer
     >>> t = peak_table([28.44, 47.30], [0.7527, 0.7957], wavelength=1.5406)
     >>> r = scherrer(t, k=0.9)
     >>> [round(float(v), 1) for v in r.crystallite_size]
@@ -318,6 +319,7 @@ def williamson_hall(ds: xr.Dataset, *, k=0.9, width: str = "fwhm", instrument=No
     >>> tt = np.array([28.44, 47.30, 56.12, 69.13])
     >>> th = np.deg2rad(tt) / 2
     >>> beta = 0.9 * 0.15406 / (20 * np.cos(th)) + 4e-3 * np.tan(th)
+    >>> from characterization.xrd import peak_table, williamson_hall
     >>> r = williamson_hall(peak_table(tt, np.rad2deg(beta)), k=0.9)
     >>> round(float(r.crystallite_size), 3), round(float(r.microstrain), 6)
     (20.0, 0.001)
@@ -407,6 +409,7 @@ def size_strain_plot(ds: xr.Dataset, *, k=1.0, width: str = "integral_breadth",
     >>> th = np.deg2rad(tt) / 2
     >>> b_l, b_g = 0.15406 / (20 * np.cos(th)), 4e-3 * np.tan(th)
     >>> beta = 0.5 * b_l + np.sqrt(0.25 * b_l ** 2 + b_g ** 2)  # parabolic combination
+    >>> from characterization.xrd import peak_table, size_strain_plot
     >>> r = size_strain_plot(peak_table(tt, np.rad2deg(beta)), width="fwhm",
     ...                      correction="gaussian")
     >>> round(float(r.crystallite_size), 3), round(float(r.microstrain), 6)

@@ -16,7 +16,8 @@ def wls(design, y, w, return_redchi=False):
 
     design (..., n, p), y (..., n), w (..., n) with w = 0 for missing points. Returns coef (..., p),
     stderr (..., p) (covariance scaled by χ²/dof, as scipy ``curve_fit(absolute_sigma=False)``)
-    and r² (weighted, ...); with ``return_redchi`` also χ²/dof (...). Batches with fewer than p usable points give NaN.
+    and r² (weighted, ...); with ``return_redchi`` also χ²/dof (...). Batches with fewer
+    than p usable points give NaN.
     """
     ok = np.isfinite(y) & np.isfinite(w) & np.all(np.isfinite(design), axis=-1) & (w > 0)
     w = np.where(ok, w, 0.0)

@@ -215,7 +215,7 @@ def _fit_kernel(use_zero, use_disp, radius):
 
 
 @public("xrd")
-def fit_two_theta_correction(ds: xr.Dataset, reference, *, radius: float | None = None,
+def fit_two_theta_correction(ds: xr.Dataset, *, reference, radius: float | None = None,
                              model=("zero", "displacement")) -> xr.Dataset:
     r"""Fit a zero shift and/or a specimen displacement to the peak positions of a standard.
 
@@ -272,7 +272,8 @@ def fit_two_theta_correction(ds: xr.Dataset, reference, *, radius: float | None 
     ...                                   peak_table)
     >>> ref = np.array([28.4427, 47.3024, 56.1227, 69.13, 76.3765, 88.028])
     >>> obs = ref + 0.03 + displacement_shift(ref, 0.1, 240.0)
-    >>> fit = fit_two_theta_correction(peak_table(obs, np.full(6, 0.1)), ref, radius=240.0)
+    >>> fit = fit_two_theta_correction(peak_table(obs, np.full(6, 0.1)), reference=ref,
+    ...                                radius=240.0)
     >>> round(float(fit.zero_shift), 6), round(float(fit.displacement), 6)
     (0.03, 0.1)
     """

@@ -400,7 +400,8 @@ def phase_check(ds: xr.Dataset, phases, *, tolerance: float = 0.1, min_intensity
     xarray.Dataset
         Batch dims kept. Per ``phase``: ``matched_lines``, ``expected_lines`` (1),
         ``line_fraction``, ``explained_fraction``, ``weighted_score``,
-        ``false_match_probability`` (1), ``present`` (bool). Per ``observed`` peak (NaN/"" padded): ``observed_two_theta`` (deg) and
+        ``false_match_probability`` (1), ``present`` (bool). Per ``observed`` peak (NaN/""
+        padded): ``observed_two_theta`` (deg) and
         ``assignment`` (labels of the nearest matching line of each matching phase, joined
         by ``" + "``; ``""`` when unexplained). Per entry: ``observed_peaks`` and
         ``unexplained_peaks`` (1). Coord ``phase`` and the ``wavelength`` used.

@@ -29,7 +29,7 @@ BANNED_KEYWORDS = {
 }
 #: TRANSITION: functions not yet renamed; each package removes its entries as it renames.
 NOT_YET = {"raman.calibrate_shift", "raman.fit_carbon", "raman.fit_silicon", "raman.normalize",
-           "raman.si_offset", "raman.subtract_baseline", "xrd.phase_check", "xrd.fit_pattern"}
+           "raman.si_offset", "raman.subtract_baseline"}
 
 BANNED_RESULT_VARIABLES = {"position": "center", "position_stderr": "center_stderr",
                            "baseline": "background"}

@@ -53,7 +53,7 @@ COMMENT = {"uxd": ";"}
 #: Known reader gaps outside the Raman/XRD text readers (reported, not fixed here): the UXD
 #: sniff looks for its keys in raw bytes split on LF, so CR-only and UTF-16 files are not
 #: recognised (read as a generic spectrum instead).
-KNOWN_GAPS = {("uxd", "cr"), ("uxd", "utf16le"), ("uxd", "utf16be")}
+KNOWN_GAPS: set = set()   # UXD with CR or UTF-16 reads since the registry sniffs normalised heads
 
 #: Text maps generated from the StreamLineHR line map ``ex2.wdf`` (its first spectra), in the
 #: two text layouts WiRE and LabSpec export maps in (no such export is in the shared data).

@@ -5,7 +5,7 @@ import pytest
 import xarray as xr
 
 from characterization.fit import Model, Param, Peak, fit_peaks
-from characterization.fit._quality import correlation_factor, noise_level
+from characterization.fit._quality import residual_noise
 
 X = np.linspace(1000, 1800, 500)
 TWO = Model([Peak("D1", "lorentzian", center=1350), Peak("G", "lorentzian", center=1590)],
@@ -122,6 +122,21 @@ def test_shape_parameter_at_bound_is_flagged_but_keeps_the_peak():
     np.testing.assert_allclose(res.fwhm.sel(peak="G"), 40, rtol=0.01)
 
 
+def test_row_median_equals_nanmedian():
+    from characterization.fit._quality import _row_median
+
+    rng = np.random.default_rng(3)
+    a = rng.normal(size=(6, 11))
+    a[1, 3:] = np.nan
+    a[2, :] = np.nan
+    a[4, ::2] = np.nan
+    with np.errstate(all="ignore"), pytest.warns(RuntimeWarning):
+        expected = np.nanmedian(a, axis=1)
+    np.testing.assert_array_equal(_row_median(a), expected)
+    full = rng.normal(size=(5, 10))                 # even length, no NaN
+    np.testing.assert_array_equal(_row_median(full), np.median(full, axis=1))
+
+
 def test_noise_estimate_holds_for_correlated_noise():
     rng = np.random.default_rng(9)
     white = rng.normal(0, 1.0, (50, 2000))
@@ -129,14 +144,39 @@ def test_noise_estimate_holds_for_correlated_noise():
     corr = np.array([np.convolve(w, kernel, mode="same") for w in white])
     valid = np.ones(corr.shape, dtype=bool)
     zero = np.zeros_like(corr)
-    sigma = noise_level(corr, zero, valid)
-    np.testing.assert_allclose(np.median(sigma), 1.0, rtol=0.05)
-    # kappa ~ the number of points averaged L = 5, less what the 41-point running median takes
-    # (its variance is ~ pi L / (2 W) of the noise's); ~1 for white noise
-    kappa = correlation_factor(corr, zero, valid)
-    assert np.median(kappa) == pytest.approx(5.0 * (1 - np.pi * 5 / (2 * 41)), rel=0.1)
-    white_kappa = correlation_factor(white, zero, valid)
+    sigma, kappa = residual_noise(corr, zero, valid)
+    # the 41-point running mean takes ~L/W of the variance of noise correlated over L points
+    np.testing.assert_allclose(np.median(sigma), np.sqrt(1 - 5 / 41), rtol=0.05)
+    # kappa ~ the number of points averaged L = 5, less what the 41-point running mean takes
+    # (its variance is ~ L / W of the noise's); ~1 for white noise
+    assert np.median(kappa) == pytest.approx(5.0 * (1 - 5 / 41), rel=0.1)
+    white_sigma, white_kappa = residual_noise(white, zero, valid)
+    np.testing.assert_allclose(np.median(white_sigma), 1.0, rtol=0.05)
     assert np.median(white_kappa) == pytest.approx(1.0, abs=0.1)
+    # a smooth misfit (a broad band the model lacks) is not taken for noise
+    band = 20 * np.exp(-0.5 * ((np.arange(2000) - 1000) / 150.0) ** 2)
+    misfit_sigma, misfit_kappa = residual_noise(white + band, zero, valid)
+    np.testing.assert_allclose(np.median(misfit_sigma), 1.0, rtol=0.05)
+    assert np.median(misfit_kappa) == pytest.approx(1.0, abs=0.1)
     # successive differences would say ~0.45 here (what the MAD of the residual avoids)
     diff = np.median(np.std(np.diff(corr, axis=1), axis=1) / np.sqrt(2))
     assert diff < 0.6
+
+
+def test_tied_doublet_partner_is_detected_with_its_parent():
+    from characterization.fit import Tie
+
+    rng = np.random.default_rng(10)
+    x = X
+    a = 3000 * np.exp(-4 * np.log(2) * (x - 1400) ** 2 / 30 ** 2)
+    b = 1500 * np.exp(-4 * np.log(2) * (x - 1430) ** 2 / 30 ** 2)
+    y = a + b + 10 + rng.normal(0, 40.0, (5, x.size))    # parent ~75 sigma, partner ~37
+    model = Model([Peak("A", "gaussian", center=1400, amplitude_type="height"),
+                   Peak("B", "gaussian", center=Tie("A.center", offset=30.0),
+                        amplitude=Tie("A.amplitude", scale=0.5), fwhm="A.fwhm",
+                        amplitude_type="height")], background="constant")
+    res = fit_peaks(_ds(y), model)
+    assert bool(res.detected.all()) and bool(res.success.all())
+    np.testing.assert_allclose(res.height.sel(peak="B") / res.height.sel(peak="A"), 0.5)
+    rel = res.height_stderr / res.height
+    np.testing.assert_allclose(rel.sel(peak="B"), rel.sel(peak="A"), rtol=1e-6)

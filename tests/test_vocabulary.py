@@ -28,8 +28,7 @@ BANNED_KEYWORDS = {
     "on_error": "errors",
 }
 #: TRANSITION: functions not yet renamed; each package removes its entries as it renames.
-NOT_YET = {"raman.calibrate_shift", "raman.fit_carbon", "raman.fit_silicon", "raman.normalize",
-           "raman.si_offset", "raman.subtract_baseline", "sorption.alpha_s", "sorption.bet",
+NOT_YET = {"sorption.alpha_s", "sorption.bet",
            "sorption.bjh", "sorption.dollimore_heal", "sorption.dubinin_radushkevich",
            "sorption.kernel_psd", "sorption.langmuir", "sorption.tplot", "xrd.phase_check",
            "xrd.fit_pattern"}

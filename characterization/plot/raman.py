@@ -134,22 +134,23 @@ def silicon_fit(result, *, data, index=None, ax=None, residual: bool = True):
     if result["success"].ndim:
         sel = select_one(result["success"].expand_dims(raman_shift=1), "raman_shift", index)
         sel_res = result.isel(sel)
-    names = [n for n in ("position", "center") if n in sel_res]
-    pos = sel_res[names[0]] if names else None
+    pos = sel_res["center"] if "center" in sel_res else None
     if pos is not None and "peak" in pos.dims:
         pos = pos.isel(peak=0)
     text = f"ω = {float(pos):.2f} cm$^{{-1}}$" if pos is not None else ""
-    if "shift" in sel_res:
-        text += f"\nΔω = {float(sel_res['shift']):+.2f} cm$^{{-1}}$"
+    if "peak_shift" in sel_res:
+        text += f"\nΔω = {float(sel_res['peak_shift']):+.2f} cm$^{{-1}}$"
     return band_fit(result, data=data, index=index, ax=ax, annotate=text, residual=residual)
 
 
-def baseline(result, *, data, index=None, ax=None):
-    """Raw spectrum with the fitted baseline, and the corrected spectrum."""
+def background(result, *, data, index=None, ax=None):
+    """Raw spectrum with the background (baseline) of :func:`~characterization.raman.subtract_background`,
+    and the corrected spectrum."""
     ax = _axes(ax)
     sel = select_one(result["intensity"], "raman_shift", index)
     x, y, da = _spectrum(data, sel)
-    b = result["baseline"].isel({d: i for d, i in sel.items() if d in result["baseline"].dims})
+    b = result["background"].isel({d: i for d, i in sel.items()
+                                   if d in result["background"].dims})
     c = result["intensity"].isel(sel)
     ax.plot(x, y, color="0.4", lw=0.7, label="measured")
     ax.plot(b["raman_shift"].values, b.values, color="C1", lw=1.0, label="baseline")

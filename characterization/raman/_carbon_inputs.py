@@ -8,10 +8,10 @@ import warnings
 
 import numpy as np
 
-from .._provenance import provenance
 from ..errors import AnalysisError
 from ..fit.engine import _check_range, units_of
 from ..fit.model import Model
+from ..fit.solver import SolverOptions
 from . import _carbon_kernel as K
 from .carbon_models import AUTO, BANDS, PRESETS, carbon_model, check_laser_wavelength, labels
 
@@ -21,23 +21,30 @@ _NAMES = {"center": "Band position (maximum)", "fwhm": "Band FWHM", "height": "B
           "area": "Band area"}
 
 
-def dim_var(ds, dim, var):
-    technique = ds.attrs.get("technique")
-    if technique not in (None, "raman") and (dim is None or var is None):
-        raise AnalysisError(f"Dataset technique is {technique!r}, not 'raman': pass dim= and "
-                            f"var= (dims {list(ds.dims)}, variables {list(ds.data_vars)})")
-    dim, var = dim or "raman_shift", var or "intensity"
-    if var not in ds.data_vars:
-        raise AnalysisError(f"variable {var!r} not in Dataset ({list(ds.data_vars)})")
-    if dim not in ds[var].dims or dim not in ds.coords:
-        raise AnalysisError(f"{var!r} has no coordinate dim {dim!r} (dims {list(ds[var].dims)})")
+def check_units(ds, dim, var):
+    """The shift axis must be in 1/cm (band positions and bounds are) and ``var`` have units."""
     units = ds[dim].attrs.get("units")
     if str(units).replace(" ", "") not in [u.replace(" ", "") for u in _WAVENUMBER_UNITS]:
-        raise AnalysisError(f"{dim!r} must be a Raman shift in 1/cm (band positions and bounds "
-                            f"are in 1/cm), got units {units!r}; convert it first")
+        raise AnalysisError(f"fit_carbon: {dim!r} must be a Raman shift in 1/cm (band positions "
+                            f"and bounds are in 1/cm), got units {units!r}; convert it first")
     if not isinstance(ds[var].attrs.get("units"), str):
-        raise AnalysisError(f"{var!r} has no attrs['units'] (e.g. 'count')")
-    return dim, var
+        raise AnalysisError(f"fit_carbon: {var!r} has no attrs['units'] (e.g. 'count')")
+
+
+_FIT_KWARGS = ("max_nfev", "xtol", "ftol", "gtol")
+
+
+def solver_options(fit_kwargs, n_free):
+    """Engine options from ``fit_kwargs`` (max_nfev default 100 x (free parameters + 1))."""
+    given = dict(fit_kwargs or {})
+    unknown = sorted(set(given) - set(_FIT_KWARGS))
+    if unknown:
+        raise AnalysisError(f"fit_carbon: unknown fit_kwargs {unknown}; known: {_FIT_KWARGS}")
+    given["max_nfev"] = int(given.get("max_nfev") or 100 * (n_free + 1))
+    try:
+        return SolverOptions(**given)
+    except (TypeError, ValueError) as exc:
+        raise AnalysisError(f"fit_carbon: fit_kwargs {given}: {exc}") from None
 
 
 def resolve_laser(ds, laser_wavelength):
@@ -60,7 +67,7 @@ def resolve_laser(ds, laser_wavelength):
     return None
 
 
-def build_candidates(model, laser, extra, baseline):
+def build_candidates(model, laser, extra, background):
     if isinstance(model, (str, Model)):
         items = list(AUTO) if isinstance(model, str) and model == "auto" else [model]
     else:
@@ -79,7 +86,8 @@ def build_candidates(model, laser, extra, baseline):
         elif isinstance(item, str) and item in PRESETS:
             name = item
             try:
-                m = carbon_model(item, laser_wavelength=laser, include=extra, baseline=baseline)
+                m = carbon_model(item, laser_wavelength=laser, include=extra,
+                                 background=background)
             except ValueError as exc:
                 raise AnalysisError(str(exc)) from None
         else:
@@ -150,40 +158,27 @@ def label_result(result, candidates, param_labels, y_units, x_units):
         result[name].attrs = {"units": "", "long_name": long_name}
 
 
-def result_attrs(ds, candidates, baseline, fit_range, laser, extra, model, weights, options,
-                 dim, var):
+def result_attrs(candidates, fit_range, laser, extra, options):
+    """Method, resolved parameters and the model description of a fit_carbon result."""
     models = {c.name: c.model.to_dict() for c in candidates}
     shapes = {c.name: {c.labels[p.name]: p.shape for p in c.model.peaks} for c in candidates}
     backgrounds = {c.name: c.model.background.to_plain() for c in candidates}
-    given = model if isinstance(model, (str, Model)) else list(model)
-    attrs = provenance(
-        "carbon D/G band fit (batched Levenberg-Marquardt, BIC model choice)",
-        model=[_plain(m) for m in given] if isinstance(given, list) else _plain(given),
-        range=list(fit_range), baseline=str(baseline), include=list(extra),
-        laser_wavelength=laser, weights=weights, max_nfev=options.max_nfev, dim=dim, var=var)
-    attrs.update({
-        "function": "characterization.raman.fit_carbon",
+    return {
+        "method": "carbon D/G band fit (batched Levenberg-Marquardt, BIC model choice)",
+        "parameters": {"range": list(fit_range), "include": list(extra),
+                       "laser_wavelength": laser, "max_nfev": options.max_nfev},
         "models": json.dumps(models, allow_nan=False),
         "line_shapes": json.dumps(shapes),
-        "baseline": json.dumps({"per_model": backgrounds,
-                                "note": "background fitted together with the bands over the "
-                                        "range ('none': spectra assumed baseline-corrected)"}),
+        "background": json.dumps({"per_model": backgrounds,
+                                  "note": "background fitted together with the bands over the "
+                                          "range ('none': spectra assumed background-corrected)"}),
         "range": json.dumps(list(fit_range)),
         "laser_wavelength": json.dumps(laser),
         "selection": ("lowest BIC = N ln(chi2/N) + k ln N per spectrum" if len(candidates) > 1
                       else "single model"),
         "ratio_definition": "I_D/I_G = D1/G; height: band maxima; area: band integrals "
                             "(BWF: above its asymptote)",
-        "weights": "none" if weights is None else "poisson: 1/sqrt(max(y, 1))",
-    })
-    for key in ("technique", "conventions"):
-        if isinstance(ds.attrs.get(key), str):
-            attrs[key] = ds.attrs[key]
-    return attrs
-
-
-def _plain(m):
-    return m.to_dict() if isinstance(m, Model) else m
+    }
 
 
 def size_laser(res, laser_wavelength):

@@ -21,9 +21,8 @@ import numpy as np
 import xarray as xr
 
 from .._api import public
-from .._provenance import provenance
+from .._apply import apply_kernel
 from ..errors import AnalysisError
-from ..fit.solver import SolverOptions
 from . import _carbon_inputs as I
 from . import _carbon_kernel as K
 from .carbon_models import optional_bands
@@ -31,23 +30,10 @@ from .carbon_models import optional_bands
 _PEAK_ORDER = ("D4", "D1", "D3", "G", "D2", "2D")
 
 
-def _example_fit():
-    from ..synthetic.raman_carbon import carbon_spectra
-
-    ds = carbon_spectra(4, model=("2band", "4band"), x_range=(800, 2000), n_points=500, seed=2)
-    del ds.attrs["ground_truth"]
-    return ds, {"model": ["2band", "4band"]}
-
-
-def _example_size():
-    ds, _ = _example_fit()
-    return ds, {"formula": "cancado", "fit": {"model": "2band"}}
-
-
-@public("raman", example=_example_fit)
-def fit_carbon(ds: xr.Dataset, *, model="4band", range=None, baseline="linear", include=(),
+@public("raman")
+def fit_carbon(ds: xr.Dataset, *, model="4band", range=None, background="linear", include=(),
                laser_wavelength: float | None = None, weights=None, best_fit: bool = True,
-               max_nfev: int | None = None, dim: str | None = None,
+               fit_kwargs: dict | None = None, dim: str | None = None,
                var: str | None = None) -> xr.Dataset:
     r"""Fit D/G band models to every carbon Raman spectrum at once; I_D/I_G with errors.
 
@@ -82,9 +68,9 @@ def fit_carbon(ds: xr.Dataset, *, model="4band", range=None, baseline="linear", 
         "D" for the ratios; otherwise they are NaN), or one Model.
     range : (float, float), optional
         Fitted shift range; default 800–2000 1/cm (800–3000 when the 2D band is included).
-    baseline : None, str, dict or Background
-        Background fitted together with the bands: None/"none" (spectra already
-        baseline-corrected, e.g. with ``characterization.raman`` pre-processing), "constant",
+    background : None, str, dict or Background
+        Background (baseline) fitted together with the bands: None/"none" (spectra already
+        background-corrected, e.g. with :func:`subtract_background`), "constant",
         "linear" (default), "polynomial(n)", "chebyshev(n)". Applies to the presets; a
         :class:`~characterization.fit.Model` carries its own background.
     include : sequence of {"D'", "2D"}
@@ -101,8 +87,10 @@ def fit_carbon(ds: xr.Dataset, *, model="4band", range=None, baseline="linear", 
     best_fit : bool
         Return the chosen model's curve on the fitted points (B x N floats; False for large
         maps when it is not needed).
-    max_nfev : int, optional
-        Model evaluations per spectrum and model (default 100 x (free parameters + 1)).
+    fit_kwargs : dict, optional
+        Options of the fit engine (:func:`characterization.fit.fit_peaks`): ``max_nfev``
+        (model evaluations per spectrum and model, default 100 x (free parameters + 1)),
+        ``xtol``, ``ftol``, ``gtol``.
     dim, var : str, optional
         Signal dim and variable (default ``raman_shift`` and ``intensity``).
 
@@ -130,7 +118,7 @@ def fit_carbon(ds: xr.Dataset, *, model="4band", range=None, baseline="linear", 
             Chosen model on the fitted points (with ``best_fit=True``).
 
         Attrs (JSON strings): ``models`` (every candidate as a Model dict: shapes, starting
-        values, bounds), ``line_shapes``, ``baseline``, ``range``, ``laser_wavelength``,
+        values, bounds), ``line_shapes``, ``background``, ``range``, ``laser_wavelength``,
         ``selection``, ``ratio_definition``; plus provenance.
 
     Notes
@@ -164,12 +152,10 @@ def fit_carbon(ds: xr.Dataset, *, model="4band", range=None, baseline="linear", 
     >>> bool(abs(res.id_ig_height - 0.5).max() < 0.05)
     True
     """
-    if not isinstance(ds, xr.Dataset):
-        raise AnalysisError(f"fit_carbon needs an xarray.Dataset, got {type(ds).__name__}")
-    dim, var = I.dim_var(ds, dim, var)
+    I.check_units(ds, dim, var)
     laser = I.resolve_laser(ds, laser_wavelength)
     extra = optional_bands(include)
-    candidates = I.build_candidates(model, laser, extra, baseline)
+    candidates = I.build_candidates(model, laser, extra, background)
     fit_range = I.fit_range(range, extra, laser)
     da = ds[var]
     y_units, x_units = da.attrs["units"], ds[dim].attrs["units"]
@@ -194,21 +180,19 @@ def fit_carbon(ds: xr.Dataset, *, model="4band", range=None, baseline="linear", 
     peak_labels = sorted(found, key=lambda lab: (_PEAK_ORDER + tuple(found)).index(lab))
     param_labels = list(dict.fromkeys(lab for c in candidates for lab in c.param_labels))
     n_free = max(c.n_free for c in candidates)
-    options = SolverOptions(max_nfev=int(max_nfev or 100 * (n_free + 1)))
+    options = I.solver_options(fit_kwargs, n_free)
     spec = K.outputs(len(peak_labels), len(candidates), len(param_labels), x.size, best_fit)
     out_core = [[] if not core else ["candidate"] if name == "bic" else ["param"]
                 if name in ("value", "stderr") else [dim] if name == "best_fit" else ["peak"]
                 for name, core, _ in spec]
-    results = xr.apply_ufunc(
+    results = apply_kernel(
         _run, *inputs, input_core_dims=[[dim]] * len(inputs), output_core_dims=out_core,
-        dask="parallelized", output_dtypes=[dt for _, _, dt in spec],
-        dask_gufunc_kwargs={"output_sizes": {"peak": len(peak_labels),
-                                             "candidate": len(candidates),
-                                             "param": len(param_labels)}},
+        output_dtypes=[dt for _, _, dt in spec],
+        output_sizes={"peak": len(peak_labels), "candidate": len(candidates),
+                      "param": len(param_labels)},
         kwargs=dict(x=x, candidates=tuple(candidates), peak_labels=tuple(peak_labels),
                     param_labels=tuple(param_labels), options=options,
-                    domain=(float(x.min()), float(x.max())), best_fit=best_fit),
-        keep_attrs=False)
+                    domain=(float(x.min()), float(x.max())), best_fit=best_fit))
     result = xr.Dataset(dict(zip([name for name, _, _ in spec], results)))
     result = result.assign_coords(peak=("peak", peak_labels),
                                   candidate=("candidate", [c.name for c in candidates]),
@@ -220,8 +204,7 @@ def fit_carbon(ds: xr.Dataset, *, model="4band", range=None, baseline="linear", 
             result[name].attrs = dict(da[name].attrs)
     I.label_result(result, candidates, param_labels, y_units, x_units)
     result = _undefined_ratios(result)
-    result.attrs = I.result_attrs(ds, candidates, baseline, fit_range, laser, extra, model,
-                                  weights, options, dim, var)
+    result.attrs = I.result_attrs(candidates, fit_range, laser, extra, options)
     return result
 
 
@@ -256,7 +239,7 @@ _TK_SLOPE = 0.033        # nm per nm of excitation wavelength (Matthews et al. 1
 _TK_C514 = 4.4           # nm at 514 nm (Knight & White 1989)
 
 
-@public("raman", example=_example_size)
+@public("raman")
 def crystallite_size(ds: xr.Dataset, *, formula: str = "cancado",
                      laser_wavelength: float | None = None, ratio: str | None = None,
                      fit: dict | None = None) -> xr.Dataset:
@@ -330,8 +313,6 @@ def crystallite_size(ds: xr.Dataset, *, formula: str = "cancado",
     >>> crystallite_size(res).crystallite_size.round(2).values.tolist()
     [19.22, 38.45]
     """
-    if not isinstance(ds, xr.Dataset):
-        raise AnalysisError(f"crystallite_size needs an xarray.Dataset, got {type(ds).__name__}")
     if formula not in FORMULAS:
         raise AnalysisError(f"formula must be one of {FORMULAS}, got {formula!r}")
     ratio = ratio or ("area" if formula == "cancado" else "height")
@@ -383,13 +364,12 @@ def crystallite_size(ds: xr.Dataset, *, formula: str = "cancado",
         warnings.warn(f"{n_low} of {size.size} La values are below {LA_MIN_NM} nm: amorphous "
                       "regime (Ferrari-Robertson stage 2), where I_D/I_G grows as La^2 and "
                       f"the {formula} relation does not hold; see in_regime", stacklevel=3)
-    out.attrs = provenance("La from I_D/I_G", formula=formula, ratio=ratio,
-                           laser_wavelength=np.unique(lam).tolist(), fit=fit)
-    out.attrs.update({"function": "characterization.raman.crystallite_size",
-                      "formula": text, "ratio": ratio,
+    out.attrs = {"method": "La from I_D/I_G",
+                 "parameters": {"ratio": ratio, "laser_wavelength": np.unique(lam).tolist()},
+                 "formula": text, "ratio": ratio,
                       "laser_wavelength": json.dumps(np.unique(lam).tolist()),
-                      "constant_nm": json.dumps(np.unique(np.asarray(constant)).tolist())})
-    for key in ("models", "range", "baseline", "line_shapes", "technique"):
+                 "constant_nm": json.dumps(np.unique(np.asarray(constant)).tolist())}
+    for key in ("models", "range", "background", "line_shapes", "technique"):
         if key in res.attrs:
             out.attrs[key] = res.attrs[key]
     return out

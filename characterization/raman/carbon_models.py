@@ -211,7 +211,7 @@ def check_laser_wavelength(laser_wavelength) -> float | None:
 
 
 def carbon_model(name: str = "4band", *, laser_wavelength: float | None = None, include=(),
-                 baseline="linear") -> Model:
+                 background="linear") -> Model:
     """The :class:`~characterization.fit.Model` of a carbon band preset.
 
     Parameters
@@ -223,8 +223,8 @@ def carbon_model(name: str = "4band", *, laser_wavelength: float | None = None, 
         None widens their windows to cover 488–785 nm.
     include : sequence of {"D'", "2D"}
         Optional bands added to the preset (D′ is already the D2 band of ``"5band"``).
-    baseline : str, dict or Background
-        Background fitted with the bands: ``None``/"none", "constant", "linear",
+    background : str, dict or Background
+        Background (baseline) fitted with the bands: ``None``/"none", "constant", "linear",
         "polynomial(n)", "chebyshev(n)".
 
     Returns
@@ -249,7 +249,7 @@ def carbon_model(name: str = "4band", *, laser_wavelength: float | None = None, 
                           center=Param(start, min=lo, max=hi),
                           fwhm=Param(band.fwhm, min=f_lo, max=f_hi), **dict(band.extra)))
     order = sorted(range(len(peaks)), key=lambda k: peaks[k].params["center"].value)
-    return Model([peaks[k] for k in order], background="none" if baseline is None else baseline)
+    return Model([peaks[k] for k in order], background="none" if background is None else background)
 
 
 def labels(model: Model) -> dict[str, str]:

@@ -25,26 +25,15 @@ import xarray as xr
 from .._api import public
 from ..errors import AnalysisError
 from . import _spike_kernels as K
-from .._steps import result_attrs, signal_and_var, signal_last
+from .._apply import apply_kernel
+from .._steps import signal_last
 
 METHODS = ("auto", "neighbours", "accumulations", "single")
 DEFAULT_THRESHOLD = {"single": 6.0, "neighbours": 6.0, "accumulations": 8.0}
 MAP_DIMS = ("y", "x")
 
 
-def _example():
-    from ..synthetic.peaks import peak_spectra
-
-    ds = peak_spectra(4, n_points=1001, seed=7)          # 1 cm-1 steps
-    ds.attrs.pop("ground_truth")
-    y = ds.intensity.values.copy()
-    y[0, 100] += 3000.0
-    y[2, 650:652] += [1500.0, 900.0]
-    ds["intensity"] = (ds.intensity.dims, y, ds.intensity.attrs)
-    return ds, {"method": "single"}
-
-
-@public("raman", example=_example)
+@public("raman", transform=True)
 def remove_spikes(ds: xr.Dataset, *, method: str = "auto", threshold: float | None = None,
                   max_width: int = 3, min_band_fwhm: float | None = None,
                   neighbour_dims: str | tuple[str, ...] | None = None, window: int | None = None,
@@ -171,14 +160,12 @@ def remove_spikes(ds: xr.Dataset, *, method: str = "auto", threshold: float | No
     Examples
     --------
     >>> import characterization as ch
-    >>> from characterization.raman.spikes import remove_spikes
     >>> ds = ch.synthetic.peak_spectra(2, n_points=1001, seed=0)   # 900-1900 1/cm, 1 1/cm step
     >>> ds["intensity"][0, 120] = ds.intensity[0, 120] + 5000
-    >>> out = remove_spikes(ds, method="single")
+    >>> out = ch.raman.remove_spikes(ds, method="single")
     >>> out.spike_count.values.tolist(), bool(out.spike[0, 120])
     ([1, 0], True)
     """
-    dim, var = signal_and_var(ds, dim, var, "remove_spikes")
     if method not in METHODS:
         raise AnalysisError(f"remove_spikes: method must be one of {METHODS}, got {method!r}")
     if int(max_width) < 1 or int(half_window) <= int(max_width):
@@ -242,12 +229,10 @@ def remove_spikes(ds: xr.Dataset, *, method: str = "auto", threshold: float | No
     out[var].attrs = dict(da.attrs)
     out["spike"] = mask.transpose(*da.dims).variable
     out["spike"].attrs = {"units": "1", "long_name": "Cosmic-ray spike (replaced channel)"}
-    count = xr.apply_ufunc(K.count_runs, mask, input_core_dims=[[dim]], dask="parallelized",
-                           output_dtypes=[np.int64])
+    count = apply_kernel(K.count_runs, mask, input_core_dims=[[dim]], output_dtypes=[np.int64])
     out["spike_count"] = count.transpose(*[d for d in da.dims if d != dim]).variable
     out["spike_count"].attrs = {"units": "1", "long_name": "Number of spikes in the spectrum"}
-    out.attrs = result_attrs(ds, "characterization.raman.remove_spikes", method,
-                             **params)
+    out.attrs = {"method": method, "parameters": params}
     return out
 
 
@@ -263,27 +248,22 @@ def _neighbour_dims(da, dim, requested):
 
 
 def _apply(kernel, src, core):
-    clean, mask = xr.apply_ufunc(kernel, src, input_core_dims=[core],
-                                 output_core_dims=[core, core], dask="parallelized",
-                                 output_dtypes=[float, bool], keep_attrs=False)
-    return clean, mask
+    return apply_kernel(kernel, src, input_core_dims=[core], output_core_dims=[core, core],
+                        output_dtypes=[float, bool])
 
 
 def _neighbour_method(da, dim, x, nb_dims, window, threshold, max_width, half_window, w):
     def hp_kernel(y):
         return K.highpass(y, half_window)
 
-    hp, smooth = xr.apply_ufunc(hp_kernel, da, input_core_dims=[[dim]],
-                                output_core_dims=[[dim], [dim]], dask="parallelized",
-                                output_dtypes=[float, float])
+    hp, smooth = apply_kernel(hp_kernel, da, input_core_dims=[[dim]],
+                              output_core_dims=[[dim], [dim]])
     stack = _neighbour_stack(hp, nb_dims, window).transpose(*hp.dims[:-1], "_neighbour", dim)
     kernel = functools.partial(K.neighbours, x=x, threshold=threshold, max_width=max_width,
                                min_band_fwhm=w)
-    clean, mask = xr.apply_ufunc(kernel, da, smooth, stack,
-                                 input_core_dims=[[dim], [dim], ["_neighbour", dim]],
-                                 output_core_dims=[[dim], [dim]], dask="parallelized",
-                                 output_dtypes=[float, bool], keep_attrs=False)
-    return clean, mask
+    return apply_kernel(kernel, da, smooth, stack,
+                        input_core_dims=[[dim], [dim], ["_neighbour", dim]],
+                        output_core_dims=[[dim], [dim]], output_dtypes=[float, bool])
 
 
 def _neighbour_stack(hp, nb_dims, window):

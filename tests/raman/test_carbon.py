@@ -119,14 +119,14 @@ def test_auto_fits_all_presets_and_keeps_union_of_bands():
 # ---------------------------------------------------------------------- outputs, maps, failures
 def test_units_long_names_and_attrs():
     ds = carbon_spectra(3, model="2band", seed=1)
-    res = fit_carbon(ds, model="2band", baseline="chebyshev(2)")
+    res = fit_carbon(ds, model="2band", background="chebyshev(2)")
     units = {n: res[n].attrs["units"] for n in ("id_ig_height", "id_ig_area", "center", "fwhm",
                                                 "height", "area", "best_fit", "bic")}
     assert units == {"id_ig_height": "1", "id_ig_area": "1", "center": "1/cm", "fwhm": "1/cm",
                      "height": "count", "area": "count * (1/cm)", "best_fit": "count",
                      "bic": "1"}
     assert all("long_name" in v.attrs for v in res.data_vars.values())
-    assert json.loads(res.attrs["baseline"])["per_model"] == {"2band": "chebyshev(2)"}
+    assert json.loads(res.attrs["background"])["per_model"] == {"2band": "chebyshev(2)"}
     assert json.loads(res.attrs["laser_wavelength"]) == 532.0
     assert json.loads(res.attrs["parameters"])["model"] == "2band"
     assert res.attrs["result_of"] == "raman.fit_carbon"
@@ -273,12 +273,12 @@ def test_real_disordered_carbon_dw38c():
                     coords={"raman_shift": spectra[0].raman_shift}, attrs={"technique": "raman"})
     heights, areas = [], []
     for baseline in ("linear", "chebyshev(2)"):
-        res = fit_carbon(ds, model=list(PRESETS), baseline=baseline)
+        res = fit_carbon(ds, model=list(PRESETS), background=baseline)
         assert bool(res.success.all())
         d1, g = res.center.sel(peak="D1"), res.center.sel(peak="G")
         assert ((d1 > 1325) & (d1 < 1345)).all() and ((g > 1570) & (g < 1595)).all()
         for name in PRESETS:        # every candidate, not only the chosen one
-            one = fit_carbon(ds, model=name, baseline=baseline, best_fit=False)
+            one = fit_carbon(ds, model=name, background=baseline, best_fit=False)
             heights += one.id_ig_height.values.tolist()
             areas += one.id_ig_area.values.tolist()
     # Model spread on one disordered carbon (measured: height 1.02-1.99, area 2.06-5.91; the
@@ -294,11 +294,11 @@ def test_real_graphitic_datalab(rel):
     ds = ds.expand_dims(sample=1)
     ratios = []
     for baseline in ("linear", "chebyshev(2)"):
-        res = fit_carbon(ds, model=list(PRESETS), baseline=baseline, laser_wavelength=laser)
+        res = fit_carbon(ds, model=list(PRESETS), background=baseline, laser_wavelength=laser)
         assert bool(res.success.all())
         assert float(res.center.sel(peak="G")[0]) == pytest.approx(1580.0, abs=2.0)
         for name in PRESETS:
-            one = fit_carbon(ds, model=name, baseline=baseline, laser_wavelength=laser)
+            one = fit_carbon(ds, model=name, background=baseline, laser_wavelength=laser)
             ratios.append(float(one.id_ig_height[0]))
     # MANIFEST: 0.140-0.146 over 12 model/baseline combinations, computed during curation (a
     # cross-check, not an independent reference). Measured here: 0.1458-0.1490 over 8. The

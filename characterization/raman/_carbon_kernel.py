@@ -2,7 +2,8 @@
 to the whole batch with the batched engine, BIC selection per spectrum, I_D/I_G with errors.
 
 Arrays in, arrays out (no xarray, no dask), so the wrapper runs it eagerly or per dask block
-with identical numbers: every spectrum is solved independently.
+with identical numbers: every spectrum is solved independently. Parallelism is dask's: chunk
+the batch dims and every block is fitted on its own worker.
 """
 
 from __future__ import annotations
@@ -17,18 +18,6 @@ QUANTITIES = ("center", "fwhm", "height", "area")
 #: Spectra handed to the engine at once (bounds the memory of best-fit and covariance arrays;
 #: results do not depend on it).
 CHUNK = 4096
-#: Smallest number of spectra per thread worth a thread of its own.
-THREAD_MIN = 256
-
-
-def _threads() -> int:
-    """Worker threads for the chunks: CHARACTERIZATION_THREADS, else the number of cores."""
-    import os
-
-    env = os.environ.get("CHARACTERIZATION_THREADS")
-    if env and env.isdigit():
-        return max(1, int(env))
-    return max(1, min(os.cpu_count() or 1, 8))
 NO_MODEL = "none"
 
 
@@ -71,26 +60,10 @@ def fit_candidates(y, w=None, *, x, candidates, peak_labels, param_labels, optio
     yb = y.reshape(-1, n)
     wb = None if w is None else np.broadcast_to(np.asarray(w, dtype=float), y.shape).reshape(-1, n)
     spec = outputs(len(peak_labels), len(candidates), len(param_labels), n, best_fit)
-    n_spec = yb.shape[0]
-    if n_spec >= 2 * THREAD_MIN and _threads() > 1:   # balanced chunks, one or more per thread
-        per = -(-n_spec // _threads())
-        chunk = min(CHUNK, max(THREAD_MIN, -(-per // -(-per // CHUNK))))
-    else:
-        chunk = min(CHUNK, max(n_spec, 1))
-    starts = list(range(0, yb.shape[0], chunk))
-
-    def run(s):
-        return _fit_chunk(yb[s:s + chunk], None if wb is None else wb[s:s + chunk], x,
-                          candidates, peak_labels, param_labels, options, domain, best_fit, spec)
-
-    if len(starts) > 1 and _threads() > 1:
-        # numpy releases the GIL in the heavy array work: chunks run on the machine's cores
-        from concurrent.futures import ThreadPoolExecutor
-
-        with ThreadPoolExecutor(max_workers=min(_threads(), len(starts))) as pool:
-            parts = list(pool.map(run, starts))
-    else:
-        parts = [run(s) for s in starts]
+    chunk = min(CHUNK, max(yb.shape[0], 1))
+    parts = [_fit_chunk(yb[s:s + chunk], None if wb is None else wb[s:s + chunk], x, candidates,
+                        peak_labels, param_labels, options, domain, best_fit, spec)
+             for s in range(0, yb.shape[0], chunk)]
     result = []
     for k, (name, core, dtype) in enumerate(spec):
         arr = (np.concatenate([p[k] for p in parts]) if parts

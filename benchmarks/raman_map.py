@@ -4,7 +4,7 @@ Part 1 — a synthetic 100 × 100 map (10^4 spectra, 4-band model with linear ba
 ``characterization.raman.fit_carbon`` on the map chunked along ``y`` (dask, one block per
 worker thread: parallelism is dask's, there is no engine thread pool) and eagerly in one call
 (one thread), vs an lmfit loop over a subset (same model, bounds and starting values, exported
-with ``Model.to_lmfit``), timed in the same run and scaled; reports the ratios, convergence
+with ``fit.lmfit_bridge.to_lmfit``), timed in the same run and scaled; reports the ratios, convergence
 rates and the chi-square comparison.
 
 Part 2 — a 10^6-spectrum map generated lazily in chunks (dask), fitted chunk by chunk with
@@ -28,6 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from characterization.raman import fit_carbon
+from characterization.fit.lmfit_bridge import to_lmfit
 from characterization.raman.carbon_models import carbon_model
 from characterization.synthetic.raman_carbon import carbon_spectra
 
@@ -65,7 +66,7 @@ def part1(subset: int, side: int = 100) -> list[str]:
     chi_lm, ok_lm = [], []
     t0 = time.perf_counter()
     for i in idx:
-        lm_model, params = model.to_lmfit(x, flat[i])
+        lm_model, params = to_lmfit(model, x, flat[i])
         out = lm_model.fit(flat[i], params, x=x)
         chi_lm.append(out.chisqr)
         ok_lm.append(bool(out.success) and out.errorbars)

@@ -24,10 +24,12 @@ from .._api import public
 from .._apply import apply_kernel
 from ..errors import AnalysisError
 from . import _carbon_inputs as I
-from . import _carbon_kernel as K
 from .carbon_models import optional_bands
 
-_PEAK_ORDER = ("D4", "D1", "D3", "G", "D2", "2D")
+_PEAK_ORDER = ("Si960", "tPA1", "D4", "D1", "D5", "tPA2", "D3", "G", "D2", "2D", "D+D'")
+#: ``model`` of a spectrum where every candidate failed.
+NO_MODEL = "none"
+_MODEL_LEN = 32
 
 
 @public("raman")
@@ -152,83 +154,114 @@ def fit_carbon(ds: xr.Dataset, *, model="4band", range=None, background="linear"
     >>> bool(abs(res.id_ig_height - 0.5).max() < 0.05)
     True
     """
-    I.check_units(ds, dim, var)
-    laser = I.resolve_laser(ds, laser_wavelength)
-    extra = optional_bands(include)
-    candidates = I.build_candidates(model, laser, extra, background)
-    fit_range = I.fit_range(range, extra, laser)
-    da = ds[var]
-    y_units, x_units = da.attrs["units"], ds[dim].attrs["units"]
-    keep = (ds[dim] >= fit_range[0]) & (ds[dim] <= fit_range[1])
-    n_keep = int(keep.sum())
-    if n_keep < 20:
-        raise AnalysisError(f"range {list(fit_range)} keeps {n_keep} points of {dim!r} (spans "
-                            f"{float(ds[dim].min()):g}...{float(ds[dim].max()):g}); need >= 20")
-    da = da.isel({dim: keep.values})
-    batch = [d for d in da.dims if d != dim]
-    da = da.transpose(*batch, dim)
-    x = np.asarray(da[dim].values, dtype=float)
-    inputs = [da]
-    if weights is not None:
-        if weights != "poisson":
-            raise AnalysisError(f"weights must be None or 'poisson', got {weights!r}")
-        inputs.append(1.0 / np.sqrt(np.maximum(da, 1.0)))
-    if da.chunks is not None:
-        inputs = [a.chunk({dim: -1}) for a in inputs]
+    from ..fit import fit_peaks, propagate
 
-    found = list(dict.fromkeys(lab for c in candidates for lab in c.labels.values()))
-    peak_labels = sorted(found, key=lambda lab: (_PEAK_ORDER + tuple(found)).index(lab))
-    param_labels = list(dict.fromkeys(lab for c in candidates for lab in c.param_labels))
-    n_free = max(c.n_free for c in candidates)
-    options = I.solver_options(fit_kwargs, n_free)
-    spec = K.outputs(len(peak_labels), len(candidates), len(param_labels), x.size, best_fit)
-    out_core = [[] if not core else ["candidate"] if name == "bic" else ["param"]
-                if name in ("value", "stderr") else [dim] if name == "best_fit" else ["peak"]
-                for name, core, _ in spec]
-    results = apply_kernel(
-        _run, *inputs, input_core_dims=[[dim]] * len(inputs), output_core_dims=out_core,
-        output_dtypes=[dt for _, _, dt in spec],
-        output_sizes={"peak": len(peak_labels), "candidate": len(candidates),
-                      "param": len(param_labels)},
-        kwargs=dict(x=x, candidates=tuple(candidates), peak_labels=tuple(peak_labels),
-                    param_labels=tuple(param_labels), options=options,
-                    domain=(float(x.min()), float(x.max())), best_fit=best_fit))
-    result = xr.Dataset(dict(zip([name for name, _, _ in spec], results)))
-    result = result.assign_coords(peak=("peak", peak_labels),
-                                  candidate=("candidate", [c.name for c in candidates]),
-                                  param=("param", param_labels))
-    if best_fit:
-        result = result.assign_coords({dim: da[dim]})
-    for name in result.coords:
-        if name in da.coords:
-            result[name].attrs = dict(da[name].attrs)
-    I.label_result(result, candidates, param_labels, y_units, x_units)
-    result = _undefined_ratios(result)
-    result.attrs = I.result_attrs(candidates, fit_range, laser, extra, options)
+    I.check_units(ds, dim, var)
+    if weights not in (None, "poisson"):
+        raise AnalysisError(f"fit_carbon: weights must be None or 'poisson', got {weights!r}")
+    laser = I.resolve_laser(ds, laser_wavelength)
+    try:
+        extra = optional_bands(include)
+    except ValueError as exc:
+        raise AnalysisError(f"fit_carbon: {exc}") from None
+    candidates = I.build_candidates(model, laser, extra, background)
+    fit_range = I.fit_range(range, extra, laser, candidates)
+    x = ds[dim]
+    inside = (x >= fit_range[0]) & (x <= fit_range[1])
+    n_keep = int(inside.sum())
+    if n_keep < 20:
+        raise AnalysisError(f"fit_carbon: range {list(fit_range)} keeps {n_keep} points of "
+                            f"{dim!r} (spans {float(x.min()):g}...{float(x.max()):g}); need >= 20")
+    options = I.engine_options(fit_kwargs)
+    fit = fit_peaks(ds, {c.name: c.model for c in candidates}, dim=dim, var=var,
+                    range=fit_range, weights=weights, select="bic", components=False,
+                    **options)
+    prefix = {}
+    for c in candidates:
+        prefix.update(c.labels)
+    peaks = [str(p) for p in fit["peak"].values]
+    ratios = _ratios(fit, candidates, peaks, propagate)
+    result = _assemble(fit, ds[var].where(inside), dim, prefix, candidates, best_fit)
+    result = result.merge(ratios)
+    result = _defined_ratios(result, fit, candidates, peaks)
+    I.label_result(result, ds[dim].attrs["units"], ds[var].attrs["units"])
+    max_nfev = options.get("max_nfev") or json.loads(fit.attrs["parameters"]).get("max_nfev")
+    result.attrs = I.result_attrs(candidates, fit_range, laser, extra, max_nfev)
     return result
 
 
-def _undefined_ratios(result: xr.Dataset) -> xr.Dataset:
-    """NaN ratios where the G band is not detected (height below 3 standard errors).
-
-    A vanishing G band (an empty map pixel) otherwise gives a ratio of 10^30 with a converged
-    fit; ``g_detected`` records where the ratio is defined.
-    """
-    if "G" not in result["peak"].values:
-        return result
-    h = result["height"].sel(peak="G", drop=True)
-    s = result["height_stderr"].sel(peak="G", drop=True)
-    detected = (h > 0) & (h > 3 * s.fillna(0))
-    out = result.assign(g_detected=detected.assign_attrs(
-        units="1", long_name="G band detected (height > 3 standard errors)"))
-    for name in ("id_ig_height", "id_ig_height_stderr", "id_ig_area", "id_ig_area_stderr"):
-        if name in out:
-            out[name] = out[name].where(detected).assign_attrs(out[name].attrs)
+def _ratios(fit, candidates, peaks, propagate):
+    """Band ratios to G by height and area with first-order errors (:func:`fit.propagate`,
+    full covariance, so the D-G correlation of overlapping bands is included)."""
+    d_names = {c.d_peak for c in candidates if c.d_peak}
+    numerators = {"id_ig": "D1" if "D1" in peaks else (d_names.pop() if d_names else None),
+                  "i2d_ig": "X2D", "id2_ig": "D2"}
+    out = xr.Dataset()
+    if "G" not in peaks:
+        return out
+    for key, band in numerators.items():
+        if band not in peaks:
+            continue
+        for q in ("height", "area"):
+            r = propagate(fit, np.divide, params=[f"{band}.{q}", f"G.{q}"], units="1",
+                          name=f"{key}_{q}")
+            out[f"{key}_{q}"] = r[f"{key}_{q}"]
+            out[f"{key}_{q}_stderr"] = r[f"{key}_{q}_stderr"]
     return out
 
 
-def _run(y, w=None, **kwargs):
-    return K.fit_candidates(y, w, **kwargs)
+def _assemble(fit, data, dim, prefix, candidates, best_fit):
+    """The fit_carbon result from the engine's: bands in a fixed order under their labels."""
+    keep = ["center", "fwhm", "height", "area", "center_stderr", "fwhm_stderr", "height_stderr",
+            "area_stderr", "detected", "value", "stderr", "at_bound", "chisqr", "redchi",
+            "noise", "success", "status", "bic"] + (["best_fit"] if best_fit else [])
+    out = fit[keep]
+    peaks = [str(p) for p in fit["peak"].values]
+    labels = [prefix.get(p, p) for p in peaks]
+    order = sorted(range(len(peaks)),
+                   key=lambda k: ((_PEAK_ORDER + tuple(labels)).index(labels[k]), k))
+    out = out.isel(peak=order).assign_coords(peak=("peak", [labels[k] for k in order]))
+    out = out.assign_coords(param=("param", [I.param_label(str(p), prefix)
+                                            for p in fit["param"].values]))
+    chosen = fit["selected_model"]
+    out["model"] = xr.where(chosen == "", NO_MODEL, chosen).astype(f"<U{_MODEL_LEN}")
+    out["n_points"] = np.isfinite(data).sum(dim).astype(np.int64)
+    out = out.assign_coords(n_params=("candidate", [c.n_free for c in candidates],
+                                      {"units": "1", "long_name": "Free parameters of the model"}))
+    return out
+
+
+def _defined_ratios(result, fit, candidates, peaks):
+    """Ratios only where the data support them: G detected (an undefined standard error is
+    not detected), the other band detected, the fit converged; ``reason`` says why not."""
+    codes = json.loads(fit["status"].attrs["codes"])
+    if "G" not in peaks:
+        reason = xr.full_like(fit["success"], "no G band in the model", dtype="<U80")
+        return result.assign(reason=reason)
+    g_ok = fit["detected"].sel(peak="G", drop=True) & fit["success"]
+    result["g_detected"] = g_ok
+    status = fit["status"]
+    failed = xr.apply_ufunc(np.vectorize(lambda c: f"fit failed: {codes.get(str(int(c)), c)}",
+                                         otypes=["<U80"]), status, dask="allowed") \
+        if status.chunks is None else xr.full_like(status, "fit failed", dtype="<U80")
+    d_name = "D1" if "D1" in peaks else next((c.d_peak for c in candidates if c.d_peak), None)
+    d_ok = (fit["detected"].sel(peak=d_name, drop=True) if d_name in peaks
+            else xr.zeros_like(g_ok))
+    pinned = xr.full_like(fit["success"], "", dtype="<U80")
+    for band in (d_name, "G"):          # the engine NaNs a band whose parameter is at a bound
+        for p in reversed([str(q) for q in fit["param"].values
+                           if d_name and str(q).startswith(f"{band}.")]):
+            pinned = xr.where(fit["at_bound"].sel(param=p, drop=True),
+                              f"{p} at a bound (model does not describe the band)", pinned)
+    reason = xr.where(~fit["success"], failed,
+                      xr.where(~g_ok, "G not detected (height within 3 standard errors or 3x "
+                                      "the noise)",
+                               xr.where(~d_ok, "D1 not detected", pinned)))
+    result["reason"] = reason.astype("<U80")
+    for name in list(result.data_vars):
+        if name.startswith(("id_ig_", "i2d_ig_", "id2_ig_")):
+            result[name] = result[name].where(g_ok).assign_attrs(result[name].attrs)
+    return result
 
 
 # ---------------------------------------------------------------------- crystallite size

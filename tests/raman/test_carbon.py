@@ -51,7 +51,7 @@ def test_presets_bands_shapes_and_dispersion():
     with pytest.raises(ValueError, match="presets"):
         carbon_model("3band")
     with pytest.raises(ValueError, match="optional band"):
-        carbon_model("2band", include=("D5",))
+        carbon_model("2band", include=("D7",))   # D5 is a known band since issue 10
 
 
 # ---------------------------------------------------------------------- known answers
@@ -309,18 +309,27 @@ def test_real_graphitic_datalab(rel):
 def test_real_line_map_ex2_in_one_call():
     ds = _read("py-wdf-reader/ex2.wdf")
     assert ds.sizes["spot"] == 235
-    counts = {}
+    counts, defined = {}, {}
     for name in ("2band", "4band"):
         res = fit_carbon(ds, model=name, best_fit=False)
         assert res.id_ig_height.dims == ("spot",)
         counts[name] = int(res.success.sum())
+        ok = np.isfinite(res.id_ig_height.values)
+        defined[name] = int(ok.sum())
+        # every undefined ratio says why, every defined one has no reason
+        assert (res.reason.values[~ok] != "").all() and (res.reason.values[ok] == "").all()
         median = float(res.id_ig_height.median())
-        # measured: 2band 235/235, median 1.06; 4band 222/235 (the rest reach max_nfev),
-        # median 0.60. The MANIFEST cross-check (0.32-0.35) is NOT reproduced with these
-        # defaults: the broad amorphous hump between D and G goes into D1 (2band) or D1+D3
-        # (4band) here; with a cubic baseline over 1000-1800 1/cm the 2band median is 0.28.
+        # Before issue 10 every spectrum "converged" (2band 235/235, median 1.06; 4band
+        # 222/235, median 0.60), including weak pixels and D1 bands pinned at their FWHM bound
+        # of 400 1/cm by the broad amorphous hump between D and G. With the engine's detection
+        # and at-bound checks (measured): 2band 185 converged, 50 weak pixels (max < 66
+        # counts, G ~16 +- 2 counts on a noise of ~5.7) "no peak detected", 137 with D1.fwhm
+        # at its bound, ratio defined for 38, median 0.51; 4band 168 converged, 80 defined,
+        # median 0.59. The MANIFEST cross-check (0.32-0.35) needs a cubic background over
+        # 1000-1800 1/cm (2band median 0.28 there).
         assert 0.2 < median < 1.5
-    assert counts["2band"] == 235 and counts["4band"] >= 215, counts
+    assert counts["2band"] >= 180 and counts["4band"] >= 160, counts
+    assert defined["2band"] >= 35 and defined["4band"] >= 75, defined
 
 
 # ---------------------------------------------------------------------- generator

@@ -161,6 +161,9 @@ def label_result(result, x_units, y_units):
              "g_detected": ("1", "G band detected (height above 3 standard errors and 3x "
                                  "the noise)"),
              "reason": ("", "Why the D/G ratios are NaN ('' where they are defined)"),
+             "snr": ("1", "Signal-to-noise ratio of the G band (height / noise)"),
+             "quality": ("1", "Pixel quality: I_D/I_G defined (fit converged, G and D1 "
+                              "detected and not at a bound, G signal-to-noise >= min_snr)"),
              "best_fit": (y_units, "Best-fit band model")}
     for key, (_, text, what) in RATIOS.items():
         for q in ("height", "area"):

@@ -35,8 +35,8 @@ _MODEL_LEN = 32
 @public("raman")
 def fit_carbon(ds: xr.Dataset, *, model="4band", range=None, background="linear", include=(),
                laser_wavelength: float | None = None, weights=None, best_fit: bool = True,
-               fit_kwargs: dict | None = None, dim: str | None = None,
-               var: str | None = None) -> xr.Dataset:
+               min_snr: float | None = None, fit_kwargs: dict | None = None,
+               dim: str | None = None, var: str | None = None) -> xr.Dataset:
     r"""Fit D/G band models to every carbon Raman spectrum at once; I_D/I_G with errors.
 
     Every spectrum is fitted, in one batched Levenberg–Marquardt call per candidate model
@@ -183,7 +183,7 @@ def fit_carbon(ds: xr.Dataset, *, model="4band", range=None, background="linear"
     ratios = _ratios(fit, candidates, peaks, propagate)
     result = _assemble(fit, ds[var].where(inside), dim, prefix, candidates, best_fit)
     result = result.merge(ratios)
-    result = _defined_ratios(result, fit, candidates, peaks)
+    result = _defined_ratios(result, fit, candidates, peaks, min_snr)
     I.label_result(result, ds[dim].attrs["units"], ds[var].attrs["units"])
     max_nfev = options.get("max_nfev") or json.loads(fit.attrs["parameters"]).get("max_nfev")
     result.attrs = I.result_attrs(candidates, fit_range, laser, extra, max_nfev)
@@ -231,9 +231,19 @@ def _assemble(fit, data, dim, prefix, candidates, best_fit):
     return out
 
 
-def _defined_ratios(result, fit, candidates, peaks):
+def _status_text(status, *, codes):
+    """``"fit failed: <meaning of the engine's status code>"`` per spectrum."""
+    status = np.asarray(status)
+    out = np.full(status.shape, "fit failed", dtype="<U80")
+    for code, text in codes.items():
+        out[status == int(code)] = f"fit failed: {text}"[:80]
+    return out
+
+
+def _defined_ratios(result, fit, candidates, peaks, min_snr):
     """Ratios only where the data support them: G detected (an undefined standard error is
-    not detected), the other band detected, the fit converged; ``reason`` says why not."""
+    not detected), the other band detected, the fit converged, and, with ``min_snr``, a G
+    band at least that many noise levels high; ``reason`` says why not, ``quality`` where."""
     codes = json.loads(fit["status"].attrs["codes"])
     if "G" not in peaks:
         reason = xr.full_like(fit["success"], "no G band in the model", dtype="<U80")
@@ -241,9 +251,8 @@ def _defined_ratios(result, fit, candidates, peaks):
     g_ok = fit["detected"].sel(peak="G", drop=True) & fit["success"]
     result["g_detected"] = g_ok
     status = fit["status"]
-    failed = xr.apply_ufunc(np.vectorize(lambda c: f"fit failed: {codes.get(str(int(c)), c)}",
-                                         otypes=["<U80"]), status, dask="allowed") \
-        if status.chunks is None else xr.full_like(status, "fit failed", dtype="<U80")
+    failed = apply_kernel(_status_text, status, input_core_dims=[[]], output_dtypes=["<U80"],
+                          kwargs={"codes": codes})
     d_name = "D1" if "D1" in peaks else next((c.d_peak for c in candidates if c.d_peak), None)
     d_ok = (fit["detected"].sel(peak=d_name, drop=True) if d_name in peaks
             else xr.zeros_like(g_ok))
@@ -253,14 +262,22 @@ def _defined_ratios(result, fit, candidates, peaks):
                            if d_name and str(q).startswith(f"{band}.")]):
             pinned = xr.where(fit["at_bound"].sel(param=p, drop=True),
                               f"{p} at a bound (model does not describe the band)", pinned)
+    snr = fit["height"].sel(peak="G", drop=True) / fit["noise"]
+    result["snr"] = snr
+    low = xr.zeros_like(g_ok) if min_snr is None else ~(snr >= float(min_snr))
     reason = xr.where(~fit["success"], failed,
                       xr.where(~g_ok, "G not detected (height within 3 standard errors or 3x "
                                       "the noise)",
-                               xr.where(~d_ok, "D1 not detected", pinned)))
+                               xr.where(~d_ok, "D1 not detected",
+                                        xr.where(low, f"G signal-to-noise below min_snr="
+                                                      f"{min_snr}", pinned))))
     result["reason"] = reason.astype("<U80")
+    keep = g_ok & ~low
     for name in list(result.data_vars):
         if name.startswith(("id_ig_", "i2d_ig_", "id2_ig_")):
-            result[name] = result[name].where(g_ok).assign_attrs(result[name].attrs)
+            result[name] = result[name].where(keep).assign_attrs(result[name].attrs)
+    result["quality"] = np.isfinite(result["id_ig_height"]) if "id_ig_height" in result \
+        else keep
     return result
 
 

@@ -9,6 +9,8 @@ spectrum.
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import xarray as xr
 
@@ -22,6 +24,8 @@ SPLIT_SHAPES = ("split_lorentzian", "split_pseudo_voigt")
 CROSS_SECTION_RATIO = 0.88
 #: Bounds of the a-Si band centre and FWHM (1/cm).
 BAND_CENTER, BAND_FWHM = (455.0, 505.0), (35.0, 130.0)
+#: Starting centres of the a-Si band (1/cm) when ``amorphous_center`` is not given.
+BAND_STARTS = (465.0, 480.0, 495.0)
 #: ``center_method="apex"``: polynomial degree, window level (fraction of the fitted height) and
 #: minimum number of points of the local fit to the top of the crystalline line.
 APEX_DEGREE, APEX_LEVEL, APEX_MIN_POINTS = 4, 0.7, 9
@@ -49,7 +53,7 @@ def fit_silicon(ds: xr.Dataset, *, range: tuple[float, float] = (440.0, 560.0),
                 shape: str = "voigt", amorphous: str | bool = "auto",
                 reference: float | xr.DataArray = 520.7,
                 cross_section_ratio: float = CROSS_SECTION_RATIO,
-                amorphous_center: float = 480.0, amorphous_fwhm: float = 70.0,
+                amorphous_center: float | None = None, amorphous_fwhm: float = 70.0,
                 background: str = "linear", dim: str | None = None, var: str | None = None,
                 center_method: str = "fit", weights=None, fit_kwargs: dict | None = None,
                 components: bool = True) -> xr.Dataset:
@@ -78,14 +82,23 @@ def fit_silicon(ds: xr.Dataset, *, range: tuple[float, float] = (440.0, 560.0),
       size-dependent :math:`\sigma(L) = 0.1 + \exp(-L/25\,\mathrm{nm})`). 1 when no band is
       fitted; its stderr propagates the areas' covariance.
 
-    Amorphous band: ``True`` always fits it, ``False`` never, ``"auto"`` fits both models and
-    keeps the band when it lowers :math:`\mathrm{BIC} = n\ln(\chi^2/n) + k\ln n` (``n`` points
-    in range, ``k`` free parameters: 3 more with the band) **and** the band is determined:
-    area > 2 standard errors, centre and width not at their bounds. The second condition
-    matters on real spectra of high signal-to-noise ratio, where any misfit of the
-    crystalline line shape lowers the BIC when a broad band absorbs it (a band pinned at
-    455 or 505 cm⁻¹, or at the 35 cm⁻¹ minimum width, with an area below its error).
-    Recorded per spectrum (``amorphous_included``, ``bic_crystalline``, ``bic_amorphous``).
+    Amorphous band: the crystalline-only model is always fitted (it is the fallback); the
+    model with the band is started at three centres across the band's window (465, 480 and
+    495 cm⁻¹, unless ``amorphous_center`` is given) and, per spectrum, the start reaching the
+    lowest chi-square is kept, so the band is found where the residual of the crystalline
+    line has it, spectrum by spectrum (a batch gives the same numbers as a loop of single
+    spectra, eager or dask). ``False`` never fits the band; ``True`` fits it and keeps it where the data support it; ``"auto"``
+    keeps it where they do **and** it lowers :math:`\mathrm{BIC} = n\ln(\chi^2/n) + k\ln n`
+    (``n`` points in range, ``k`` free parameters: 3 more with the band). The data support
+    the band when its fit converged, the band and the crystalline line pass the engine's
+    detection test (height above 3 standard errors and 3x the noise) and no band parameter
+    sits at its bound (centre 455–505, FWHM 35–130 cm⁻¹, area >= 0). Elsewhere the
+    crystalline-only fit is returned and ``amorphous_reason`` says why (with ``True`` too: a
+    band forced on a clean crystalline line made the fit fail or wander, e.g. NaN on a
+    wafer spectrum). The conditions matter on real spectra of high signal-to-noise ratio,
+    where any misfit of the crystalline line shape lowers the BIC when a broad band absorbs
+    it. Recorded per spectrum (``amorphous_included``, ``amorphous_reason``,
+    ``bic_crystalline``, ``bic_amorphous``, ``status``).
 
     Parameters
     ----------
@@ -101,14 +114,17 @@ def fit_silicon(ds: xr.Dataset, *, range: tuple[float, float] = (440.0, 560.0),
         ``"split_pseudo_voigt"`` (asymmetric, for confined/nano Si) or any other single-peak
         shape of :mod:`characterization.fit.lineshapes`.
     amorphous : {"auto", True, False}
+        Whether to fit the a-Si band (see above).
     reference : float or DataArray
         Bulk Si position (1/cm), per spectrum if a DataArray. 520.7 is the strain-free
         room-temperature value; measure a wafer on the same instrument instead when the
         calibration is not better than ~0.5 cm⁻¹.
     cross_section_ratio : float
         :math:`\sigma` of :math:`X_c` (above).
-    amorphous_center, amorphous_fwhm : float
-        Starting values of the a-Si band (1/cm).
+    amorphous_center : float, optional
+        Starting centre of the a-Si band (1/cm); default: three starts (above).
+    amorphous_fwhm : float
+        Starting FWHM of the a-Si band (1/cm).
     background : str
         ``"linear"`` (default), ``"constant"``, ``"none"`` or any background of
         :func:`~characterization.fit.fit_peaks`.
@@ -140,7 +156,9 @@ def fit_silicon(ds: xr.Dataset, *, range: tuple[float, float] = (440.0, 560.0),
         ``crystalline_area``, ``peak_shift`` (each with ``*_stderr``), ``amorphous_included``,
         ``amorphous_center``, ``amorphous_fwhm``, ``amorphous_area`` (NaN/0 without the band),
         ``crystalline_fraction`` (+ stderr), ``bic_crystalline``, ``bic_amorphous``,
-        ``redchi``, ``success``; ``best_fit(..., raman_shift)`` and, with ``components``,
+        ``redchi``, ``success`` (``bic_crystalline`` with ``amorphous=True`` only where the
+        band was not significant), ``status`` (the engine's status code of the model kept; codes
+        in its attrs), ``amorphous_reason``; ``best_fit(..., raman_shift)`` and, with ``components``,
         ``components(..., component, raman_shift)`` (a-Si component zero when not
         included); coordinate ``reference``. A spectrum whose fit fails has NaN values and
         ``success=False``.
@@ -181,30 +199,49 @@ def fit_silicon(ds: xr.Dataset, *, range: tuple[float, float] = (440.0, 560.0),
     from ..fit import fit_peaks
 
     lo, hi = sorted(float(v) for v in range)
-    model_c, model_a = _models(shape, (lo, hi), amorphous_center, amorphous_fwhm, background)
     kw = {"dim": dim, "var": var, "range": (lo, hi), "weights": weights,
           **_engine_options(fit_kwargs), "components": components or center_method == "apex"}
+    model_c, _ = _models(shape, (lo, hi), BAND_STARTS[1], amorphous_fwhm, background)
     x = ds[dim]
     in_range = (x >= lo) & (x <= hi)
     n = np.isfinite(ds[var].where(in_range)).sum(dim).astype(float)
-    fits = {}
-    if amorphous in ("auto", False):
-        fits["c"] = fit_peaks(ds, model_c, **kw)
+    fits = {"c": fit_peaks(ds, model_c, **kw)}
+    starts = BAND_STARTS if amorphous_center is None else (float(amorphous_center),)
+    models_a = {f"a_Si_start_{c:g}": _models(shape, (lo, hi), c, amorphous_fwhm, background)[1]
+                for c in starts}
+    model_a = next(iter(models_a.values()))
     if amorphous in ("auto", True):
-        fits["a"] = fit_peaks(ds, model_a, **kw)
+        # several starts of the band across its window: per spectrum the best converged one
+        # is kept (the engine's choice among candidates; all have the same parameters)
+        fits["a"] = fit_peaks(ds, models_a if len(models_a) > 1 else model_a, **kw)
     n_free = {"c": sum(s.free for s in model_c.slots), "a": sum(s.free for s in model_a.slots)}
     bic = {k: _bic(r, n, n_free[k]) for k, r in fits.items()}
-    if amorphous == "auto":
-        ok_a, ok_c = fits["a"].success & _band_determined(fits["a"]), fits["c"].success
-        use_a = ok_a & (~ok_c | (bic["a"] < bic["c"]))
+    if amorphous is False:
+        use_a = xr.zeros_like(fits["c"].success)
+        why = xr.full_like(fits["c"].success, "", dtype="<U100")
     else:
-        use_a = xr.full_like(next(iter(fits.values())).success, amorphous is True)
+        band_ok, why = _band_significant(fits["a"])
+        if amorphous == "auto":
+            better = ~fits["c"].success | (bic["a"] < bic["c"])
+            use_a = band_ok & better
+            why = xr.where(band_ok & ~better,
+                           "a-Si band not significant: the BIC is lower without it", why)
+        else:
+            use_a = band_ok
+        why = xr.where(use_a, "", why)
     out = _assemble(fits, use_a, reference, cross_section_ratio, shape, kw["components"])
+    out["amorphous_reason"] = why.astype("<U100").assign_attrs(
+        units="", long_name="Why the a-Si band is not in the model ('' where it is, or where "
+                            "amorphous=False)")
+    out["status"] = _pick(fits, use_a, lambda r, _: r.status).assign_attrs(
+        fits["c"].status.attrs)
     if center_method == "apex":
         _apex(out, ds[var].sel({dim: out[dim]}), dim, reference)
     if not components and "components" in out:
         out = out.drop_vars(["components", "component"])
-    out["bic_crystalline"] = bic.get("c", xr.full_like(out["redchi"], np.nan))
+    # amorphous=True: the crystalline-only fit is a fallback, not a candidate; its BIC is
+    # reported only where it is used
+    out["bic_crystalline"] = bic["c"] if amorphous is not True else bic["c"].where(~use_a)
     out["bic_amorphous"] = bic.get("a", xr.full_like(out["redchi"], np.nan))
     for name, which in (("bic_crystalline", "crystalline line only"),
                         ("bic_amorphous", "crystalline line + a-Si band")):
@@ -221,6 +258,7 @@ def fit_silicon(ds: xr.Dataset, *, range: tuple[float, float] = (440.0, 560.0),
                              "of its height",
                      "model_crystalline": model_c.to_json(),
                      "model_amorphous": model_a.to_json(),
+                     "amorphous_center_starts": list(starts),
                      "bic": "n ln(chisqr/n) + k ln n",
                      "asymmetry": "fwhm_left/fwhm_right of a split shape"}}
     return out
@@ -238,16 +276,32 @@ def _engine_options(fit_kwargs):
     return given
 
 
-def _band_determined(result):
-    """a-Si band significant (area > 2 stderr) and not pinned at a bound of centre or width."""
-    area = result.area.sel(peak=A_SI, drop=True)
-    err = result.area_stderr.sel(peak=A_SI, drop=True)
-    center = _param(result, f"{A_SI}.center")
-    width = _param(result, f"{A_SI}.fwhm")
-    (c_lo, c_hi), (w_lo, w_hi) = BAND_CENTER, BAND_FWHM
-    free = ((center > c_lo + 1e-6) & (center < c_hi - 1e-6) & (width > w_lo + 1e-6)
-            & (width < w_hi - 1e-6))
-    return (area > 2.0 * err) & free
+def _band_significant(result):
+    """Where the a-Si band is supported by the data: the fit converged, the band and the
+    crystalline line are detected (engine test: height above 3 standard errors and 3x the
+    noise) and no band parameter sits at a bound; plus the reason where it is not."""
+    codes = json.loads(result["status"].attrs["codes"])
+    detected = result["detected"].sel(peak=A_SI, drop=True)
+    pinned = xr.full_like(result["success"], "", dtype="<U100")
+    for p in reversed([str(q) for q in result["param"].values if str(q).startswith(f"{A_SI}.")]):
+        pinned = xr.where(result["at_bound"].sel(param=p, drop=True),
+                          f"a-Si band not significant: {p} at a bound", pinned)
+    failed = apply_kernel(_status_text, result["status"], input_core_dims=[[]],
+                          output_dtypes=["<U100"], kwargs={"codes": codes})
+    why = xr.where(~result["success"], failed,
+                   xr.where(~detected, "a-Si band not significant (height within 3 standard "
+                                       "errors or 3x the noise)", pinned))
+    ok = result["success"] & detected & (pinned == "") & \
+        result["detected"].sel(peak=C_SI, drop=True)
+    return ok, why
+
+
+def _status_text(status, *, codes):
+    status = np.asarray(status)
+    out = np.full(status.shape, "a-Si band not significant: its fit failed", dtype="<U100")
+    for code, text in codes.items():
+        out[status == int(code)] = f"a-Si band not significant: its fit failed ({text})"[:100]
+    return out
 
 
 def _bic(result, n, k):

@@ -32,7 +32,10 @@ TEMPLATES = {
               "D2": (0.30, 40.0, None)},
     "bwf": {"D1": (None, 110.0, None), "G_bwf": (1.0, 65.0, 1600.0)},
 }
-_OPTIONAL_TEMPLATES = {"D2": (0.20, 35.0, None), "2D": (0.50, 70.0, None)}
+_OPTIONAL_TEMPLATES = {"D2": (0.20, 35.0, None), "2D": (0.50, 70.0, None),
+                       "D+D'": (0.15, 80.0, None), "tPA1": (0.12, 50.0, 1140.0),
+                       "tPA2": (0.10, 50.0, 1470.0), "D5": (0.10, 80.0, 1450.0),
+                       "Si960": (0.10, 50.0, 965.0)}
 
 
 def carbon_spectra(n_spectra: int = 16, *, model="4band", map_shape: tuple[int, int] | None = None,
@@ -59,8 +62,10 @@ def carbon_spectra(n_spectra: int = 16, *, model="4band", map_shape: tuple[int, 
     laser_wavelength : float
         Excitation in nm: sets the positions of the dispersive bands and the scalar coordinate
         ``laser_wavelength``.
-    include : sequence of {"D'", "2D"}
-        Optional bands added to every spectrum (heights 0.2 and 0.5 of G).
+    include : sequence of str
+        Optional bands added to every spectrum (names as in
+        :func:`characterization.raman.fit_carbon`): "D'" (0.2 of the G height), "2D" (0.5),
+        "D+D'" (0.15), "tPA" (tPA1 0.12 and tPA2 0.10), "D5" (0.10), "Si960" (0.10).
     counts : float
         Mean G height in counts (sets the shot-noise level: the G maximum has a signal-to-noise
         ratio of about ``counts / sqrt(counts + baseline)``; 2000 gives ≈ 35).
@@ -123,7 +128,8 @@ def carbon_spectra(n_spectra: int = 16, *, model="4band", map_shape: tuple[int, 
     n = int(np.prod(batch_shape))
     if n < 1:
         raise ValueError(f"need at least one spectrum, got batch shape {batch_shape}")
-    lo, hi = x_range if x_range is not None else (700.0, 3000.0 if "2D" in extra else 2100.0)
+    lo, hi = x_range if x_range is not None else (
+        700.0, 3150.0 if "D+D'" in extra else 3000.0 if "2D" in extra else 2100.0)
     n_points = int(n_points) if n_points is not None else int(round((hi - lo) / 1.2)) + 1
     x = np.linspace(lo, hi, n_points)
 
@@ -131,7 +137,8 @@ def carbon_spectra(n_spectra: int = 16, *, model="4band", map_shape: tuple[int, 
     ratio = (np.full(n, float(id_ig)) if np.ndim(id_ig) == 0
              else rng.uniform(float(id_ig[0]), float(id_ig[1]), n))
     g_height = counts * rng.uniform(0.8, 1.2, n)
-    labels = ("G", "D1", "D2", "D3", "D4", "2D")
+    labels = ("G", "D1", "D2", "D3", "D4", "2D") + tuple(BANDS[k].label for k in extra
+                                                       if BANDS[k].label not in ("D2", "2D"))
     truth = {f"{lab}.{q}": np.full(n, np.nan) for lab in labels
              for q in ("center", "fwhm", "height", "area")}
     truth["G.q"] = np.full(n, np.nan)

@@ -360,3 +360,77 @@ def test_generator_quadratic_baseline_coefficients_and_map_truth():
     assert (resid[..., far] < 0.1 * truth["G.height"][..., None]).all()
     assert ds.intensity.dims == ("y", "x", "raman_shift") and ds.x.attrs["units"] == "um"
     assert set(np.unique(truth["model"])) == {"2band"}
+
+
+# ---------------------------------------------------------------------- issue 10: no silent answers
+def test_noise_zero_and_constant_pixels_give_nan_ratios_with_a_reason():
+    """Empty map pixels must not report I_D/I_G (they gave up to 1e178 with success=True; all
+    zeros 1.0, a constant 2e-4)."""
+    ds = carbon_spectra(map_shape=(3, 4), model="2band", counts=COUNTS, seed=30)
+    y = ds.intensity.values.copy()
+    rng = np.random.default_rng(31)
+    y[0, 0] = 0.0                                          # all zero
+    y[0, 1] = 800.0                                        # constant
+    y[1, 2] = rng.poisson(800.0, y.shape[-1])              # noise only
+    y[2, 3] = 800.0 + rng.normal(0.0, 30.0, y.shape[-1])   # noise only
+    bad = np.zeros(y.shape[:2], dtype=bool)
+    bad[0, 0] = bad[0, 1] = bad[1, 2] = bad[2, 3] = True
+    res = fit_carbon(ds.copy(data={"intensity": y}), model=["2band", "4band"])
+    for kind in ("height", "area"):
+        assert np.isnan(res[f"id_ig_{kind}"].values[bad]).all(), kind
+        assert np.isfinite(res[f"id_ig_{kind}"].values[~bad]).all(), kind
+    assert (res.reason.values[bad] != "").all() and (res.reason.values[~bad] == "").all()
+    assert "degenerate" in str(res.reason.values[0, 0])
+    assert not res.g_detected.values[bad].any()
+    truth = ds.attrs["ground_truth"]["id_ig_height"][~bad]
+    assert np.median(np.abs(res.id_ig_height.values[~bad] / truth - 1)) < 0.02
+
+
+def test_range_excluding_a_preset_band_raises():
+    ds = carbon_spectra(2, model="2band", seed=0)
+    with pytest.raises(AnalysisError, match="excludes band D1"):
+        fit_carbon(ds, model="2band", range=(1450, 2000))
+    with pytest.raises(AnalysisError, match="excludes band G"):
+        fit_carbon(ds, model="4band", range=(800, 1540))
+
+
+def test_optional_bands_keep_their_labels_and_ratios():
+    ds = carbon_spectra(8, model=("2band", "4band"), include=("tPA", "2D", "D'"),
+                        counts=COUNTS, seed=33)
+    truth = ds.attrs["ground_truth"]
+    res = fit_carbon(ds, model=["2band", "4band"], include=("tPA", "2D", "D'"))
+    assert list(res.peak.values) == ["tPA1", "D4", "D1", "tPA2", "D3", "G", "D2", "2D"]
+    assert bool(res.success.all())
+    for band in ("tPA1", "tPA2", "2D", "D1", "G"):
+        err = np.abs(res.center.sel(peak=band).values - truth[f"{band}.center"])
+        assert np.median(err) < 3.0, (band, np.median(err))
+    i2d = truth["2D.height"] / truth["G.height"]
+    assert np.median(np.abs(res.i2d_ig_height.values / i2d - 1)) < 0.03
+    idp = truth["D2.area"] / truth["G.area"]
+    assert np.median(np.abs(res.id2_ig_area.values / idp - 1)) < 0.2
+    assert res.i2d_ig_height.attrs["units"] == "1" and "2D" in res.i2d_ig_height.attrs["long_name"]
+    assert "2D.center" in res.param.values and "tPA1.fwhm" in res.param.values
+    # D1 is D1 whatever the model
+    two = fit_carbon(ds, model="2band", best_fit=False)
+    assert "D1" in two.peak.values and "D" not in two.peak.values
+
+
+def test_quality_mask_for_maps():
+    ds = carbon_spectra(map_shape=(4, 4), model="2band", counts=COUNTS, seed=34)
+    y = ds.intensity.values.copy()
+    weak = np.zeros((4, 4), dtype=bool)
+    weak[1, :] = True
+    faint = carbon_spectra(map_shape=(1, 4), model="2band", counts=300, seed=35)  # same grid
+    y[1] = faint.intensity.values[0]
+    res = fit_carbon(ds.copy(data={"intensity": y}), model="2band", min_snr=50)
+    assert res.snr.dims == ("y", "x") and res.snr.attrs["units"] == "1"
+    assert (res.snr.values[~weak] > 50).all() and (res.snr.values[weak] < 50).all()
+    assert np.isnan(res.id_ig_height.values[weak]).all()
+    assert np.isfinite(res.id_ig_height.values[~weak]).all()
+    assert (res.quality.values == ~weak).all()
+    assert all("signal-to-noise" in str(r) for r in res.reason.values[weak])
+    # map statistics (median, histogram) then use good pixels only
+    truth = ds.attrs["ground_truth"]["id_ig_height"]
+    assert abs(float(res.id_ig_height.median()) / np.median(truth[~weak]) - 1) < 0.02
+    everything = fit_carbon(ds.copy(data={"intensity": y}), model="2band")
+    assert np.isfinite(everything.id_ig_height.values).all()     # detected, only faint

@@ -51,7 +51,9 @@ def fit_carbon(ds: xr.Dataset, *, model="4band", range=None, background="linear"
               \frac{I_D}{I_G}\Big|_\mathrm{area} = \frac{A_{D1}}{A_G}
 
     and their standard errors propagate the fit covariance (including the D–G correlation)
-    to first order. With several candidate models each is fitted to the whole batch and, per
+    to first order (:func:`characterization.fit.propagate`); I_2D/I_G and I_D′/I_G (D2/G) the
+    same way when those bands are fitted. With several candidate models each is fitted to the
+    whole batch (:func:`characterization.fit.fit_peaks` with ``select="bic"``) and, per
     spectrum, the one with the lowest Bayesian information criterion
 
     .. math:: \mathrm{BIC} = N \ln(\chi^2/N) + k \ln N
@@ -69,15 +71,19 @@ def fit_carbon(ds: xr.Dataset, *, model="4band", range=None, background="linear"
         :class:`~characterization.fit.Model` s (a Model needs peaks named "G" and "D1" or
         "D" for the ratios; otherwise they are NaN), or one Model.
     range : (float, float), optional
-        Fitted shift range; default 800–2000 1/cm (800–3000 when the 2D band is included).
+        Fitted shift range; default 800–2000 1/cm (800–3000 with the 2D band, 800–3100 with
+        D+D′). Every band of every candidate must start inside it (AnalysisError otherwise:
+        a band outside would be pinned at a bound).
     background : None, str, dict or Background
         Background (baseline) fitted together with the bands: None/"none" (spectra already
         background-corrected, e.g. with :func:`subtract_background`), "constant",
         "linear" (default), "polynomial(n)", "chebyshev(n)". Applies to the presets; a
         :class:`~characterization.fit.Model` carries its own background.
-    include : sequence of {"D'", "2D"}
-        Optional bands added to every preset (D′ ≈ 1620 is the D2 band, already in "5band";
-        2D ≈ 2700 at 514 nm). Default none.
+    include : str or sequence of str
+        Optional bands added to every preset, with fixed labels: "D'" (≈ 1620, the D2 band,
+        already in "5band"), "2D" (≈ 2700 at 514 nm), "D+D'" (≈ 2940), "tPA" (tPA1 ≈ 1140 and
+        tPA2 ≈ 1480, trans-polyacetylene), "D5" (≈ 1450), "Si960" (Si substrate, ≈ 960); see
+        :mod:`.carbon_models`. Default none.
     laser_wavelength : float, optional
         Excitation in nm; default the ``laser_wavelength`` coordinate. Sets the expected
         positions of the dispersive bands (D1, D2, 2D); if unknown their windows cover
@@ -89,10 +95,14 @@ def fit_carbon(ds: xr.Dataset, *, model="4band", range=None, background="linear"
     best_fit : bool
         Return the chosen model's curve on the fitted points (B x N floats; False for large
         maps when it is not needed).
+    min_snr : float, optional
+        Quality mask for maps: ratios are NaN (reason given) where the G height is below
+        ``min_snr`` times the noise of the residual (``snr``). Default: no such limit (the
+        detection test below still applies).
     fit_kwargs : dict, optional
         Options of the fit engine (:func:`characterization.fit.fit_peaks`): ``max_nfev``
         (model evaluations per spectrum and model, default 100 x (free parameters + 1)),
-        ``xtol``, ``ftol``, ``gtol``.
+        ``xtol``, ``ftol``, ``gtol``, ``detection_sigma`` (default 3), ``block_size``.
     dim, var : str, optional
         Signal dim and variable (default ``raman_shift`` and ``intensity``).
 
@@ -101,18 +111,27 @@ def fit_carbon(ds: xr.Dataset, *, model="4band", range=None, background="linear"
     xarray.Dataset
         Batch dims of the input plus
 
-        ``center, fwhm, height, area (..., peak)`` and ``*_stderr``
-            Per band (labels D4, D1, D3, G, D2, 2D that occur in any candidate; NaN where the
-            chosen model lacks the band). ``center`` is the position of the maximum (for the
-            BWF not its ω0 parameter).
+        ``center, fwhm, height, area (..., peak)`` and ``*_stderr``, ``detected (..., peak)``
+            Per band (labels Si960, tPA1, D4, D1, D5, tPA2, D3, G, D2, 2D, D+D′ that occur in
+            any candidate, in that order; NaN where the chosen model lacks the band, where it
+            is not detected or where its centre or width sits at a bound). ``center`` is the
+            position of the maximum (for the BWF not its ω0 parameter).
         ``id_ig_height``, ``id_ig_area`` and ``*_stderr``
-            I_D/I_G (D1/G) by height and by area, units "1"; NaN where the G band is not
-            detected (``g_detected``: G height above 3 standard errors).
+            I_D/I_G (D1/G) by height and by area, units "1". Defined only where the fit
+            converged, G and D1 are detected (height above 3 standard errors **and** 3x the
+            noise; an undefined standard error is not detected) and neither sits at a bound,
+            and ``snr >= min_snr``; NaN elsewhere, with ``reason``.
+        ``i2d_ig_*``, ``id2_ig_*``
+            I_2D/I_G and I_D′/I_G (D2/G), with errors, when those bands are fitted.
+        ``g_detected``, ``snr``, ``quality``, ``reason`` (str)
+            G detected; G height / noise; ratio defined (the per-pixel mask of a map); why
+            not ("" where it is).
         ``model`` (str), ``bic (..., candidate)``
             Chosen model per spectrum ("none" if every candidate failed) and every
             candidate's BIC (NaN where its fit failed).
-        ``success``, ``chisqr``, ``redchi``, ``n_points``
-            Of the chosen model.
+        ``success``, ``status``, ``chisqr``, ``redchi``, ``noise``, ``n_points``,
+        ``at_bound (..., param)``
+            Of the chosen model (``status``: the engine's code, meanings in its attrs).
         ``value, stderr (..., param)``
             All fitted parameters (union over candidates, "2D.center", "G.q",
             "background.c0" ...; units per parameter in the coordinate ``param_units``).
@@ -132,11 +151,14 @@ def fit_carbon(ds: xr.Dataset, *, model="4band", range=None, background="linear"
 
     Limitations: I_D/I_G depends on the model, the ratio kind and the baseline (state all
     three when you report it); D1 and G of strongly disordered carbon overlap with D3/D4/D2
-    and their separation is model-dependent, not unique. A parameter that runs onto a bound
-    (e.g. a vanishing D3 in well-ordered graphite with "4band") can leave the covariance
-    singular: the values are then valid but the standard errors NaN — prefer
-    ``model="auto"`` for such data. A failed fit gives NaN, ``success=False`` and
-    ``model="none"`` for that spectrum only; it never raises.
+    and their separation is model-dependent, not unique. A band that runs onto a bound (e.g.
+    a vanishing D3 in well-ordered graphite with "4band", or D1 absorbing a broad amorphous
+    hump at its 400 1/cm FWHM limit) is flagged in ``at_bound`` and its values are NaN;
+    if it is D1 or G the ratios are NaN with that reason — prefer ``model="auto"`` or a
+    model that describes the data. A D1 band below the detection limit gives NaN (reason
+    "D1 not detected"), not 0. A failed fit gives NaN, ``success=False`` and
+    ``model="none"`` for that spectrum only; it never raises. Parallelism: chunk the batch
+    dims with dask (the result is lazy).
 
     References
     ----------

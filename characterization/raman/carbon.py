@@ -337,6 +337,7 @@ def crystallite_size(ds: xr.Dataset, *, formula: str = "cancado",
         A :func:`fit_carbon` result (``id_ig_height``/``id_ig_area``), or Raman spectra, which
         are then fitted with ``fit_carbon(ds, **fit)``.
     formula : {"cancado", "tuinstra_koenig"}
+        Which relation gives La (equations above).
     laser_wavelength : float, optional
         Excitation in nm; default the ``laser_wavelength`` coordinate (or the wavelength the
         fit recorded). Required: there is no default wavelength.

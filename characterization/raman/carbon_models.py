@@ -94,8 +94,7 @@ import dataclasses
 import math
 from types import MappingProxyType
 
-from ..fit.model import Model, Peak
-from ..fit.params import Param
+from ..fit import Model, Param, Peak
 
 #: hc in eV nm: E_L = HC_EV_NM / lambda_nm.
 HC_EV_NM = 1239.84198
@@ -127,9 +126,11 @@ class Band:
     fwhm : float
         Starting FWHM (cm⁻¹).
     fwhm_bounds : (float, float)
+        Lower and upper bound of the FWHM (cm⁻¹).
     extra : tuple of (name, Param)
         Other shape parameters (BWF ``q``).
     description : str
+        What the band is (physical origin).
     """
 
     name: str

@@ -234,3 +234,18 @@ def test_real_si_with_forced_amorphous_band():
     assert bool(res.success) and not bool(res.amorphous_included)
     assert float(res.center) == pytest.approx(521.30, abs=0.05)
     assert str(res.amorphous_reason.values) != ""
+
+
+def test_zero_constant_and_noise_spectra_have_no_position():
+    """They reported 520.0 with success=True; now NaN, success=False and the engine's status
+    (-5 degenerate data, -6 no peak detected)."""
+    ds = silicon_spectra(4, seed=1)
+    y = ds.intensity.values.copy()
+    y[0] = 0.0
+    y[1] = 300.0
+    y[2] = 300.0 + np.random.default_rng(2).normal(0.0, 10.0, y.shape[1])
+    res = fit_silicon(ds.copy(data={"intensity": y}), components=False)
+    assert np.isnan(res.center.values[:3]).all() and np.isnan(res.peak_shift.values[:3]).all()
+    assert res.success.values.tolist() == [False, False, False, True]
+    assert res.status.values[:3].tolist() == [-5, -5, -6]
+    assert abs(float(res.center[3]) - 520.7) < 0.1

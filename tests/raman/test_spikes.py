@@ -340,7 +340,8 @@ def test_real_spectra_with_injected_spikes():
         for p, w in spikes:
             allowed[p - 1:p + w + 1] = True
         false += int((new & ~allowed).sum())
-    # measured: 79 % of 75 found (0 % before), no channel falsely corrected
+    # measured: 79 % of 75 found (3-18 % on these files before, similar spikes), no channel
+    # falsely corrected
     assert np.mean(found) >= 0.65, np.mean(found)
     assert false == 0
     line = _real("py-wdf-reader/ex2.wdf")

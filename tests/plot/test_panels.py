@@ -117,6 +117,9 @@ def test_raman_panels():
     ax = raman_panels.carbon_fit(res, data=ds, index=1)
     labels = {t.get_text() for t in ax.get_legend().get_texts()}
     assert {"D1", "G", "D3", "D4", "baseline", "fit"} <= labels     # bands rebuilt from the fit
+    wide = carbon_spectra(2, model="2band", include=("2D",), seed=3)
+    ax = raman_panels.carbon_fit(fit_carbon(wide, model="2band", include=("2D",)), data=wide)
+    assert "2D" in {t.get_text() for t in ax.get_legend().get_texts()}  # labelled parameters
     assert "I$_D$/I$_G$" in " ".join(t.get_text() for t in ax.texts)
     si = silicon_spectra(2, seed=1)
     ax = raman_panels.silicon_fit(fit_silicon(si), data=si)

@@ -113,12 +113,18 @@ def fit_arrays(x, y, model: Model, *, weights=None, domain=None,
             if components:
                 comps[idx] = layout.components(p_all[idx])
         derived, derived_err = peak_quantities(layout, p_all, cov_all)
-        noise = _quality.noise_level(y_clean, best_fit, valid)
+        noise = np.full(n_spec, np.nan)
+        kappa = np.ones(n_spec)
+        if done.size:
+            rows = slice(None) if done.size == n_spec else done     # no copies when all done
+            noise[rows], kappa[rows] = _quality.residual_noise(y_clean[rows], best_fit[rows],
+                                                               valid[rows])
     status = result.status.astype(np.int64)
     bound = _quality.at_bound(layout, p_all, yb, valid) & success[:, None]
     n_peaks = len(layout.peaks)
     if n_peaks:
-        found = _quality.detected(derived["height"], derived_err["height"], noise,
+        n_trials = _quality.trials(layout, derived["fwhm"])
+        found = _quality.detected(derived["height"], derived_err["height"], kappa, n_trials,
                                   float(detection_sigma)) & success[:, None]
         lost = success & ~found.any(axis=1)             # nothing above the noise: a failure
         status[lost] = -6

@@ -60,11 +60,11 @@ def label(result, slots, x_units, y_units, weighted, criterion=None):
         "components": (y_units, "Model component"),
         "chisqr": (chi_units, "Chi-square"),
         "redchi": (chi_units, "Reduced chi-square"),
-        "noise": (y_units, "Noise level (scaled MAD of the residual)"),
+        "noise": (y_units, "Noise level (scaled MAD of the residual minus its running mean)"),
         "success": ("1", "Fit converged and a peak is detected"),
         "nfev": ("1", "Model evaluations (each with analytic Jacobian)"),
         "status": ("1", "Fit status (>0 converged, <0 failed; codes in attrs)"),
-        "detected": ("1", "Peak height significant (vs its standard error and the noise)"),
+        "detected": ("1", "Peak height significant (effective standard errors)"),
         "selected_model": ("", "Candidate model chosen for this spectrum"),
     }
     if criterion:

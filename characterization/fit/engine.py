@@ -51,10 +51,14 @@ def fit_peaks(ds: xr.Dataset, model, *, dim: str | None = None, var: str | None 
     (``n`` fitted points, ``k`` free parameters; a failed candidate is never chosen).
 
     Every converged fit is then checked (see :mod:`characterization.fit._quality`): a peak is
-    *detected* when ``|height| > z * stderr(height)`` and ``|height| > z * noise`` (``z`` =
-    ``detection_sigma``, noise = scaled median absolute deviation of the residual, valid for
-    correlated noise too; a NaN standard error means not detected); a free parameter within a
-    small tolerance of a bound is flagged in ``at_bound``.
+    *detected* when
+
+    .. math:: |h| > \sqrt{z^2 + 2\ln T}\,\sqrt{\kappa}\,\sigma_h
+
+    (``z`` = ``detection_sigma``; ``T`` = center interval / FWHM, the look-elsewhere trials
+    factor; ``κ`` >= 1 corrects the standard error for noise correlated between neighbouring
+    points, estimated robustly from the residual; a NaN standard error means not detected); a
+    free parameter within a small tolerance of a bound is flagged in ``at_bound``.
 
     Parameters
     ----------
@@ -80,7 +84,8 @@ def fit_peaks(ds: xr.Dataset, model, *, dim: str | None = None, var: str | None 
     select : {"bic", "aic"}
         Criterion choosing among several candidate models (ignored for a single model).
     detection_sigma : float
-        Threshold ``z`` of the detection test (default 3).
+        Threshold ``z`` of the detection test (default 3), in effective standard errors for a
+        peak whose center cannot wander (more for a free center, see above).
     max_nfev : int, optional
         Maximum model evaluations per spectrum and candidate (each with its analytic Jacobian);
         default ``100 * (n_free + 1)``. Spectra that reach it fail (NaN, ``success=False``).
@@ -269,7 +274,7 @@ def _attrs(models, names, dim, var, fit_range, weights_desc, options, domain, cr
                   "weights": weights_desc, "max_nfev": options.max_nfev,
                   "bounds": "projection", "covariance": "inv(J^T J) * redchi (scale_covar)",
                   "chebyshev_domain": list(domain),
-                  "detection": "|h| > z stderr(h) and |h| > z noise (MAD of residual)"}
+                  "detection": "|h| > sqrt(z**2 + 2 ln T) sqrt(kappa) stderr(h)"}
     if criterion:
         parameters["select"] = f"{criterion}: n ln(chisqr/n) + penalty, lowest per spectrum"
     return {"method": _METHOD, "model": model_json, "dim": dim, "var": var,

@@ -158,8 +158,7 @@ def label_result(result, x_units, y_units):
     attrs = {"model": ("", "Band model chosen (lowest BIC; 'none': every candidate failed)"),
              "bic": ("1", "Bayesian information criterion N ln(chi2/N) + k ln N"),
              "n_points": ("1", "Number of fitted points"),
-             "g_detected": ("1", "G band detected (height above 3 standard errors and 3x "
-                                 "the noise)"),
+             "g_detected": ("1", "G band detected (engine's detection test)"),
              "reason": ("", "Why the D/G ratios are NaN ('' where they are defined)"),
              "snr": ("1", "Signal-to-noise ratio of the G band (height / noise)"),
              "quality": ("1", "Pixel quality: I_D/I_G defined (fit converged, G and D1 "

@@ -118,8 +118,10 @@ def fit_carbon(ds: xr.Dataset, *, model="4band", range=None, background="linear"
             position of the maximum (for the BWF not its ω0 parameter).
         ``id_ig_height``, ``id_ig_area`` and ``*_stderr``
             I_D/I_G (D1/G) by height and by area, units "1". Defined only where the fit
-            converged, G and D1 are detected (height above 3 standard errors **and** 3x the
-            noise; an undefined standard error is not detected) and neither sits at a bound,
+            converged, G and D1 are detected (the engine's test: height significant against
+            its effective standard error, corrected for correlated noise and the
+            look-elsewhere effect; an undefined standard error is not detected) and neither
+            sits at a bound,
             and ``snr >= min_snr``; NaN elsewhere, with ``reason``.
         ``i2d_ig_*``, ``id2_ig_*``
             I_2D/I_G and I_D′/I_G (D2/G), with errors, when those bands are fitted.
@@ -288,8 +290,8 @@ def _defined_ratios(result, fit, candidates, peaks, min_snr):
     result["snr"] = snr
     low = xr.zeros_like(g_ok) if min_snr is None else ~(snr >= float(min_snr))
     reason = xr.where(~fit["success"], failed,
-                      xr.where(~g_ok, "G not detected (height within 3 standard errors or 3x "
-                                      "the noise)",
+                      xr.where(~g_ok, "G not detected (height not significant: engine's "
+                                      "detection test)",
                                xr.where(~d_ok, "D1 not detected",
                                         xr.where(low, f"G signal-to-noise below min_snr="
                                                       f"{min_snr}", pinned))))

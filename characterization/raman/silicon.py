@@ -91,7 +91,8 @@ def fit_silicon(ds: xr.Dataset, *, range: tuple[float, float] = (440.0, 560.0),
     keeps it where they do **and** it lowers :math:`\mathrm{BIC} = n\ln(\chi^2/n) + k\ln n`
     (``n`` points in range, ``k`` free parameters: 3 more with the band). The data support
     the band when its fit converged, the band and the crystalline line pass the engine's
-    detection test (height above 3 standard errors and 3x the noise) and no band parameter
+    detection test (height significant against its effective standard error; see
+    :func:`characterization.fit.fit_peaks`) and no band parameter
     sits at its bound (centre 455–505, FWHM 35–130 cm⁻¹, area >= 0). Elsewhere the
     crystalline-only fit is returned and ``amorphous_reason`` says why (with ``True`` too: a
     band forced on a clean crystalline line made the fit fail or wander, e.g. NaN on a
@@ -283,8 +284,8 @@ def _engine_options(fit_kwargs):
 
 def _band_significant(result):
     """Where the a-Si band is supported by the data: the fit converged, the band and the
-    crystalline line are detected (engine test: height above 3 standard errors and 3x the
-    noise) and no band parameter sits at a bound; plus the reason where it is not."""
+    crystalline line are detected (the engine's detection test) and no band parameter sits
+    at a bound; plus the reason where it is not."""
     codes = json.loads(result["status"].attrs["codes"])
     detected = result["detected"].sel(peak=A_SI, drop=True)
     pinned = xr.full_like(result["success"], "", dtype="<U100")
@@ -294,8 +295,8 @@ def _band_significant(result):
     failed = apply_kernel(_status_text, result["status"], input_core_dims=[[]],
                           output_dtypes=["<U100"], kwargs={"codes": codes})
     why = xr.where(~result["success"], failed,
-                   xr.where(~detected, "a-Si band not significant (height within 3 standard "
-                                       "errors or 3x the noise)", pinned))
+                   xr.where(~detected, "a-Si band not significant (height within its "
+                                       "detection limit)", pinned))
     ok = result["success"] & detected & (pinned == "") & \
         result["detected"].sel(peak=C_SI, drop=True)
     return ok, why

@@ -353,17 +353,18 @@ def test_noise_free_fit_recovers_generator_truth_exactly(preset):
     for band in res.peak.values:
         np.testing.assert_allclose(res.center.sel(peak=band), truth[f"{band}.center"],
                                    atol=1e-3)
-    np.testing.assert_allclose(res.value.sel(param="background.c1"), truth["baseline.c1"],
+    np.testing.assert_allclose(res.value.sel(param="background.c1"), truth["background.c1"],
                                rtol=1e-4)
 
 
 def test_generator_quadratic_baseline_coefficients_and_map_truth():
-    ds = carbon_spectra(map_shape=(2, 3), model="2band", noise=0, baseline="quadratic", seed=1)
+    ds = carbon_spectra(map_shape=(2, 3), model="2band", noise=0, background="quadratic",
+                        seed=1)
     truth = ds.attrs["ground_truth"]
     x = ds.raman_shift.values
     far = x < 900                     # far from the bands: only their weak tails remain
-    base = truth["baseline.c0"][..., None] + truth["baseline.c1"][..., None] * x + \
-        truth["baseline.c2"][..., None] * x ** 2
+    base = truth["background.c0"][..., None] + truth["background.c1"][..., None] * x + \
+        truth["background.c2"][..., None] * x ** 2
     assert base.shape == (2, 3, x.size)
     resid = ds.intensity.values - base
     assert (resid[..., far] > 0).all()          # band tails only

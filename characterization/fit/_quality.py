@@ -35,8 +35,9 @@ the data do not support:
 Limitations: noise correlated over more than a few points is partly taken out with the running
 mean (``κ`` underestimates it by roughly ``L/41``); a misfit narrower than 41 points raises
 ``κ`` (the test gets stricter, never looser); the trials factor treats positions one FWHM apart as independent (an approximation of
-the Gross–Vitells upcrossing count); the test is on the height, so a peak fixed by ties to a
-detected one is judged on its own height.
+the Gross–Vitells upcrossing count). The test is scale-free (height over its error), so a peak
+whose amplitude and width are tied to another's (a spin–orbit partner) shares its relative error
+and is detected with it.
 
 References: E. Gross, O. Vitells, Eur. Phys. J. C 70, 525 (2010) (trials factor); P. J. Rousseeuw,
 C. Croux, J. Am. Stat. Assoc. 88, 1273 (1993) (MAD).

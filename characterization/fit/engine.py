@@ -125,7 +125,8 @@ def fit_peaks(ds: xr.Dataset, model, *, dim: str | None = None, var: str | None 
         With several candidates also ``bic(..., candidate)`` (or ``aic``) and
         ``selected_model(...)``: the chosen candidate's name (``""`` where all failed); the
         ``param``, ``peak`` and ``component`` dims are the union of the candidates' names,
-        NaN (``False`` for flags) where the chosen model lacks one.
+        NaN (``False`` for flags) where the chosen model lacks one; ``nfev`` is the sum over
+        the candidates.
 
     Notes
     -----

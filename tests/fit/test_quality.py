@@ -161,3 +161,22 @@ def test_noise_estimate_holds_for_correlated_noise():
     # successive differences would say ~0.45 here (what the MAD of the residual avoids)
     diff = np.median(np.std(np.diff(corr, axis=1), axis=1) / np.sqrt(2))
     assert diff < 0.6
+
+
+def test_tied_doublet_partner_is_detected_with_its_parent():
+    from characterization.fit import Tie
+
+    rng = np.random.default_rng(10)
+    x = X
+    a = 3000 * np.exp(-4 * np.log(2) * (x - 1400) ** 2 / 30 ** 2)
+    b = 1500 * np.exp(-4 * np.log(2) * (x - 1430) ** 2 / 30 ** 2)
+    y = a + b + 10 + rng.normal(0, 40.0, (5, x.size))    # parent ~75 sigma, partner ~37
+    model = Model([Peak("A", "gaussian", center=1400, amplitude_type="height"),
+                   Peak("B", "gaussian", center=Tie("A.center", offset=30.0),
+                        amplitude=Tie("A.amplitude", scale=0.5), fwhm="A.fwhm",
+                        amplitude_type="height")], background="constant")
+    res = fit_peaks(_ds(y), model)
+    assert bool(res.detected.all()) and bool(res.success.all())
+    np.testing.assert_allclose(res.height.sel(peak="B") / res.height.sel(peak="A"), 0.5)
+    rel = res.height_stderr / res.height
+    np.testing.assert_allclose(rel.sel(peak="B"), rel.sel(peak="A"), rtol=1e-6)

@@ -68,6 +68,7 @@ def test_each_spectrum_gets_its_true_model(mixed):
         np.testing.assert_array_equal(got.value.sel(param=list(ref.param.values)), ref.value)
         np.testing.assert_array_equal(got.best_fit, ref.best_fit)
         assert float(got.bic.sel(candidate=kind)) == float(got.bic.min())
+    np.testing.assert_array_equal(res.nfev, single["two"].nfev + single["four"].nfev)
     models = json.loads(res.attrs["model"])
     assert Model.from_dict(models["four"]) == FOUR
 

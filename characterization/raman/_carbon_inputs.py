@@ -177,7 +177,7 @@ def label_result(result, x_units, y_units):
             result[name].attrs = {"units": "", "long_name": long_name}
 
 
-def result_attrs(candidates, fit_range, laser, extra, max_nfev):
+def carbon_attrs(candidates, fit_range, laser, extra, max_nfev):
     """Method, resolved parameters and the model description of a fit_carbon result."""
     models = {c.name: c.model.to_dict() for c in candidates}
     shapes = {c.name: {c.labels[p.name]: p.shape for p in c.model.peaks} for c in candidates}

@@ -210,7 +210,7 @@ def fit_carbon(ds: xr.Dataset, *, model="4band", range=None, background="linear"
     result = _defined_ratios(result, fit, candidates, peaks, min_snr)
     I.label_result(result, ds[dim].attrs["units"], ds[var].attrs["units"])
     max_nfev = options.get("max_nfev") or json.loads(fit.attrs["parameters"]).get("max_nfev")
-    result.attrs = I.result_attrs(candidates, fit_range, laser, extra, max_nfev)
+    result.attrs = I.carbon_attrs(candidates, fit_range, laser, extra, max_nfev)
     return result
 
 

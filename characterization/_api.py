@@ -57,7 +57,6 @@ class PublicFunction:
     func: Callable
     batch_dim: str | None = "sample"
     transform: bool = False
-    example: Callable | None = None  # TRANSITION: examples move to tests/example_inputs/
 
     @property
     def qualname(self) -> str:
@@ -114,7 +113,7 @@ def _body_parameters(value) -> dict:
 
 
 def public(namespace: str, *, batch_dim: str | None = "sample", transform: bool = False,
-           accepts: tuple = (xr.Dataset,), example=None):
+           accepts: tuple = (xr.Dataset,)):
     """Register ``func`` as a public analysis function of ``namespace`` and do its plumbing.
 
     The decorator is what makes a technique function's body its algorithm only. Around the
@@ -134,7 +133,7 @@ def public(namespace: str, *, batch_dim: str | None = "sample", transform: bool 
        appends the step to the JSON list ``attrs["preprocessing"]``.
 
     The per-spectrum numpy kernels inside the body run through
-    :func:`characterization._apply.apply_kernel` (``xr.apply_ufunc(..., dask="parallelized")``),
+    :func:`characterization._apply.apply_kernel` (dask-parallelized),
     so chunked input gives a lazy result.
 
     Parameters
@@ -207,7 +206,7 @@ def public(namespace: str, *, batch_dim: str | None = "sample", transform: bool 
             result.attrs = attrs
             return result
 
-        entry = PublicFunction(namespace, func.__name__, step, batch_dim, transform, example)
+        entry = PublicFunction(namespace, func.__name__, step, batch_dim, transform)
         REGISTRY[entry.qualname] = entry
         return step
 

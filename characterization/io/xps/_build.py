@@ -282,3 +282,22 @@ def to_tree(path, regions, attrs=None):
     tree = xr.DataTree.from_dict(nodes)
     tree.attrs.update({"technique": "xps", **(attrs or {})})
     return tree
+
+
+def integer_counts(rate, time):
+    """``rate × time`` rounded, when it is integer-valued (raw pulse counts); else None.
+
+    Vendor CPS columns are counts divided by the acquisition time per point; when the product
+    is within printing precision of integers (1e-3 relative, 5e-3 absolute) those integers
+    are the counts and Poisson weights are exact. Processed data (transmission-corrected,
+    averaged, dead-time-corrected) fail the check and get no ``counts``.
+    """
+    if time is None or not isinstance(time, (int, float)) or not time > 0:
+        return None
+    raw = np.asarray(rate, dtype=np.float64) * float(time)
+    if not np.isfinite(raw).all():
+        return None
+    dev = np.abs(raw - np.round(raw))
+    if np.all(dev <= 1e-3 * np.maximum(1.0, np.abs(raw)) + 5e-3):
+        return np.round(raw)
+    return None

@@ -22,7 +22,7 @@ import numpy as np
 from ...errors import ReadError
 from .._registry import register_reader
 from . import _text
-from ._build import build_region, to_tree
+from ._build import build_region, integer_counts, to_tree
 
 _KEY = "Characteristic Energy eV"
 
@@ -114,12 +114,7 @@ def read_avantage_csv(path):
                 label = h[:-len(region) - 1] if h.endswith("_" + region) else h
                 names.append(label)
                 comps.append(v[keep] - (bg[keep] if bg is not None else 0.0))
-        counts = None
-        if isinstance(acq, float) and acq > 0:
-            raw = cps[keep] * acq
-            dev = np.abs(raw - np.round(raw))
-            if np.all(dev <= 1e-3 * np.maximum(1.0, np.abs(raw)) + 5e-3):
-                counts = np.round(raw)
+        counts = integer_counts(cps[keep], acq if isinstance(acq, float) else None)
         coords = {}
         extra = {}
         if comps:

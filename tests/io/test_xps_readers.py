@@ -341,3 +341,41 @@ def test_tree_nodes_are_stamped_and_validated(tmp_path):
     np.testing.assert_allclose(tree["O_1s"]["binding_energy"], [386.6, 385.6, 384.6])
     o = ch.read(p, region="o1s")                 # case, spaces and underscores ignored
     assert str(o["region"].values) == "O 1s"
+
+
+@needs_data
+def test_avantage_xlsx_reads_like_the_csv(tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    wb = openpyxl.Workbook()
+    wb.active.title = "Notes"
+    wb.active.append(["exported from Avantage"])
+    regions = {}
+    for name in ("Si_2p", "C_1s"):
+        src = DATA / f"theoechem-MAHE2024/20240220_Au_MPPipTFSI4AMSIol3_{name}.csv"
+        ws = wb.create_sheet(name)
+        for line in src.read_text(encoding="utf-8").splitlines():
+            cells = []
+            for tok in line.split(","):
+                try:
+                    cells.append(float(tok))
+                except ValueError:
+                    cells.append(tok or None)
+            ws.append(cells)
+        regions.update({n.name: n.to_dataset() for n in ch.read(src).subtree if n.has_data})
+    path = tmp_path / "avantage.xlsx"
+    wb.save(path)
+    tree = ch.read(path)
+    assert tree.attrs["reader"] == "avantage_xlsx"
+    got = {n.name: n.to_dataset() for n in tree.subtree if n.has_data}
+    assert list(got) == list(regions) == ["Si_2p_7", "C_1s_1"]
+    for name, ds in regions.items():
+        for var in ("binding_energy", "intensity", "counts", "components", "background",
+                    "envelope"):
+            np.testing.assert_array_equal(got[name][var], ds[var])
+    empty = openpyxl.Workbook()
+    empty.active.append(["Characteristic Energy eV", 1486.6])
+    empty.active.append(["BE_x", "CPS_x"])
+    bad = tmp_path / "bad.xlsx"
+    empty.save(bad)
+    with pytest.raises(ReadError, match="at least 2 rows"):
+        ch.read(bad)

@@ -1,4 +1,4 @@
-"""Thermo Avantage CSV exports of XPS regions (with fit components).
+"""Thermo Avantage CSV (and Excel) exports of XPS regions (with fit components).
 
 Layout (inferred from the exports in the test data; Avantage documents no format): optional
 empty rows, then a ``Characteristic Energy eV,<hν>,Acquisition Time s,<t>`` row, then a header
@@ -8,14 +8,16 @@ background**: this reader stores the bare components (column − background) so 
 ``components.sum("component") + background == envelope``. ``CPS × acquisition time`` is the
 integer count per point (checked), kept as ``counts`` so Poisson weights are exact.
 
-Our own parser, since no open reader of this layout exists (pynxtools-xps reads Avantage
-``.vgd`` / ``.xlsx`` via other routes). Delimiter ``,`` (or ``;``/tab with decimal commas);
-any encoding :mod:`characterization.io._source` decodes.
+Our own parser: we found no open reader of this table that keeps the component, background
+and envelope columns and recovers the counts. Delimiter ``,`` (or ``;``/tab with decimal
+commas); any encoding :mod:`characterization.io._source` decodes. The Excel export
+(:func:`read_avantage_xlsx`) is read as the same table, one region per sheet.
 """
 
 from __future__ import annotations
 
 import re
+import zipfile
 
 import numpy as np
 
@@ -69,18 +71,22 @@ def read_avantage_csv(path):
     Raises
     ------
     ReadError
-        No ``Characteristic Energy`` row, no ``BE_`` column, rows of the wrong width, CPS ×
-        time far from integers (not an Avantage CPS column).
+        No ``Characteristic Energy`` row, no ``BE_`` column, rows of the wrong width. (CPS ×
+        time far from integers is not an error: the region then has no ``counts``.)
 
     Examples
     --------
     >>> import characterization as ch
     >>> si = ch.read("sample_Si_2p.csv", region="Si 2p 7")        # doctest: +SKIP
     """
-    lines = _text.lines_of(path)
+    return to_tree(path, _parse(path, _text.lines_of(path)))
+
+
+def _parse(path, lines, where=""):
+    """Region Datasets of the Avantage table in ``lines`` (``where`` names a sheet)."""
     k = next((i for i, line in enumerate(lines) if line.lstrip().startswith(_KEY)), None)
     if k is None or k + 1 >= len(lines):
-        raise ReadError(path, f"no {_KEY!r} row followed by a column header")
+        raise ReadError(path, f"{where}no {_KEY!r} row followed by a column header")
     delim = _text.delimiter_of(lines[k + 1]) or ","
     meta = _pairs(_text.split(lines[k], delim))
     hv, acq = meta.get(_KEY), meta.get("Acquisition Time s")
@@ -89,8 +95,10 @@ def read_avantage_csv(path):
         header.pop()
     starts = [i for i, h in enumerate(header) if h.startswith("BE_")]
     if not starts:
-        raise ReadError(path, "column header has no BE_<region> column", f"line {k + 2}")
-    data, _ = _text.table(path, lines, k + 2, len(header), delim, what="Avantage table")
+        raise ReadError(path, f"{where}column header has no BE_<region> column",
+                        f"line {k + 2}")
+    data, _ = _text.table(path, lines, k + 2, len(header), delim,
+                          what=f"{where}Avantage table")
     out = []
     for j, s in enumerate(starts):
         e = starts[j + 1] if j + 1 < len(starts) else len(header)
@@ -133,4 +141,70 @@ def read_avantage_csv(path):
                                  "(background subtracted)"})
         ds.attrs.update(extra)
         out.append(ds)
+    return out
+
+
+def _cell(v) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float):
+        return repr(v)
+    return str(v).replace("\t", " ")
+
+
+def _sniff_xlsx(head: bytes, path) -> bool:
+    if not head.startswith(b"PK\x03\x04") or b"xl/" not in head:
+        return False
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = set(zf.namelist())
+            strings = zf.read("xl/sharedStrings.xml") if "xl/sharedStrings.xml" in names \
+                else b""
+            strings += b"".join(zf.read(n) for n in names if n.startswith("xl/worksheets/")
+                                and n.endswith(".xml"))[:4_000_000]
+    except (OSError, KeyError, zipfile.BadZipFile, ValueError):
+        return False
+    return _KEY.encode() in strings and b"BE_" in strings
+
+
+@register_reader("avantage_xlsx", extensions=(".xlsx",), sniff=_sniff_xlsx, technique="xps",
+                 description="Thermo Avantage Excel export of XPS regions (one per sheet)")
+def read_avantage_xlsx(path):
+    """Read a Thermo Avantage Excel export: the CSV table of :func:`read_avantage_csv` on
+    each sheet that holds one.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The ``.xlsx`` workbook (checked against the zip byte budget before it is opened).
+
+    Returns
+    -------
+    xarray.DataTree
+        One node per region over all sheets, as :func:`read_avantage_csv` gives.
+
+    Raises
+    ------
+    ReadError
+        No sheet with a ``Characteristic Energy`` row, or any error of the table.
+
+    Notes
+    -----
+    The workbook layout is assumed to be the CSV table, one region per sheet (Avantage writes
+    the same table to both); no genuine Avantage workbook is among the test files, so the
+    tests check a workbook written from the real CSV exports.
+    """
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        out = []
+        for ws in wb.worksheets:
+            lines = ["\t".join(_cell(v) for v in row) for row in ws.iter_rows(values_only=True)]
+            if any(line.lstrip().startswith(_KEY) for line in lines):
+                out += _parse(path, lines, where=f"sheet {ws.title!r}: ")
+    finally:
+        wb.close()
+    if not out:
+        raise ReadError(path, f"no sheet holds an Avantage table (a {_KEY!r} row)")
     return to_tree(path, out)

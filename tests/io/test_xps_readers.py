@@ -243,7 +243,7 @@ def test_specs_xy_and_xml():
     assert c1s.sizes["binding_energy"] == 201 and int(c1s["scans"]) == 2
     np.testing.assert_array_equal(c1s["counts"], np.round(c1s["counts"]))
     # the C 1s line of the polymer (C-C/C-S) sits at 284 eV on the hv - KE scale
-    assert float(c1s["binding_energy"][int(c1s["intensity"].argmax())]) == pytest.approx(
+    assert float(c1s["binding_energy"][int(c1s["intensity"].argmax("binding_energy"))]) == pytest.approx(
         284.0, abs=0.3)
 
 
@@ -379,3 +379,29 @@ def test_avantage_xlsx_reads_like_the_csv(tmp_path):
     empty.save(bad)
     with pytest.raises(ReadError, match="at least 2 rows"):
         ch.read(bad)
+
+
+def test_specs_xy_kinetic_axis_counts_scans_and_extra_column(tmp_path):
+    head = ["# Created by:        SpecsLab Prodigy, Version 4.100.1-r111001",
+            "#   Energy Axis:              Kinetic Energy",
+            "#   Count Rate:               Counts",
+            "#   Transmission Function:    yes", "#",
+            "# Region:                       Si2p",
+            "# Values/Curve:                 3",
+            "# Dwell Time:                   0.5",
+            "# Excitation Energy:            1486.61",
+            "# Pass Energy:                  20", "", "# Cycle: 0", ""]
+    scan = lambda k, ys: [f"# Cycle: 0, Curve: 0, Scan: {k}", "#",
+                          "# ColumnLabels:                 energy counts aux", "#",
+                          *[f"{1380 + i}  {y}  {10 * i}" for i, y in enumerate(ys)], ""]
+    p = tmp_path / "k.xy"
+    p.write_text("\n".join(head + scan(0, [1, 2, 3]) + scan(1, [3, 4, 5])))
+    ds = ch.read(p, region="Si2p")
+    np.testing.assert_allclose(ds["binding_energy"], [106.61, 105.61, 104.61])
+    np.testing.assert_array_equal(ds["counts"], [4, 6, 8])            # summed over scans
+    np.testing.assert_allclose(ds["intensity"], np.array([4, 6, 8]) / (0.5 * 2))
+    np.testing.assert_array_equal(ds["aux"], [0, 10, 20])
+    assert int(ds["scans"]) == 2 and ds.attrs["transmission_corrected"] == 1
+    p.write_text("\n".join(head + scan(0, [1, 2, 3])[:-2]))          # a point missing
+    with pytest.raises(ReadError, match="Values/Curve"):
+        ch.read(p)

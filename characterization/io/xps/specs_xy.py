@@ -5,7 +5,9 @@ with ``# Key: value`` export settings (``Energy Axis: Binding Energy`` or ``Kine
 ``Count Rate: Counts per Second`` or ``Counts``, ``Separate Scan Data``, ``Transmission
 Function``), then per region a ``# Region:`` metadata block (``Excitation Energy``, ``Dwell
 Time``, ``Pass Energy``, ``Values/Curve``...), ``# Cycle: n`` headers and, per curve and
-scan, ``# Cycle: n, Curve: m, Scan: k`` followed by ``energy value`` rows.
+scan, ``# Cycle: n, Curve: m, Scan: k`` followed by ``energy value`` rows (more columns when
+``ColumnLabels`` names them, e.g. external channels: kept as variables, averaged over scans,
+with the exported label and no units).
 
 Several scans of a cycle (``Separate Scan Data: yes``) are combined the way Prodigy does:
 the rates are averaged (the counts summed). Each cycle of a region is one node (``Fe2p``,
@@ -83,11 +85,16 @@ def read_specs_xy(path):
                     + ":" + (v or ""):
                 m = re.search(r"Cycle:\s*(\d+).*?Scan:\s*(\d+)", s)
                 cyc = int(m.group(1)) if m else 0
-                j = i + 1
+                j, labels = i + 1, None
                 while j < len(lines) and lines[j].strip().startswith("#"):
+                    key, val = _kv(lines[j])
+                    if key == "ColumnLabels" and val:
+                        labels = val.split()
                     j += 1
-                table, i = _text.table(path, lines, j, 2, None,
+                ncols = len(labels) if labels and len(labels) >= 2 else 2
+                table, i = _text.table(path, lines, j, ncols, None,
                                        what=f"region {cur['meta']['Region']!r}")
+                cur["labels"] = labels or ["energy", "counts/s"]
                 cur["cycles"].setdefault(cyc, []).append(table)
                 continue
             elif k is not None and cur is None:
@@ -114,6 +121,13 @@ def read_specs_xy(path):
                 if not np.allclose(t[:, 0], scans[0][:, 0]):
                     raise ReadError(path, f"region {name!r}: scans have different energies")
             y = np.stack([t[:, 1] for t in scans])
+            extra = {}
+            for c, label in enumerate(reg.get("labels", [])[2:], start=2):
+                var = re.sub(r"[^0-9a-z]+", "_", label.lower()).strip("_") or f"column_{c}"
+                if var in ("intensity", "counts", "binding_energy"):
+                    var = f"{var}_{c}"
+                extra[var] = (np.mean([t[:, c] for t in scans], axis=0), "",
+                               f"{label} (as exported)")
             if per_second:
                 rate = y.mean(axis=0)
                 c = [integer_counts(row, dwell) for row in y]
@@ -124,7 +138,7 @@ def read_specs_xy(path):
             ds = build_region(
                 path, intensity=rate, counts=counts, energy=scans[0][:, 0],
                 energy_kind="kinetic" if kinetic else "binding", excitation_energy=hv,
-                region=name, intensity_units="count/s",
+                region=name, intensity_units="count/s", variables=extra,
                 scalars={"dwell_time": dwell, "scans": len(scans),
                          "pass_energy": _f(meta.get("Pass Energy")),
                          "cycle": (cyc, "1", "Prodigy cycle"),

@@ -212,6 +212,8 @@ def test_avantage_components_counts_and_region():
 @needs_data
 def test_casa_text_export_blocks():
     tree = ch.read(DATA / "pynxtools-xps/vms_txt_export.txt")
+    assert [n.name for n in tree.subtree if n.has_data] == ["Ni_Survey", "Ni_Ni2p",
+                                                             "NiO_Survey", "NiO_Ni2p"]
     nodes = [n.to_dataset() for n in tree.subtree if n.has_data]
     assert [(str(d["sample"].values), str(d["region"].values), int(d["cycle"]))
             for d in nodes] == [("Ni", "Survey", 3), ("Ni", "Ni2p", 4), ("NiO", "Survey", 15),

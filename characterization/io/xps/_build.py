@@ -263,9 +263,10 @@ def build_region(path, *, intensity, energy, energy_kind: str = "binding",
     return ds
 
 
-def to_tree(path, regions, attrs=None):
+def to_tree(path, regions, attrs=None, labels=None):
     """One Dataset per region as an ``xarray.DataTree`` (node names unique and sanitised).
 
+    Node names come from ``labels`` (one per region) or each Dataset's ``region`` coordinate.
     A single region is still returned as a tree of one node, so the type of a reader's result
     does not depend on the file's content; ``read(path, region=...)`` gives a Dataset.
     """
@@ -274,8 +275,10 @@ def to_tree(path, regions, attrs=None):
     if not regions:
         raise ReadError(path, "no spectral regions found")
     nodes: dict[str, Any] = {}
-    for ds in regions:
-        base = node_name(ds.coords["region"].item() if "region" in ds.coords else "region")
+    for k, ds in enumerate(regions):
+        label = labels[k] if labels is not None else (
+            ds.coords["region"].item() if "region" in ds.coords else "region")
+        base = node_name(label)
         name, k = base, 2
         while name in nodes:
             name, k = f"{base}_{k}", k + 1

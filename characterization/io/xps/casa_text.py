@@ -55,7 +55,7 @@ def read_casa_text(path):
     -------
     xarray.DataTree
         One node per block (named after the region of its ``Cycle n:sample:region`` title,
-        made unique), following the ``"xps"`` conventions: ``intensity`` (count/s, the CPS
+        prefixed by the sample when the file holds several: ``Ni_Survey``, ``NiO_Survey``), following the ``"xps"`` conventions: ``intensity`` (count/s, the CPS
         column), ``counts`` (count), ``binding_energy`` (the B.E. column) with
         ``kinetic_energy`` (the K.E. column), ``components`` when the block has fit
         components; scalar coordinates ``excitation_energy``, ``region``, ``sample``,
@@ -118,4 +118,7 @@ def read_casa_text(path):
             ds["components"] = (("component", "binding_energy"), np.array(comps),
                                 {"units": "count/s", "long_name": "Fit component"})
         out.append(ds)
-    return to_tree(path, out)
+    samples = {str(ds["sample"].values) for ds in out if "sample" in ds.coords}
+    labels = [f"{ds['sample'].values} {ds['region'].values}" if len(samples) > 1
+              and "sample" in ds.coords else str(ds["region"].values) for ds in out]
+    return to_tree(path, out, labels=labels)

@@ -407,3 +407,16 @@ def test_specs_xy_kinetic_axis_counts_scans_and_extra_column(tmp_path):
     p.write_text("\n".join(head + scan(0, [1, 2, 3])[:-2]))          # a point missing
     with pytest.raises(ReadError, match="Values/Curve"):
         ch.read(p)
+
+
+def test_two_column_csv_needs_technique_or_a_binding_energy_header(tmp_path):
+    p = tmp_path / "c1s.csv"
+    p.write_text("285.0,100\n284.9,120\n284.8,130\n")
+    assert ch.read(p).attrs["technique"] == "spectrum"        # no header: nothing guessed
+    ds = ch.read(p, technique="xps")
+    np.testing.assert_array_equal(ds["binding_energy"], [285.0, 284.9, 284.8])
+    np.testing.assert_array_equal(ds["intensity"], [100, 120, 130])
+    assert ds["intensity"].attrs["units"] == "count/s"
+    q = tmp_path / "c1s_header.csv"
+    q.write_text("BE/eV,C1s\n285.0,100\n284.9,120\n")
+    assert ch.read(q).attrs["technique"] == "xps"

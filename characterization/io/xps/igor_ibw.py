@@ -71,6 +71,15 @@ def read_igor_ibw(path):
     ReadError
         Not a version-5 wave, a bad checksum, a truncated file, a wave of more than one
         dimension, an axis that is not an energy, no step time or sweeps in the note.
+
+    Notes
+    -----
+    Energies: ``x_i = sfB + i · sfA`` (the wave scaling); count rate ``intensity = signal /
+    (step_time × sweeps)``, with the step time (ms) and sweeps from the SES note.
+
+    References
+    ----------
+    WaveMetrics, Technical Note PTN003, "Igor Binary Wave Format" (version 5 layout).
     """
     b = _source.read_bytes(path)
     if len(b) < 384 or struct.unpack_from("<h", b, 0)[0] != 5:

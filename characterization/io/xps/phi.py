@@ -134,6 +134,13 @@ def read_phi(path):
         No SOFH/EOFH header, a binary section that disagrees with the header (trace count,
         points, truncated data), an unknown data type.
 
+    Notes
+    -----
+    Energies ``linspace(start, stop, points)`` from ``SpectralRegDef`` (checked against its
+    step). PHI publishes no specification of the binary part; the layout followed is in the
+    module docstring, cross-checked on float32 (VersaProbe 4) and float64 (Quantum 2000) files
+    and against yadg's parse of the same ``.spe``.
+
     Examples
     --------
     >>> import characterization as ch

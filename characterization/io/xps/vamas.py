@@ -398,6 +398,20 @@ def read_vamas(path):
         Not a VAMAS file, a truncated block, a field that is not a number, an unknown
         abscissa or signal unit, an inclusion list.
 
+    Notes
+    -----
+    Binding energy of a kinetic-energy block: BE = hν − KE (hν: the block's analysis source
+    characteristic energy); the work function is not applied, as in CasaXPS. Count rate:
+    ``intensity = counts / (collection_time × scans)`` for an ordinate in counts.
+    Assumes one spectrum per block; MAPPING scan mode and parameter inclusion lists are
+    refused.
+
+    References
+    ----------
+    W. A. Dench, L. B. Hazell, M. P. Seah, "VAMAS surface chemical analysis standard data
+    transfer format with skeleton decoding programs", Surf. Interface Anal. 13 (1988) 63–122;
+    ISO 14976:1998.
+
     Examples
     --------
     >>> import characterization as ch

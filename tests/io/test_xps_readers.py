@@ -420,3 +420,31 @@ def test_two_column_csv_needs_technique_or_a_binding_energy_header(tmp_path):
     q = tmp_path / "c1s_header.csv"
     q.write_text("BE/eV,C1s\n285.0,100\n284.9,120\n")
     assert ch.read(q).attrs["technique"] == "xps"
+
+
+def _sdp_block(etch, counts):
+    lines = ["blk", "s1", "2024", "1", "2", "3", "4", "5", "0", "0", "XPS", str(etch), "Al",
+             "18", "1", "1",                                   # sputter ion: Ar, 1 atom, +1
+             "1486.6", "1E37", "1E37", "1E37", "1E37", "1E37", "FAT", "20", "1E37", "4.5",
+             "1E37", "1E37", "1E37", "1E37", "1E37", "Si", "2p", "-1",
+             "Binding Energy", "eV", "105", "-1", "1", "Intensity", "c/s", "pulse counting",
+             "0.1", "1", "0",
+             "3000", "1E37", "1E37", "1E37", "1E37", "1E37", "normal",   # sputter source
+             "1E37", "1E37", "1E37", "0", str(len(counts)), str(min(counts)),
+             str(max(counts)), *[str(c) for c in counts]]
+    return "\n".join(lines) + "\n"
+
+
+def test_vamas_sputter_series_is_stacked_on_sputter_time(tmp_path):
+    head = ["VAMAS Surface Chemical Analysis Standard Data Transfer Format 1988 May 4",
+            "lab", "model", "op", "exp", "0", "SDP", "REGULAR", "1", "1", "Etch Time", "s",
+            "0", "0", "0", "0", "3"]
+    blocks = [_sdp_block(t, [t + 1.0, t + 2.0]) for t in (0, 60, 120)]
+    p = tmp_path / "sdp.vms"
+    p.write_text("\n".join(head) + "\n" + "".join(blocks))
+    ds = ch.read(p, region="Si 2p")
+    assert ds["intensity"].dims == ("sputter_time", "binding_energy")
+    np.testing.assert_array_equal(ds["sputter_time"], [0, 60, 120])
+    np.testing.assert_array_equal(ds["intensity"], [[1, 2], [61, 62], [121, 122]])
+    np.testing.assert_array_equal(ds["binding_energy"], [105, 104])
+    assert "counts" not in ds                        # c/s ordinate: no counts invented

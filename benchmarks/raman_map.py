@@ -2,8 +2,8 @@
 
 Part 1 — a synthetic 100 × 100 map (10^4 spectra, 4-band model with linear baseline):
 ``characterization.raman.fit_carbon`` in one batched call vs an lmfit loop over a subset (same
-model, bounds and starting values, exported with ``Model.to_lmfit``), timed in the same run and
-scaled; reports the ratio, convergence rates and the chi-square comparison.
+model, bounds and starting values, exported with ``fit.lmfit_bridge.to_lmfit``), timed in the
+same run and scaled; reports the ratio, convergence rates and the chi-square comparison.
 
 Part 2 — a 10^6-spectrum map generated lazily in chunks (dask), fitted chunk by chunk with
 ``best_fit=False``; only the I_D/I_G map is kept; reports wall time and the peak resident memory
@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from characterization.raman import fit_carbon
+from characterization.fit.lmfit_bridge import to_lmfit
 from characterization.raman.carbon_models import carbon_model
 from characterization.synthetic.raman_carbon import carbon_spectra
 
@@ -60,7 +61,7 @@ def part1(subset: int) -> list[str]:
     chi_lm, ok_lm = [], []
     t0 = time.perf_counter()
     for i in idx:
-        lm_model, params = model.to_lmfit(x, flat[i])
+        lm_model, params = to_lmfit(model, x, flat[i])
         out = lm_model.fit(flat[i], params, x=x)
         chi_lm.append(out.chisqr)
         ok_lm.append(bool(out.success) and out.errorbars)

@@ -1,5 +1,14 @@
-"""XPS analysis (namespace ``xps``): survey quantification."""
+"""X-ray photoelectron spectroscopy: backgrounds, energy referencing, component fits, oxidation states.
 
+Every function works on a Dataset of one region (``intensity(..., binding_energy)`` in counts/s,
+any batch dims such as ``sample``, ``site``, ``sputter_time``) and runs batched, lazily on
+dask-chunked input.
+
+* :func:`subtract_background` (``xps.background``): linear, Shirley, Tougaard U2/U3.
+* :func:`quantify` (``xps.quantify``): atomic % from survey peak areas and sensitivity factors.
+"""
+
+from .background import subtract_background
 from .quantify import quantify
 
-__all__ = ["quantify"]
+__all__ = ["subtract_background", "quantify"]

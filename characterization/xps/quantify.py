@@ -14,6 +14,7 @@ import xarray as xr
 from .._api import public
 from .._apply import apply_kernel
 from ..errors import AnalysisError
+from . import _background_kernels as _kernels
 from . import _imfp, _sensitivity
 
 __all__ = ["quantify", "sensitivity_factors"]
@@ -150,42 +151,27 @@ def _trapezoid_weights(x):
     return w
 
 
-def _shirley_fraction(x, y, lo, hi, *, max_iter=100, tol=1e-7):
-    """Fraction q(E) of the step (0 at low BE, 1 at high BE) of the iterated Shirley background.
+def _window_area(x, y, v, background, n_average):
+    """Area above the background and its first-order variance, for rows of ``y`` on ``x``.
 
-    ``B = lo + (hi − lo) q`` with ``q(E) = ∫_{E_lo}^{E} (y − B) / ∫_{E_lo}^{E_hi} (y − B)``,
-    iterated from a constant background; rows without a positive peak area fall back to the
-    linear fraction (no Shirley background exists for them).
+    The background is ``B = lo (1 − q) + hi q`` with ``lo``/``hi`` the end-point means and ``q``
+    the Shirley (or linear) step fraction of :mod:`characterization.xps._background_kernels`;
+    a row without a Shirley background (no positive net area: nothing to quantify) gets the
+    straight line, so its area is ~0 and it is reported as not detected rather than NaN.
     """
-    linear = (x - x[0]) / (x[-1] - x[0])
-    q = np.zeros_like(y)
-    seg = np.diff(x)
-    for _ in range(max_iter):
-        b = lo[:, None] + (hi - lo)[:, None] * q
-        r = y - b
-        cum = np.concatenate([np.zeros((len(y), 1)),
-                              np.cumsum((r[:, 1:] + r[:, :-1]) / 2 * seg, axis=1)], axis=1)
-        total = cum[:, -1:]
-        ok = total > 0
-        new = np.where(ok, cum / np.where(ok, total, 1.0), linear)
-        if np.nanmax(np.abs(new - q), initial=0.0) < tol:
-            q = new
-            break
-        q = new
-    return q
-
-
-def _window_area(x, y, v, background, end_points):
-    """Area above the background and its first-order variance, for rows of ``y`` on ``x``."""
     w = _trapezoid_weights(x)
-    n_end = end_points
-    lo = y[:, :n_end].mean(axis=1)
-    hi = y[:, -n_end:].mean(axis=1)
+    n_end = n_average
+    lo, hi = _kernels.endpoint_means(y, n_end)
+    linear = _kernels.linear_kernel(y, x=x, n_average=n_end)
     if background == "shirley":
-        q = _shirley_fraction(x, y, lo, hi)
+        shirley, _, converged = _kernels.shirley_kernel(y, x=x, n_average=n_end)
+        b = np.where(converged[:, None], shirley, linear)
     else:
-        q = np.broadcast_to((x - x[0]) / (x[-1] - x[0]), y.shape)
-    b = lo[:, None] * (1 - q) + hi[:, None] * q
+        b = linear
+    step = (hi - lo)[:, None]
+    flat = np.abs(step) <= 1e-12 * np.maximum(np.abs(lo), 1.0)[:, None]
+    t0, t1 = _kernels.endpoint_means(x, n_end)
+    q = np.where(flat, (x - t0) / (t1 - t0), (b - lo[:, None]) / np.where(flat, 1.0, step))
     area = ((y - b) * w).sum(axis=1)
     c_lo = (w * (1 - q)).sum(axis=1)
     c_hi = (w * q).sum(axis=1)
@@ -210,7 +196,7 @@ def _estimated_variance(y):
 
 
 def _quantify_kernel(y, v, hv, *, x, windows, centres, factors, exponent, transmission, imfp, background,
-                     end_points, sigma, estimate, raise_errors):
+                     n_average, sigma, estimate, raise_errors):
     batch = y.shape[:-1]
     n = y.shape[-1]
     rows = int(np.prod(batch)) if batch else 1
@@ -227,7 +213,7 @@ def _quantify_kernel(y, v, hv, *, x, windows, centres, factors, exponent, transm
     area_var = np.full((rows, n_peaks), np.nan)
     for p, (lo, hi) in enumerate(windows):
         sel = order[(xs >= lo) & (xs <= hi)]
-        a, va, _ = _window_area(x[sel], y2[:, sel], v2[:, sel], background, end_points)
+        a, va, _ = _window_area(x[sel], y2[:, sel], v2[:, sel], background, n_average)
         area[:, p] = a
         area_var[:, p] = va
     ke = h[:, None] - np.asarray(centres, dtype=float)[None, :]
@@ -329,7 +315,7 @@ def _centres(windows):
 @public("xps")
 def quantify(ds: xr.Dataset, *, regions: Mapping | None = None, peaks=None,
              sensitivity="scofield", background: str = "shirley", transmission=None, imfp=None,
-             end_points: int = 5, detection_sigma: float = 3.0, dim: str | None = None,
+             n_average: int = 5, detection_sigma: float = 3.0, dim: str | None = None,
              var: str | None = None, errors: str = "nan") -> xr.Dataset:
     r"""Atomic composition from survey (or high-resolution) spectra by the sensitivity-factor method.
 
@@ -338,7 +324,7 @@ def quantify(ds: xr.Dataset, *, regions: Mapping | None = None, peaks=None,
     .. math:: A_i = \int_{E_1}^{E_2} \left[I(E) - B(E)\right] dE
 
     (trapezoid rule), with ``B`` the iterated Shirley background (or a straight line) between the
-    means of ``end_points`` points at each end of the range. The atomic fraction is
+    means of ``n_average`` points at each end of the range. The atomic fraction is
 
     .. math:: x_i = \frac{A_i / S_i}{\sum_j A_j / S_j}, \qquad
               S_i = F_i \,(KE_i/KE_{C1s})^{e}\, T(KE_i)\, \lambda(KE_i)
@@ -387,7 +373,7 @@ def quantify(ds: xr.Dataset, *, regions: Mapping | None = None, peaks=None,
         IMFP correction: exponent ``x`` for ``λ ∝ KE^x``; a TPP-2M material
         ``{"valence_electrons", "density", "molar_mass", "band_gap"}``; or a callable
         ``λ(kinetic_energy_eV)``. Refused with ``"thermo"`` (whose KE^0.75 already is one).
-    end_points : int
+    n_average : int
         Points averaged at each end of a range for the background end points.
     detection_sigma : float
         Significance (area / standard error) a line needs to count as detected.
@@ -434,16 +420,16 @@ def quantify(ds: xr.Dataset, *, regions: Mapping | None = None, peaks=None,
         raise AnalysisError(f"background must be one of {BACKGROUNDS}, got {background!r}")
     if errors not in ("nan", "raise"):
         raise AnalysisError(f"errors must be 'nan' or 'raise', got {errors!r}")
-    if not (isinstance(end_points, (int, np.integer)) and end_points >= 1):
-        raise AnalysisError(f"end_points must be a positive integer, got {end_points!r}")
+    if not (isinstance(n_average, (int, np.integer)) and n_average >= 1):
+        raise AnalysisError(f"n_average must be a positive integer, got {n_average!r}")
     if not (np.isfinite(detection_sigma) and detection_sigma >= 0):
         raise AnalysisError(f"detection_sigma must be >= 0, got {detection_sigma!r}")
     windows = _windows(ds, dim, regions, peaks)
     x = np.asarray(ds[dim].values, dtype=float)
     for label, (lo, hi) in windows.items():
-        if int(((x >= lo) & (x <= hi)).sum()) < 2 * end_points + 3:
+        if int(((x >= lo) & (x <= hi)).sum()) < 2 * n_average + 3:
             raise AnalysisError(f"xps.quantify: range of {label!r} holds fewer than "
-                                f"{2 * end_points + 3} points")
+                                f"{2 * n_average + 3} points")
     if "excitation_energy" not in ds.coords:
         raise AnalysisError("xps.quantify needs the excitation_energy coordinate (eV) for the "
                             "kinetic energies and the choice of sensitivity factors")
@@ -476,7 +462,7 @@ def quantify(ds: xr.Dataset, *, regions: Mapping | None = None, peaks=None,
         kwargs=dict(x=x, windows=list(windows.values()), centres=_centres(windows),
                     factors=np.array([table[label] for label in labels]), exponent=exponent,
                     transmission=_transmission_fn(transmission), imfp=_imfp_fn(imfp),
-                    background=background, end_points=int(end_points),
+                    background=background, n_average=int(n_average),
                     sigma=float(detection_sigma), estimate=estimate,
                     raise_errors=errors == "raise"))
     area, stderr, sens, percent, percent_err, detected, success = outputs

@@ -315,8 +315,8 @@ def _centres(windows):
 @public("xps")
 def quantify(ds: xr.Dataset, *, regions: Mapping | None = None, peaks=None,
              sensitivity="scofield", background: str = "shirley", transmission=None, imfp=None,
-             n_average: int = 5, detection_sigma: float = 3.0, dim: str | None = None,
-             var: str | None = None, errors: str = "nan") -> xr.Dataset:
+             n_average: int | None = None, detection_sigma: float = 3.0,
+             dim: str | None = None, var: str | None = None, errors: str = "nan") -> xr.Dataset:
     r"""Atomic composition from survey (or high-resolution) spectra by the sensitivity-factor method.
 
     For each core line ``i`` the peak area above the background over its binding-energy range is
@@ -373,8 +373,10 @@ def quantify(ds: xr.Dataset, *, regions: Mapping | None = None, peaks=None,
         IMFP correction: exponent ``x`` for ``λ ∝ KE^x``; a TPP-2M material
         ``{"valence_electrons", "density", "molar_mass", "band_gap"}``; or a callable
         ``λ(kinetic_energy_eV)``. Refused with ``"thermo"`` (whose KE^0.75 already is one).
-    n_average : int
-        Points averaged at each end of a range for the background end points.
+    n_average : int, optional
+        Points averaged at each end of a range for the background end points; default: the
+        points within 1 eV (at least 1), so the average stays clear of the peak whatever the
+        step of the survey.
     detection_sigma : float
         Significance (area / standard error) a line needs to count as detected.
     dim, var : str, optional
@@ -420,12 +422,15 @@ def quantify(ds: xr.Dataset, *, regions: Mapping | None = None, peaks=None,
         raise AnalysisError(f"background must be one of {BACKGROUNDS}, got {background!r}")
     if errors not in ("nan", "raise"):
         raise AnalysisError(f"errors must be 'nan' or 'raise', got {errors!r}")
-    if not (isinstance(n_average, (int, np.integer)) and n_average >= 1):
-        raise AnalysisError(f"n_average must be a positive integer, got {n_average!r}")
+    if not (n_average is None or isinstance(n_average, (int, np.integer)) and n_average >= 1):
+        raise AnalysisError(f"n_average must be None or a positive integer, got {n_average!r}")
     if not (np.isfinite(detection_sigma) and detection_sigma >= 0):
         raise AnalysisError(f"detection_sigma must be >= 0, got {detection_sigma!r}")
     windows = _windows(ds, dim, regions, peaks)
     x = np.asarray(ds[dim].values, dtype=float)
+    if n_average is None:
+        step = float(np.nanmedian(np.abs(np.diff(x)))) if x.size > 1 else 1.0
+        n_average = max(1, int(np.floor(1.0 / step + 1e-9)))
     for label, (lo, hi) in windows.items():
         if int(((x >= lo) & (x <= hi)).sum()) < 2 * n_average + 3:
             raise AnalysisError(f"xps.quantify: range of {label!r} holds fewer than "
@@ -488,6 +493,6 @@ def quantify(ds: xr.Dataset, *, regions: Mapping | None = None, peaks=None,
         range_end=("peak", highs, {"units": "eV", "long_name": "Range end (binding energy)"}))
     out.attrs = {"method": f"{background} background, {set_name} sensitivity factors",
                  "uncertainty": f"{noise_source}; first order, sensitivity factors exact",
-                 "parameters": {"sensitivity_set": set_name,
+                 "parameters": {"sensitivity_set": set_name, "n_average": int(n_average),
                                 "regions": {k: list(v) for k, v in windows.items()}}}
     return out

@@ -24,6 +24,16 @@ def test_noise_free_survey_gives_the_composition():
     np.testing.assert_allclose(res["area"].values, gt, rtol=2e-4)
 
 
+@pytest.mark.parametrize("step", [0.25, 1.0])
+def test_end_point_average_spans_one_ev_whatever_the_step(step):
+    # a fixed number of end points at 1 eV steps would reach into Si 2p (range starts 7 eV
+    # below the line) and bias Si by ~2 at.%
+    ds = survey({"O": 40.0, "Si": 40.0, "C": 20.0}, n_samples=1, step=step, dwell_time=1e7)
+    res = quantify(ds, peaks=["O 1s", "Si 2p", "C 1s"])
+    np.testing.assert_allclose(res["atomic_percent"].values, [[40, 40, 20]], atol=0.01)
+    assert f'"n_average": {int(1 / step)}' in res.attrs["parameters"]
+
+
 def test_battery_survey_with_transition_metals_and_fluorine():
     comp = {"C": 35.0, "O": 30.0, "F": 15.0, "Ni": 8.0, "Co": 4.0, "Mn": 3.0, "P": 5.0}
     ds = survey(comp, n_samples=3, dwell_time=1.0, seed=2)
@@ -71,7 +81,9 @@ def test_depth_profile_per_site_and_sputter_time():
     res = quantify(ds, peaks=["O 1s", "Si 2p", "C 1s"])
     assert res["atomic_percent"].dims == ("site", "sputter_time", "peak")
     o = res["atomic_percent"].sel(peak="O 1s")
-    np.testing.assert_allclose(o.mean("site").values, oxygen, atol=0.6)
+    err = np.sqrt((res["atomic_percent_stderr"].sel(peak="O 1s") ** 2).mean("site") / 3)
+    assert np.all(np.abs(o.mean("site").values - oxygen) < 4 * err.values)
+    np.testing.assert_allclose(o.mean("site").values, oxygen, atol=1.0)
     assert res["sputter_time"].attrs["units"] == "s"
 
 

@@ -15,4 +15,17 @@ def subtract_background_example():
     return _si2p(), {"background": "shirley", "range": (96.0, 107.0)}
 
 
-EXAMPLES = {"xps.subtract_background": subtract_background_example}
+def reference_energy_example():
+    ds = si2p_spectra(3, fractions=[1.0], shifts=[0.0], fwhm=[1.1], e0=285.0, splitting=0.0,
+                      ratio=0.0, energy=(279.0, 291.0, 0.1), seed=2)
+    ds.attrs.pop("ground_truth")
+    return ds, {"reference": 284.8}
+
+
+def calibrate_example():
+    return _si2p(), {"shift": -0.2}
+
+
+EXAMPLES = {"xps.subtract_background": subtract_background_example,
+            "xps.reference_energy": reference_energy_example,
+            "xps.calibrate": calibrate_example}

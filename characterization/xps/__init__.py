@@ -6,9 +6,13 @@ dask-chunked input.
 
 * :func:`subtract_background` (``xps.background``): linear, Shirley, Tougaard U2/U3.
 * :func:`reference_energy`, :func:`calibrate` (``xps.referencing``): charge referencing.
+* :func:`doublet`, :func:`fit_region` (``xps.components``): spin–orbit doublets, component fits
+  with a subtracted or an active (fitted) Shirley background.
 """
 
 from .background import subtract_background
+from .components import SPIN_ORBIT, doublet, fit_region
 from .referencing import calibrate, reference_energy
 
-__all__ = ["subtract_background", "reference_energy", "calibrate"]
+__all__ = ["subtract_background", "reference_energy", "calibrate", "doublet", "fit_region",
+           "SPIN_ORBIT"]

@@ -5,10 +5,16 @@ any batch dims such as ``sample``, ``site``, ``sputter_time``) and runs batched,
 dask-chunked input.
 
 * :func:`subtract_background` (``xps.background``): linear, Shirley, Tougaard U2/U3.
+* :func:`reference_energy`, :func:`calibrate` (``xps.referencing``): charge referencing.
+* :func:`doublet`, :func:`fit_region` (``xps.components``): spin–orbit doublets, component fits
+  with a subtracted or an active (fitted) Shirley background.
 * :func:`quantify` (``xps.quantify``): atomic % from survey peak areas and sensitivity factors.
 """
 
 from .background import subtract_background
+from .components import SPIN_ORBIT, doublet, fit_region
 from .quantify import quantify
+from .referencing import calibrate, reference_energy
 
-__all__ = ["subtract_background", "quantify"]
+__all__ = ["subtract_background", "reference_energy", "calibrate", "doublet", "fit_region",
+           "SPIN_ORBIT", "quantify"]

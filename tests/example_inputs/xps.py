@@ -15,4 +15,30 @@ def subtract_background_example():
     return _si2p(), {"background": "shirley", "range": (96.0, 107.0)}
 
 
-EXAMPLES = {"xps.subtract_background": subtract_background_example}
+def reference_energy_example():
+    ds = si2p_spectra(3, fractions=[1.0], shifts=[0.0], fwhm=[1.1], e0=285.0, splitting=0.0,
+                      ratio=0.0, energy=(279.0, 291.0, 0.1), seed=2)
+    ds.attrs.pop("ground_truth")
+    return ds, {"reference": 284.8}
+
+
+def calibrate_example():
+    return _si2p(), {"shift": -0.2}
+
+
+def fit_region_example():
+    from characterization.fit import Param
+    from characterization.xps import doublet
+
+    fw = {"fwhm": Param(1.0, min=0.3, max=3.0), "m": Param(30.0, vary=False)}
+    ds = si2p_spectra(3, fractions=[0.6, 0, 0, 0, 0.4], seed=3)
+    ds.attrs.pop("ground_truth")
+    peaks = (doublet("Si0", splitting=0.61, ratio=0.5, center=99.4, **fw)
+             + doublet("Si4", splitting=0.61, ratio=0.5, center=103.3, **fw))
+    return ds, {"model": peaks, "background": "active"}
+
+
+EXAMPLES = {"xps.fit_region": fit_region_example,
+            "xps.subtract_background": subtract_background_example,
+            "xps.reference_energy": reference_energy_example,
+            "xps.calibrate": calibrate_example}

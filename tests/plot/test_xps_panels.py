@@ -93,3 +93,22 @@ def test_composition_bars_and_default_panel():
     heights = [p.get_height() for p in ax.patches]
     np.testing.assert_allclose(heights[:2], result["atomic_percent"].values[0, :2])
     assert [t.get_text() for t in ax.texts][-1] == "n.d."
+
+
+def test_region_fit_of_an_xps_fit_region_result_stacks_components_on_its_background():
+    from characterization.fit import Param
+    from characterization.xps import doublet, fit_region
+
+    fw = {"fwhm": Param(1.0, min=0.3, max=3.0), "m": Param(30.0, vary=False)}
+    ds = si2p_spectra(2, fractions=[0.6, 0, 0, 0, 0.4], seed=3)
+    model = (doublet("Si0", splitting=0.61, ratio=0.5, center=99.4, **fw)
+             + doublet("Si4", splitting=0.61, ratio=0.5, center=103.3, **fw))
+    result = fit_region(ds, model, background="shirley", range=(96.0, 107.0))
+    ax = xps_panels.region_fit(result, data=ds, index=0)
+    n_comp = result.sizes["component"]
+    assert len(ax.collections) == n_comp
+    background = next(line for line in ax.lines if line.get_label() == "background")
+    np.testing.assert_allclose(background.get_ydata(), result["background"].isel(sample=0))
+    # each filled component sits on the background: its lower edge is the background
+    lower = ax.collections[0].get_paths()[0].vertices[:, 1].min()
+    assert lower == pytest.approx(float(np.nanmin(result["background"].isel(sample=0))), rel=1e-6)

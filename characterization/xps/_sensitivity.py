@@ -8,16 +8,16 @@ Sets and where their numbers come from (transcribed by hand; see ``docs/xps_quan
 
 ``scofield_al``
     Photoionisation cross sections of Scofield (1976), J. Electron Spectrosc. Relat. Phenom. 8,
-    129, at Al Kα (1486.6 eV), relative to C 1s = 1, in the form CasaXPS and Avantage distribute
-    them. Cross-checked against the ``C-Al1486`` entries of the KherveFitting library (BSD-3
-    snapshot) for the lines listed in ``CHECKED``; Fe 2p = 16.42 also appears as the RSF in the
-    CasaXPS region stored in ``FeO_analyzed.vms`` of the shared data.
-``scofield_mg``
-    The same at Mg Kα (1253.6 eV) for the lines in the table (others raise).
+    129, at Al Kα (1486.6 eV), relative to C 1s = 1, in the form CasaXPS distributes them.
+    The lines in ``CHECKED`` were compared with an independent public transcription (see
+    ``docs/xps_quant.md``); the others are transcribed from that same CasaXPS table and not yet
+    cross-checked. Mg Kα values are not tabulated here (pass a table of your own).
 ``wagner``
     Empirical sensitivities of Wagner et al. (1981), Surf. Interface Anal. 3, 211, relative to
-    F 1s = 1, measured on instruments of that time (their transmission and IMFP dependence are
-    inside the numbers: no energy correction is applied on top).
+    F 1s = 1 (area values of the table reproduced in Briggs & Seah, Practical Surface Analysis,
+    Vol. 1, 2nd ed., Appendix 6), measured on analysers with T ∝ 1/KE; their transmission and
+    IMFP dependence are inside the numbers, so no energy correction is applied on top. Values in
+    parentheses in the source (estimates) are marked in ``WAGNER_ESTIMATED``.
 ``phi``
     PHI MultiPak relative sensitivity factors (VersaProbe, Al Kα, F 1s = 1 scale) for the lines we
     could source from a public MultiPak atomic-concentration report; others raise.
@@ -50,7 +50,11 @@ LINES = MappingProxyType({
     "O 1s": (531.0, (524.0, 540.0)),
     "F 1s": (686.0, (680.0, 695.0)),
     "Na 1s": (1071.5, (1066.0, 1078.0)),
+    "Mg 2p": (50.0, (46.0, 56.0)),
     "Al 2p": (74.0, (69.0, 81.0)),
+    "Ca 2p": (347.0, (343.0, 356.0)),
+    "Ca 2p3/2": (347.0, (343.0, 349.5)),
+    "K 2p3/2": (293.0, (290.0, 295.0)),
     "Si 2p": (101.0, (94.0, 108.0)),
     "P 2p": (133.5, (128.0, 141.0)),
     "S 2p": (164.0, (158.0, 173.0)),
@@ -86,25 +90,27 @@ SCOFIELD_AL = MappingProxyType({
     "Ag 3d5/2": 10.66, "Sn 3d": 25.36, "Sn 3d5/2": 14.63, "Au 4f": 17.12, "Au 4f7/2": 9.58,
 })
 
-SCOFIELD_MG = MappingProxyType({
-    "C 1s": 1.0, "Cl 2p": 2.36,
-})
-
 WAGNER = MappingProxyType({
-    "C 1s": 0.25, "N 1s": 0.42, "O 1s": 0.66, "F 1s": 1.0, "Na 1s": 2.3, "Al 2p": 0.185,
-    "Si 2p": 0.27, "P 2p": 0.39, "S 2p": 0.54, "Cl 2p": 0.73,
+    "Li 1s": 0.02, "B 1s": 0.13, "C 1s": 0.25, "N 1s": 0.42, "O 1s": 0.66, "F 1s": 1.0,
+    "Na 1s": 2.3, "Mg 2p": 0.12, "Al 2p": 0.185, "Si 2p": 0.27, "P 2p": 0.39, "S 2p": 0.54,
+    "Cl 2p": 0.73, "K 2p": 1.24, "K 2p3/2": 0.83, "Ca 2p": 1.58, "Ca 2p3/2": 1.05,
+    "Ti 2p": 1.8, "Ti 2p3/2": 1.2,
 })
+#: Wagner values given in parentheses (estimated, not measured) in the source table.
+WAGNER_ESTIMATED = ("Ti 2p", "Ti 2p3/2")
 
 PHI = MappingProxyType({
     "C 1s": 0.314, "O 1s": 0.733, "Sn 3d": 8.288, "In 3d5/2": 4.530,
 })
 
-#: Lines of ``scofield_al`` compared with an independent transcription (see module docstring).
-CHECKED = ("Cl 2p", "Fe 2p")
+#: Lines of ``scofield_al`` compared with an independent public transcription: O 1s and Si 2p
+#: (a thesis appendix quoting the CasaXPS values), Cl 2p (KherveFitting library, C-Al1486),
+#: Fe 2p (RSF of the CasaXPS region saved in the shared ``FeO_analyzed.vms``), Au 4f (a
+#: published comparison of sensitivity-factor sets).
+CHECKED = ("C 1s", "O 1s", "Si 2p", "Cl 2p", "Fe 2p", "Au 4f")
 
 SETS = MappingProxyType({
     "scofield_al": (SCOFIELD_AL, AL_KALPHA, 0.0),
-    "scofield_mg": (SCOFIELD_MG, MG_KALPHA, 0.0),
     "wagner": (WAGNER, None, 0.0),
     "phi": (PHI, AL_KALPHA, 0.0),
     "thermo": (SCOFIELD_AL, AL_KALPHA, THERMO_KE_EXPONENT),

@@ -40,9 +40,9 @@ def _resolve_set(sensitivity, excitation_energy: float):
     name = sensitivity
     if name == "scofield":
         if abs(excitation_energy - _sensitivity.MG_KALPHA) < 3.0:
-            name = "scofield_mg"
-        else:
-            name = "scofield_al"
+            raise AnalysisError("Scofield factors at Mg Kα are not tabulated here; pass a "
+                                "table of your own (sensitivity={'C 1s': ..., ...})")
+        name = "scofield_al"
     table, photon, exponent = _sensitivity.SETS[name]
     if photon is not None and not abs(excitation_energy - photon) < 3.0:
         raise AnalysisError(
@@ -67,7 +67,7 @@ def sensitivity_factors(lines, *, sensitivity="scofield", excitation_energy: flo
     sensitivity : str or mapping
         Set name (``"scofield"``, ``"thermo"``, ``"wagner"``, ``"phi"``) or a user table.
     excitation_energy : float
-        Photon energy in eV (selects Al or Mg Kα Scofield values; checked for the others).
+        Photon energy in eV (checked against the photon energy a set is tabulated at).
     kinetic_energy : sequence of float, optional
         KE of each line (eV); default ``excitation_energy`` minus the tabulated BE.
     transmission, imfp :
@@ -359,8 +359,8 @@ def quantify(ds: xr.Dataset, *, regions: Mapping | None = None, peaks=None,
         Line labels integrated over tabulated default ranges (``"C 1s"``, ``"Fe 2p"``); check
         them against your data.
     sensitivity : {"scofield", "thermo", "wagner", "phi"} or mapping
-        Sensitivity set: Scofield (1976) cross sections at Al or Mg Kα (picked from
-        ``excitation_energy``); ``"thermo"`` (Avantage style: Scofield · KE^0.75);
+        Sensitivity set: Scofield (1976) cross sections at Al Kα (checked against
+        ``excitation_energy``; Mg Kα needs a user table); ``"thermo"`` (Avantage style: Scofield · KE^0.75);
         ``"wagner"`` (Wagner et al. 1981 empirical, F 1s = 1); ``"phi"`` (PHI MultiPak factors,
         few lines); or a user table ``{"C 1s": 0.314, ...}`` used as given.
     background : {"shirley", "linear"}

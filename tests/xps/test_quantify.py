@@ -132,6 +132,22 @@ def test_thermo_set_is_scofield_times_ke_to_the_075():
     assert float(plain["atomic_percent"].sel(peak="O 1s")[0]) < 40.0 - 1.0
 
 
+def test_tabulated_values_transcribed_from_their_sources():
+    from characterization.xps import _sensitivity as tables
+
+    # Scofield (C 1s = 1) as quoted by independent sources; Wagner (F 1s = 1) from the table
+    for line, value in {"O 1s": 2.93, "Si 2p": 0.817, "Cl 2p": 2.285, "Fe 2p": 16.42,
+                        "Au 4f": 17.12}.items():
+        assert tables.SCOFIELD_AL[line] == value
+    for line, value in {"Li 1s": 0.02, "C 1s": 0.25, "N 1s": 0.42, "O 1s": 0.66,
+                        "Si 2p": 0.27, "S 2p": 0.54, "Cl 2p": 0.73, "K 2p": 1.24}.items():
+        assert tables.WAGNER[line] == value
+    assert set(tables.CHECKED) <= set(tables.SCOFIELD_AL)
+    # every whole-doublet default range holds its tabulated line
+    for label, (be, (lo, hi)) in tables.LINES.items():
+        assert lo < be < hi, label
+
+
 def test_user_table_and_wagner_set():
     ds = survey({"C": 60.0, "O": 40.0}, n_samples=1, sensitivity={"C 1s": 0.25, "O 1s": 0.66},
                 dwell_time=1e7, seed=8)
@@ -191,7 +207,7 @@ def test_bad_input_is_a_clear_error(kwargs, message):
 def test_photon_energy_and_transmission_flag_are_checked():
     ds = survey({"C": 60.0, "O": 40.0}, n_samples=1, excitation_energy=1253.6, seed=0,
                 sensitivity={"C 1s": 1.0, "O 1s": 2.8})
-    with pytest.raises(AnalysisError, match="no scofield_mg sensitivity factor"):
+    with pytest.raises(AnalysisError, match="Mg Kα are not tabulated"):
         quantify(ds, peaks=["C 1s", "O 1s"])
     with pytest.raises(AnalysisError, match="tabulated at"):
         quantify(ds, peaks=["C 1s", "O 1s"], sensitivity="thermo")

@@ -46,7 +46,8 @@ def region_fit(result, *, data=None, var: str = "intensity", index=None, ax=None
         A peak-fit result (``best_fit(..., binding_energy)`` and
         ``components(..., component, binding_energy)``; a component named ``"background"``, or a
         ``background`` variable, is drawn as the background and the other components on top of
-        it, as CasaXPS shows them).
+        it, as CasaXPS shows them; the two lines of a doublet, ``X`` and ``X_so``, share a
+        colour and one legend entry).
     data : xarray.Dataset, optional
         The fitted input, for the measured points and the residual.
     var : str
@@ -55,7 +56,7 @@ def region_fit(result, *, data=None, var: str = "intensity", index=None, ax=None
         Spectrum of a batch (default: the first).
     ax : matplotlib Axes, optional
     residual : bool
-        Draw the residual (data − fit) in a strip below.
+        Draw the residual (data − fit) below the spectrum, around its own zero line.
     legend : bool
         Label the components.
 
@@ -86,29 +87,33 @@ def region_fit(result, *, data=None, var: str = "intensity", index=None, ax=None
         raw = raw.sel({dim: x}, method="nearest")
         y = raw.values
         ax.plot(x, y, ".", ms=2.5, color="0.35", label="data")
+    colors = {}
     for name in names:
         if name == "background":
             continue
+        group = name[:-3] if name.endswith("_so") else name     # a doublet's two lines
+        first = group not in colors
+        if first:
+            colors[group] = f"C{len(colors) % 10}"
         part = comps.sel(component=name).values
-        ax.fill_between(x, base, base + part, alpha=0.35, lw=0.6, label=name)
+        ax.fill_between(x, base, base + part, alpha=0.35, lw=0.6, color=colors[group],
+                        label=group if first else None)
     if background is not None:
         ax.plot(x, background, "--", lw=0.8, color="0.4", label="background")
     ax.plot(x, best.values, "-", lw=1.0, color="k", label="envelope")
     ax.set_xlabel(axis_label(best[dim], "Binding energy (eV)"))
     ax.set_ylabel(axis_label(data[var] if data is not None else best, "Intensity"))
     _invert(ax, dim)
-    if legend:
-        ax.legend(fontsize=6, frameon=False)
     if residual and y is not None:
-        from mpl_toolkits.axes_grid1 import make_axes_locatable
-
-        strip = make_axes_locatable(ax).append_axes("bottom", size="22%", pad=0.05, sharex=ax)
-        strip.plot(x, y - best.values, "-", lw=0.6, color="0.3")
-        strip.axhline(0.0, color="k", lw=0.5)
-        strip.set_ylabel("resid.", fontsize=6)
-        strip.set_xlabel(ax.get_xlabel())
-        ax.tick_params(labelbottom=False)
-        ax.set_xlabel("")
+        # drawn below the spectrum in the same axes (robust in any figure layout)
+        resid = y - best.values
+        span = float(np.nanmax(np.abs(resid))) if np.isfinite(resid).any() else 0.0
+        low = float(np.nanmin(np.concatenate([y, best.values, base])))
+        zero = low - 1.2 * span
+        ax.axhline(zero, color="0.6", lw=0.5)
+        ax.plot(x, resid + zero, "-", lw=0.6, color="0.3", label="residual")
+    if legend:
+        ax.legend(fontsize=5, frameon=False, ncol=2 if len(colors) > 4 else 1)
     return ax
 
 

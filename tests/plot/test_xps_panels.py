@@ -42,8 +42,11 @@ def test_region_fit_draws_components_on_background_and_residual():
     assert ax.xaxis_inverted()
     assert len(ax.collections) == 2                     # one filled area per peak component
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert {"data", "Si0", "Si4", "background", "envelope"} <= set(labels)
-    assert len(ax.figure.axes) == 2                    # the residual strip
+    assert {"data", "Si0", "Si4", "background", "envelope", "residual"} <= set(labels)
+    resid = next(line for line in ax.lines if line.get_label() == "residual").get_ydata()
+    data = ds["intensity"].isel(sample=1).values
+    expected = data - result["best_fit"].isel(sample=1).values
+    np.testing.assert_allclose(resid - np.median(resid - expected), expected)
     envelope = next(line for line in ax.lines if line.get_label() == "envelope")
     np.testing.assert_allclose(envelope.get_ydata(), result["best_fit"].isel(sample=1).values)
 
@@ -107,6 +110,8 @@ def test_region_fit_of_an_xps_fit_region_result_stacks_components_on_its_backgro
     ax = xps_panels.region_fit(result, data=ds, index=0)
     n_comp = result.sizes["component"]
     assert len(ax.collections) == n_comp
+    labels = {t.get_text() for t in ax.get_legend().get_texts()}
+    assert "Si0" in labels and not any(label.endswith("_so") for label in labels)
     background = next(line for line in ax.lines if line.get_label() == "background")
     np.testing.assert_allclose(background.get_ydata(), result["background"].isel(sample=0))
     # each filled component sits on the background: its lower edge is the background

@@ -234,7 +234,8 @@ def fit_oxidation_states(ds: xr.Dataset, *, states: dict, element: str = "X", e0
     >>> from characterization.synthetic.xps import si2p_spectra
     >>> ds = si2p_spectra(2, fractions=[0.5, 0.1, 0.1, 0.1, 0.2], seed=0)
     >>> res = ch.xps.fit_oxidation_states(ds, states={0: 0.0, 1: 0.95, 2: 1.75, 3: 2.48, 4: 3.9},
-    ...                                   element="Si", e0=99.4, splitting=0.61, ratio=0.5)
+    ...                                   element="Si", e0=99.4, splitting=0.61, ratio=0.5,
+    ...                                   width_groups={1: "SiOx", 2: "SiOx", 3: "SiOx"})
     >>> res.average_valence.round(1).values.tolist()
     [1.4, 1.4]
     """

@@ -26,7 +26,10 @@ SI2P_SHIFTS = {0: 0.0, 1: 0.95, 2: 1.75, 3: 2.48, 4: 3.9}
 #: Allowed deviation of each state's position from e0 + shift, eV. Suboxide shifts are given
 #: to ±0.1–0.2 eV in the literature (Himpsel 1988; Grunthaner et al. 1987; Hollinger 1984);
 #: ±0.2 eV keeps neighbouring states (0.7–0.8 eV apart) from swapping; Si4+ gets ±0.5 eV.
-SI2P_TOLERANCE = {0: 0.3, 1: 0.2, 2: 0.2, 3: 0.2, 4: 0.5}
+#: Si0 gets ±0.5 eV: with tied positions (the default) it is the window of the whole comb,
+#: which must absorb a residual charge-reference error (±0.3 eV is common for adventitious
+#: carbon) and stays below the 0.8 eV spacing of the states.
+SI2P_TOLERANCE = {0: 0.5, 1: 0.2, 2: 0.2, 3: 0.2, 4: 0.5}
 #: States sharing one FWHM in fit_si2p: the suboxides together (their widths are not
 #: separable at lab resolution), Si0 and Si4+ on their own.
 SI2P_WIDTH_GROUPS = {0: "Si0", 1: "SiOx", 2: "SiOx", 3: "SiOx", 4: "SiO2"}
@@ -143,7 +146,10 @@ def fit_oxidation_states(ds: xr.Dataset, *, states: dict, element: str = "X", e0
     :math:`\delta \sim N(0, \sigma_E)` (the whole analysis, background included, is redone on
     every draw, all draws of all spectra in one batched fit). Reported: the standard deviation
     over draws (``*_stderr``) and the central ``confidence`` interval (``*_low``, ``*_high``,
-    percentiles). This includes what covariance errors miss: bounds (a fraction at 0), the
+    percentiles of the draws). Percentile intervals from D draws cover slightly less than
+    nominal (about 0.87 for 0.9 with 40 draws, measured on 200 synthetic spectra); use 100 or
+    more draws for publication intervals. Errors of the model itself (a missing state, a
+    wrong width grouping) are not included. This includes what covariance errors miss: bounds (a fraction at 0), the
     background and the charge reference (~0.3 in valence per 0.25 eV for Si 2p).
 
     Parameters
@@ -228,7 +234,8 @@ def fit_oxidation_states(ds: xr.Dataset, *, states: dict, element: str = "X", e0
     >>> from characterization.synthetic.xps import si2p_spectra
     >>> ds = si2p_spectra(2, fractions=[0.5, 0.1, 0.1, 0.1, 0.2], seed=0)
     >>> res = ch.xps.fit_oxidation_states(ds, states={0: 0.0, 1: 0.95, 2: 1.75, 3: 2.48, 4: 3.9},
-    ...                                   element="Si", e0=99.4, splitting=0.61, ratio=0.5)
+    ...                                   element="Si", e0=99.4, splitting=0.61, ratio=0.5,
+    ...                                   width_groups={1: "SiOx", 2: "SiOx", 3: "SiOx"})
     >>> res.average_valence.round(1).values.tolist()
     [1.4, 1.4]
     """
@@ -252,9 +259,9 @@ def fit_oxidation_states(ds: xr.Dataset, *, states: dict, element: str = "X", e0
     for name in ("success", "redchi", "best_fit", "background", "components", "status"):
         result[name] = res[name]
     if int(n_draws) > 0:
-        result = result.merge(_monte_carlo(region, res, peaks, element, table, float(ratio),
+        result = result.assign(**_monte_carlo(region, res, peaks, element, table, float(ratio),
                                            int(n_draws), energy_uncertainty, confidence,
-                                           int(seed), kw, dim, var))
+                                           int(seed), kw, dim, var).data_vars)
     numbers = [n for n, _, _ in table]
     result = result.assign_coords(oxidation_state=("state", numbers,
                                                    {"units": "1", "long_name": "Oxidation state"}))
@@ -339,7 +346,8 @@ def fit_si2p(ds: xr.Dataset, *, shifts: dict | None = None, tolerance: dict | No
     :func:`fit_oxidation_states` with five Si 2p doublets (2p1/2 0.61 eV above 2p3/2, area
     ratio 1:2, equal widths, GL(30)), 2p3/2 chemical shifts 0, 0.95, 1.75, 2.48, 3.9 eV from
     Si0 at ``e0`` (Himpsel et al. 1988, :data:`SI2P_SHIFTS`), each within
-    :data:`SI2P_TOLERANCE` (±0.3 eV Si0, ±0.2 eV suboxides, ±0.5 eV Si4+),
+    :data:`SI2P_TOLERANCE` (±0.5 eV Si0, i.e. the whole comb when positions are tied;
+    ±0.2 eV suboxides and ±0.5 eV Si4+ when free),
 
     .. math:: \bar v = \frac{\sum_{n=0}^{4} n A_n}{\sum_n A_n}
 

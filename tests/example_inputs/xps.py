@@ -38,7 +38,18 @@ def fit_region_example():
     return ds, {"model": peaks, "background": "active"}
 
 
+def fit_si2p_example():
+    return _si2p(), {}
+
+
+def fit_oxidation_states_example():
+    return _si2p(), {"states": {0: 0.0, 1: 0.95, 2: 1.75, 3: 2.48, 4: 3.9}, "element": "Si",
+                     "e0": 99.4, "splitting": 0.61, "ratio": 0.5, "n_draws": 3}
+
+
 EXAMPLES = {"xps.fit_region": fit_region_example,
+            "xps.fit_si2p": fit_si2p_example,
+            "xps.fit_oxidation_states": fit_oxidation_states_example,
             "xps.subtract_background": subtract_background_example,
             "xps.reference_energy": reference_energy_example,
             "xps.calibrate": calibrate_example}

@@ -6,8 +6,9 @@ following :mod:`characterization.conventions` (technique ``"xps"``):
 
 * signal dim ``binding_energy`` (eV) in the order the file stores it (nothing is sorted or
   resampled). A kinetic-energy abscissa is converted as CasaXPS does, **BE = hν − KE** with the
-  excitation energy hν of the file and no work-function term; the kinetic energy is kept as a
-  non-dim coordinate ``kinetic_energy`` on ``binding_energy``. A kinetic-energy axis without an
+  excitation energy hν of the file and no work-function term, rounded to 1e-9 eV (so that
+  1486.61 − 736.61 is 750, not 749.9999999999999); the kinetic energy is kept as a non-dim
+  coordinate ``kinetic_energy`` on ``binding_energy``. A kinetic-energy axis without an
   excitation energy is a ReadError, never a guess;
 * data variable ``intensity`` (count/s). When the file stores counts and states the dwell time
   per point (and the number of scans), the raw ``counts`` (count) are kept too and
@@ -178,7 +179,7 @@ def build_region(path, *, intensity, energy, energy_kind: str = "binding",
             raise ReadError(path, f"region {region!r}: the energy axis is kinetic and the file "
                                   "records no excitation energy, so binding energies cannot "
                                   "be computed (BE = hν − KE)")
-        be = hv - x
+        be = np.round(hv - x, 9)          # 1e-9 eV: drop float noise (1486.61 - 736.61)
         battrs = {"units": "eV", "long_name": "Binding energy",
                   "conversion": "binding_energy = excitation_energy - kinetic_energy "
                                 "(CasaXPS convention, no work-function term)"}
@@ -188,7 +189,7 @@ def build_region(path, *, intensity, energy, energy_kind: str = "binding",
         be = x
         battrs = {"units": "eV", "long_name": "Binding energy"}
         if hv is not None:
-            coord_vars["kinetic_energy"] = (("binding_energy",), hv - x,
+            coord_vars["kinetic_energy"] = (("binding_energy",), np.round(hv - x, 9),
                                             {"units": "eV", "long_name": "Kinetic energy"})
     else:
         raise ValueError(f"energy_kind must be 'binding' or 'kinetic', not {energy_kind!r}")

@@ -317,3 +317,27 @@ def test_vamas_duplicate_regions_get_unique_nodes(tmp_path):
     p.write_text(_vamas(_block(1380.0, 0.5, [1, 2, 3]) + _block(1380.0, 0.5, [4, 5, 6]), 2))
     tree = ch.read(p)
     assert [n.name for n in tree.subtree if n.has_data] == ["Si_2p", "Si_2p_2"]
+
+
+@needs_data
+def test_region_option_on_a_single_dataset_result():
+    path = DATA / "LG4X/C1s_sample.csv"        # generic reader: one Dataset, no region label
+    ds = ch.read(path)
+    assert isinstance(ds, xr.Dataset) and ds["intensity"].dims == ("binding_energy",)
+    with pytest.raises(ReadError, match="not in file"):
+        ch.read(path, region="C 1s")
+
+
+def test_tree_nodes_are_stamped_and_validated(tmp_path):
+    p = tmp_path / "two.vms"
+    p.write_text(_vamas(_block(1380.0, 0.5, [1, 2, 3]) +
+                        _block(1100.0, 1.0, [4, 5, 6], label="O", trans="1s"), 2))
+    tree = ch.read(p)
+    assert isinstance(tree, xr.DataTree) and tree.attrs["reader"] == "vamas"
+    for node in (tree["Si_2p"], tree["O_1s"]):
+        ds = node.to_dataset()
+        assert ds.attrs["reader"] == "vamas" and ds.attrs["conventions"]
+        assert str(ds["source_file"].values) == str(p)
+    np.testing.assert_allclose(tree["O_1s"]["binding_energy"], [386.6, 385.6, 384.6])
+    o = ch.read(p, region="o1s")                 # case, spaces and underscores ignored
+    assert str(o["region"].values) == "O 1s"

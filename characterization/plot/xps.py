@@ -200,6 +200,15 @@ def profile(result, *, var: str = "atomic_percent", dim: str = "sputter_time",
     Returns
     -------
     matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> from characterization.synthetic.xps_survey import survey
+    >>> from characterization.xps import quantify
+    >>> from characterization.plot.xps import profile
+    >>> ds = survey({"O": [40, 20], "Si": [40, 60], "C": 20}, dim="sputter_time",
+    ...             coord=[0.0, 120.0], seed=0)
+    >>> ax = profile(quantify(ds, peaks=["O 1s", "Si 2p", "C 1s"]), average=None)
     """
     ax = _axes(ax)
     da = result[var]

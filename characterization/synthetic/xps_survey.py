@@ -92,6 +92,14 @@ def survey(composition: Mapping, *, n_samples: int | None = None, dim: str = "sa
         coords ``excitation_energy``, ``region="survey"``, ``dwell_time``, ``scans``;
         ``attrs["ground_truth"]`` holds ``atomic_percent`` per element (lists per spectrum)
         and the ``lines`` used.
+
+    Examples
+    --------
+    >>> from characterization.synthetic.xps_survey import survey
+    >>> ds = survey({"C": 60, "O": [30, 20], "Si": [10, 20]}, dim="sputter_time",
+    ...             coord=[0.0, 60.0], seed=0)
+    >>> ds.sizes["sputter_time"], ds.attrs["ground_truth"]["atomic_percent"]["Si"]
+    (2, [10.0, 20.0])
     """
     if not composition:
         raise ValueError("composition must name at least one element")

@@ -45,6 +45,13 @@ def tpp2m(kinetic_energy, *, valence_electrons: float, density: float, molar_mas
     -------
     float or ndarray
         λ in nm.
+
+    Examples
+    --------
+    >>> from characterization.xps._imfp import tpp2m
+    >>> round(float(tpp2m(1386.0, valence_electrons=4, density=2.33, molar_mass=28.09,
+    ...                   band_gap=1.1)), 1)      # Si 2p electrons in Si, Al Kα
+    3.1
     """
     for name, value in (("valence_electrons", valence_electrons), ("density", density),
                         ("molar_mass", molar_mass)):

@@ -1,4 +1,4 @@
-"""X-ray photoelectron spectroscopy: backgrounds, energy referencing, component fits, oxidation states.
+"""XPS analysis: backgrounds, energy referencing, component fits, oxidation states.
 
 Every function works on a Dataset of one region (``intensity(..., binding_energy)`` in counts/s,
 any batch dims such as ``sample``, ``site``, ``sputter_time``) and runs batched, lazily on

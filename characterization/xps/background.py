@@ -6,8 +6,6 @@ them over every spectrum of the batch (lazily on dask-chunked input) and records
 
 from __future__ import annotations
 
-import builtins
-
 import numpy as np
 import xarray as xr
 
@@ -218,7 +216,7 @@ def subtract_background(ds: xr.Dataset, *, background: str = "shirley",
             units="eV**2", long_name="Tougaard B")
     out.attrs["method"] = name
     lo_hi = (float(x.min()), float(x.max()))
-    recorded = {"range_used": builtins.list(lo_hi), "cross_section": cs}
+    recorded = {"range_used": list(lo_hi), "cross_section": cs}
     if name == "tougaard":
         cdef = CROSS_SECTIONS[cs]
         recorded.update(tougaard_c=cdef["C"] if tougaard_c is None else tougaard_c,

@@ -102,7 +102,7 @@ def active_model(model: Model) -> Model:
     return Model(peaks, background="constant")
 
 
-def _bare_components(values, *, x, model, active, names):
+def _bare_components(values, *, x, model, names):
     """Peak curves without Shirley steps (B.., C, N) from the fitted values (B.., P)."""
     lead = values.shape[:-1]
     v = values.reshape(-1, values.shape[-1])
@@ -224,8 +224,7 @@ def fit_region(ds: xr.Dataset, model, *, background: str = "shirley",
     bare = apply_kernel(_bare_components, res["value"], input_core_dims=[["param"]],
                         output_core_dims=(["component", dim],),
                         output_sizes={"component": len(model.peaks), dim: x.size},
-                        kwargs={"x": x, "model": model, "active": name == "active",
-                                "names": names})
+                        kwargs={"x": x, "model": model, "names": names})
     bare = bare.assign_coords(component=[p.name for p in model.peaks], **{dim: res[dim]})
     units = ds[var].attrs.get("units", "count/s")
     if name == "active":

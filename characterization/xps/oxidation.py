@@ -148,9 +148,10 @@ def fit_oxidation_states(ds: xr.Dataset, *, states: dict, element: str = "X", e0
     over draws (``*_stderr``) and the central ``confidence`` interval (``*_low``, ``*_high``,
     percentiles of the draws). Percentile intervals from D draws cover slightly less than
     nominal (about 0.87 for 0.9 with 40 draws, measured on 200 synthetic spectra); use 100 or
-    more draws for publication intervals. Errors of the model itself (a missing state, a
-    wrong width grouping) are not included. This includes what covariance errors miss: bounds (a fraction at 0), the
-    background and the charge reference (~0.3 in valence per 0.25 eV for Si 2p).
+    more draws for publication intervals. The draws include what covariance errors miss:
+    bounds (a fraction at 0), the background and the charge reference (which matters most
+    with ``positions="free"``; the tied comb absorbs a uniform reference error). Errors of the
+    model itself (a missing state, a wrong width grouping) are not included.
 
     Parameters
     ----------
@@ -400,6 +401,7 @@ def fit_si2p(ds: xr.Dataset, *, shifts: dict | None = None, tolerance: dict | No
         ds, states=dict(shifts or SI2P_SHIFTS), element="Si", e0=e0, splitting=0.61, ratio=0.5,
         tolerance=dict(tolerance or SI2P_TOLERANCE), shape="gl", m=30.0, fwhm=fwhm,
         fwhm_range=fwhm_range, positions=positions,
-        width_groups=dict(width_groups or SI2P_WIDTH_GROUPS), background=background, range=range, weights=weights,
+        width_groups=dict(width_groups or SI2P_WIDTH_GROUPS), background=background,
+        range=range, weights=weights,
         n_draws=n_draws, energy_uncertainty=energy_uncertainty, confidence=confidence,
         seed=seed, fit_kwargs=fit_kwargs, dim=dim, var=var)

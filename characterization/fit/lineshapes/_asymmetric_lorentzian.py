@@ -140,7 +140,6 @@ class AsymmetricLorentzian(LineShape):
         _, peak, d, v = self._maximum(theta)
         half = 0.5 * peak[..., None]
         above = v >= half
-        idx = np.arange(v.shape[-1])
         first = np.argmax(above, axis=-1)
         last = v.shape[-1] - 1 - np.argmax(above[..., ::-1], axis=-1)
 
@@ -152,7 +151,6 @@ class AsymmetricLorentzian(LineShape):
             f = np.where(v1 != v0, (half - v0) / np.where(v1 != v0, v1 - v0, 1.0), 0.0)
             return (d0 + f * (d1 - d0))[..., 0]
 
-        del idx
         return cross(last, last + 1) - cross(first - 1, first)
 
     def peak_offset(self, theta):

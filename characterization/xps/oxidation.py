@@ -88,27 +88,44 @@ def _peaks(element, table, e0, splitting, ratio, shape, fwhm, fwhm_range, m, pos
     return peaks
 
 
-def _state_results(res, element, table, ratio):
-    """fractions, areas, valence ... along ``state`` from a fit_region result."""
+def _root(peaks, name):
+    """The free parameter a (possibly tied) parameter ``"Peak.param"`` follows."""
+    specs = {f"{p.name}.{role}": spec for p in peaks for role, spec in p.params.items()}
+    seen = set()
+    while isinstance(specs.get(name), Tie) and name not in seen:
+        seen.add(name)
+        name = specs[name].ref
+    return name
+
+
+def _state_results(res, element, table, ratio, peaks):
+    """fractions, areas, valence ... along ``state`` from a fit_region result.
+
+    A detected state whose position or width sits at its bound (through its own parameter or
+    the one it is tied to) makes the spectrum fail: NaN fractions and valence,
+    ``success=False``; the table does not describe that spectrum.
+    """
     labels = [_label(element, n) for n, _, _ in table]
     numbers = np.array([n for n, _, _ in table])
     amp = res["value"].sel(param=[f"{s}.amplitude" for s in labels])
     amp = amp.rename(param="state").assign_coords(state=labels)
     det = res["detected"].sel(peak=labels).rename(peak="state").assign_coords(state=labels)
-    bound_names = [f"{s}.{p}" for s in labels for p in ("amplitude", "center", "fwhm")]
-    bound = res["at_bound"].sel(param=bound_names)
-    bound = xr.concat([bound.sel(param=[f"{s}.{p}" for p in ("center", "fwhm")]).any("param")
+    bound = xr.concat([res["at_bound"].sel(param=[_root(peaks, f"{s}.{p}")
+                                                  for p in ("center", "fwhm")]).any("param")
                        for s in labels], dim="state").assign_coords(state=labels)
+    ok = res["success"] & ~(bound & det).any("state")
     area = amp * (1.0 + ratio)
     kept = area.where(det, 0.0)
     total = kept.sum("state")
-    frac = (kept / total).where(res["success"] & (total > 0))
+    ok = ok & (total > 0)
+    frac = (kept / total).where(ok)
     nda = xr.DataArray(numbers, dims="state", coords={"state": labels})
-    valence = (frac * nda).sum("state").where(res["success"] & (total > 0))
+    valence = (frac * nda).sum("state").where(ok)
     center = res["center"].sel(peak=labels).rename(peak="state").assign_coords(state=labels)
     fwhm = res["fwhm"].sel(peak=labels).rename(peak="state").assign_coords(state=labels)
     return {"fraction": frac, "average_valence": valence, "area": area.where(res["success"]),
-            "detected": det, "position_at_bound": bound, "center": center, "fwhm": fwhm}
+            "detected": det, "position_at_bound": bound, "center": center, "fwhm": fwhm,
+            "success": ok}
 
 
 @public("xps")
@@ -138,8 +155,11 @@ def fit_oxidation_states(ds: xr.Dataset, *, states: dict, element: str = "X", e0
     ``detection_sigma`` standard errors or noise levels, see
     :func:`characterization.fit.fit_peaks`) counts as absent: its fraction is **0**, flagged
     ``detected=False``, and it does not enter the average valence (a few-percent component
-    hidden in the noise is the typical case). A spectrum where no state is detected or the fit
-    fails gets NaN and ``success=False``.
+    hidden in the noise is the typical case). A spectrum where no state is detected, where the
+    fit fails, or where a detected state's position or width sits at its bound (the table
+    does not describe the data: e.g. a broad "state" fitted to a sloping background, seen on
+    real depth-profile cycles without any Si signal) gets NaN and ``success=False``, with the
+    offending state flagged in ``position_at_bound``.
 
     **Uncertainty (Monte Carlo).** With ``n_draws > 0`` every spectrum is redrawn ``n_draws``
     times from its fitted model with Poisson counts and an energy-reference error
@@ -208,11 +228,13 @@ def fit_oxidation_states(ds: xr.Dataset, *, states: dict, element: str = "X", e0
     xarray.Dataset
         Batch dims kept, plus ``state`` (coord ``oxidation_state``): ``fraction`` (1),
         ``average_valence`` (1), ``area`` (doublet, counts/s·eV), ``center`` (j = l + 1/2, eV),
-        ``fwhm`` (eV), ``detected``, ``position_at_bound`` (center or FWHM at its bound: the
-        table does not describe the data there), ``success``, ``redchi``, ``best_fit``,
+        ``fwhm`` (eV), ``detected``, ``position_at_bound`` (center or FWHM, or the parameter
+        they are tied to, at its bound), ``success`` (fit converged, a state detected, no
+        detected state at a position/width bound), ``status`` (the engine's code), ``redchi``, ``best_fit``,
         ``background``, ``components``; with draws also ``fraction_stderr``,
         ``fraction_low``/``_high``, ``average_valence_stderr``, ``average_valence_low``/
-        ``_high`` and ``mc_success`` (fraction of draws that converged).
+        ``_high`` and ``mc_success`` (fraction of draws that succeeded; failed draws are left
+        out of the spread and the interval).
 
     Notes
     -----
@@ -255,9 +277,9 @@ def fit_oxidation_states(ds: xr.Dataset, *, states: dict, element: str = "X", e0
     region = crop_region(ds, dim, range, "xps.fit_oxidation_states")
     kw = dict(background=background, weights=weights, fit_kwargs=fit_kwargs, dim=dim, var=var)
     res = fit_region(region, peaks, **kw)
-    out = _state_results(res, element, table, float(ratio))
+    out = _state_results(res, element, table, float(ratio), peaks)
     result = xr.Dataset({k: v for k, v in out.items()})
-    for name in ("success", "redchi", "best_fit", "background", "components", "status"):
+    for name in ("redchi", "best_fit", "background", "components", "status"):
         result[name] = res[name]
     if int(n_draws) > 0:
         result = result.assign(**_monte_carlo(region, res, peaks, element, table, float(ratio),
@@ -297,7 +319,7 @@ def _monte_carlo(region, res, peaks, element, table, ratio, n_draws, energy_unce
     batch = [d for d in drawn[var].dims if d != dim]
     drawn = drawn.transpose(*[d for d in batch if d != "draw"], "draw", dim)
     mres = fit_region(drawn, peaks, **{**kw, "range": None})
-    mc = _state_results(mres, element, table, ratio)
+    mc = _state_results(mres, element, table, ratio, peaks)
     q = ((1 - confidence) / 2, 1 - (1 - confidence) / 2)
     out = {}
     for name in ("fraction", "average_valence"):
@@ -308,7 +330,7 @@ def _monte_carlo(region, res, peaks, element, table, ratio, n_draws, energy_unce
         bounds = draws.quantile(list(q), dim="draw", skipna=True)
         out[f"{name}_low"] = bounds.isel(quantile=0, drop=True)
         out[f"{name}_high"] = bounds.isel(quantile=1, drop=True)
-    out["mc_success"] = mres["success"].mean("draw")
+    out["mc_success"] = mc["success"].mean("draw")
     return xr.Dataset(out)
 
 

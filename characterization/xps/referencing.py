@@ -229,7 +229,8 @@ def calibrate(ds, *, shift, dim: str | None = None, var: str | None = None):
         referencing uncertainty. A uniform shift moves the coordinate exactly; shifts that
         differ between spectra are applied by linear interpolation of every variable onto the
         shared axis (points shifted in from outside the measured range are NaN). Provenance
-        (shift, reference peak and value, the selected cycle) in ``attrs["preprocessing"]``.
+        (shift, reference peak and value, the selected cycle) in ``attrs["preprocessing"]``
+        (of every region node for a DataTree).
 
     Notes
     -----
@@ -251,16 +252,35 @@ def calibrate(ds, *, shift, dim: str | None = None, var: str | None = None):
         dim = dim or "binding_energy"
         var = var or "intensity"
 
+        info["shift"] = _shift_text(delta)
+        step = {"function": "characterization.xps.calibrate", "method": _method(delta),
+                "parameters": {"shift": json.loads(json.dumps(info, default=str))}}
+
         def one(node: xr.Dataset) -> xr.Dataset:
             if dim not in node.dims or var not in node.data_vars:
                 return node
-            return _calibrate_one(node, dim, var, delta, err)
+            done = _calibrate_one(node, dim, var, delta, err)
+            try:
+                history = json.loads(node.attrs.get("preprocessing", "[]"))
+            except (TypeError, json.JSONDecodeError):
+                history = []
+            done.attrs["preprocessing"] = json.dumps([*history, step]) if isinstance(
+                history, list) else json.dumps([step])
+            return done
 
         out = ds.map_over_datasets(one)
         out.attrs = dict(ds.attrs)
     else:
         out = _calibrate_one(ds, dim, var, delta, err)
-    info["shift"] = float(delta) if delta.ndim == 0 else f"per spectrum over {list(delta.dims)}"
+    info["shift"] = _shift_text(delta)
     out.attrs["parameters"] = {"shift": json.loads(json.dumps(info, default=str))}
-    out.attrs["method"] = "uniform coordinate shift" if delta.ndim == 0 else "per-spectrum shift"
+    out.attrs["method"] = _method(delta)
     return out
+
+
+def _shift_text(delta):
+    return float(delta) if delta.ndim == 0 else f"per spectrum over {list(delta.dims)}"
+
+
+def _method(delta):
+    return "uniform coordinate shift" if delta.ndim == 0 else "per-spectrum shift"

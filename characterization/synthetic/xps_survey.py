@@ -18,7 +18,7 @@ import numpy as np
 import xarray as xr
 
 from ..conventions import CONVENTIONS_VERSION
-from ..xps import _sensitivity
+from ..xps import sensitivity as _tables
 from ..xps.quantify import sensitivity_factors
 
 __all__ = ["survey", "DEFAULT_LINES", "SPIN_ORBIT"]
@@ -122,7 +122,7 @@ def survey(composition: Mapping, *, n_samples: int | None = None, dim: str = "sa
     x = np.arange(be_range[0], be_range[1] + step / 2, step)
     shapes, cumulative = [], []
     for label in lines:
-        center = _sensitivity.LINES[label][0]
+        center = _tables.LINES[label][0]
         split = SPIN_ORBIT.get(label)
         if split is None:
             parts = [(center, 1.0)]

@@ -15,7 +15,8 @@ from .._api import public
 from .._apply import apply_kernel
 from ..errors import AnalysisError
 from . import _background_kernels as _kernels
-from . import _imfp, _sensitivity
+from . import _imfp
+from . import sensitivity as _sensitivity
 
 __all__ = ["quantify", "sensitivity_factors"]
 

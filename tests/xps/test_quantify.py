@@ -133,7 +133,7 @@ def test_thermo_set_is_scofield_times_ke_to_the_075():
 
 
 def test_tabulated_values_transcribed_from_their_sources():
-    from characterization.xps import _sensitivity as tables
+    from characterization.xps import sensitivity as tables
 
     # Scofield (C 1s = 1) as quoted by independent sources; Wagner (F 1s = 1) from the table
     for line, value in {"O 1s": 2.93, "Si 2p": 0.817, "Cl 2p": 2.285, "Fe 2p": 16.42,

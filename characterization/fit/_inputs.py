@@ -74,12 +74,33 @@ def units(obj, name) -> str:
     return value
 
 
+COUNT_UNITS = ("count", "counts", "cts", "ct")
+
+
+def _poisson_weights(ds, da, dim):
+    """1/σ with σ² = N the counted events. ``y`` in counts: σ = √max(y, 1). ``y`` a rate or
+    otherwise scaled (XPS counts/s): σ = √max(N, 1)·(y/N) from a ``counts`` variable, the scale
+    y/N taken per spectrum as the median over points with N > 0. Anything else is refused: Poisson
+    weights on a rate would weight every point wrongly by the same unknown factor per point."""
+    units = str(da.attrs.get("units", "")).strip().lower()
+    if units in COUNT_UNITS:
+        return 1.0 / np.sqrt(np.maximum(da, 1.0)), "poisson: 1/sqrt(max(y, 1))"
+    if "counts" in ds.data_vars and dim in ds["counts"].dims and da.name != "counts":
+        n = ds["counts"].sel({dim: da[dim]})
+        scale = (da / n).where(n > 0).median(dim)
+        return 1.0 / (np.sqrt(np.maximum(n, 1.0)) * scale), \
+            "poisson: 1/(sqrt(max(counts, 1)) * median(y/counts))"
+    raise AnalysisError(f"weights='poisson' needs intensities in counts, but {da.name!r} is in "
+                        f"{da.attrs.get('units')!r} and the Dataset has no 'counts' variable; "
+                        "pass weights=None or an array of 1/sigma")
+
+
 def weights_of(ds, da, weights, dim):
     """Residual weights broadcast to ``da`` (or None) and a description for the provenance."""
     if weights is None:
         return None, "none"
     if isinstance(weights, str) and weights == "poisson":
-        return 1.0 / np.sqrt(np.maximum(da, 1.0)), "poisson: 1/sqrt(max(y, 1))"
+        return _poisson_weights(ds, da, dim)
     if isinstance(weights, str):
         if weights not in ds.data_vars:
             raise AnalysisError(f"weights {weights!r} is neither 'poisson' nor a variable of the "

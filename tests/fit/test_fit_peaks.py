@@ -201,6 +201,8 @@ def test_dask_equals_eager():
 
 def test_range_on_descending_axis_and_weights():
     ds = ch.synthetic.peak_spectra(4, technique="xps", shape="gaussian", seed=9, n_points=400)
+    # counts/s from 2 s dwell: Poisson weights come from the counts, not from the rate
+    ds["counts"] = (ds.intensity * 2.0).assign_attrs(units="count", long_name="Counts")
     desc = ds.isel(binding_energy=slice(None, None, -1))
     model = Model([Peak("Si2p3", "gaussian", center=99.4), Peak("Si2p1", "gaussian", center=100.0),
                    Peak("SiO2", "gaussian", center=103.5)], background="linear")
@@ -215,6 +217,9 @@ def test_range_on_descending_axis_and_weights():
     poisson = fit_peaks(ds, model, range=(97, 106), weights="poisson")
     assert bool(poisson.success.all()) and json.loads(
         poisson.attrs["parameters"])["weights"].startswith("poisson")
+    rate_only = ds.drop_vars("counts")
+    with pytest.raises(AnalysisError, match="needs intensities in counts"):
+        fit_peaks(rate_only, model, weights="poisson")
 
 
 def test_accessor_equals_function_and_registry():

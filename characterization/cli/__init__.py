@@ -38,6 +38,8 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("-o", "--out", required=True, help="output folder")
     r.add_argument("--force", action="store_true", help="recompute inputs whose outputs exist")
     r.add_argument("--no-progress", action="store_true", help="no progress bar")
+    r.add_argument("--batch-size", type=int, default=None, metavar="N",
+                   help="largest number of files stacked into one batch (default 256)")
     return p
 
 
@@ -49,8 +51,13 @@ def main(argv: list[str] | None = None) -> int:
         return info(args.files, format=args.format, technique=args.technique)
     if args.command == "run":
         from .run import run_recipe_file
+        from .run import BATCH_SIZE
+        if args.batch_size is not None and args.batch_size < 1:
+            print("error: --batch-size must be at least 1", file=sys.stderr)
+            return 2
         return run_recipe_file(args.recipe, args.files, args.out, force=args.force,
-                               progress=not args.no_progress)
+                               progress=not args.no_progress,
+                               batch_size=args.batch_size or BATCH_SIZE)
     if args.command == "demo":
         from .demo import demo
         return demo(args.out, small=args.small)

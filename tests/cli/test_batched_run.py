@@ -1,0 +1,157 @@
+"""Batched recipes: inputs stacked by signal axis give the per-file results, failures stay per
+file."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import numpy as np
+import pytest
+import xarray as xr
+
+import characterization as ch
+from characterization.cli import main
+from characterization.cli.demos._common import write_text_export
+
+RECIPE = """
+[read]
+technique = "raman"
+
+[raman.remove_spikes]
+
+[fit.fit_peaks]
+input = "remove_spikes"
+range = [1000, 1800]
+model = { background = "linear", peaks = [
+  { name = "D", shape = "lorentzian", center = 1350, fwhm = 60 },
+  { name = "G", shape = "lorentzian", center = 1590, fwhm = 40 } ] }
+"""
+
+
+def _rows(path):
+    with open(path, newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _write_carbon(folder: Path, n: int, *, seed: int = 3, n_points: int = 600,
+                  stem: str = "c") -> list[Path]:
+    rng = np.random.default_rng(seed)
+    x = np.linspace(900.0, 1900.0, n_points)
+    files = []
+    for i in range(n):
+        d, g = rng.uniform(300, 900), rng.uniform(800, 1200)
+        y = (d / (1 + ((x - 1350) / 30) ** 2) + g / (1 + ((x - 1590) / 20) ** 2)
+             + 50 + rng.normal(0, 5, x.size))
+        path = folder / f"{stem}_{i:03d}.txt"
+        write_text_export(path, x, y, columns="Raman shift (cm-1)\tIntensity (counts)")
+        files.append(path)
+    return files
+
+
+def _store(out: Path, name: str, step: str):
+    row = next(r for r in _rows(out / "index.csv") if Path(r["file"]).name == name)
+    with xr.open_dataset(out / "batches" / row["batch"] / f"{step}.nc") as ds:
+        return ds.sel(sample=row["sample"]).load()
+
+
+def test_batches_equal_the_per_file_path(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    files = _write_carbon(folder, 7)
+    files += _write_carbon(folder, 3, seed=4, n_points=500, stem="other_axis")
+    recipe = tmp_path / "r.toml"
+    recipe.write_text(RECIPE)
+    out = tmp_path / "out"
+    assert main(["run", str(recipe), str(folder), "-o", str(out), "--no-progress",
+                 "--batch-size", "4"]) == 0
+    index = _rows(out / "index.csv")
+    batches = {r["batch"] for r in index}
+    assert len(batches) == 3   # 7 files on one axis in batches of 4 and 3, 3 on another
+    assert all(r["status"] == "ok" for r in index)
+    summary = {Path(r["file"]).name: r for r in _rows(out / "summary.csv")}
+    assert len(summary) == 10
+    for f in files:
+        single = ch.fit.fit_peaks(ch.raman.remove_spikes(ch.read(f, technique="raman")),
+                                  range=[1000, 1800], model={
+                                      "background": "linear", "peaks": [
+                                          {"name": "D", "shape": "lorentzian", "center": 1350,
+                                           "fwhm": 60},
+                                          {"name": "G", "shape": "lorentzian", "center": 1590,
+                                           "fwhm": 40}]})
+        stored = _store(out, f.name, "fit_peaks")
+        for var in ("center", "height", "fwhm", "redchi"):
+            np.testing.assert_allclose(stored[var].values, single[var].values, rtol=1e-6,
+                                       atol=1e-9, err_msg=f"{f.name} {var}")
+        g = float(single["center"].sel(peak="G"))
+        col = next(k for k in summary[f.name] if k.startswith("fit_peaks.center[G]"))
+        assert float(summary[f.name][col]) == pytest.approx(g, rel=1e-9)
+        despiked = _store(out, f.name, "remove_spikes")
+        np.testing.assert_allclose(despiked["intensity"].values,
+                                   ch.raman.remove_spikes(ch.read(f, technique="raman"))
+                                   ["intensity"].values, rtol=1e-12)
+
+
+def test_a_failing_file_does_not_fail_its_batch(tmp_path):
+    """A file that raises inside a batched step is isolated by re-running that batch file by
+    file: only it is recorded, its batch mates keep results equal to their single-file ones."""
+    from characterization.cli.demos import sorption as sorption_demo
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    sorption_demo.write_inputs(folder, small=True)
+    files = sorted(folder.glob("*.csv"))
+    # same number of points (same batch) but the isotherm stops at p/p0 = 0.855 < 0.93
+    short = files[1]
+    lines = short.read_text().splitlines()
+    short.write_text("\n".join([lines[0]] + [f"{float(a) * 0.9:.6e},{b}" for a, b in
+                                            (ln.split(",") for ln in lines[1:])]) + "\n")
+    recipe = tmp_path / "r.toml"
+    recipe.write_text('[read]\ntechnique = "sorption"\n[sorption.total_pore_volume]\n'
+                      'p = 0.93\nerrors = "raise"\n[sorption.bet]\n')
+    out = tmp_path / "out"
+    assert main(["run", str(recipe), str(folder), "-o", str(out), "--no-progress"]) == 1
+    index = {Path(r["file"]).name: r for r in _rows(out / "index.csv")}
+    assert len({r["batch"] for r in index.values()}) == 1          # one stacked batch
+    errors = _rows(out / "errors.csv")
+    assert [(Path(e["file"]).name, e["stage"]) for e in errors] == [
+        (short.name, "sorption.total_pore_volume")]
+    assert index[short.name]["status"] == "failed"
+    for f in files:
+        single = ch.sorption.bet(ch.read(f, technique="sorption"))
+        assert float(_store(out, f.name, "bet")["bet_area"]) == pytest.approx(
+            float(single["bet_area"]), rel=1e-9)
+        if f != short:
+            assert index[f.name]["status"] == "ok"
+            one = ch.sorption.total_pore_volume(ch.read(f, technique="sorption"), p=0.93)
+            assert float(_store(out, f.name, "total_pore_volume")["total_pore_volume"]) == (
+                pytest.approx(float(one["total_pore_volume"]), rel=1e-12))
+
+
+def test_flagged_results_are_listed_kept_and_not_retried(tmp_path, capsys):
+    """success = False (here: a total pore volume at p/p0 = 0.999 that the isotherms do not
+    reach) is listed per file in errors.csv with the reason, keeps its NaN results in the
+    store, does not change the exit code and is not recomputed on resume."""
+    from characterization.cli.demos import sorption as sorption_demo
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    sorption_demo.write_inputs(folder, small=True)
+    files = sorted(folder.glob("*.csv"))
+    recipe = tmp_path / "r.toml"
+    recipe.write_text('[read]\ntechnique = "sorption"\n[sorption.total_pore_volume]\n'
+                      'p = 0.999\n[sorption.bet]\n')
+    out = tmp_path / "out"
+    assert main(["run", str(recipe), str(folder), "-o", str(out), "--no-progress"]) == 0
+    errors = _rows(out / "errors.csv")
+    assert sorted(Path(e["file"]).name for e in errors) == [f.name for f in files]
+    assert all(e["stage"] == "sorption.total_pore_volume" and "success = False" in e["message"]
+               and "not extrapolated" in e["message"] for e in errors)
+    assert {r["status"] for r in _rows(out / "index.csv")} == {"flagged"}
+    for f in files:
+        assert np.isnan(float(_store(out, f.name, "total_pore_volume")["total_pore_volume"]))
+        assert float(_store(out, f.name, "bet")["bet_area"]) > 0
+    capsys.readouterr()
+    assert main(["run", str(recipe), str(folder), "-o", str(out), "--no-progress"]) == 0
+    assert f"{len(files)} already complete" in capsys.readouterr().out
+    assert len(_rows(out / "errors.csv")) == len(files)

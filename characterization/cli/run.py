@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import os
 import sys
 import time
 import warnings
@@ -30,7 +31,6 @@ from pathlib import Path
 
 from ..errors import ReadError
 from ..io import expand_paths, read
-from ..io._batch import file_labels
 from . import _batching, _output, _store
 from .recipe import Recipe, RecipeError, load_recipe
 
@@ -58,6 +58,36 @@ class RunReport:
         """Files with a spectrum a step reported ``success = False`` for (NaN results)."""
         failed = {e["file"] for e in self.errors if not e.get("flagged")}
         return len({e["file"] for e in self.errors if e.get("flagged")} - failed)
+
+
+def _stem(path: Path) -> str:
+    name = path.name
+    for suffix in (".gz", ".bz2", ".xz", ".zip"):
+        if name.lower().endswith(suffix) and len(name) > len(suffix):
+            name = name[:-len(suffix)]
+            break
+    p = Path(name)
+    return p.stem if p.suffix else p.name
+
+
+def file_keys(files: list[Path]) -> list[str]:
+    """Keys of the inputs along ``sample``: their stems (``LaB6_01`` for ``LaB6_01.xrdml.gz``),
+    where stems repeat the path below the common folder without extension (``run1/a``), and
+    ``#k`` appended when that still repeats (the same file given twice)."""
+    labels = [_stem(f) for f in files]
+    if len(set(labels)) < len(labels):
+        try:
+            root = Path(os.path.commonpath([str(f.parent.resolve()) for f in files]))
+            labels = [(f.parent.resolve().relative_to(root) / _stem(f)).as_posix()
+                      for f in files]
+        except ValueError:                       # different drives: keep the full paths
+            labels = [(f.parent / _stem(f)).as_posix() for f in files]
+    seen: dict[str, int] = {}
+    out = []
+    for label in labels:
+        seen[label] = seen.get(label, 0) + 1
+        out.append(label if seen[label] == 1 else f"{label}#{seen[label]}")
+    return out
 
 
 def _fingerprint(path: Path) -> dict:
@@ -239,7 +269,7 @@ def run_recipe(recipe: Recipe, inputs, out, *, force: bool = False, progress: bo
     for f in missing:
         report.errors.append({"file": str(f), "stage": "read", "message": f"{f}: no such file"})
     files = [f for f in files if f.exists()]
-    keys = file_labels(files) if files else []
+    keys = file_keys(files) if files else []
     items = [{"file": str(f), "key": k, "input": _fingerprint(f)} for f, k in zip(files, keys)]
     markers = _store.load_markers(out)
     latest = _store.current(markers)

@@ -31,11 +31,13 @@ from pathlib import Path
 
 from ..errors import ReadError
 from ..io import expand_paths, read
-from . import _batching, _output, _store
+from . import _batching, _output, _store, _summary
 from .recipe import Recipe, RecipeError, load_recipe
 
 #: Largest number of files stacked into one batch by default.
 BATCH_SIZE = 256
+#: Suffix of a batch's long-table fragment of a step (``batches/<batch>/<step>.table.csv``).
+TABLE_SUFFIX = ".table.csv"
 
 
 @dataclasses.dataclass
@@ -175,11 +177,13 @@ def process_batch(items: list[dict], recipe: Recipe, out, datasets: list | None 
         entry, ds = good[0]
         results, step_errors, step_warn = _batching.run_single(ds, recipe)
         dims = _batch_dims(ds)
+        table_dims = dims
         file_rows = None
         for step in recipe.steps:
             if step.label not in results:
                 continue
-            step_rows = _output.summary_rows(results[step.label], dims, step.label)
+            step_rows = _summary.headline_rows(step.qualname, results[step.label], dims,
+                                               step.label)
             if file_rows is None:
                 file_rows = [{"file": entry["file"], "sample": entry["key"]} for _ in step_rows]
             for r, s in zip(file_rows, step_rows):
@@ -194,12 +198,14 @@ def process_batch(items: list[dict], recipe: Recipe, out, datasets: list | None 
             if read_warn.get(entry["key"]):
                 r["read_warnings"] = read_warn[entry["key"]]
     elif good:
+        table_dims = [_batching.DIM]
         stacked = _batching.stack([ds for _, ds in good], [e["key"] for e, _ in good])
         results, step_errors, step_warn = _batching.run_steps(stacked, recipe)
         for step in recipe.steps:
             if step.label not in results:
                 continue
-            for s in _output.summary_rows(results[step.label], [_batching.DIM], step.label):
+            for s in _summary.headline_rows(step.qualname, results[step.label],
+                                            [_batching.DIM], step.label):
                 key = str(s.pop(_batching.DIM))
                 row = rows.setdefault(key, {"file": by_key[key]["file"], "sample": key})
                 if read_warn.get(key) and "read_warnings" not in row:
@@ -210,7 +216,7 @@ def process_batch(items: list[dict], recipe: Recipe, out, datasets: list | None 
                     row[f"{step.label}.warnings"] = w
         summary = [rows[e["key"]] for e, _ in good if e["key"] in rows]
     else:
-        step_errors, summary = [], []
+        step_errors, summary, table_dims = [], [], []
     for e in step_errors:
         entry = by_key[e["sample"]]
         if e.get("flagged"):
@@ -226,10 +232,15 @@ def process_batch(items: list[dict], recipe: Recipe, out, datasets: list | None 
     if figures in (True, "per-file") and results:
         _per_file_figures(results, good, stacked, recipe, Path(out))
 
+    files_of = {e["key"]: e["file"] for e in entries}
+
     def write(folder: Path):
         for label, result in results.items():
             _output.write_netcdf(result, folder / f"{label}.nc")
+            table = _summary.long_table(result, table_dims, files_of)
+            table.to_csv(folder / f"{label}{TABLE_SUFFIX}", index=False, na_rep="nan")
         _store.write_marker(folder, marker)
+
 
     _store.commit(out, batch_id, write)
     return marker
@@ -334,9 +345,34 @@ def _finish(report: RunReport, items: list[dict], out: Path, recipe: Recipe) -> 
         report.summary.extend(r for r in m.get("summary", []) if r.get("file") == it["file"])
         report.errors.extend(e for e in m.get("errors", []) if e.get("file") == it["file"])
     out.mkdir(parents=True, exist_ok=True)
+    _write_tables(out, items, latest, recipe)
     _output.write_csv(index, out / "index.csv", columns=["file", "sample", "batch", "status"])
     _output.write_csv(report.summary, out / "summary.csv")
     _output.write_csv(report.errors, out / "errors.csv", columns=["file", "stage", "message"])
+
+
+def _write_tables(out: Path, items: list[dict], latest: dict, recipe: Recipe) -> None:
+    """``tables/<step>.csv``: the long tables of the current batches of ``items``' files."""
+    import pandas as pd
+
+    by_batch: dict[str, tuple[dict, set]] = {}
+    for it in items:
+        m, _ = latest.get(it["file"], (None, None))
+        if m is not None:
+            by_batch.setdefault(m["batch"], (m, set()))[1].add(it["file"])
+    for step in recipe.steps:
+        frames = []
+        for m, files in by_batch.values():
+            path = m["_folder"] / f"{step.label}{TABLE_SUFFIX}"
+            if not path.exists():
+                continue
+            frame = pd.read_csv(path, dtype=str, keep_default_na=False)   # text kept as written
+            frames.append(frame[frame["file"].isin(files)])
+        if not frames:
+            continue
+        table = pd.concat(frames, ignore_index=True)
+        _output.atomic_write(out / "tables" / f"{step.label}.csv",
+                             lambda tmp, t=table: t.to_csv(tmp, index=False))
 
 
 class _NoBar:

@@ -155,3 +155,54 @@ def test_flagged_results_are_listed_kept_and_not_retried(tmp_path, capsys):
     assert main(["run", str(recipe), str(folder), "-o", str(out), "--no-progress"]) == 0
     assert f"{len(files)} already complete" in capsys.readouterr().out
     assert len(_rows(out / "errors.csv")) == len(files)
+
+
+def test_summary_is_the_declared_headline_and_tables_hold_everything(tmp_path):
+    from characterization import _api
+    from characterization.cli.demos import sorption as sorption_demo
+
+    assert _api.get("sorption.bet").headline == ("bet_area", "c_constant", "p_min", "p_max",
+                                                 "n_points")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    sorption_demo.write_inputs(folder, small=True)
+    recipe = tmp_path / "r.toml"
+    recipe.write_text('[read]\ntechnique = "sorption"\n[sorption.bet]\n')
+    out = tmp_path / "out"
+    assert main(["run", str(recipe), str(folder), "-o", str(out), "--no-progress"]) == 0
+    with open(out / "summary.csv", newline="") as fh:
+        header = next(csv.reader(fh))
+    assert header == ["file", "sample", "bet.bet_area (m^2/g)", "bet.bet_area_stderr (m^2/g)",
+                      "bet.c_constant (1)", "bet.c_constant_stderr (1)", "bet.p_min (1)",
+                      "bet.p_max (1)", "bet.n_points (1)", "bet.success (1)"]
+    table = _rows(out / "tables" / "bet.csv")
+    files = sorted(folder.glob("*.csv"))
+    for f in files:
+        stored = _store(out, f.name, "bet")
+        mine = {(r["variable"], r["index"]): r for r in table if Path(r["file"]).name == f.name}
+        assert float(mine[("bet_area", "")]["value"]) == pytest.approx(
+            float(stored["bet_area"]), rel=1e-12)
+        assert mine[("bet_area", "")]["units"] == "m^2/g"
+        assert mine[("message", "")]["value"] == str(stored["message"].values)
+        # a per-point mask (65 values per spectrum > MAX_SUMMARY_VALUES) stays in the store
+        assert stored.sizes["point"] == 65 and not any(v == "used" for v, _ in mine)
+        assert {v for v, _ in mine} >= {"bet_area", "bet_area_stderr", "c_constant", "slope",
+                                        "intercept", "r_squared", "criterion_monotonic"}
+
+
+def test_headline_label_selection_and_fallback():
+    from characterization.cli import _summary
+
+    res = xr.Dataset(
+        {"center": (("sample", "peak"), [[1350.0, 1590.0]], {"units": "1/cm"}),
+         "center_stderr": (("sample", "peak"), [[0.5, 0.1]], {"units": "1/cm"}),
+         "id_ig_height": (("sample",), [0.4], {"units": "1"}),
+         "success": (("sample",), [True], {"units": "1"})},
+        coords={"sample": ["a"], "peak": ["D1", "G"]})
+    rows = _summary.headline_rows("raman.fit_carbon", res, ["sample"], "fit_carbon")
+    assert rows == [{"sample": "a", "fit_carbon.id_ig_height (1)": 0.4,
+                     "fit_carbon.center[G] (1/cm)": 1590.0,
+                     "fit_carbon.center_stderr[G] (1/cm)": 0.1,
+                     "fit_carbon.center[D1] (1/cm)": 1350.0,
+                     "fit_carbon.center_stderr[D1] (1/cm)": 0.5,
+                     "fit_carbon.success (1)": True}]

@@ -36,6 +36,8 @@ from .recipe import Recipe, RecipeError, load_recipe
 
 #: Largest number of files stacked into one batch by default.
 BATCH_SIZE = 256
+#: Number of files to process from which ``workers=None`` starts a local cluster.
+AUTO_PARALLEL_FROM = 500
 #: Suffix of a batch's long-table fragment of a step (``batches/<batch>/<step>.table.csv``).
 TABLE_SUFFIX = ".table.csv"
 
@@ -269,8 +271,31 @@ def _per_file_figures(results, good, stacked, recipe, out: Path):
 
 
 def run_recipe(recipe: Recipe, inputs, out, *, force: bool = False, progress: bool = True,
-               batch_size: int = BATCH_SIZE) -> RunReport:
-    """Run ``recipe`` over ``inputs`` (files, globs, folders) into folder ``out``."""
+               batch_size: int = BATCH_SIZE, workers: int | None = None,
+               scheduler: str | None = None) -> RunReport:
+    """Run ``recipe`` over ``inputs`` (files, globs, folders) into folder ``out``.
+
+    Parameters
+    ----------
+    recipe : Recipe
+        From :func:`~.recipe.load_recipe`.
+    inputs : path, glob, folder, or a list of them
+    out : path
+        Output folder (see the module docstring for its layout).
+    force : bool
+        Recompute files a committed batch already lists as done.
+    progress : bool
+        Progress bar over files on stderr.
+    batch_size : int
+        Largest number of files stacked into one batch.
+    workers : int, optional
+        1: run in this process. N >= 2: a local ``dask.distributed`` cluster of N processes.
+        None (default): the machine's cores when at least :data:`AUTO_PARALLEL_FROM` files are
+        to be processed (a cluster takes seconds to start), else in this process.
+    scheduler : str, optional
+        Address of an existing ``dask.distributed`` scheduler (``tcp://host:port``) to run the
+        batches on instead; its workers must see ``inputs`` and ``out`` at the same paths.
+    """
     out = Path(out)
     files = expand_paths(inputs)
     report = RunReport(n_inputs=len(files))
@@ -293,15 +318,30 @@ def run_recipe(recipe: Recipe, inputs, out, *, force: bool = False, progress: bo
             report.n_skipped += 1
             continue
         todo.append(it)
+    if workers is None:
+        workers = (os.cpu_count() or 1) if len(todo) >= AUTO_PARALLEL_FROM else 1
     bar = _progress(len(todo), progress)
-    new_markers = []
-    for batch_items, datasets in _batches(todo, recipe, batch_size):
-        marker = process_batch(batch_items, recipe, out, datasets)
-        new_markers.append(marker)
+    lost: list[dict] = []
+    if todo and (scheduler is not None or workers >= 2):
+        from . import _cluster
+
+        client, cluster = _cluster.client_for(workers, scheduler)
+        try:
+            markers, lost = _cluster.run_batches(todo, recipe, out, batch_size, client, bar)
+        finally:
+            client.close()
+            if cluster is not None:
+                cluster.close()
+    else:
+        markers = []
+        for batch_items, datasets in _batches(todo, recipe, batch_size):
+            markers.append(process_batch(batch_items, recipe, out, datasets))
+            bar.update(len(batch_items))
+    bar.close()
+    for marker in markers:
         report.n_batches += 1
         report.n_done += sum(e["status"] != "failed" for e in marker["files"])
-        bar.update(len(batch_items))
-    bar.close()
+    report.errors.extend(lost)
     _finish(report, items, out, recipe)
     return report
 
@@ -407,7 +447,7 @@ def print_report(report: RunReport, out) -> None:
 
 
 def run_recipe_file(recipe_path, inputs, out, *, force=False, progress=True,
-                    batch_size=BATCH_SIZE) -> int:
+                    batch_size=BATCH_SIZE, workers=None, scheduler=None) -> int:
     """CLI entry: returns 0 when every input succeeded, 1 otherwise, 2 for a bad recipe."""
     try:
         recipe = load_recipe(recipe_path)
@@ -415,7 +455,7 @@ def run_recipe_file(recipe_path, inputs, out, *, force=False, progress=True,
         print(f"error: {exc}", file=sys.stderr)
         return 2
     report = run_recipe(recipe, inputs, out, force=force, progress=progress,
-                        batch_size=batch_size)
+                        batch_size=batch_size, workers=workers, scheduler=scheduler)
     print_report(report, out)
     if report.n_failed_files:
         print(f"error: {report.n_failed_files} of {report.n_inputs} input(s) failed",

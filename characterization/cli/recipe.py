@@ -12,7 +12,7 @@
         { name = "G", shape = "lorentzian", center = 1590, fwhm = 40 } ] }
 
     [output]                    # optional
-    figures = true              # one default panel per step and input (PNG)
+    figures = true              # one overview figure per step ("per-file": a panel per file)
 
 Every step receives the Dataset read from the input file, unless it names an earlier step with
 ``input = "<function name>"``, in which case it receives that step's result (pre-processing
@@ -67,6 +67,10 @@ def parse_recipe(data: dict, *, text: str = "", source: str = "<recipe>") -> Rec
     if unknown_out:
         raise RecipeError(f"{source}: [output] has unknown keys {sorted(unknown_out)}; "
                           "known: figures, figure_format")
+    if output.get("figures", False) not in (True, False, "overview", "per-file"):
+        raise RecipeError(f"{source}: [output] figures = {output['figures']!r}; use true or "
+                          "\"overview\" (one overview per step), \"per-file\" (one panel per "
+                          "file and step) or false")
     steps: list[Step] = []
     for namespace, table in data.items():
         if namespace in RESERVED:

@@ -6,9 +6,12 @@ coordinate is the file key, and every recipe step runs once per batch. Layout of
 
     batches/<batch>/<step>.nc        one netCDF per batch and step (see :mod:`._store`)
     batches/<batch>/_complete.json   the batch's marker (written last, committed by a rename)
-    figures/<step>/<key>.png         per-file panels when [output] figures = "per-file" (or true)
+    figures/<step>.png               overview of each step's headline numbers ([output] figures =
+                                     true or "overview"): points per spectrum, or histograms
+    figures/<step>/<key>.png         one panel per file and step ([output] figures = "per-file")
+    tables/<step>.csv                every small result variable in long form
     index.csv                        file, key, batch, status: where each file's results are
-    summary.csv                      one row per input (and batch element) with the small results
+    summary.csv                      one row per spectrum with each step's headline numbers
     errors.csv                       file, stage, message for every failure
 
 One file's failure (unreadable, a step that raises) goes to ``errors.csv`` and never stops its
@@ -230,8 +233,7 @@ def process_batch(items: list[dict], recipe: Recipe, out, datasets: list | None 
     marker = {"batch": batch_id, "recipe": recipe.digest, "created_ns": time.time_ns(),
               "files": entries, "steps": sorted(results), "summary": summary,
               "errors": errors}
-    figures = recipe.output.get("figures")
-    if figures in (True, "per-file") and results:
+    if recipe.output.get("figures") == "per-file" and results:
         _per_file_figures(results, good, stacked, recipe, Path(out))
 
     files_of = {e["key"]: e["file"] for e in entries}
@@ -389,6 +391,32 @@ def _finish(report: RunReport, items: list[dict], out: Path, recipe: Recipe) -> 
     _output.write_csv(index, out / "index.csv", columns=["file", "sample", "batch", "status"])
     _output.write_csv(report.summary, out / "summary.csv")
     _output.write_csv(report.errors, out / "errors.csv", columns=["file", "stage", "message"])
+    if recipe.output.get("figures") in (True, "overview") and report.summary:
+        _overview_figures(report.summary, out, recipe)
+
+
+def _overview_figures(rows: list[dict], out: Path, recipe: Recipe) -> None:
+    """``figures/<step>.<fmt>``: the headline numbers of each step over the whole run."""
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    from ..plot import style
+    from ..plot.overview import step_overview
+
+    fmt = recipe.output.get("figure_format", "png")
+    with style():
+        for step in recipe.steps:
+            fig = step_overview(rows, step.label)
+            if fig is None:
+                continue
+            try:
+                _output.atomic_write(out / "figures" / f"{step.label}.{fmt}",
+                                     lambda tmp, f=fig: f.savefig(tmp, format=fmt, dpi=200,
+                                                                  bbox_inches="tight"))
+            finally:
+                plt.close(fig)
 
 
 def _write_tables(out: Path, items: list[dict], latest: dict, recipe: Recipe) -> None:

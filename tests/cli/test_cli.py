@@ -65,7 +65,7 @@ def test_rerun_removes_partial_files_of_an_interrupted_run(tmp_path, inputs, cap
     out = tmp_path / "out"
     main(["run", str(recipe), str(folder), "-o", str(out), "--no-progress"])
     store, _ = _store_of(out, sorted(truth)[0], "bet")
-    result_dir = out / "figures" / "bet"
+    result_dir = out / "figures"
     left = []
     for where, name in ((store.parent, "bet.nc"), (result_dir, "bet.png"),
                         (out, "summary.csv")):
@@ -108,7 +108,8 @@ def test_run_batch_errors_table_and_resume(tmp_path, inputs, capsys):
         assert row["bet.success (1)"] == "True"
     good = sorted(truth)[0]
     store, key = _store_of(out, good, "bet")
-    assert store.exists() and (out / "figures" / "bet" / f"{key}.png").exists()
+    assert store.exists() and (out / "figures" / "bet.png").exists()
+    assert not (out / "figures" / "bet").exists()  # one overview per step, not per file
     assert (store.parent / "total_pore_volume.nc").exists()
     assert not list(out.rglob("*.tmp"))
     assert _hash(folder) == before  # inputs never modified

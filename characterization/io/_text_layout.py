@@ -399,8 +399,8 @@ def _parse_numpy(block: str, layout: Layout) -> np.ndarray | None:
     """The block through numpy's C text parser (about 5x faster than pandas' for a 1000-line
     export, whose per-call overhead dominates), for the plain case only: decimal point, one
     delimiter character or whitespace, every row complete. None (then pandas decides) on
-    anything else: numpy raises on an empty or quoted field, a short row, a blank line between
-    delimited rows, or any token that is not a plain number."""
+    anything else: numpy raises on an empty or quoted field, a short or long row, or any token
+    that is not a plain number (blank lines are skipped, as pandas does)."""
     if layout.decimal != "." or (layout.delimiter != _WS and len(layout.delimiter) != 1):
         return None
     try:

@@ -41,7 +41,7 @@ def test_file_keys_are_stems_made_unique(tmp_path):
 
 @pytest.mark.parametrize("block,delimiter", [
     ("1.5\t2\t\n3\t4\t\n", "\t"), ("1,2\n,4\n", ","), ('"1",2\n3,4\n', ","),
-    ("1 2\n3\n", tl._WS), ("1_000 2\n3 4\n", tl._WS), ("1;2\n\n3;4\n", ";")])
+    ("1 2\n3\n", tl._WS), ("1_000 2\n3 4\n", tl._WS), ("0x1;2\n3;4\n", ";")])
 def test_numpy_path_declines_what_it_cannot_read_exactly(block, delimiter):
     layout = tl.Layout(delimiter, ".", 0, 2, 2)
     assert tl._parse_numpy(block, layout) is None

@@ -39,27 +39,58 @@ def signal_dim(ds: xr.Dataset) -> str | None:
     return ds.attrs.get("signal_dim")
 
 
-def signature(ds: xr.Dataset) -> str | None:
+def signature(ds: xr.Dataset, *, resample: bool = False) -> str | None:
     """A digest that is equal for two files exactly when they can be stacked along ``sample``.
 
     It covers the technique, every dim and its size, the data variables with their dims and
-    dtypes, the names of the coordinates, and the exact values of every coordinate on the
-    signal dim that is the same in every file of a run by nature (its index). Returns None for
+    dtypes, the names of the coordinates, and the exact values of the signal dim's index (the
+    Raman shifts, the 2θ grid). With ``resample`` the signal index's length and values are left
+    out (files are interpolated onto one axis, :func:`resample_onto_first`). Returns None for
     data that already have a ``sample`` dim (multi-spectrum files are a batch of their own).
     """
     if DIM in ds.dims:
         return None
     h = hashlib.sha256()
     sig = signal_dim(ds)
-    parts = [str(ds.attrs.get("technique")), str(sig), repr(sorted(ds.sizes.items())),
+    indexed = sig is not None and sig in ds.indexes
+    sizes = {k: v for k, v in ds.sizes.items() if not (resample and indexed and k == sig)}
+    parts = [str(ds.attrs.get("technique")), str(sig), repr(sorted(sizes.items())),
              repr(sorted((k, v.dims, str(v.dtype)) for k, v in ds.data_vars.items())),
              repr(sorted((k, v.dims) for k, v in ds.coords.items()))]
     h.update("|".join(parts).encode())
-    if sig is not None and sig in ds.indexes:
+    if indexed and not resample:
         values = np.ascontiguousarray(ds[sig].values)
         h.update(str(values.dtype).encode())
         h.update(values.tobytes())
     return h.hexdigest()[:24]
+
+
+def resample_onto_first(datasets: list[xr.Dataset], labels: list[str]):
+    """Interpolate (linearly) every Dataset whose signal axis differs from the first one's onto
+    that axis; values outside a file's own range become NaN. Returns the Datasets, a note per
+    resampled label, and ``{label: message}`` for files that cannot be interpolated (an axis
+    that is not monotonic, a non-numeric variable)."""
+    sig = signal_dim(datasets[0])
+    if sig is None or sig not in datasets[0].indexes:
+        return datasets, {}, {}
+    ref = datasets[0][sig]
+    out, notes, failed = [], {}, {}
+    for d, lab in zip(datasets, labels):
+        if d is datasets[0] or (d.sizes[sig] == ref.size
+                                and np.array_equal(d[sig].values, ref.values)):
+            out.append(d)
+            continue
+        try:
+            new = d.interp({sig: ref.values})
+            new[sig].attrs = dict(d[sig].attrs)
+        except Exception as exc:  # noqa: BLE001 - recorded for that file
+            failed[lab] = f"cannot resample onto {labels[0]}'s {sig} axis: {_message(exc)}"
+            out.append(None)
+            continue
+        out.append(new)
+        notes[lab] = (f"resampled (linear) onto the {sig} axis of {labels[0]} "
+                      f"({ref.size} points, {float(ref.min()):.6g}..{float(ref.max()):.6g})")
+    return out, notes, failed
 
 
 def stack(datasets: list[xr.Dataset], labels: list[str]) -> xr.Dataset:

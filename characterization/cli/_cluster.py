@@ -44,7 +44,7 @@ def client_for(workers: int | None, scheduler: str | None):
     return Client(cluster), cluster
 
 
-def signatures(paths: list[str], read_options: dict) -> list[str | None]:
+def signatures(paths: list[str], read_options: dict, resample: bool = False) -> list[str | None]:
     """Task of the first round: the signature of each file (None: unreadable or a batch of
     its own)."""
     from . import _batching
@@ -53,7 +53,7 @@ def signatures(paths: list[str], read_options: dict) -> list[str | None]:
     out = []
     for p in paths:
         ds, _, _ = _read(Path(p), read_options)
-        out.append(None if ds is None else _batching.signature(ds))
+        out.append(None if ds is None else _batching.signature(ds, resample=resample))
     return out
 
 
@@ -68,7 +68,7 @@ def run_batches(todo: list[dict], recipe, out, batch_size: int, client,
     from .run import process_batch
 
     chunks = [todo[k:k + SIGNATURE_CHUNK] for k in range(0, len(todo), SIGNATURE_CHUNK)]
-    futures = [client.submit(signatures, [it["file"] for it in chunk], recipe.read,
+    futures = [client.submit(signatures, [it["file"] for it in chunk], recipe.read_options, recipe.resample,
                              pure=False) for chunk in chunks]
     sigs: list[str | None] = []
     for fut in futures:

@@ -167,13 +167,28 @@ def process_batch(items: list[dict], recipe: Recipe, out, datasets: list | None 
             ds, warn = datasets[k]
             msg = None
         else:
-            ds, warn, msg = _read(Path(it["file"]), recipe.read)
+            ds, warn, msg = _read(Path(it["file"]), recipe.read_options)
         if ds is None:
             entry["status"] = "failed"
             errors.append({"file": it["file"], "stage": "read", "message": msg})
             continue
         read_warn[it["key"]] = warn
         good.append((entry, ds))
+    if recipe.resample and len(good) > 1 and _batching.signature(good[0][1]) is not None:
+        keys = [e["key"] for e, _ in good]
+        resampled, notes, failed = _batching.resample_onto_first([d for _, d in good], keys)
+        kept = []
+        for (entry, _), new in zip(good, resampled):
+            if new is None:
+                entry["status"] = "failed"
+                errors.append({"file": entry["file"], "stage": "read",
+                               "message": failed[entry["key"]]})
+                continue
+            if entry["key"] in notes:
+                w = read_warn.get(entry["key"])
+                read_warn[entry["key"]] = "; ".join(x for x in (w, notes[entry["key"]]) if x)
+            kept.append((entry, new))
+        good = kept
     by_key = {e["key"]: e for e, _ in good}
     results: dict = {}
     rows: dict[str, dict] = {}
@@ -354,11 +369,11 @@ def _batches(todo: list[dict], recipe: Recipe, batch_size: int):
     (their marker records the failure)."""
     groups: dict[str, tuple[list, list]] = {}
     for it in todo:
-        ds, warn, msg = _read(Path(it["file"]), recipe.read)
+        ds, warn, msg = _read(Path(it["file"]), recipe.read_options)
         if ds is None:
             yield [it], None
             continue
-        sig = _batching.signature(ds)
+        sig = _batching.signature(ds, resample=recipe.resample)
         if sig is None:
             yield [it], [(ds, warn)]
             continue

@@ -206,3 +206,33 @@ def test_headline_label_selection_and_fallback():
                      "fit_carbon.center[D1] (1/cm)": 1350.0,
                      "fit_carbon.center_stderr[D1] (1/cm)": 0.5,
                      "fit_carbon.success (1)": True}]
+
+
+def test_resample_puts_differing_axes_in_one_batch(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    first = _write_carbon(folder, 3)                                   # 600 points
+    other = _write_carbon(folder, 2, seed=4, n_points=500, stem="other_axis")
+    recipe = tmp_path / "r.toml"
+    recipe.write_text(RECIPE.replace('technique = "raman"',
+                                     'technique = "raman"\nresample = true'))
+    out = tmp_path / "out"
+    assert main(["run", str(recipe), str(folder), "-o", str(out), "--no-progress"]) == 0
+    index = _rows(out / "index.csv")
+    assert len({r["batch"] for r in index}) == 1
+    ref_axis = ch.read(first[0], technique="raman")["raman_shift"].values  # c_000 comes first
+    summary = {Path(r["file"]).name: r for r in _rows(out / "summary.csv")}
+    model = {"background": "linear", "peaks": [
+        {"name": "D", "shape": "lorentzian", "center": 1350, "fwhm": 60},
+        {"name": "G", "shape": "lorentzian", "center": 1590, "fwhm": 40}]}
+    for f in other:
+        assert "resampled (linear)" in summary[f.name]["read_warnings"]
+        data = ch.read(f, technique="raman").interp(raman_shift=ref_axis)
+        data["raman_shift"].attrs = ch.read(f, technique="raman")["raman_shift"].attrs
+        single = ch.fit.fit_peaks(ch.raman.remove_spikes(data), range=[1000, 1800], model=model)
+        np.testing.assert_allclose(_store(out, f.name, "fit_peaks")["center"].values,
+                                   single["center"].values, rtol=1e-6)
+    for f in first:
+        assert not summary[f.name].get("read_warnings")
+    recipe.write_text('[read]\nresample = "yes"\n[sorption.bet]\n')
+    assert main(["run", str(recipe), str(folder), "-o", str(tmp_path / "o2")]) == 2

@@ -7,7 +7,8 @@ folder (1,000-line two-column Raman text with a header, 3,000-point ``.xy`` XRD 
 ``--repeat`` times with :func:`characterization.read` and the median time per read is reported
 next to ``np.loadtxt`` of the same numeric block (a floor for a text reader in Python).
 
-Run from the repository root: ``PYTHONPATH=. python benchmarks/readers.py [--repeat 30]``; writes ``benchmarks/results/readers.txt``.
+Run from the repository root: ``PYTHONPATH=. python benchmarks/readers.py [--repeat 30]``;
+writes ``benchmarks/results/readers.txt``.
 """
 
 from __future__ import annotations

@@ -16,7 +16,6 @@ this module adds is the bookkeeping that keeps a batch from failing as a whole:
 from __future__ import annotations
 
 import hashlib
-import json
 import traceback
 import warnings
 from pathlib import Path
@@ -250,23 +249,3 @@ def run_single(ds: xr.Dataset, recipe) -> tuple[dict, list[dict], dict]:
         if caught:
             step_warnings[step.label] = {None: "; ".join(caught)}
     return results, errors, step_warnings
-
-
-def plan(signatures: list[tuple[int, str | None]], batch_size: int) -> list[list[int]]:
-    """Group input positions by signature (first-seen order), in chunks of ``batch_size``;
-    a None signature is a batch of its own."""
-    groups: dict[str, list[int]] = {}
-    out: list[list[int]] = []
-    for pos, sig in signatures:
-        if sig is None:
-            out.append([pos])
-            continue
-        groups.setdefault(sig, []).append(pos)
-    for members in groups.values():
-        for k in range(0, len(members), batch_size):
-            out.append(members[k:k + batch_size])
-    return sorted(out, key=lambda b: b[0])
-
-
-def json_rows(rows) -> str:
-    return json.dumps(rows, default=str)

@@ -8,21 +8,16 @@
   folder at the same paths as the client (a shared file system), and import the same
   ``characterization`` version.
 
-Two rounds of tasks: first every worker reads a chunk of files and returns each file's
-signature (:func:`._batching.signature`), then the client groups the files into batches and
-submits one task per batch (:func:`.run.process_batch`), which re-reads its files, runs the
-recipe, and commits the batch folder itself, so nothing but small markers travels back.
-Reading twice costs about 2 ms per text file and keeps the client's memory flat.
+One task per chunk of ``batch_size`` consecutive inputs (:func:`.run.process_chunk`, the
+serial run's unit too, so both form the same batches): the worker reads the chunk, groups it by
+signal axis, runs the recipe once per group and commits the batch folders itself, so nothing
+but small markers travels back and the client's memory stays flat.
 """
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
-
-#: Files per signature task of the first round.
-SIGNATURE_CHUNK = 128
-
 
 def _package_root() -> str:
     import characterization
@@ -44,46 +39,26 @@ def client_for(workers: int | None, scheduler: str | None):
     return Client(cluster), cluster
 
 
-def signatures(paths: list[str], read_options: dict, resample: bool = False) -> list[str | None]:
-    """Task of the first round: the signature of each file (None: unreadable or a batch of
-    its own)."""
-    from . import _batching
-    from .run import _read
-
-    out = []
-    for p in paths:
-        ds, _, _ = _read(Path(p), read_options)
-        out.append(None if ds is None else _batching.signature(ds, resample=resample))
-    return out
-
-
 def run_batches(todo: list[dict], recipe, out, batch_size: int, client,
                 bar) -> tuple[list[dict], list[dict]]:
-    """Both rounds on ``client``; returns the markers of the committed batches and error rows
-    for the files of batches whose task failed as a whole (a worker lost, a full disk): those
-    are not committed, so the next run redoes them."""
+    """One task per chunk of ``batch_size`` inputs (:func:`.run.process_chunk`) on ``client``;
+    returns the markers of the committed batches and error rows for the files of chunks whose
+    task failed as a whole (a worker lost, a full disk): those are not committed, so the next
+    run redoes them."""
     from distributed import as_completed
 
-    from . import _batching
-    from .run import process_batch
+    from .run import _chunks, process_chunk
 
-    chunks = [todo[k:k + SIGNATURE_CHUNK] for k in range(0, len(todo), SIGNATURE_CHUNK)]
-    futures = [client.submit(signatures, [it["file"] for it in chunk], recipe.read_options, recipe.resample,
-                             pure=False) for chunk in chunks]
-    sigs: list[str | None] = []
-    for fut in futures:
-        sigs.extend(fut.result())
-    batches = _batching.plan(list(enumerate(sigs)), batch_size)
     markers, errors = [], []
-    jobs = {client.submit(process_batch, [todo[i] for i in b], recipe, str(out),
-                          pure=False): b for b in batches}
+    jobs = {client.submit(process_chunk, chunk, recipe, str(out), pure=False): chunk
+            for chunk in _chunks(todo, batch_size)}
     for fut in as_completed(list(jobs)):
-        members = jobs[fut]
+        chunk = jobs[fut]
         try:
-            markers.append(fut.result())
-        except Exception as exc:  # noqa: BLE001 - one lost batch never ends the run
-            errors.extend({"file": todo[i]["file"], "stage": "batch",
+            markers.extend(fut.result())
+        except Exception as exc:  # noqa: BLE001 - one lost chunk never ends the run
+            errors.extend({"file": it["file"], "stage": "batch",
                            "message": f"batch task failed: {type(exc).__name__}: {exc}"}
-                          for i in members)
-        bar.update(len(members))
+                          for it in chunk)
+        bar.update(len(chunk))
     return markers, errors

@@ -1,8 +1,9 @@
 """``characterize run RECIPE.toml FILES... -o OUT``: a recipe over a batch of files.
 
-Files are read, grouped by signal axis (only files whose axes agree exactly are stacked, see
-:mod:`._batching`) into batches of at most ``batch_size`` along a ``sample`` dim whose
-coordinate is the file key, and every recipe step runs once per batch. Layout of ``OUT``::
+Files are read in chunks of ``batch_size`` consecutive inputs; the files of a chunk whose
+signal axes agree exactly are stacked (see :mod:`._batching`) into a batch along a ``sample``
+dim whose coordinate is the file key, and every recipe step runs once per batch. Layout of
+``OUT``::
 
     batches/<batch>/<step>.nc        one netCDF per batch and step (see :mod:`._store`)
     batches/<batch>/_complete.json   the batch's marker (written last, committed by a rename)
@@ -351,9 +352,9 @@ def run_recipe(recipe: Recipe, inputs, out, *, force: bool = False, progress: bo
                 cluster.close()
     else:
         markers = []
-        for batch_items, datasets in _batches(todo, recipe, batch_size):
-            markers.append(process_batch(batch_items, recipe, out, datasets))
-            bar.update(len(batch_items))
+        for chunk in _chunks(todo, batch_size):
+            markers.extend(process_chunk(chunk, recipe, out))
+            bar.update(len(chunk))
     bar.close()
     for marker in markers:
         report.n_batches += 1
@@ -363,28 +364,32 @@ def run_recipe(recipe: Recipe, inputs, out, *, force: bool = False, progress: bo
     return report
 
 
-def _batches(todo: list[dict], recipe: Recipe, batch_size: int):
-    """Read the files in order and yield full batches as soon as they fill (memory stays at
-    one batch per signal axis), then the partial ones; unreadable files are batches of one
-    (their marker records the failure)."""
-    groups: dict[str, tuple[list, list]] = {}
-    for it in todo:
+def process_chunk(items: list[dict], recipe: Recipe, out) -> list[dict]:
+    """Read a chunk of consecutive inputs, group them by signal axis and run and commit each
+    group as one batch (:func:`process_batch`); returns the batches' markers.
+
+    The unit of work of both the serial and the distributed run, so both form the same
+    batches: a folder of exports on one axis gives batches of ``batch_size`` files; a chunk
+    mixing axes gives one batch per axis. An unreadable file is a batch of one whose marker
+    records the failure."""
+    groups: dict[str, tuple[int, list, list]] = {}
+    singles: list[tuple[int, list, list | None]] = []
+    for pos, it in enumerate(items):
         ds, warn, msg = _read(Path(it["file"]), recipe.read_options)
-        if ds is None:
-            yield [it], None
-            continue
-        sig = _batching.signature(ds, resample=recipe.resample)
+        sig = None if ds is None else _batching.signature(ds, resample=recipe.resample)
         if sig is None:
-            yield [it], [(ds, warn)]
+            singles.append((pos, [it], None if ds is None else [(ds, warn)]))
             continue
-        members, data = groups.setdefault(sig, ([], []))
+        _, members, data = groups.setdefault(sig, (pos, [], []))
         members.append(it)
         data.append((ds, warn))
-        if len(members) >= batch_size:
-            del groups[sig]
-            yield members, data
-    for members, data in groups.values():
-        yield members, data
+    order = list(groups.values()) + singles
+    return [process_batch(members, recipe, out, data)
+            for _, members, data in sorted(order, key=lambda t: t[0])]
+
+
+def _chunks(todo: list[dict], batch_size: int) -> list[list[dict]]:
+    return [todo[k:k + batch_size] for k in range(0, len(todo), batch_size)]
 
 
 def _finish(report: RunReport, items: list[dict], out: Path, recipe: Recipe) -> None:

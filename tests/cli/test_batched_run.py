@@ -67,7 +67,10 @@ def test_batches_equal_the_per_file_path(tmp_path):
                  "--batch-size", "4"]) == 0
     index = _rows(out / "index.csv")
     batches = {r["batch"] for r in index}
-    assert len(batches) == 3   # 7 files on one axis in batches of 4 and 3, 3 on another
+    # chunks of 4 consecutive files, grouped by axis: c_000-003 | c_004-006 + other_axis_000
+    # (two batches) | other_axis_001-002
+    assert len(batches) == 4
+    assert sorted(len([r for r in index if r["batch"] == b]) for b in batches) == [1, 2, 3, 4]
     assert all(r["status"] == "ok" for r in index)
     summary = {Path(r["file"]).name: r for r in _rows(out / "summary.csv")}
     assert len(summary) == 10

@@ -31,7 +31,8 @@ import xarray as xr
 
 from characterization import xrd
 from characterization.fit import get_lineshape
-from characterization.xray_lines import CU_KALPHA1, CU_KALPHA2, KALPHA2_RATIO as CU_RATIO
+from characterization.xray_lines import CU_KALPHA1, CU_KALPHA2
+from characterization.xray_lines import KALPHA2_RATIO as CU_RATIO
 
 CENTERS = np.array([28.44, 28.80, 47.30, 47.92, 56.12])
 AREAS = np.array([40.0, 25.0, 30.0, 18.0, 15.0]) * 100.0

@@ -2,8 +2,8 @@
 
 Used by :func:`characterization.raman.subtract_baseline` and
 :func:`characterization.xrd.subtract_background`: method-name validation and a kernel that
-runs one :class:`pybaselines.Baseline` method on every spectrum of a batch (``apply_ufunc``
-over the signal dim, dask-parallelised). pybaselines is imported inside the functions only.
+runs one :class:`pybaselines.Baseline` method on every spectrum of a batch
+(:func:`characterization._apply.apply_kernel` over the signal dim, lazy on dask input). pybaselines is imported inside the functions only.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import functools
 import numpy as np
 import xarray as xr
 
+from ._apply import apply_kernel
 from .errors import AnalysisError
 
 #: pybaselines methods that are not one-spectrum-at-a-time algorithms (they fit a set jointly
@@ -64,8 +65,7 @@ def pybaselines_baseline(src: xr.DataArray, x: np.ndarray, dim: str, method: str
     fitter = Baseline(x_data=x, check_finite=False)
     kernel = functools.partial(_kernel, fitter=fitter, method=method, options=dict(options),
                                private=src.chunks is not None)
-    return xr.apply_ufunc(kernel, src, input_core_dims=[[dim]], output_core_dims=[[dim]],
-                          dask="parallelized", output_dtypes=[float], keep_attrs=False)
+    return apply_kernel(kernel, src, input_core_dims=[[dim]], output_core_dims=[[dim]])
 
 
 def _kernel(y, *, fitter, method, options, private):

@@ -27,9 +27,6 @@ BANNED_KEYWORDS = {
     "max_nfev": "fit_kwargs", "fit_options": "fit_kwargs",
     "on_error": "errors",
 }
-#: TRANSITION: functions not yet renamed; each package removes its entries as it renames.
-NOT_YET = {"raman.calibrate_shift", "raman.fit_carbon", "raman.fit_silicon", "raman.normalize",
-           "raman.si_offset", "raman.subtract_baseline", "xrd.phase_check", "xrd.fit_pattern"}
 
 BANNED_RESULT_VARIABLES = {"position": "center", "position_stderr": "center_stderr",
                            "baseline": "background"}
@@ -37,8 +34,6 @@ BANNED_RESULT_VARIABLES = {"position": "center", "position_stderr": "center_stde
 
 @pytest.mark.parametrize("qualname", sorted(ENTRIES))
 def test_keywords_use_the_vocabulary(qualname):
-    if qualname in NOT_YET:
-        pytest.skip("TRANSITION: not renamed yet")
     entry = ENTRIES[qualname]
     params = inspect.signature(entry.func).parameters
     if entry.namespace == "fit" and entry.name == "fit_peaks":
@@ -57,8 +52,6 @@ def test_keywords_use_the_vocabulary(qualname):
 
 @pytest.mark.parametrize("qualname", sorted(ENTRIES))
 def test_result_variables_use_the_vocabulary(qualname):
-    if qualname in NOT_YET:
-        pytest.skip("TRANSITION: not renamed yet")
     entry = ENTRIES[qualname]
     make = EXAMPLES.get(qualname) or entry.example
     ds, kwargs = make()

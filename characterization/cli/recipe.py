@@ -18,7 +18,7 @@
 
 Every step receives the Dataset read from the input file, unless it names an earlier step with
 ``input = "<function name>"``, in which case it receives that step's result (pre-processing
-chains: ``remove_spikes`` → ``subtract_baseline`` → ``fit_carbon``). Steps run in the order
+chains: ``remove_spikes`` → ``subtract_background`` → ``fit_carbon``). Steps run in the order
 written.
 A recipe is checked completely (every function exists, every argument is accepted) before any
 input is touched, so a typo fails at once rather than after an hour of batch.

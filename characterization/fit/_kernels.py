@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import _quality
 from ._layout import Layout
 from ._problem import PeakProblem
 from .derived import QUANTITIES, peak_quantities
@@ -18,12 +19,16 @@ from .model import Model
 from .solver import SolverOptions, covariance, levenberg_marquardt
 
 #: Names and order of the outputs of :func:`fit_arrays` (the xarray wrapper relies on it).
-OUTPUTS = ("value", "stderr", "covariance", "best_fit", "components", "chisqr", "redchi",
-           "success", "nfev", "status", *QUANTITIES, *(f"{q}_stderr" for q in QUANTITIES))
+OUTPUTS = ("value", "stderr", "covariance", "at_bound", "best_fit", "components", "chisqr",
+           "redchi", "noise", "success", "nfev", "status", "detected", *QUANTITIES,
+           *(f"{q}_stderr" for q in QUANTITIES))
+#: Default detection threshold (in standard errors and in noise levels), see :mod:`._quality`.
+DETECTION_SIGMA = 3.0
 
 
 def fit_arrays(x, y, model: Model, *, weights=None, domain=None,
-               options: SolverOptions = SolverOptions(), components: bool = True) -> dict:
+               options: SolverOptions = SolverOptions(), components: bool = True,
+               detection_sigma: float = DETECTION_SIGMA) -> dict:
     """Fit ``model`` to every spectrum in ``y``.
 
     Parameters
@@ -39,12 +44,19 @@ def fit_arrays(x, y, model: Model, *, weights=None, domain=None,
     options : SolverOptions
     components : bool
         Also return the per-component curves (B, C, N).
+    detection_sigma : float
+        Threshold ``z`` of the detection test of :mod:`._quality`.
 
     Returns
     -------
     dict
         Keys of :data:`OUTPUTS`, leading dims of ``y`` first. Failed spectra have NaN values,
-        ``success = False`` and a negative ``status`` (see :data:`solver.STATUS`).
+        ``success = False`` and a negative ``status`` (see :data:`solver.STATUS`): too few
+        points, degenerate data (all valid points equal), no convergence, or no peak of the
+        model detected. Converged spectra with a free parameter at a bound get status 6, with
+        an undetected peak status 7; the derived values (``center``, ``fwhm``, ``height``,
+        ``area`` and errors) of a peak that is not detected, or whose amplitude, center or width
+        sits at a bound, are NaN (``value`` keeps the raw numbers, flagged by ``at_bound``).
     """
     x = np.asarray(x, dtype=float)
     y = np.asarray(y, dtype=float)
@@ -68,6 +80,8 @@ def fit_arrays(x, y, model: Model, *, weights=None, domain=None,
 
     status0 = np.zeros(n_spec, dtype=np.int8)
     status0[dof < 1] = -4
+    if layout.peaks:
+        status0[(status0 == 0) & _quality.degenerate(yb, valid)] = -5
     values0 = np.full((n_spec, layout.n_all), np.nan)
     ok = status0 == 0
     if ok.any():
@@ -99,9 +113,40 @@ def fit_arrays(x, y, model: Model, *, weights=None, domain=None,
             if components:
                 comps[idx] = layout.components(p_all[idx])
         derived, derived_err = peak_quantities(layout, p_all, cov_all)
-    out = {"value": p_all, "stderr": stderr, "covariance": cov_all, "best_fit": best_fit,
-           "components": comps, "chisqr": chisqr, "redchi": redchi, "success": success,
-           "nfev": result.nfev, "status": result.status.astype(np.int64)}
+        noise = np.full(n_spec, np.nan)
+        kappa = np.ones(n_spec)
+        if done.size:
+            rows = slice(None) if done.size == n_spec else done     # no copies when all done
+            noise[rows], kappa[rows] = _quality.residual_noise(y_clean[rows], best_fit[rows],
+                                                               valid[rows])
+    status = result.status.astype(np.int64)
+    bound = _quality.at_bound(layout, p_all, yb, valid) & success[:, None]
+    n_peaks = len(layout.peaks)
+    if n_peaks:
+        n_trials = _quality.trials(layout, derived["fwhm"])
+        found = _quality.detected(derived["height"], derived_err["height"], kappa, n_trials,
+                                  float(detection_sigma)) & success[:, None]
+        lost = success & ~found.any(axis=1)             # nothing above the noise: a failure
+        status[lost] = -6
+        success = success & ~lost
+        for arr in (p_all, stderr, cov_all, best_fit, chisqr, redchi, *derived.values(),
+                    *derived_err.values(), *([comps] if components else [])):
+            arr[lost] = np.nan
+        bound[lost] = False
+        void = ~found
+        for k, cols in enumerate(_quality.defining_columns(layout)):
+            void[:, k] |= bound[:, cols].any(axis=1)
+        for q in QUANTITIES:
+            derived[q][void] = np.nan
+            derived_err[q][void] = np.nan
+        status[success & ~found.all(axis=1)] = 7
+    else:
+        found = np.zeros((n_spec, 0), dtype=bool)
+    status[success & bound.any(axis=1)] = 6
+    out = {"value": p_all, "stderr": stderr, "covariance": cov_all, "at_bound": bound,
+           "best_fit": best_fit, "components": comps, "chisqr": chisqr, "redchi": redchi,
+           "noise": noise, "success": success, "nfev": result.nfev, "status": status,
+           "detected": found}
     for q in QUANTITIES:
         out[q] = derived[q]
         out[f"{q}_stderr"] = derived_err[q]

@@ -7,7 +7,8 @@
 ('D.amplitude', 'D.center', 'D.fwhm', 'G.amplitude', 'G.center', 'G.fwhm', 'background.c0', 'background.c1')
 
 A model is a pure description (no data). It converts to and from plain dicts (JSON/TOML
-recipes), evaluates itself on any x, and bridges to lmfit (:meth:`Model.to_lmfit`).
+recipes) and evaluates itself on any x; :mod:`characterization.fit.lmfit_bridge` converts it to
+and from lmfit (``to_lmfit(model, x, y)``).
 """
 
 from __future__ import annotations
@@ -322,26 +323,6 @@ class Model:
         ``domain`` is the (min, max) x of the fit (Chebyshev backgrounds only; default: x).
         """
         return sum(self.eval_components(x, values, domain=domain).values())
-
-    # ------------------------------------------------------------------ lmfit bridge
-    def to_lmfit(self, x=None, y=None, *, domain=None):
-        """lmfit equivalent: ``(lmfit.Model, lmfit.Parameters)``; see
-        :func:`characterization.fit.lmfit_bridge.to_lmfit`."""
-        from .lmfit_bridge import to_lmfit
-        return to_lmfit(self, x, y, domain=domain)
-
-    def with_lmfit_parameters(self, params) -> "Model":
-        """Copy of this model with values, bounds, vary and simple ties from lmfit Parameters."""
-        from .lmfit_bridge import with_lmfit_parameters
-        return with_lmfit_parameters(self, params)
-
-    @classmethod
-    def from_lmfit_parameters(cls, params, shapes: Mapping[str, str], *, background=None,
-                              amplitude_types: Mapping[str, str] | None = None) -> "Model":
-        """Model from lmfit Parameters named like :meth:`to_lmfit` names them."""
-        from .lmfit_bridge import from_lmfit_parameters
-        return from_lmfit_parameters(params, shapes, background=background,
-                                     amplitude_types=amplitude_types)
 
     # ------------------------------------------------------------------ misc
     def with_values(self, values: Mapping[str, float]) -> "Model":

@@ -55,11 +55,15 @@ STATUS = {
     3: "gtol: gradient orthogonal to the residual",
     4: "exact fit (chi-square = 0)",
     5: "no further reduction possible (damping at its maximum)",
+    6: "converged, but a free parameter is at a bound (see at_bound)",
+    7: "converged, but a peak is not detected (see detected)",
     0: "running",
     -1: "max_nfev reached",
     -2: "non-finite data or model",
     -3: "singular normal matrix",
     -4: "too few valid points",
+    -5: "degenerate data: all valid points are equal (all zero or constant)",
+    -6: "no peak detected above the noise and its standard error",
 }
 _LAMBDA_MAX = 1.0e16
 

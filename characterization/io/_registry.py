@@ -46,7 +46,7 @@ READER_MODULES: tuple[str, ...] = (
     "raman.wdf", "raman.spc", "raman.labspec", "raman.text_map",
     "xrd.gsas", "xrd.pdcif", "xrd.eva_xy",
     "xrd.xrdml", "xrd.rigaku",
-    "xrd.bruker_raw", "xrd.uxd", "xrd.brml",
+    "xrd.bruker_raw", "xrd.uxd", "xrd.brml", "xrd.image",
 )
 
 

@@ -18,7 +18,12 @@ What it handles
   quantity, or ``y=``) the main variable. Without it the technique is inferred from the header
   where unambiguous ("2theta"/"Angle" -> xrd, "Raman shift"/"wavenumber"/cm-1 -> raman,
   "Binding energy" -> xps, "Energy" + "mu" -> exafs, "Load" + "Displacement" -> nanoindent,
-  "p/p0"/"Relative pressure" -> sorption), else it is the generic ``"spectrum"`` with sanitised
+  "p/p0"/"Relative pressure" -> sorption); then from the header lines: a WiRE ``#Wave
+  #Intensity`` header, LabSpec ``#key=value`` settings or a laser line -> raman (laser line
+  parsed into ``laser_wavelength``, LabSpec settings into ``exposure_time``, ``accumulations``
+  ...; :mod:`.raman.text_header`), an X-ray wavelength, anode or 2θ key -> xrd; then from the
+  axis: an ascending, uniformly stepped axis inside (0, 180] -> xrd, with a warning
+  (:mod:`.xrd.text_header`). Otherwise it is the generic ``"spectrum"`` with sanitised
   header names and ``attrs["signal_dim"]``. Further columns are kept as further variables
   (a headerless third column of an ``.xye`` file is ``<main>_uncertainty``).
 * Units: parsed from headers such as ``Intensity (counts)``, ``Energy [eV]``,
@@ -65,11 +70,14 @@ from .. import conventions
 from ..errors import ReadError
 from . import _source
 from ._columns import (convert_column, distinct, find, free_units, infer_technique, is_role,
-                       resolve, sanitize)
+                       resolve, role_of, sanitize)
 from ._registry import register_reader
 from ._text_layout import (detect, header_columns, looks_tabular, metadata, parse_fast,
                            parse_slow, split_lines)
 from ._units import canonical_unit
+from .raman import text_header as raman_header
+from .raman._build import to_raman_shift
+from .xrd import text_header as xrd_header
 
 EXTENSIONS = (".txt", ".csv", ".tsv", ".dat", ".xy", ".xye", ".asc", ".prn")
 
@@ -127,32 +135,35 @@ def _quantity_attrs(q: conventions.Quantity, col, attrs) -> dict:
     return out
 
 
-_LASER_KEY = re.compile(r"^(laser|excitation)(\s*line)?$|(laser|excitation).*(wavelength|lambda)"
-                        r"|wavelength.*(laser|excitation)", re.I)
-
-
 def _laser_wavelength(meta: dict, option) -> float | None:
-    """Laser wavelength (nm): the option, else a metadata line such as ``Laser: 532 nm``."""
+    """Laser wavelength (nm): the option, else the header's laser line (``Laser: 532 nm``,
+    ``#Laser=532nm_Edge``, ``laser_wavelength;532,02`` ...; see :mod:`.raman.text_header`)."""
     if option is not None:
         return float(option)
-    for key, value in meta.items():
-        if _LASER_KEY.search(key) and isinstance(value, str):
-            m = re.match(r"\s*(\d+(?:[.,]\d+)?)\s*(nm)?\s*$", value)
-            if m and 150 <= float(m[1].replace(",", ".")) <= 1500:
-                return float(m[1].replace(",", "."))
-    return None
+    return raman_header.laser_wavelength(meta)
 
 
-def _raman_axis(path, x, col, laser):
+def _raman_axis(path, x, col, laser, header_unit=None):
+    """Raman shift from an absolute axis: a column in nm (or named wavelength), or a column
+    without unit whose file header states nm or eV (LabSpec ``#Range (nm)=``); else None."""
+    unit = None
     if col is not None and (canonical_unit(col.unit) == "nm" or
                             (col.unit is None and re.search(r"wavelength", col.label, re.I))):
-        if laser is None:
-            raise ReadError(path, f"column {col.raw!r} is an absolute wavelength (nm); converting "
-                                  "it to a Raman shift needs the laser wavelength, which the file "
-                                  "does not give: pass laser_wavelength= (nm)")
-        return (1e7 / laser - 1e7 / x, {"units": "1/cm", "original_units": col.unit or "nm"},
-                None)
-    return None
+        unit = "nm"
+    elif (col is None or not col.unit) and header_unit in ("nm", "eV"):
+        unit = header_unit
+    if unit is None:
+        return None
+    if laser is None:
+        what = f"column {col.raw!r}" if col is not None else "the x column"
+        kind = "wavelength (nm)" if unit == "nm" else "photon energy (eV)"
+        raise ReadError(path, f"{what} is an absolute {kind}; converting it to a Raman shift "
+                              "needs the laser wavelength, which the file does not give: pass "
+                              "laser_wavelength= (nm)")
+    shift, attrs, _ = to_raman_shift(path, x, unit, laser)
+    attrs = {"units": "1/cm", "original_units": (col.unit if col is not None and col.unit
+                                                 else unit), "conversion": attrs["conversion"]}
+    return shift, attrs, None
 
 
 def _drop_nan_x(t: _Table, xi: int) -> None:
@@ -199,7 +210,8 @@ def _build_spectral(t: _Table, technique: str, x, y, laser_option) -> "xr.Datase
             raise ReadError(t.path, f"column {xcol.raw!r} is a kinetic energy; xps needs the "
                                     "binding energy (convert with the excitation energy first)")
         laser = _laser_wavelength(t.meta, laser_option) if technique == "raman" else None
-        raman = _raman_axis(t.path, xv, xcol, laser) if technique == "raman" else None
+        raman = (_raman_axis(t.path, xv, xcol, laser, raman_header.axis_unit(t.meta))
+                 if technique == "raman" else None)
         xv, xattrs, _ = raman or convert_column(t.path, xv, xcol, conv.signal.units,
                                                 conv.signal.name)
         xattrs = _quantity_attrs(conv.signal, xcol, xattrs)
@@ -208,12 +220,15 @@ def _build_spectral(t: _Table, technique: str, x, y, laser_option) -> "xr.Datase
         yattrs = _quantity_attrs(conv.main, ycol, yattrs)
         scalar = ({"laser_wavelength": ((), laser, {"units": "nm", "long_name":
                                                     "Laser wavelength"})} if laser else {})
+        if technique == "raman":
+            scalar.update(raman_header.acquisition_scalars(t.meta))
     data_vars = {main: ((sig,), yv, yattrs),
                  **t.extras({xi, yi}, sig, main, yattrs, factor if technique != "spectrum" else 1)}
     if technique == "xrd":  # wavelength from the header, else the documented default
         from .xrd._build import wavelength_coords, wavelength_from_metadata
 
         scalar = {**scalar, **wavelength_coords(t.path, wavelength_from_metadata(t.meta),
+                                                radiation=xrd_header.anode(t.meta),
                                                 stacklevel=5)}
     ds = xr.Dataset(data_vars, coords={sig: ((sig,), xv, xattrs), **scalar})
     ds.attrs["technique"] = technique
@@ -303,6 +318,34 @@ def _build_nanoindent(t: _Table, x, y) -> "xr.Dataset":
     return xr.Dataset(data_vars, coords, attrs={"technique": "nanoindent"})
 
 
+# --------------------------------------------------------------------------- technique
+def _infer_technique(t: _Table, lines, layout) -> str:
+    """The technique the column header names; else the one the header lines (vendor keys, a
+    laser line, an X-ray wavelength or anode) name; else XRD when the axis can only be 2θ;
+    else ``"spectrum"``. Contradictory evidence (Raman and X-ray keys) gives ``"spectrum"``."""
+    found = infer_technique(t.cols)
+    if found != "spectrum":
+        return found
+    header_line = lines[layout.header[0]].strip() if layout.header else None
+    raman = raman_header.vendor(t.meta, header_line)
+    if (raman is not None and raman_header.axis_unit(t.meta) in ("nm", "eV")
+            and raman_header.laser_wavelength(t.meta) is None):
+        raman = None          # LabSpec emission/PL spectrum in nm or eV without a laser line
+    xrd = xrd_header.metadata_evidence(t.meta) or xrd_header.column_evidence(t.cols)
+    if raman or xrd:
+        return "spectrum" if (raman and xrd) else "raman" if raman else "xrd"
+    x = t.cols[0] if t.cols else None
+    if x is not None and (role_of(x.label) or (x.unit and canonical_unit(x.unit) != "deg")):
+        return "spectrum"     # a named quantity that is not an angle
+    if t.values.shape[1] >= 2:
+        why = xrd_header.axis_evidence(t.values[:, 0], t.values[:, 1])
+        if why:
+            warnings.warn(f"{t.path}: read as XRD without a header saying so: {why}; pass "
+                          "technique= to read it otherwise", stacklevel=4)
+            return "xrd"
+    return "spectrum"
+
+
 # --------------------------------------------------------------------------- sniff and reader
 def _sniff(head: bytes, path: Path) -> bool:
     """Text whose extension we claim, or any text with >= 2 rows of >= 2 numeric columns."""
@@ -382,7 +425,7 @@ def read_delimited(path, *, technique: str | None = None, x=None, y=None,
                         f"line {layout.start + 1}")
     cols = header_columns(lines, layout)
     table = _Table(path, values, cols, metadata(lines, layout), _source.logical_suffix(path))
-    technique = technique or infer_technique(cols)
+    technique = technique or _infer_technique(table, lines, layout)
     if technique == "sorption":
         ds = _build_sorption(table, x, y)
     elif technique == "nanoindent":

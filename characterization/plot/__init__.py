@@ -26,7 +26,7 @@ DEFAULT_PANELS = {
     "sorption.kernel_psd": "characterization.plot.sorption:psd_plot",
     "raman.fit_carbon": "characterization.plot.raman:carbon_fit",
     "raman.fit_silicon": "characterization.plot.raman:silicon_fit",
-    "raman.subtract_baseline": "characterization.plot.raman:baseline",
+    "raman.subtract_background": "characterization.plot.raman:background",
     "raman.remove_spikes": "characterization.plot.raman:spikes",
     "xrd.fit_pattern": "characterization.plot.xrd:pattern_fit",
     "xrd.scherrer": "characterization.plot.xrd:scherrer_sizes",

@@ -96,8 +96,12 @@ def _carbon_components(one, x):
     models = json.loads(one.attrs.get("models", "{}"))
     if name not in models:
         return {}
+    from ..raman.carbon_models import PREFIX_LABELS
+
     model = Model.from_dict(models[name])
-    values = {p: float(one["value"].sel(param=p)) for p in model.parameter_names}
+    labelled = {p: f"{PREFIX_LABELS.get(p.split('.')[0], p.split('.')[0])}.{p.split('.', 1)[1]}"
+                if "." in p else p for p in model.parameter_names}
+    values = {p: float(one["value"].sel(param=labelled[p])) for p in model.parameter_names}
     return model.eval_components(np.asarray(x, dtype=float), values,
                                  domain=(float(np.min(x)), float(np.max(x))))
 
@@ -114,6 +118,8 @@ def carbon_fit(result, *, data, index=None, ax=None, residual: bool = True):
     ax = band_fit(result, data=data, index=index, ax=ax, annotate=text, residual=residual)
     if "best_fit" in sel_res and bool(sel_res["success"]):
         x = sel_res["best_fit"]["raman_shift"].values
+        from ..raman.carbon_models import PREFIX_LABELS
+
         try:
             curves = _carbon_components(sel_res, x)
         except (KeyError, ValueError, TypeError):  # a user Model the panel cannot rebuild
@@ -123,7 +129,7 @@ def carbon_fit(result, *, data, index=None, ax=None, residual: bool = True):
             ax.plot(x, base, "--", color="0.5", lw=0.7, label="baseline")
             for band, curve in curves.items():
                 ax.fill_between(x, base, base + curve, alpha=0.3, lw=0.5,
-                                label="2D" if band == "X2D" else band)
+                                label=PREFIX_LABELS.get(band, band))
             ax.legend(loc="upper left", fontsize="x-small", handlelength=1.2)
     return ax
 
@@ -134,22 +140,23 @@ def silicon_fit(result, *, data, index=None, ax=None, residual: bool = True):
     if result["success"].ndim:
         sel = select_one(result["success"].expand_dims(raman_shift=1), "raman_shift", index)
         sel_res = result.isel(sel)
-    names = [n for n in ("position", "center") if n in sel_res]
-    pos = sel_res[names[0]] if names else None
+    pos = sel_res["center"] if "center" in sel_res else None
     if pos is not None and "peak" in pos.dims:
         pos = pos.isel(peak=0)
     text = f"ω = {float(pos):.2f} cm$^{{-1}}$" if pos is not None else ""
-    if "shift" in sel_res:
-        text += f"\nΔω = {float(sel_res['shift']):+.2f} cm$^{{-1}}$"
+    if "peak_shift" in sel_res:
+        text += f"\nΔω = {float(sel_res['peak_shift']):+.2f} cm$^{{-1}}$"
     return band_fit(result, data=data, index=index, ax=ax, annotate=text, residual=residual)
 
 
-def baseline(result, *, data, index=None, ax=None):
-    """Raw spectrum with the fitted baseline, and the corrected spectrum."""
+def background(result, *, data, index=None, ax=None):
+    """Raw spectrum with the background (baseline) of :func:`~characterization.raman.subtract_background`,
+    and the corrected spectrum."""
     ax = _axes(ax)
     sel = select_one(result["intensity"], "raman_shift", index)
     x, y, da = _spectrum(data, sel)
-    b = result["baseline"].isel({d: i for d, i in sel.items() if d in result["baseline"].dims})
+    b = result["background"].isel({d: i for d, i in sel.items()
+                                   if d in result["background"].dims})
     c = result["intensity"].isel(sel)
     ax.plot(x, y, color="0.4", lw=0.7, label="measured")
     ax.plot(b["raman_shift"].values, b.values, color="C1", lw=1.0, label="baseline")

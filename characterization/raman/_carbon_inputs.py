@@ -8,11 +8,8 @@ import warnings
 
 import numpy as np
 
-from .._provenance import provenance
 from ..errors import AnalysisError
-from ..fit.engine import _check_range, units_of
-from ..fit.model import Model
-from . import _carbon_kernel as K
+from ..fit import Model
 from .carbon_models import AUTO, BANDS, PRESETS, carbon_model, check_laser_wavelength, labels
 
 DEFAULT_RANGE = (800.0, 2000.0)
@@ -21,23 +18,38 @@ _NAMES = {"center": "Band position (maximum)", "fwhm": "Band FWHM", "height": "B
           "area": "Band area"}
 
 
-def dim_var(ds, dim, var):
-    technique = ds.attrs.get("technique")
-    if technique not in (None, "raman") and (dim is None or var is None):
-        raise AnalysisError(f"Dataset technique is {technique!r}, not 'raman': pass dim= and "
-                            f"var= (dims {list(ds.dims)}, variables {list(ds.data_vars)})")
-    dim, var = dim or "raman_shift", var or "intensity"
-    if var not in ds.data_vars:
-        raise AnalysisError(f"variable {var!r} not in Dataset ({list(ds.data_vars)})")
-    if dim not in ds[var].dims or dim not in ds.coords:
-        raise AnalysisError(f"{var!r} has no coordinate dim {dim!r} (dims {list(ds[var].dims)})")
+def check_units(ds, dim, var):
+    """The shift axis must be in 1/cm (band positions and bounds are) and ``var`` have units."""
     units = ds[dim].attrs.get("units")
     if str(units).replace(" ", "") not in [u.replace(" ", "") for u in _WAVENUMBER_UNITS]:
-        raise AnalysisError(f"{dim!r} must be a Raman shift in 1/cm (band positions and bounds "
-                            f"are in 1/cm), got units {units!r}; convert it first")
+        raise AnalysisError(f"fit_carbon: {dim!r} must be a Raman shift in 1/cm (band positions "
+                            f"and bounds are in 1/cm), got units {units!r}; convert it first")
     if not isinstance(ds[var].attrs.get("units"), str):
-        raise AnalysisError(f"{var!r} has no attrs['units'] (e.g. 'count')")
-    return dim, var
+        raise AnalysisError(f"fit_carbon: {var!r} has no attrs['units'] (e.g. 'count')")
+
+
+#: Options of :func:`characterization.fit.fit_peaks` that ``fit_kwargs`` may set.
+FIT_KWARGS = ("max_nfev", "xtol", "ftol", "gtol", "detection_sigma", "block_size")
+
+
+def engine_options(fit_kwargs, function="fit_carbon"):
+    """``fit_kwargs`` checked against the engine options a technique function passes on."""
+    given = dict(fit_kwargs or {})
+    unknown = sorted(set(given) - set(FIT_KWARGS))
+    if unknown:
+        raise AnalysisError(f"{function}: unknown fit_kwargs {unknown}; known: {FIT_KWARGS}")
+    return given
+
+
+class Candidate:
+    """One band model of a fit_carbon call: its name, Model, peak labels and D/G peaks."""
+
+    def __init__(self, name, model, labels, d_peak, g_peak):
+        self.name = name
+        self.model = model
+        self.labels = labels                  # fit-parameter prefix -> label on the peak dim
+        self.d_peak, self.g_peak = d_peak, g_peak
+        self.n_free = sum(1 for s in model.slots if s.free)
 
 
 def resolve_laser(ds, laser_wavelength):
@@ -60,7 +72,7 @@ def resolve_laser(ds, laser_wavelength):
     return None
 
 
-def build_candidates(model, laser, extra, baseline):
+def build_candidates(model, laser, extra, background):
     if isinstance(model, (str, Model)):
         items = list(AUTO) if isinstance(model, str) and model == "auto" else [model]
     else:
@@ -79,7 +91,8 @@ def build_candidates(model, laser, extra, baseline):
         elif isinstance(item, str) and item in PRESETS:
             name = item
             try:
-                m = carbon_model(item, laser_wavelength=laser, include=extra, baseline=baseline)
+                m = carbon_model(item, laser_wavelength=laser, include=extra,
+                                 background=background)
             except ValueError as exc:
                 raise AnalysisError(str(exc)) from None
         else:
@@ -88,102 +101,104 @@ def build_candidates(model, laser, extra, baseline):
         lab = labels(m)
         d_peak = "D1" if "D1" in lab else ("D" if "D" in lab else None)
         g_peak = "G" if "G" in lab else None
-        params = [_param_label(p, lab) for p in m.parameter_names]
-        out.append(K.Candidate(name, m, lab, d_peak, g_peak, params))
+        out.append(Candidate(name, m, lab, d_peak, g_peak))
     names = [c.name for c in out]
     if len(set(names)) != len(names):
         raise AnalysisError(f"candidate models repeat: {names}")
     return out
 
 
-def _param_label(name, lab):
-    owner, role = name.split(".", 1)
-    return f"{lab.get(owner, owner)}.{role}"
+def param_label(name, prefix_labels):
+    """``"X2D.center"`` -> ``"2D.center"``: a parameter named with its band's label."""
+    owner, _, role = name.partition(".")
+    return f"{prefix_labels.get(owner, owner)}.{role}" if role else name
 
 
-def fit_range(rng, extra, laser):
+def fit_range(rng, extra, laser, candidates):
+    """The fitted range: default 800-2000 1/cm (800-3000 / 3100 with 2D / D+D'); every band
+    of every candidate must start inside it (a band outside is pinned at a bound)."""
     if rng is None:
-        return (DEFAULT_RANGE[0], 3000.0) if "2D" in extra else DEFAULT_RANGE
-    lo, hi = _check_range(rng)
+        hi = 3100.0 if "D+D'" in extra else 3000.0 if "2D" in extra else DEFAULT_RANGE[1]
+        lo = min(DEFAULT_RANGE[0], 900.0 if "Si960" in extra else DEFAULT_RANGE[0])
+        return lo, hi
+    try:
+        lo, hi = sorted(float(v) for v in rng)
+    except (TypeError, ValueError):
+        raise AnalysisError(f"fit_carbon: range must be two numbers (lo, hi), got {rng!r}") \
+            from None
+    if not (np.isfinite(lo) and np.isfinite(hi)) or lo == hi:
+        raise AnalysisError(f"fit_carbon: range must be two different finite numbers, "
+                            f"got {rng!r}")
     for key in extra:
         b_lo, b_hi = BANDS[key].position(laser)[1:]
         if b_lo < lo or b_hi > hi:
             raise AnalysisError(f"band {BANDS[key].label} (window {b_lo:.0f}-{b_hi:.0f} 1/cm) "
                                 f"lies outside range {[lo, hi]}; widen the range")
+    for cand in candidates:
+        for peak in cand.model.peaks:
+            start = peak.params["center"].value
+            if start is None:
+                continue
+            if not lo <= start <= hi:
+                raise AnalysisError(
+                    f"fit_carbon: range {[lo, hi]} excludes band {cand.labels[peak.name]} of "
+                    f"model {cand.name!r} (starts at {start:.0f} 1/cm): it would be fitted to "
+                    "nothing and pinned at a bound; widen the range or choose a model without "
+                    "that band")
     return lo, hi
 
 
 # ---------------------------------------------------------------------- labelling
-def label_result(result, candidates, param_labels, y_units, x_units):
-    per_peak = {"center": x_units, "fwhm": x_units, "height": y_units,
-                "area": units_of(y_units, x_units, 1, 1)}
-    attrs = {"id_ig_height": ("1", "I_D/I_G by height (D1/G)"),
-             "id_ig_height_stderr": ("1", "Standard error of I_D/I_G by height"),
-             "id_ig_area": ("1", "I_D/I_G by area (D1/G)"),
-             "id_ig_area_stderr": ("1", "Standard error of I_D/I_G by area"),
-             "chisqr": (f"({y_units})**2", "Chi-square of the chosen model"),
-             "redchi": (f"({y_units})**2", "Reduced chi-square of the chosen model"),
-             "success": ("1", "Fit converged"),
-             "n_points": ("1", "Number of fitted points"),
-             "model": ("", "Band model chosen"),
+RATIOS = {"id_ig": ("d_peak", "I_D/I_G", "D1/G"), "i2d_ig": ("2D", "I_2D/I_G", "2D/G"),
+          "id2_ig": ("D2", "I_D'/I_G", "D2 (D')/G")}
+
+
+def label_result(result, x_units, y_units):
+    """Units and long names of the fit_carbon-specific variables (in place)."""
+    attrs = {"model": ("", "Band model chosen (lowest BIC; 'none': every candidate failed)"),
              "bic": ("1", "Bayesian information criterion N ln(chi2/N) + k ln N"),
-             "value": ("", "Fitted parameter value (units per parameter: param_units)"),
-             "stderr": ("", "Standard error of the parameter (units per parameter: "
-                            "param_units)"),
+             "n_points": ("1", "Number of fitted points"),
+             "g_detected": ("1", "G band detected (engine's detection test)"),
+             "reason": ("", "Why the D/G ratios are NaN ('' where they are defined)"),
+             "snr": ("1", "Signal-to-noise ratio of the G band (height / noise)"),
+             "quality": ("1", "Pixel quality: I_D/I_G defined (fit converged, G and D1 "
+                              "detected and not at a bound, G signal-to-noise >= min_snr)"),
              "best_fit": (y_units, "Best-fit band model")}
-    for q, name in _NAMES.items():
-        attrs[q] = (per_peak[q], name)
-        attrs[f"{q}_stderr"] = (per_peak[q], f"Standard error of {name.lower()}")
+    for key, (_, text, what) in RATIOS.items():
+        for q in ("height", "area"):
+            attrs[f"{key}_{q}"] = ("1", f"{text} by {q} ({what})")
+            attrs[f"{key}_{q}_stderr"] = ("1", f"Standard error of {text} by {q}")
     for name, (units, long_name) in attrs.items():
         if name in result:
-            result[name].attrs = {"units": units, "long_name": long_name}
-    units = {}
-    for c in candidates:
-        for slot, lab in zip(c.model.slots, c.param_labels):
-            units.setdefault(lab, units_of(y_units, x_units, slot.y_power, slot.x_power))
-    result.coords["param_units"] = ("param", [units[p] for p in param_labels],
-                                    {"units": "", "long_name": "Units of each parameter"})
-    result.coords["n_params"] = ("candidate", [c.n_free for c in candidates],
-                                 {"units": "1", "long_name": "Free parameters of the model"})
+            result[name].attrs = {**result[name].attrs, "units": units, "long_name": long_name}
     for name, long_name in (("peak", "Band"), ("candidate", "Candidate band model"),
                             ("param", "Parameter")):
-        result[name].attrs = {"units": "", "long_name": long_name}
+        if name in result.coords:
+            result[name].attrs = {"units": "", "long_name": long_name}
 
 
-def result_attrs(ds, candidates, baseline, fit_range, laser, extra, model, weights, options,
-                 dim, var):
+def carbon_attrs(candidates, fit_range, laser, extra, max_nfev):
+    """Method, resolved parameters and the model description of a fit_carbon result."""
     models = {c.name: c.model.to_dict() for c in candidates}
     shapes = {c.name: {c.labels[p.name]: p.shape for p in c.model.peaks} for c in candidates}
     backgrounds = {c.name: c.model.background.to_plain() for c in candidates}
-    given = model if isinstance(model, (str, Model)) else list(model)
-    attrs = provenance(
-        "carbon D/G band fit (batched Levenberg-Marquardt, BIC model choice)",
-        model=[_plain(m) for m in given] if isinstance(given, list) else _plain(given),
-        range=list(fit_range), baseline=str(baseline), include=list(extra),
-        laser_wavelength=laser, weights=weights, max_nfev=options.max_nfev, dim=dim, var=var)
-    attrs.update({
-        "function": "characterization.raman.fit_carbon",
+    return {
+        "method": "carbon D/G band fit (batched Levenberg-Marquardt, BIC model choice)",
+        "parameters": {"range": list(fit_range), "include": list(extra),
+                       "laser_wavelength": laser, "max_nfev": max_nfev},
         "models": json.dumps(models, allow_nan=False),
         "line_shapes": json.dumps(shapes),
-        "baseline": json.dumps({"per_model": backgrounds,
-                                "note": "background fitted together with the bands over the "
-                                        "range ('none': spectra assumed baseline-corrected)"}),
+        "background": json.dumps({"per_model": backgrounds,
+                                  "note": "background fitted together with the bands over the "
+                                          "range ('none': spectra assumed background-corrected)"}),
         "range": json.dumps(list(fit_range)),
         "laser_wavelength": json.dumps(laser),
         "selection": ("lowest BIC = N ln(chi2/N) + k ln N per spectrum" if len(candidates) > 1
                       else "single model"),
-        "ratio_definition": "I_D/I_G = D1/G; height: band maxima; area: band integrals "
-                            "(BWF: above its asymptote)",
-        "weights": "none" if weights is None else "poisson: 1/sqrt(max(y, 1))",
-    })
-    for key in ("technique", "conventions"):
-        if isinstance(ds.attrs.get(key), str):
-            attrs[key] = ds.attrs[key]
-    return attrs
-
-
-def _plain(m):
-    return m.to_dict() if isinstance(m, Model) else m
+        "ratio_definition": "I_D/I_G = D1/G (I_2D/I_G = 2D/G, I_D'/I_G = D2/G when fitted); "
+                            "height: band maxima; area: band integrals (BWF: above its "
+                            "asymptote); defined where G and the other band are detected",
+    }
 
 
 def size_laser(res, laser_wavelength):

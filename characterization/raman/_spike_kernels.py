@@ -1,8 +1,10 @@
 """Numpy kernels of cosmic-ray spike detection (see :mod:`characterization.raman.spikes`).
 
 Every kernel works on float arrays with the channel (signal) axis last and any number of
-leading batch axes, and returns ``(cleaned, mask)``. Spectra containing non-finite values are
-returned unchanged with an empty mask. scipy is imported inside the functions.
+leading batch axes, and returns ``(cleaned, mask, noise, z)``: the cleaned data, the replaced
+channels, the noise standard deviation per channel and the detection score (z) per channel.
+Spectra containing non-finite values are returned unchanged with an empty mask and NaN noise
+and scores. scipy is imported inside the functions.
 """
 
 from __future__ import annotations
@@ -98,55 +100,67 @@ def single(y: np.ndarray, x: np.ndarray, *, threshold: float, max_width: int,
            tolerance: float = 0.05, half_window: int = 10):
     """Whitaker–Hayes candidates, then the width limit and the band-profile guard.
 
-    ``y`` is (..., N); returns ``(cleaned, mask)``. See :func:`~.spikes.remove_spikes`.
+    ``y`` is (..., N); returns ``(cleaned, mask, noise, z)``. See
+    :func:`~.spikes.remove_spikes`.
     """
     shape = y.shape
     y2 = y.reshape(-1, shape[-1]).astype(float)
     ok = _finite_rows(y2)
     clean = y2.copy()
     mask = np.zeros(y2.shape, dtype=bool)
+    noise, z = np.full(y2.shape, np.nan), np.full(y2.shape, np.nan)
     if ok.any() and shape[-1] >= 5:
-        c, m = _single_rows(y2[ok], x, threshold, max_width, min_band_fwhm, n_sigma,
-                            guard_sigma, tolerance, half_window)
-        clean[ok], mask[ok] = c, m
-    return clean.reshape(shape), mask.reshape(shape)
+        c, m, s, zz = _single_rows(y2[ok], x, threshold, max_width, min_band_fwhm, n_sigma,
+                                   guard_sigma, tolerance, half_window)
+        clean[ok], mask[ok], noise[ok], z[ok] = c, m, s, zz
+    return tuple(a.reshape(shape) for a in (clean, mask, noise, z))
 
 
 def _single_rows(y, x, threshold, max_width, min_band_fwhm, n_sigma, guard_sigma, tolerance,
                  half_window):
+    smooth = running_median(y, half_window)
+    sigma = np.sqrt(local_variance(y, smooth))                    # read + shot noise per channel
     diff = np.diff(y, axis=-1)                                    # (B, N-1)
     med = np.median(diff, axis=-1, keepdims=True)
     mad = np.median(np.abs(diff - med), axis=-1, keepdims=True)
     tiny = 1e-12 * np.maximum(np.max(np.abs(y), axis=-1, keepdims=True), 1.0)
     mad = np.maximum(mad, tiny)
     z = 0.6745 * (diff - med) / mad                               # Whitaker & Hayes (2018)
+    # the same test against the local noise (shot noise varies along the spectrum: one MAD
+    # of the whole spectrum hides spikes where the signal is low)
+    local = diff / np.sqrt(sigma[:, 1:] ** 2 + sigma[:, :-1] ** 2)
     cand = np.zeros(y.shape, dtype=bool)
-    cand[:, 1:] |= z > threshold                                  # big step up into channel i
-    cand[:, :-1] |= z < -threshold                                # big step down after channel i
+    cand[:, 1:] |= (z > threshold) | (local > threshold)          # big step up into channel i
+    cand[:, :-1] |= (z < -threshold) | (local < -threshold)       # big step down after i
     near = grow(cand, np.ones_like(cand), max_width - 1)
 
-    smooth = running_median(y, half_window)
-    sigma = np.sqrt(local_variance(y, smooth))                    # read + shot noise per channel
+    score = (y - smooth) / sigma
     core = near & narrow_peaks(x, y - smooth, sigma, threshold=threshold, max_width=max_width,
                                min_band_fwhm=min_band_fwhm, n_sigma=guard_sigma,
-                               tolerance=tolerance)
+                               tolerance=tolerance, y=y)
     # wings must stand out by 4 sigma and by 10 % of the spike (not the top of a band under it)
     level = running_max(np.where(core, y - smooth, 0.0), max_width - 1)
     mask = grow_wings(x, y, core, np.maximum(n_sigma * sigma, 0.1 * level), max_width)
-    return interpolate_masked(x, y, mask), mask
+    return interpolate_masked(x, y, mask), mask, sigma, score
 
 
 def narrow_peaks(x, excess, sigma, *, threshold, max_width, min_band_fwhm, n_sigma=3.0,
-                 tolerance=0.05):
+                 tolerance=0.05, y=None):
     """Local maxima of ``excess`` (B, N) too narrow to be a band: the width limit and guard.
 
     A channel ``p`` qualifies if ``h = excess[p]`` is a local maximum above ``threshold``
     sigmas, at most ``max_width`` channels wide at half height (counting only channels that do
-    not rise again away from ``p``), and some channel at ``k`` steps on either side lies below
-    ``h (f((k + 1/2) step) - tolerance) - n_sigma sigma``, ``f`` being :func:`band_floor` for
-    FWHM ``min_band_fwhm``: no band that wide can fall off that fast.
+    not rise again away from ``p``), and some channel ``q`` on either side lies below
+    ``h (f(|x_q - x_p| + δ/2) - tolerance) - n_sigma sigma``, ``δ`` the step from ``p`` to its
+    neighbour on the other side and ``f`` :func:`band_floor` for FWHM ``min_band_fwhm`` (a
+    number, or one per channel): no band that wide can fall off that fast. Distances are
+    taken on the real axis, whose spacing may change across the spectrum. With ``y`` (the
+    spectrum itself) the profile test measures ``h`` and the channels beside ``p`` above the
+    lower of the running median (``y - excess``) and the chord of ``y`` between the first
+    channels where the bound vanishes on either side: a running median can cut through a
+    band in a dense band region (its top then pokes out of the median like a spike); a lower
+    baseline only makes the test stricter, so bands stay protected.
     """
-    step = float(np.median(np.abs(np.diff(x))))
     h = excess
     left, right = shift(excess, -1, -np.inf), shift(excess, 1, -np.inf)
     peak = (h >= left) & (h >= right) & (h > threshold * sigma)
@@ -162,15 +176,54 @@ def narrow_peaks(x, excess, sigma, *, threshold, max_width, min_band_fwhm, n_sig
             previous = current
     narrow = width <= max_width
 
-    reach = int(np.ceil(3.0 * min_band_fwhm / step)) + 1
+    # distances on the real axis (its spacing changes across a spectrum): a band whose highest
+    # sampled channel is p has its center within half the step to p's neighbour, so channel
+    # p + k (side +1) is at most |x[p+k] - x[p]| + |x[p] - x[p-1]| / 2 from it
+    xs = np.asarray(x, dtype=float)
+    n = xs.size
+    fwhm = np.broadcast_to(np.asarray(min_band_fwhm, dtype=float), (n,))
+    idx = np.arange(n)
+    backs = {}
+    reach = 1
+    for side in (-1, 1):
+        back = np.abs(xs - xs[np.clip(idx - side, 0, n - 1)])
+        backs[side] = np.where(back > 0, back, np.abs(xs - xs[np.clip(idx + side, 0, n - 1)]))
+        for k in range(1, n):
+            inside = (idx + side * k >= 0) & (idx + side * k < n)
+            dist = np.abs(xs[np.clip(idx + side * k, 0, n - 1)] - xs) + 0.5 * backs[side]
+            if not (inside & (band_floor(dist, fwhm) - tolerance > 0)).any():
+                break
+            reach = max(reach, k)
+    if y is None:
+        level, top = excess, h
+    else:                       # heights above the chord between p - m and p + m
+        y = np.asarray(y, dtype=float)
+        m = reach + 1
+        lo, hi = np.clip(idx - m, 0, n - 1), np.clip(idx + m, 0, n - 1)
+        span = xs[hi] - xs[lo]
+        slope = np.where(span != 0, (y[..., hi] - y[..., lo]) / np.where(span != 0, span, 1.0),
+                         0.0)
+
+        smooth = y - excess
+
+        def chord(q):       # the lower of the chord and the running median at channel q
+            return np.minimum(y[..., lo] + slope * (xs[q] - xs[lo]), smooth[..., q])
+
+        level, top = None, y - chord(idx)
     too_narrow = np.zeros(excess.shape, dtype=bool)
     for k in range(1, reach + 1):
-        floor = float(band_floor((k + 0.5) * step, min_band_fwhm))
-        if floor - tolerance <= 0:
-            break
         for side in (-1, 1):
-            bound = h * (floor - tolerance) - n_sigma * shift(sigma, side * k, 0.0)
-            too_narrow |= shift(excess, side * k, np.inf) < bound
+            far = np.clip(idx + side * k, 0, n - 1)
+            dist = np.abs(xs[far] - xs) + 0.5 * backs[side]
+            floor = band_floor(dist, fwhm) - tolerance
+            live = (floor > 0) & (idx + side * k >= 0) & (idx + side * k < n)
+            if level is None:
+                beside = np.where(live, y[..., far] - chord(far), np.inf)
+            else:
+                beside = shift(level, side * k, np.inf)
+            bound = top * np.where(live, floor, 0.0) - n_sigma * shift(sigma, side * k, 0.0)
+            too_narrow |= live & (beside < bound)
+    too_narrow &= top > 0
     return peak & narrow & too_narrow
 
 
@@ -244,10 +297,11 @@ def accumulations(y: np.ndarray, *, threshold: float, n_bins: int = 8):
     ok = np.isfinite(y3).all(axis=(-2, -1))
     clean = y3.copy()
     mask = np.zeros(y3.shape, dtype=bool)
+    noise, z = np.full(y3.shape, np.nan), np.full(y3.shape, np.nan)
     if ok.any():
-        c, m = _accumulation_rows(y3[ok], threshold, n_bins)
-        clean[ok], mask[ok] = c, m
-    return clean.reshape(shape), mask.reshape(shape)
+        c, m, s, zz = _accumulation_rows(y3[ok], threshold, n_bins)
+        clean[ok], mask[ok], noise[ok], z[ok] = c, m, s, zz
+    return tuple(v.reshape(shape) for v in (clean, mask, noise, z))
 
 
 def _accumulation_rows(y, threshold, n_bins):
@@ -262,16 +316,19 @@ def _accumulation_rows(y, threshold, n_bins):
     with np.errstate(invalid="ignore", divide="ignore"):
         replacement = np.where(good, y, 0.0).sum(axis=1) / good.sum(axis=1)
     replacement = np.where(np.isfinite(replacement), replacement, ref)
-    return np.where(mask, replacement[:, None, :], y), mask
+    noise = np.broadcast_to(np.sqrt(var)[:, None, :], y.shape)
+    return np.where(mask, replacement[:, None, :], y), mask, noise, z
 
 
 def variance_model(ref, d2, n_bins=8):
-    """Fit ``var = a + b max(ref, 0)`` (a > 0, b >= 0) per row to squared deviations ``d2``.
+    """Fit ``var = a + b max(ref, 0)`` (b >= 0) per row to squared deviations ``d2``.
 
     ``d2`` (B, N) are squared zero-mean Gaussian deviations (one chi-square(1) variate each,
     times the variance). Channels are binned by ``ref``; per bin the variance is the mean of
     ``d2`` below 25 x its median (spikes left out; /0.991 corrects the trimming), and the
-    line is fitted by least squares weighted by the inverse squared bin variance.
+    line is fitted by least squares weighted by the inverse squared bin variance. ``a`` may be
+    negative (counts on a detector offset); the result is floored at half the lowest bin
+    variance.
     """
     b, n = ref.shape
     nb = int(max(1, min(n_bins, n // 16)))
@@ -300,8 +357,12 @@ def variance_model(ref, d2, n_bins=8):
         alpha = vm[:, 0] - beta * rm[:, 0]
     else:
         beta, alpha = np.zeros(b), vb[:, 0]
-    alpha = np.maximum(alpha, 0.1 * vb.min(-1))
-    return alpha[:, None] + beta[:, None] * np.maximum(ref, 0.0)
+    # The intercept is not clamped: counts on a detector offset (bias) give a negative one
+    # (var = read^2 + gain (level - offset)); clamping it while keeping the slope would
+    # overestimate the noise everywhere. The variance is floored instead at half the lowest
+    # measured bin variance (a line extrapolated below the observed levels cannot go to 0).
+    floor = 0.5 * vb.min(-1)
+    return np.maximum(alpha[:, None] + beta[:, None] * np.maximum(ref, 0.0), floor[:, None])
 
 
 # ---------------------------------------------------------------------- neighbours
@@ -322,7 +383,7 @@ def neighbours(y: np.ndarray, smooth: np.ndarray, stack: np.ndarray, *, x: np.nd
     """Compare each spectrum with the median of its neighbours.
 
     ``y`` and ``smooth`` (its running median) are (..., N); ``stack`` (..., K, N) holds the K
-    neighbours' high-passed spectra. Returns ``(cleaned, mask)``.
+    neighbours' high-passed spectra. Returns ``(cleaned, mask, noise, z)``.
     """
     shape = y.shape
     k, n = stack.shape[-2], shape[-1]
@@ -332,10 +393,12 @@ def neighbours(y: np.ndarray, smooth: np.ndarray, stack: np.ndarray, *, x: np.nd
     ok = _finite_rows(y2) & _finite_rows(s2) & np.isfinite(st).all(axis=(-2, -1))
     clean = y2.copy()
     mask = np.zeros(y2.shape, dtype=bool)
+    noise, z = np.full(y2.shape, np.nan), np.full(y2.shape, np.nan)
     if ok.any():
-        c, m = _neighbour_rows(x, y2[ok], s2[ok], st[ok], threshold, max_width, min_band_fwhm)
-        clean[ok], mask[ok] = c, m
-    return clean.reshape(shape), mask.reshape(shape)
+        c, m, s, zz = _neighbour_rows(x, y2[ok], s2[ok], st[ok], threshold, max_width,
+                                      min_band_fwhm)
+        clean[ok], mask[ok], noise[ok], z[ok] = c, m, s, zz
+    return tuple(v.reshape(shape) for v in (clean, mask, noise, z))
 
 
 def _neighbour_rows(x, y, smooth, stack, threshold, max_width, min_band_fwhm):
@@ -384,13 +447,13 @@ def _neighbour_rows(x, y, smooth, stack, threshold, max_width, min_band_fwhm):
                        minimum_filter1d(hp, max_width + 2, axis=-1, mode="nearest"))  # its own
     on_band = running_max(level, 3 * max_width) > 5.0 * noise
     narrow = narrow_peaks(x, hp, own, threshold=threshold, max_width=max_width,
-                          min_band_fwhm=min_band_fwhm)
+                          min_band_fwhm=min_band_fwhm, y=y)
     core &= ~on_band | grow(narrow, np.ones_like(narrow), max_width - 1)
     # wings: adjacent channels above threshold / 2 (which a band the neighbours share is not);
     # on bands they must also stand out from the spectrum's own profile
     mask = grow(core & ~on_band, (z > threshold / 2) & ~on_band, max_width - 1)
     mask |= grow_wings(x, y, core & on_band, 4.0 * own, max_width, allowed=z > threshold / 2)
-    return np.where(mask, smooth + ref, y), mask
+    return np.where(mask, smooth + ref, y), mask, sigma, z
 
 
 def _move(a, channels):

@@ -15,52 +15,17 @@ import xarray as xr
 
 from .._api import public
 from ..errors import AnalysisError
-from .._steps import result_attrs, signal_and_var, signal_last, units_of
+from .._apply import apply_kernel
+from .._steps import signal_last, units_of
 from .preprocess import check_window
 
 SI_POSITION = 520.7
 SHAPES = ("lorentzian", "pseudo_voigt", "voigt", "gaussian")
 
 
-def _si_spectra(n, seed, shifts, *, step=1.0, fwhm=3.5, height=4000.0, noise=20.0):
-    """Synthetic Si spectra whose band is measured at ``520.7 + shift`` (examples, doctests).
-
-    Lorentzian band on a constant 300-count background with Gaussian noise (seeded).
-    """
-    from ..conventions import CONVENTIONS_VERSION, TABLE
-
-    rng = np.random.default_rng(seed)
-    x = np.arange(440.0, 600.0 + step / 2, step)
-    centers = SI_POSITION + np.asarray(shifts, dtype=float)[:n, None]
-    y = 300.0 + height / (1.0 + (2.0 * (x - centers) / fwhm) ** 2)
-    y = y + rng.normal(0.0, noise, y.shape)
-    conv = TABLE["raman"]
-    return xr.Dataset(
-        {"intensity": (("sample", "raman_shift"), y,
-                       {"units": conv.main.units, "long_name": conv.main.long_name})},
-        coords={"raman_shift": ("raman_shift", x, {"units": conv.signal.units,
-                                                   "long_name": conv.signal.long_name}),
-                "sample": ("sample", [f"Si{i}" for i in range(len(y))],
-                           {"units": "", "long_name": "Sample"})},
-        attrs={"technique": "raman", "conventions": CONVENTIONS_VERSION,
-               "reader": "characterization.raman.calibration._si_spectra"})
-
-
-def _example_offset():
-    return _si_spectra(4, 11, [-1.2, 0.4, 0.9, -0.3]), {}
-
-
-def _example_calibrate():
-    from ..synthetic.peaks import peak_spectra
-
-    ds = peak_spectra(4, n_points=300, seed=12)
-    ds.attrs.pop("ground_truth")
-    return ds, {"reference": _si_spectra(1, 13, [-1.5]).isel(sample=0)}
-
-
-@public("raman", example=_example_offset)
+@public("raman")
 def si_offset(reference: xr.Dataset, *, reference_position: float = SI_POSITION,
-              window: tuple[float, float] = (500.0, 540.0), model: str = "lorentzian",
+              range: tuple[float, float] = (500.0, 540.0), shape: str = "lorentzian",
               background: str = "linear", dim: str | None = None,
               var: str | None = None) -> xr.Dataset:
     r"""Shift-axis offset from the fitted position of a reference band (default Si, 520.7 cm-1).
@@ -68,8 +33,8 @@ def si_offset(reference: xr.Dataset, *, reference_position: float = SI_POSITION,
     .. math:: \delta = \tilde\nu_\text{ref} - \hat\nu, \qquad
               \sigma_\delta = \sigma_{\hat\nu}
 
-    where :math:`\hat\nu` is the band position fitted inside ``window`` (one peak of shape
-    ``model`` on a ``background``; batched Levenberg–Marquardt,
+    where :math:`\hat\nu` is the band position fitted inside ``range`` (one peak of shape
+    ``shape`` on a ``background``; batched Levenberg–Marquardt,
     :func:`characterization.fit.fit_peaks`) and :math:`\sigma_{\hat\nu}` its standard error.
     Adding :math:`\delta` to the measured axis puts the band at ``reference_position``.
 
@@ -81,9 +46,9 @@ def si_offset(reference: xr.Dataset, *, reference_position: float = SI_POSITION,
     reference_position : float
         Accepted position of the band (1/cm). 520.7 for unstrained crystalline Si at room
         temperature (values 520.5–521 are in use; keep one within a study).
-    window : (float, float)
-        Fit window around the band, in signal units.
-    model : {"lorentzian", "pseudo_voigt", "voigt", "gaussian"}
+    range : (float, float)
+        Fit window around the band on the signal axis, in signal units.
+    shape : {"lorentzian", "pseudo_voigt", "voigt", "gaussian"}
         Line shape. The position of a symmetric band hardly depends on it (a few 0.01 1/cm on
         good data); the FWHM does.
     background : str
@@ -94,15 +59,15 @@ def si_offset(reference: xr.Dataset, *, reference_position: float = SI_POSITION,
     Returns
     -------
     xarray.Dataset
-        Batch dims of ``reference`` with ``offset``, ``offset_stderr``, ``measured_position``,
-        ``measured_position_stderr``, ``fwhm``, ``fwhm_stderr`` (signal units) and ``success``
+        Batch dims of ``reference`` with ``offset``, ``offset_stderr``, ``measured_center``,
+        ``measured_center_stderr``, ``fwhm``, ``fwhm_stderr`` (signal units) and ``success``
         (bool). Failed fits give NaN and ``success=False``: not converged, band outside the
-        window, no finite error, height below five standard errors or FWHM below half a
+        range, no finite error, height below five standard errors or FWHM below half a
         channel (a spectrum without the band). Scalar coordinate ``reference_position``.
 
     Notes
     -----
-    Assumptions: the reference band is the strongest feature in ``window``; the offset is a
+    Assumptions: the reference band is the strongest feature in ``range``; the offset is a
     constant shift of the axis (a zero-point error). A dispersion (scale) error, which varies
     with shift, needs several reference bands (e.g. polystyrene) and is not corrected here.
     The standard error is statistical only (``scale_covar``); the reference value itself
@@ -117,20 +82,20 @@ def si_offset(reference: xr.Dataset, *, reference_position: float = SI_POSITION,
 
     Examples
     --------
-    >>> from characterization.raman.calibration import si_offset, _si_spectra
-    >>> ref = _si_spectra(2, 0, [-1.0, 0.5])        # Si bands at 519.7 and 521.2 1/cm
-    >>> si_offset(ref).offset.round(1).values.tolist()
+    >>> import characterization as ch
+    >>> from characterization.synthetic.raman_silicon import si_reference_spectra
+    >>> ref = si_reference_spectra(2, 0, [-1.0, 0.5])   # Si bands at 519.7 and 521.2 1/cm
+    >>> ch.raman.si_offset(ref).offset.round(1).values.tolist()
     [1.0, -0.5]
     """
     from ..fit import Model, Peak, fit_peaks
 
-    dim, var = signal_and_var(reference, dim, var, "si_offset")
-    lo, hi = check_window(window, "window", "si_offset")
-    if model not in SHAPES:
-        raise AnalysisError(f"si_offset: model must be one of {SHAPES}, got {model!r}")
+    lo, hi = check_window(range, "range", "si_offset")
+    if shape not in SHAPES:
+        raise AnalysisError(f"si_offset: shape must be one of {SHAPES}, got {shape!r}")
     position = float(reference_position)
     x_units = units_of(reference[dim], dim, "si_offset")
-    fit_model = Model([Peak("band", model, center=0.5 * (lo + hi))], background=background)
+    fit_model = Model([Peak("band", shape, center=0.5 * (lo + hi))], background=background)
     # components=True: fit_peaks(components=False) fails on dask input (output_sizes bug)
     fit = fit_peaks(reference, fit_model, dim=dim, var=var, range=(lo, hi))
     center = fit.center.sel(peak="band", drop=True)
@@ -147,8 +112,8 @@ def si_offset(reference: xr.Dataset, *, reference_position: float = SI_POSITION,
     out = xr.Dataset()
     specs = {"offset": (position - center, "Raman-shift offset (add to the axis)"),
              "offset_stderr": (center_err, "Standard error of the offset"),
-             "measured_position": (center, "Fitted reference band position"),
-             "measured_position_stderr": (center_err, "Standard error of the band position"),
+             "measured_center": (center, "Fitted reference band position"),
+             "measured_center_stderr": (center_err, "Standard error of the band position"),
              "fwhm": (fit.fwhm.sel(peak="band", drop=True).where(inside),
                       "Fitted reference band FWHM"),
              "fwhm_stderr": (fit.fwhm_stderr.sel(peak="band", drop=True).where(inside),
@@ -163,17 +128,15 @@ def si_offset(reference: xr.Dataset, *, reference_position: float = SI_POSITION,
                              if c != dim and set(v.dims) <= set(batch)})
     out = out.assign_coords(reference_position=((), position, {
         "units": x_units, "long_name": "Accepted position of the reference band"}))
-    out.attrs = result_attrs(reference, "characterization.raman.si_offset",
-                             "reference band position (batched LM fit)",
-                             reference_position=position, window=[lo, hi], model=model,
-                             background=background, dim=dim, var=var)
+    out.attrs = {"method": "reference band position (batched LM fit)",
+                 "parameters": {"range": [lo, hi]}}
     return out
 
 
-@public("raman", example=_example_calibrate)
+@public("raman", transform=True)
 def calibrate_shift(ds: xr.Dataset, reference: xr.Dataset, *,
                     reference_position: float = SI_POSITION,
-                    window: tuple[float, float] = (500.0, 540.0), model: str = "lorentzian",
+                    range: tuple[float, float] = (500.0, 540.0), shape: str = "lorentzian",
                     background: str = "linear", dim: str | None = None,
                     var: str | None = None) -> xr.Dataset:
     r"""Correct the Raman-shift axis of a batch with the offset from a reference measurement.
@@ -184,12 +147,21 @@ def calibrate_shift(ds: xr.Dataset, reference: xr.Dataset, *,
         Spectra to correct; any batch dims, eager or dask.
     reference : xarray.Dataset
         Either reference spectra (fitted with :func:`si_offset` using ``reference_position``,
-        ``window``, ``model``, ``background``) or a result of :func:`si_offset`.
+        ``range``, ``shape``, ``background``) or a result of :func:`si_offset`.
         Batch dims of the reference that ``ds`` also has (e.g. one Si measurement per
         ``sample``) give one offset per spectrum; the other batch dims (repeats of the
         reference) are averaged, weighted by ``1/stderr^2`` (failed fits left out).
-    reference_position, window, model, background, dim, var
-        As in :func:`si_offset`.
+    reference_position : float
+        Accepted position of the reference band (1/cm), as in :func:`si_offset`.
+    range : (float, float)
+        Fit window of the reference band on the signal axis, as in :func:`si_offset`.
+    shape : {"lorentzian", "pseudo_voigt", "voigt", "gaussian"}
+        Line shape of the reference band, as in :func:`si_offset`.
+    background : str
+        Background of the reference fit, as in :func:`si_offset`.
+    dim, var : str, optional
+        Signal dim and variable of ``ds`` (and of reference spectra); default ``raman_shift``
+        and ``intensity``.
 
     Returns
     -------
@@ -217,14 +189,13 @@ def calibrate_shift(ds: xr.Dataset, reference: xr.Dataset, *,
     Examples
     --------
     >>> import characterization as ch
-    >>> from characterization.raman.calibration import calibrate_shift, _si_spectra
+    >>> from characterization.synthetic.raman_silicon import si_reference_spectra
     >>> ds = ch.synthetic.peak_spectra(3, seed=0)
-    >>> ref = _si_spectra(1, 0, [-1.5]).isel(sample=0)          # Si measured at 519.2
-    >>> out = calibrate_shift(ds, ref)
+    >>> ref = si_reference_spectra(1, 0, [-1.5]).isel(sample=0)   # Si measured at 519.2
+    >>> out = ch.raman.calibrate_shift(ds, ref)
     >>> round(float(out.calibration_offset), 1), "raman_shift_uncalibrated" in out.coords
     (1.5, True)
     """
-    dim, var = signal_and_var(ds, dim, var, "calibrate_shift")
     if not isinstance(reference, xr.Dataset):
         raise AnalysisError(f"calibrate_shift: reference must be an xarray.Dataset (Si spectra "
                             f"or a si_offset result), got {type(reference).__name__}")
@@ -235,12 +206,12 @@ def calibrate_shift(ds: xr.Dataset, reference: xr.Dataset, *,
         except (TypeError, json.JSONDecodeError):
             used = {}
         fit_params = {"reference": "si_offset result",
-                      **{k: used[k] for k in ("window", "model", "background") if k in used}}
+                      **{k: used[k] for k in ("range", "shape", "background") if k in used}}
     else:
-        fit_params = {"reference": "spectra", "window": list(window), "model": model,
+        fit_params = {"reference": "spectra", "range": list(range), "shape": shape,
                       "background": background}
-        off = si_offset(reference, reference_position=reference_position, window=window,
-                        model=model, background=background, dim=dim)
+        off = si_offset(reference, reference_position=reference_position, range=range,
+                        shape=shape, background=background, dim=dim)
     x_units = units_of(ds[dim], dim, "calibrate_shift")
     if units_of(off["offset"], "offset", "calibrate_shift") != x_units:
         raise AnalysisError(f"calibrate_shift: offset is in {off['offset'].attrs['units']!r}, "
@@ -272,8 +243,8 @@ def calibrate_shift(ds: xr.Dataset, reference: xr.Dataset, *,
               **fit_params, "application": how, "dim": dim}
     if delta.ndim == 0:
         params.update(offset=float(delta), offset_stderr=float(sigma))
-    out.attrs = result_attrs(ds, "characterization.raman.calibrate_shift",
-                             "constant Raman-shift offset from a reference band", **params)
+    out.attrs = {"method": "constant Raman-shift offset from a reference band",
+                 "parameters": params}
     return out
 
 
@@ -313,9 +284,8 @@ def _resample(ds, dim, delta):
                                 f"{da.dtype}; drop it first")
         src = signal_last(da.astype(float), dim)
         shift = delta.broadcast_like(src.isel({dim: 0}, drop=True)).reset_coords(drop=True)
-        moved = xr.apply_ufunc(kernel, src, shift, input_core_dims=[[dim], []],
-                               output_core_dims=[[dim]], dask="parallelized",
-                               output_dtypes=[float], keep_attrs=False)
+        moved = apply_kernel(kernel, src, shift, input_core_dims=[[dim], []],
+                             output_core_dims=[[dim]])
         moved = moved.transpose(*[d for d in delta.dims if d not in da.dims], *da.dims)
         if da.dtype.kind == "b":
             moved = moved >= 0.5

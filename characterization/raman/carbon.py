@@ -21,34 +21,22 @@ import numpy as np
 import xarray as xr
 
 from .._api import public
-from .._provenance import provenance
+from .._apply import apply_kernel
 from ..errors import AnalysisError
-from ..fit.solver import SolverOptions
 from . import _carbon_inputs as I
-from . import _carbon_kernel as K
 from .carbon_models import optional_bands
 
-_PEAK_ORDER = ("D4", "D1", "D3", "G", "D2", "2D")
+_PEAK_ORDER = ("Si960", "tPA1", "D4", "D1", "D5", "tPA2", "D3", "G", "D2", "2D", "D+D'")
+#: ``model`` of a spectrum where every candidate failed.
+NO_MODEL = "none"
+_MODEL_LEN = 32
 
 
-def _example_fit():
-    from ..synthetic.raman_carbon import carbon_spectra
-
-    ds = carbon_spectra(4, model=("2band", "4band"), x_range=(800, 2000), n_points=500, seed=2)
-    del ds.attrs["ground_truth"]
-    return ds, {"model": ["2band", "4band"]}
-
-
-def _example_size():
-    ds, _ = _example_fit()
-    return ds, {"formula": "cancado", "fit": {"model": "2band"}}
-
-
-@public("raman", example=_example_fit)
-def fit_carbon(ds: xr.Dataset, *, model="4band", range=None, baseline="linear", include=(),
+@public("raman")
+def fit_carbon(ds: xr.Dataset, *, model="4band", range=None, background="linear", include=(),
                laser_wavelength: float | None = None, weights=None, best_fit: bool = True,
-               max_nfev: int | None = None, dim: str | None = None,
-               var: str | None = None) -> xr.Dataset:
+               min_snr: float | None = None, fit_kwargs: dict | None = None,
+               dim: str | None = None, var: str | None = None) -> xr.Dataset:
     r"""Fit D/G band models to every carbon Raman spectrum at once; I_D/I_G with errors.
 
     Every spectrum is fitted, in one batched Levenberg–Marquardt call per candidate model
@@ -63,7 +51,9 @@ def fit_carbon(ds: xr.Dataset, *, model="4band", range=None, baseline="linear", 
               \frac{I_D}{I_G}\Big|_\mathrm{area} = \frac{A_{D1}}{A_G}
 
     and their standard errors propagate the fit covariance (including the D–G correlation)
-    to first order. With several candidate models each is fitted to the whole batch and, per
+    to first order (:func:`characterization.fit.propagate`); I_2D/I_G and I_D′/I_G (D2/G) the
+    same way when those bands are fitted. With several candidate models each is fitted to the
+    whole batch (:func:`characterization.fit.fit_peaks` with ``select="bic"``) and, per
     spectrum, the one with the lowest Bayesian information criterion
 
     .. math:: \mathrm{BIC} = N \ln(\chi^2/N) + k \ln N
@@ -81,15 +71,19 @@ def fit_carbon(ds: xr.Dataset, *, model="4band", range=None, baseline="linear", 
         :class:`~characterization.fit.Model` s (a Model needs peaks named "G" and "D1" or
         "D" for the ratios; otherwise they are NaN), or one Model.
     range : (float, float), optional
-        Fitted shift range; default 800–2000 1/cm (800–3000 when the 2D band is included).
-    baseline : None, str, dict or Background
-        Background fitted together with the bands: None/"none" (spectra already
-        baseline-corrected, e.g. with ``characterization.raman`` pre-processing), "constant",
+        Fitted shift range; default 800–2000 1/cm (800–3000 with the 2D band, 800–3100 with
+        D+D′). Every band of every candidate must start inside it (AnalysisError otherwise:
+        a band outside would be pinned at a bound).
+    background : None, str, dict or Background
+        Background (baseline) fitted together with the bands: None/"none" (spectra already
+        background-corrected, e.g. with :func:`subtract_background`), "constant",
         "linear" (default), "polynomial(n)", "chebyshev(n)". Applies to the presets; a
         :class:`~characterization.fit.Model` carries its own background.
-    include : sequence of {"D'", "2D"}
-        Optional bands added to every preset (D′ ≈ 1620 is the D2 band, already in "5band";
-        2D ≈ 2700 at 514 nm). Default none.
+    include : str or sequence of str
+        Optional bands added to every preset, with fixed labels: "D'" (≈ 1620, the D2 band,
+        already in "5band"), "2D" (≈ 2700 at 514 nm), "D+D'" (≈ 2940), "tPA" (tPA1 ≈ 1140 and
+        tPA2 ≈ 1480, trans-polyacetylene), "D5" (≈ 1450), "Si960" (Si substrate, ≈ 960); see
+        :mod:`.carbon_models`. Default none.
     laser_wavelength : float, optional
         Excitation in nm; default the ``laser_wavelength`` coordinate. Sets the expected
         positions of the dispersive bands (D1, D2, 2D); if unknown their windows cover
@@ -101,8 +95,14 @@ def fit_carbon(ds: xr.Dataset, *, model="4band", range=None, baseline="linear", 
     best_fit : bool
         Return the chosen model's curve on the fitted points (B x N floats; False for large
         maps when it is not needed).
-    max_nfev : int, optional
-        Model evaluations per spectrum and model (default 100 x (free parameters + 1)).
+    min_snr : float, optional
+        Quality mask for maps: ratios are NaN (reason given) where the G height is below
+        ``min_snr`` times the noise of the residual (``snr``). Default: no such limit (the
+        detection test below still applies).
+    fit_kwargs : dict, optional
+        Options of the fit engine (:func:`characterization.fit.fit_peaks`): ``max_nfev``
+        (model evaluations per spectrum and model, default 100 x (free parameters + 1)),
+        ``xtol``, ``ftol``, ``gtol``, ``detection_sigma`` (default 3), ``block_size``.
     dim, var : str, optional
         Signal dim and variable (default ``raman_shift`` and ``intensity``).
 
@@ -111,18 +111,29 @@ def fit_carbon(ds: xr.Dataset, *, model="4band", range=None, baseline="linear", 
     xarray.Dataset
         Batch dims of the input plus
 
-        ``center, fwhm, height, area (..., peak)`` and ``*_stderr``
-            Per band (labels D4, D1, D3, G, D2, 2D that occur in any candidate; NaN where the
-            chosen model lacks the band). ``center`` is the position of the maximum (for the
-            BWF not its ω0 parameter).
+        ``center, fwhm, height, area (..., peak)`` and ``*_stderr``, ``detected (..., peak)``
+            Per band (labels Si960, tPA1, D4, D1, D5, tPA2, D3, G, D2, 2D, D+D′ that occur in
+            any candidate, in that order; NaN where the chosen model lacks the band, where it
+            is not detected or where its centre or width sits at a bound). ``center`` is the
+            position of the maximum (for the BWF not its ω0 parameter).
         ``id_ig_height``, ``id_ig_area`` and ``*_stderr``
-            I_D/I_G (D1/G) by height and by area, units "1"; NaN where the G band is not
-            detected (``g_detected``: G height above 3 standard errors).
+            I_D/I_G (D1/G) by height and by area, units "1". Defined only where the fit
+            converged, G and D1 are detected (the engine's test: height significant against
+            its effective standard error, corrected for correlated noise and the
+            look-elsewhere effect; an undefined standard error is not detected) and neither
+            sits at a bound,
+            and ``snr >= min_snr``; NaN elsewhere, with ``reason``.
+        ``i2d_ig_*``, ``id2_ig_*``
+            I_2D/I_G and I_D′/I_G (D2/G), with errors, when those bands are fitted.
+        ``g_detected``, ``snr``, ``quality``, ``reason`` (str)
+            G detected; G height / noise; ratio defined (the per-pixel mask of a map); why
+            not ("" where it is).
         ``model`` (str), ``bic (..., candidate)``
             Chosen model per spectrum ("none" if every candidate failed) and every
             candidate's BIC (NaN where its fit failed).
-        ``success``, ``chisqr``, ``redchi``, ``n_points``
-            Of the chosen model.
+        ``success``, ``status``, ``chisqr``, ``redchi``, ``noise``, ``n_points``,
+        ``at_bound (..., param)``
+            Of the chosen model (``status``: the engine's code, meanings in its attrs).
         ``value, stderr (..., param)``
             All fitted parameters (union over candidates, "2D.center", "G.q",
             "background.c0" ...; units per parameter in the coordinate ``param_units``).
@@ -130,7 +141,7 @@ def fit_carbon(ds: xr.Dataset, *, model="4band", range=None, baseline="linear", 
             Chosen model on the fitted points (with ``best_fit=True``).
 
         Attrs (JSON strings): ``models`` (every candidate as a Model dict: shapes, starting
-        values, bounds), ``line_shapes``, ``baseline``, ``range``, ``laser_wavelength``,
+        values, bounds), ``line_shapes``, ``background``, ``range``, ``laser_wavelength``,
         ``selection``, ``ratio_definition``; plus provenance.
 
     Notes
@@ -142,11 +153,14 @@ def fit_carbon(ds: xr.Dataset, *, model="4band", range=None, baseline="linear", 
 
     Limitations: I_D/I_G depends on the model, the ratio kind and the baseline (state all
     three when you report it); D1 and G of strongly disordered carbon overlap with D3/D4/D2
-    and their separation is model-dependent, not unique. A parameter that runs onto a bound
-    (e.g. a vanishing D3 in well-ordered graphite with "4band") can leave the covariance
-    singular: the values are then valid but the standard errors NaN — prefer
-    ``model="auto"`` for such data. A failed fit gives NaN, ``success=False`` and
-    ``model="none"`` for that spectrum only; it never raises.
+    and their separation is model-dependent, not unique. A band that runs onto a bound (e.g.
+    a vanishing D3 in well-ordered graphite with "4band", or D1 absorbing a broad amorphous
+    hump at its 400 1/cm FWHM limit) is flagged in ``at_bound`` and its values are NaN;
+    if it is D1 or G the ratios are NaN with that reason — prefer ``model="auto"`` or a
+    model that describes the data. A D1 band below the detection limit gives NaN (reason
+    "D1 not detected"), not 0. A failed fit gives NaN, ``success=False`` and
+    ``model="none"`` for that spectrum only; it never raises. Parallelism: chunk the batch
+    dims with dask (the result is lazy).
 
     References
     ----------
@@ -164,88 +178,131 @@ def fit_carbon(ds: xr.Dataset, *, model="4band", range=None, baseline="linear", 
     >>> bool(abs(res.id_ig_height - 0.5).max() < 0.05)
     True
     """
-    if not isinstance(ds, xr.Dataset):
-        raise AnalysisError(f"fit_carbon needs an xarray.Dataset, got {type(ds).__name__}")
-    dim, var = I.dim_var(ds, dim, var)
-    laser = I.resolve_laser(ds, laser_wavelength)
-    extra = optional_bands(include)
-    candidates = I.build_candidates(model, laser, extra, baseline)
-    fit_range = I.fit_range(range, extra, laser)
-    da = ds[var]
-    y_units, x_units = da.attrs["units"], ds[dim].attrs["units"]
-    keep = (ds[dim] >= fit_range[0]) & (ds[dim] <= fit_range[1])
-    n_keep = int(keep.sum())
-    if n_keep < 20:
-        raise AnalysisError(f"range {list(fit_range)} keeps {n_keep} points of {dim!r} (spans "
-                            f"{float(ds[dim].min()):g}...{float(ds[dim].max()):g}); need >= 20")
-    da = da.isel({dim: keep.values})
-    batch = [d for d in da.dims if d != dim]
-    da = da.transpose(*batch, dim)
-    x = np.asarray(da[dim].values, dtype=float)
-    inputs = [da]
-    if weights is not None:
-        if weights != "poisson":
-            raise AnalysisError(f"weights must be None or 'poisson', got {weights!r}")
-        inputs.append(1.0 / np.sqrt(np.maximum(da, 1.0)))
-    if da.chunks is not None:
-        inputs = [a.chunk({dim: -1}) for a in inputs]
+    from ..fit import fit_peaks, propagate
 
-    found = list(dict.fromkeys(lab for c in candidates for lab in c.labels.values()))
-    peak_labels = sorted(found, key=lambda lab: (_PEAK_ORDER + tuple(found)).index(lab))
-    param_labels = list(dict.fromkeys(lab for c in candidates for lab in c.param_labels))
-    n_free = max(c.n_free for c in candidates)
-    options = SolverOptions(max_nfev=int(max_nfev or 100 * (n_free + 1)))
-    spec = K.outputs(len(peak_labels), len(candidates), len(param_labels), x.size, best_fit)
-    out_core = [[] if not core else ["candidate"] if name == "bic" else ["param"]
-                if name in ("value", "stderr") else [dim] if name == "best_fit" else ["peak"]
-                for name, core, _ in spec]
-    results = xr.apply_ufunc(
-        _run, *inputs, input_core_dims=[[dim]] * len(inputs), output_core_dims=out_core,
-        dask="parallelized", output_dtypes=[dt for _, _, dt in spec],
-        dask_gufunc_kwargs={"output_sizes": {"peak": len(peak_labels),
-                                             "candidate": len(candidates),
-                                             "param": len(param_labels)}},
-        kwargs=dict(x=x, candidates=tuple(candidates), peak_labels=tuple(peak_labels),
-                    param_labels=tuple(param_labels), options=options,
-                    domain=(float(x.min()), float(x.max())), best_fit=best_fit),
-        keep_attrs=False)
-    result = xr.Dataset(dict(zip([name for name, _, _ in spec], results)))
-    result = result.assign_coords(peak=("peak", peak_labels),
-                                  candidate=("candidate", [c.name for c in candidates]),
-                                  param=("param", param_labels))
-    if best_fit:
-        result = result.assign_coords({dim: da[dim]})
-    for name in result.coords:
-        if name in da.coords:
-            result[name].attrs = dict(da[name].attrs)
-    I.label_result(result, candidates, param_labels, y_units, x_units)
-    result = _undefined_ratios(result)
-    result.attrs = I.result_attrs(ds, candidates, baseline, fit_range, laser, extra, model,
-                                  weights, options, dim, var)
+    I.check_units(ds, dim, var)
+    if weights not in (None, "poisson"):
+        raise AnalysisError(f"fit_carbon: weights must be None or 'poisson', got {weights!r}")
+    laser = I.resolve_laser(ds, laser_wavelength)
+    try:
+        extra = optional_bands(include)
+    except ValueError as exc:
+        raise AnalysisError(f"fit_carbon: {exc}") from None
+    candidates = I.build_candidates(model, laser, extra, background)
+    fit_range = I.fit_range(range, extra, laser, candidates)
+    x = ds[dim]
+    inside = (x >= fit_range[0]) & (x <= fit_range[1])
+    n_keep = int(inside.sum())
+    if n_keep < 20:
+        raise AnalysisError(f"fit_carbon: range {list(fit_range)} keeps {n_keep} points of "
+                            f"{dim!r} (spans {float(x.min()):g}...{float(x.max()):g}); need >= 20")
+    options = I.engine_options(fit_kwargs)
+    fit = fit_peaks(ds, {c.name: c.model for c in candidates}, dim=dim, var=var,
+                    range=fit_range, weights=weights, select="bic", components=False,
+                    **options)
+    prefix = {}
+    for c in candidates:
+        prefix.update(c.labels)
+    peaks = [str(p) for p in fit["peak"].values]
+    ratios = _ratios(fit, candidates, peaks, propagate)
+    result = _assemble(fit, ds[var].where(inside), dim, prefix, candidates, best_fit)
+    result = result.merge(ratios)
+    result = _defined_ratios(result, fit, candidates, peaks, min_snr)
+    I.label_result(result, ds[dim].attrs["units"], ds[var].attrs["units"])
+    max_nfev = options.get("max_nfev") or json.loads(fit.attrs["parameters"]).get("max_nfev")
+    result.attrs = I.carbon_attrs(candidates, fit_range, laser, extra, max_nfev)
     return result
 
 
-def _undefined_ratios(result: xr.Dataset) -> xr.Dataset:
-    """NaN ratios where the G band is not detected (height below 3 standard errors).
-
-    A vanishing G band (an empty map pixel) otherwise gives a ratio of 10^30 with a converged
-    fit; ``g_detected`` records where the ratio is defined.
-    """
-    if "G" not in result["peak"].values:
-        return result
-    h = result["height"].sel(peak="G", drop=True)
-    s = result["height_stderr"].sel(peak="G", drop=True)
-    detected = (h > 0) & (h > 3 * s.fillna(0))
-    out = result.assign(g_detected=detected.assign_attrs(
-        units="1", long_name="G band detected (height > 3 standard errors)"))
-    for name in ("id_ig_height", "id_ig_height_stderr", "id_ig_area", "id_ig_area_stderr"):
-        if name in out:
-            out[name] = out[name].where(detected).assign_attrs(out[name].attrs)
+def _ratios(fit, candidates, peaks, propagate):
+    """Band ratios to G by height and area with first-order errors (:func:`fit.propagate`,
+    full covariance, so the D-G correlation of overlapping bands is included)."""
+    d_names = {c.d_peak for c in candidates if c.d_peak}
+    numerators = {"id_ig": "D1" if "D1" in peaks else (d_names.pop() if d_names else None),
+                  "i2d_ig": "X2D", "id2_ig": "D2"}
+    out = xr.Dataset()
+    if "G" not in peaks:
+        return out
+    for key, band in numerators.items():
+        if band not in peaks:
+            continue
+        for q in ("height", "area"):
+            r = propagate(fit, np.divide, params=[f"{band}.{q}", f"G.{q}"], units="1",
+                          name=f"{key}_{q}")
+            out[f"{key}_{q}"] = r[f"{key}_{q}"]
+            out[f"{key}_{q}_stderr"] = r[f"{key}_{q}_stderr"]
     return out
 
 
-def _run(y, w=None, **kwargs):
-    return K.fit_candidates(y, w, **kwargs)
+def _assemble(fit, data, dim, prefix, candidates, best_fit):
+    """The fit_carbon result from the engine's: bands in a fixed order under their labels."""
+    keep = ["center", "fwhm", "height", "area", "center_stderr", "fwhm_stderr", "height_stderr",
+            "area_stderr", "detected", "value", "stderr", "at_bound", "chisqr", "redchi",
+            "noise", "success", "status", "bic"] + (["best_fit"] if best_fit else [])
+    out = fit[keep]
+    peaks = [str(p) for p in fit["peak"].values]
+    labels = [prefix.get(p, p) for p in peaks]
+    order = sorted(range(len(peaks)),
+                   key=lambda k: ((_PEAK_ORDER + tuple(labels)).index(labels[k]), k))
+    out = out.isel(peak=order).assign_coords(peak=("peak", [labels[k] for k in order]))
+    out = out.assign_coords(param=("param", [I.param_label(str(p), prefix)
+                                            for p in fit["param"].values]))
+    chosen = fit["selected_model"]
+    out["model"] = xr.where(chosen == "", NO_MODEL, chosen).astype(f"<U{_MODEL_LEN}")
+    out["n_points"] = np.isfinite(data).sum(dim).astype(np.int64)
+    out = out.assign_coords(n_params=("candidate", [c.n_free for c in candidates],
+                                      {"units": "1", "long_name": "Free parameters of the model"}))
+    return out
+
+
+def _status_text(status, *, codes):
+    """``"fit failed: <meaning of the engine's status code>"`` per spectrum."""
+    status = np.asarray(status)
+    out = np.full(status.shape, "fit failed", dtype="<U80")
+    for code, text in codes.items():
+        out[status == int(code)] = f"fit failed: {text}"[:80]
+    return out
+
+
+def _defined_ratios(result, fit, candidates, peaks, min_snr):
+    """Ratios only where the data support them: G detected (an undefined standard error is
+    not detected), the other band detected, the fit converged, and, with ``min_snr``, a G
+    band at least that many noise levels high; ``reason`` says why not, ``quality`` where."""
+    codes = json.loads(fit["status"].attrs["codes"])
+    if "G" not in peaks:
+        reason = xr.full_like(fit["success"], "no G band in the model", dtype="<U80")
+        return result.assign(reason=reason)
+    g_ok = fit["detected"].sel(peak="G", drop=True) & fit["success"]
+    result["g_detected"] = g_ok
+    status = fit["status"]
+    failed = apply_kernel(_status_text, status, input_core_dims=[[]], output_dtypes=["<U80"],
+                          kwargs={"codes": codes})
+    d_name = "D1" if "D1" in peaks else next((c.d_peak for c in candidates if c.d_peak), None)
+    d_ok = (fit["detected"].sel(peak=d_name, drop=True) if d_name in peaks
+            else xr.zeros_like(g_ok))
+    pinned = xr.full_like(fit["success"], "", dtype="<U80")
+    for band in (d_name, "G"):          # the engine NaNs a band whose parameter is at a bound
+        for p in reversed([str(q) for q in fit["param"].values
+                           if d_name and str(q).startswith(f"{band}.")]):
+            pinned = xr.where(fit["at_bound"].sel(param=p, drop=True),
+                              f"{p} at a bound (model does not describe the band)", pinned)
+    snr = fit["height"].sel(peak="G", drop=True) / fit["noise"]
+    result["snr"] = snr
+    low = xr.zeros_like(g_ok) if min_snr is None else ~(snr >= float(min_snr))
+    reason = xr.where(~fit["success"], failed,
+                      xr.where(~g_ok, "G not detected (height not significant: engine's "
+                                      "detection test)",
+                               xr.where(~d_ok, "D1 not detected",
+                                        xr.where(low, f"G signal-to-noise below min_snr="
+                                                      f"{min_snr}", pinned))))
+    result["reason"] = reason.astype("<U80")
+    keep = g_ok & ~low
+    for name in list(result.data_vars):
+        if name.startswith(("id_ig_", "i2d_ig_", "id2_ig_")):
+            result[name] = result[name].where(keep).assign_attrs(result[name].attrs)
+    result["quality"] = np.isfinite(result["id_ig_height"]) if "id_ig_height" in result \
+        else keep
+    return result
 
 
 # ---------------------------------------------------------------------- crystallite size
@@ -256,7 +313,7 @@ _TK_SLOPE = 0.033        # nm per nm of excitation wavelength (Matthews et al. 1
 _TK_C514 = 4.4           # nm at 514 nm (Knight & White 1989)
 
 
-@public("raman", example=_example_size)
+@public("raman")
 def crystallite_size(ds: xr.Dataset, *, formula: str = "cancado",
                      laser_wavelength: float | None = None, ratio: str | None = None,
                      fit: dict | None = None) -> xr.Dataset:
@@ -282,6 +339,7 @@ def crystallite_size(ds: xr.Dataset, *, formula: str = "cancado",
         A :func:`fit_carbon` result (``id_ig_height``/``id_ig_area``), or Raman spectra, which
         are then fitted with ``fit_carbon(ds, **fit)``.
     formula : {"cancado", "tuinstra_koenig"}
+        Which relation gives La (equations above).
     laser_wavelength : float, optional
         Excitation in nm; default the ``laser_wavelength`` coordinate (or the wavelength the
         fit recorded). Required: there is no default wavelength.
@@ -330,8 +388,6 @@ def crystallite_size(ds: xr.Dataset, *, formula: str = "cancado",
     >>> crystallite_size(res).crystallite_size.round(2).values.tolist()
     [19.22, 38.45]
     """
-    if not isinstance(ds, xr.Dataset):
-        raise AnalysisError(f"crystallite_size needs an xarray.Dataset, got {type(ds).__name__}")
     if formula not in FORMULAS:
         raise AnalysisError(f"formula must be one of {FORMULAS}, got {formula!r}")
     ratio = ratio or ("area" if formula == "cancado" else "height")
@@ -383,13 +439,12 @@ def crystallite_size(ds: xr.Dataset, *, formula: str = "cancado",
         warnings.warn(f"{n_low} of {size.size} La values are below {LA_MIN_NM} nm: amorphous "
                       "regime (Ferrari-Robertson stage 2), where I_D/I_G grows as La^2 and "
                       f"the {formula} relation does not hold; see in_regime", stacklevel=3)
-    out.attrs = provenance("La from I_D/I_G", formula=formula, ratio=ratio,
-                           laser_wavelength=np.unique(lam).tolist(), fit=fit)
-    out.attrs.update({"function": "characterization.raman.crystallite_size",
-                      "formula": text, "ratio": ratio,
+    out.attrs = {"method": "La from I_D/I_G",
+                 "parameters": {"ratio": ratio, "laser_wavelength": np.unique(lam).tolist()},
+                 "formula": text, "ratio": ratio,
                       "laser_wavelength": json.dumps(np.unique(lam).tolist()),
-                      "constant_nm": json.dumps(np.unique(np.asarray(constant)).tolist())})
-    for key in ("models", "range", "baseline", "line_shapes", "technique"):
+                 "constant_nm": json.dumps(np.unique(np.asarray(constant)).tolist())}
+    for key in ("models", "range", "background", "line_shapes", "technique"):
         if key in res.attrs:
             out.attrs[key] = res.attrs[key]
     return out

@@ -54,6 +54,25 @@ D4     Lorentzian    1200   0          1120–1280 (fixed)   200       30–450
 2D     Lorentzian    2700   100        70                  80        15–300
 =====  ============  =====  =========  ==================  ========  ==================
 
+Optional bands (``include=``; added to every preset, labels fixed whatever the model):
+
+======  ============  =====  =========  ==================  ========  ==================
+band    shape         ω0     s          window (± cm⁻¹)     FWHM₀     FWHM bounds
+======  ============  =====  =========  ==================  ========  ==================
+D+D′    Lorentzian    2940   60         70                  80        15–300
+tPA1    Lorentzian    1140   0          1100–1190 (fixed)   60        15–150
+tPA2    Lorentzian    1480   0          1420–1540 (fixed)   60        15–150
+D5      Gaussian      1450   0          1400–1500 (fixed)   80        20–200
+Si960   Gaussian      965    0          920–1010 (fixed)    60        15–150
+======  ============  =====  =========  ==================  ========  ==================
+
+(D′ is the D2 band and 2D the band above.) tPA: trans-polyacetylene chains in hydrogenated
+and nanocrystalline carbons (Ferrari & Robertson, PRB 63 (2001) 121405); the positions are
+those of visible excitation and move with it, so they are windows, not fixed values. D5: a
+band near 1450 cm⁻¹ used by extended soot/char models; conventions differ between authors,
+so pass your own :class:`~characterization.fit.Model` when yours does. Si960: the
+second-order band of a Si substrate or current collector under a thin carbon film.
+
 The bounds are wide enough for graphite, ball-milled graphite, carbon coatings, chars and
 soots measured at 514–785 nm; they keep each band in its own region (D3 cannot become the G
 band, D4 cannot become D1), which is what makes per-spectrum batch fitting of maps robust.
@@ -75,8 +94,7 @@ import dataclasses
 import math
 from types import MappingProxyType
 
-from ..fit.model import Model, Peak
-from ..fit.params import Param
+from ..fit import Model, Param, Peak
 
 #: hc in eV nm: E_L = HC_EV_NM / lambda_nm.
 HC_EV_NM = 1239.84198
@@ -108,9 +126,11 @@ class Band:
     fwhm : float
         Starting FWHM (cm⁻¹).
     fwhm_bounds : (float, float)
+        Lower and upper bound of the FWHM (cm⁻¹).
     extra : tuple of (name, Param)
         Other shape parameters (BWF ``q``).
     description : str
+        What the band is (physical origin).
     """
 
     name: str
@@ -155,6 +175,19 @@ BANDS = MappingProxyType({
                description="D4 band, polyenes / sp2-sp3 bonds"),
     "2D": Band("X2D", "2D", "lorentzian", 2700.0, 100.0, 70.0, 80.0, (15.0, 300.0),
                description="2D (G') band, overtone of D"),
+    "D+D'": Band("DDp", "D+D'", "lorentzian", 2940.0, 60.0, 70.0, 80.0, (15.0, 300.0),
+                 description="D+D' combination band (defect-activated, second order)"),
+    "tPA1": Band("tPA1", "tPA1", "lorentzian", 1140.0, 0.0, (1100.0, 1190.0), 60.0,
+                 (15.0, 150.0),
+                 description="trans-polyacetylene (C=C / C-H combination), ~1140 1/cm"),
+    "tPA2": Band("tPA2", "tPA2", "lorentzian", 1480.0, 0.0, (1420.0, 1540.0), 60.0,
+                 (15.0, 150.0),
+                 description="trans-polyacetylene (C=C stretching), ~1480 1/cm"),
+    "D5": Band("D5", "D5", "gaussian", 1450.0, 0.0, (1400.0, 1500.0), 80.0, (20.0, 200.0),
+               description="D5 band of extended soot/char models (CH_x / organic fragments)"),
+    "Si960": Band("Si960", "Si960", "gaussian", 965.0, 0.0, (920.0, 1010.0), 60.0,
+                  (15.0, 150.0),
+                  description="second-order (2TO) band of a Si substrate, ~960 1/cm"),
 })
 
 #: Preset name -> band keys of :data:`BANDS`, in increasing position (order of the fit model).
@@ -169,11 +202,17 @@ PRESETS = MappingProxyType({
 AUTO = ("2band", "4band", "5band", "bwf")
 
 _OPTIONAL = {"d'": "D2", "d′": "D2", "dprime": "D2", "d_prime": "D2", "d2": "D2",
-             "2d": "2D", "g'": "2D", "g′": "2D", "x2d": "2D"}
+             "2d": "2D", "g'": "2D", "g′": "2D", "x2d": "2D",
+             "d+d'": "D+D'", "d+d′": "D+D'", "ddp": "D+D'", "d+d2": "D+D'",
+             "tpa": ("tPA1", "tPA2"), "tpa1": "tPA1", "tpa2": "tPA2", "d5": "D5",
+             "si960": "Si960", "si 960": "Si960", "si": "Si960"}
+#: Bands ``include=`` can add, with their keys (for error messages and docs).
+OPTIONAL_BANDS = ("D'", "2D", "D+D'", "tPA", "tPA1", "tPA2", "D5", "Si960")
 
 
 def optional_bands(include) -> tuple[str, ...]:
-    """Normalise ``include`` (None, a string or a sequence of "D'", "2D" ...) to band keys."""
+    """Normalise ``include`` (None, a string or a sequence of "D'", "2D", "D+D'", "tPA", "D5",
+    "Si960" ...) to band keys of :data:`BANDS` ("tPA" adds both tPA bands)."""
     if include is None:
         return ()
     if isinstance(include, str):
@@ -182,10 +221,12 @@ def optional_bands(include) -> tuple[str, ...]:
     for item in include:
         key = _OPTIONAL.get(str(item).strip().lower())
         if key is None:
-            raise ValueError(f"unknown optional band {item!r}; known: \"D'\" (D2, ≈1620 1/cm) "
-                             "and \"2D\" (≈2700 1/cm)")
-        if key not in out:
-            out.append(key)
+            raise ValueError(f"unknown optional band {item!r}; known: \"D'\" (D2, ≈1620 1/cm), "
+                             "\"2D\" (≈2700), \"D+D'\" (≈2940), \"tPA\" (tPA1 ≈1140 and tPA2 "
+                             "≈1480), \"D5\" (≈1450), \"Si960\" (Si substrate, ≈960)")
+        for k in (key if isinstance(key, tuple) else (key,)):
+            if k not in out:
+                out.append(k)
     return tuple(out)
 
 
@@ -211,7 +252,7 @@ def check_laser_wavelength(laser_wavelength) -> float | None:
 
 
 def carbon_model(name: str = "4band", *, laser_wavelength: float | None = None, include=(),
-                 baseline="linear") -> Model:
+                 background="linear") -> Model:
     """The :class:`~characterization.fit.Model` of a carbon band preset.
 
     Parameters
@@ -221,10 +262,12 @@ def carbon_model(name: str = "4band", *, laser_wavelength: float | None = None, 
     laser_wavelength : float, optional
         Excitation wavelength in nm; sets the positions of the dispersive bands (D1, D2, 2D).
         None widens their windows to cover 488–785 nm.
-    include : sequence of {"D'", "2D"}
-        Optional bands added to the preset (D′ is already the D2 band of ``"5band"``).
-    baseline : str, dict or Background
-        Background fitted with the bands: ``None``/"none", "constant", "linear",
+    include : sequence of str
+        Optional bands added to the preset: "D'" (the D2 band, already in ``"5band"``), "2D",
+        "D+D'", "tPA" (both trans-polyacetylene bands), "tPA1", "tPA2", "D5", "Si960" (see
+        :data:`BANDS` for positions, windows and widths).
+    background : str, dict or Background
+        Background (baseline) fitted with the bands: ``None``/"none", "constant", "linear",
         "polynomial(n)", "chebyshev(n)".
 
     Returns
@@ -249,12 +292,17 @@ def carbon_model(name: str = "4band", *, laser_wavelength: float | None = None, 
                           center=Param(start, min=lo, max=hi),
                           fwhm=Param(band.fwhm, min=f_lo, max=f_hi), **dict(band.extra)))
     order = sorted(range(len(peaks)), key=lambda k: peaks[k].params["center"].value)
-    return Model([peaks[k] for k in order], background="none" if baseline is None else baseline)
+    return Model([peaks[k] for k in order], background="none" if background is None else background)
+
+
+#: Fit-parameter prefixes (identifiers) whose label on the ``peak`` dim differs.
+PREFIX_LABELS = MappingProxyType({"X2D": "2D", "DDp": "D+D'"})
 
 
 def labels(model: Model) -> dict[str, str]:
-    """Fit-parameter prefix -> label on the ``peak`` dim (``X2D`` -> ``2D``, others unchanged)."""
-    return {p.name: ("2D" if p.name == "X2D" else p.name) for p in model.peaks}
+    """Fit-parameter prefix -> label on the ``peak`` dim (``X2D`` -> ``2D``, ``DDp`` ->
+    ``D+D'``, others unchanged): a band keeps its label whatever model it is fitted in."""
+    return {p.name: PREFIX_LABELS.get(p.name, p.name) for p in model.peaks}
 
 
 def band_window(name: str, laser_wavelength: float | None) -> tuple[float, float]:

@@ -28,7 +28,8 @@ import numpy as np
 import xarray as xr
 
 from .._api import public
-from .._provenance import provenance
+from .._apply import apply_kernel
+from .._api import provenance_attrs
 from ..errors import AnalysisError
 
 #: Lattice constant of Si (nm), the length unit of Zi's relation and of the wavevector 2π/a.
@@ -195,8 +196,10 @@ def confinement_curve(sizes=None, *, alpha: float = ALPHA_CAMPBELL_FAUCHET,
                        {"units": "1", "long_name": "PCM half-width ratio low/high wavenumber"})},
         coords={"diameter": ("diameter", np.array(sizes),
                              {"units": "nm", "long_name": "Crystallite diameter"})})
-    ds.attrs.update(provenance("Richter-Wang-Ley / Campbell-Fauchet phonon confinement",
-                               alpha=alpha, dispersion=dispersion, gamma0=gamma0))
+    ds.attrs.update(provenance_attrs("raman.confinement_curve",
+                                     "Richter-Wang-Ley / Campbell-Fauchet phonon confinement",
+                                     {"alpha": alpha, "dispersion": dispersion,
+                                      "gamma0": gamma0}))
     return ds
 
 
@@ -271,16 +274,7 @@ def _classify(shift, size, err, d_min, d_max, *, shift_at):
 
 
 # ------------------------------------------------------------------ the public function
-def _example():
-    from ..synthetic.raman_silicon import silicon_spectra
-    from .silicon import fit_silicon
-
-    ds = silicon_spectra(3, size=[3.0, 5.0, 8.0], noise=0.002, seed=2, jitter=0.0)
-    res = fit_silicon(ds, shape="split_pseudo_voigt", amorphous=False, components=False)
-    return res, {}
-
-
-@public("raman", example=_example, accepts=(xr.Dataset, xr.DataArray, float, int))
+@public("raman", accepts=(xr.Dataset, xr.DataArray, float, int))
 def confinement_size(ds_or_result, *, model: str = "both", reference: float = 520.7,
                      alpha: float = ALPHA_CAMPBELL_FAUCHET, dispersion: str = "paillard",
                      gamma0: float = 3.5, d_min: float = 1.5, d_max: float = 20.0,
@@ -415,8 +409,8 @@ def confinement_size(ds_or_result, *, model: str = "both", reference: float = 52
                                                              kind="fwhm"),
                      fwhm, fwhm_err, pcm + ", from the FWHM"))
     for name, kernel, value, err, description in jobs:
-        size, size_err, status = xr.apply_ufunc(
-            kernel, value, err, dask="parallelized", output_core_dims=[[], [], []],
+        size, size_err, status = apply_kernel(
+            kernel, value, err, input_core_dims=[[], []], output_core_dims=[[], [], []],
             output_dtypes=[float, float, np.int64])
         suffix = name[len("size_"):]
         out[name] = size.assign_attrs(units="nm", long_name=f"Crystallite diameter ({suffix})",
@@ -427,12 +421,8 @@ def confinement_size(ds_or_result, *, model: str = "both", reference: float = 52
             units="1", long_name=f"Size status ({suffix})",
             codes="; ".join(f"{k}: {v}" for k, v in STATUS.items()))
     _warn(out)
-    out.attrs = provenance(
-        "Si crystallite size from the Raman phonon-confinement shift", model=model,
-        reference=reference, alpha=alpha, dispersion=dispersion, gamma0=gamma0, d_min=d_min,
-        d_max=d_max, use_fwhm=use_fwhm, zi={"A": ZI_A, "gamma": ZI_GAMMA,
-                                            "a": LATTICE_CONSTANT})
-    out.attrs["function"] = "characterization.raman.confinement_size"
+    out.attrs = {"method": "Si crystallite size from the Raman phonon-confinement shift",
+                 "parameters": {"zi": {"A": ZI_A, "gamma": ZI_GAMMA, "a": LATTICE_CONSTANT}}}
     return out
 
 

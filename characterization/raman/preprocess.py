@@ -4,8 +4,8 @@
 maximum, its area or the maximum of one band. Both work on any leading batch dims (``sample``,
 ``y``/``x`` maps ...), eager or dask-chunked, and never modify their input.
 
-The step helpers (``signal_and_var``, ``result_attrs``, ``signal_last``, ``units_of``) used
-by every pre-processing module live in :mod:`characterization._steps` (shared with XRD).
+The plumbing (input check, signal dim and variable, provenance and the ``preprocessing``
+history) is done by :func:`characterization._api.public`.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import numpy as np
 import xarray as xr
 
 from .._api import public
-from .._steps import result_attrs, signal_and_var, units_of
+from .._steps import units_of
 from ..errors import AnalysisError
 
 NORMALIZE_METHODS = ("max", "area", "band")
@@ -40,25 +40,8 @@ def _wrap(units: str) -> str:
     return units if units.replace("_", "").isalpha() else f"({units})"
 
 
-# ---------------------------------------------------------------------- examples
-def _example():
-    from ..synthetic.peaks import peak_spectra
-
-    ds = peak_spectra(4, n_points=300, seed=5)
-    ds.attrs.pop("ground_truth")
-    return ds, {"range": (1100.0, 1700.0)}
-
-
-def _example_normalize():
-    from ..synthetic.peaks import peak_spectra
-
-    ds = peak_spectra(4, n_points=300, seed=6)
-    ds.attrs.pop("ground_truth")
-    return ds, {"method": "band", "band": (1550.0, 1650.0)}
-
-
 # ---------------------------------------------------------------------- crop
-@public("raman", example=_example)
+@public("raman", transform=True)
 def crop(ds: xr.Dataset, *, range: tuple[float, float], dim: str | None = None,
          var: str | None = None) -> xr.Dataset:
     r"""Keep the part of every spectrum with ``min(range) <= raman_shift <= max(range)``.
@@ -88,13 +71,11 @@ def crop(ds: xr.Dataset, *, range: tuple[float, float], dim: str | None = None,
     Examples
     --------
     >>> import characterization as ch
-    >>> from characterization.raman.preprocess import crop
     >>> ds = ch.synthetic.peak_spectra(2, seed=0)
-    >>> out = crop(ds, range=(1200, 1700))
+    >>> out = ch.raman.crop(ds, range=(1200, 1700))
     >>> float(out.raman_shift.min()) >= 1200, float(out.raman_shift.max()) <= 1700
     (True, True)
     """
-    dim, var = signal_and_var(ds, dim, var, "crop")
     lo, hi = check_window(range, "range", "crop")
     x = np.asarray(ds[dim].values, dtype=float)
     keep = (x >= lo) & (x <= hi)
@@ -102,21 +83,20 @@ def crop(ds: xr.Dataset, *, range: tuple[float, float], dim: str | None = None,
         raise AnalysisError(f"crop: range [{lo}, {hi}] keeps {int(keep.sum())} points of {dim!r} "
                             f"(which spans {np.nanmin(x)}...{np.nanmax(x)})")
     out = ds.isel({dim: np.flatnonzero(keep)})
-    out.attrs = result_attrs(ds, "characterization.raman.crop", "crop", range=[lo, hi], dim=dim,
-                             n_points=int(keep.sum()))
+    out.attrs = {"method": "crop", "parameters": {"range": [lo, hi], "n_points": int(keep.sum())}}
     return out
 
 
 # ---------------------------------------------------------------------- normalise
-@public("raman", example=_example_normalize)
-def normalize(ds: xr.Dataset, *, method: str = "max", band: tuple[float, float] | None = None,
+@public("raman", transform=True)
+def normalize(ds: xr.Dataset, *, method: str = "max", range: tuple[float, float] | None = None,
               dim: str | None = None, var: str | None = None) -> xr.Dataset:
-    r"""Normalise every spectrum: by its maximum, its area, or the maximum of one band.
+    r"""Normalise every spectrum: by its maximum, its area, or the maximum inside a range.
 
     .. math:: y_n(x) = y(x) / F, \qquad F = \begin{cases}
               \max_x y & \text{"max"} \\
               \int y\,dx \ \text{(trapezoid)} & \text{"area"} \\
-              \max_{x \in \text{band}} y & \text{"band"} \end{cases}
+              \max_{x \in \text{range}} y & \text{"band"} \end{cases}
 
     Parameters
     ----------
@@ -125,9 +105,10 @@ def normalize(ds: xr.Dataset, *, method: str = "max", band: tuple[float, float] 
         a fluorescence background otherwise dominates every factor.
     method : {"max", "area", "band"}
         What ``F`` is (see the equation).
-    band : (float, float)
-        Window of the band for ``method="band"`` (e.g. ``(1550, 1650)`` for the G band, or
-        ``(500, 540)`` for Si), in signal units.
+    range : (float, float), optional
+        Window on the signal axis holding the band for ``method="band"`` (e.g.
+        ``(1550, 1650)`` for the G band, or ``(500, 540)`` for Si), in signal units; required
+        by "band", not used by the other methods.
     dim, var : str, optional
         Signal dim and variable to normalise; default ``raman_shift`` and ``intensity``.
 
@@ -143,7 +124,7 @@ def normalize(ds: xr.Dataset, *, method: str = "max", band: tuple[float, float] 
 
     Notes
     -----
-    A spectrum whose ``F`` is not finite and positive (all NaN, or a band window with no signal
+    A spectrum whose ``F`` is not finite and positive (all NaN, or a range with no signal
     above zero) becomes NaN; the others are unaffected. NaN points are skipped by "max" and
     "band" and make the area NaN. The area uses the trapezoid rule over the axis sorted
     ascending, so descending axes give a positive area too.
@@ -151,13 +132,11 @@ def normalize(ds: xr.Dataset, *, method: str = "max", band: tuple[float, float] 
     Examples
     --------
     >>> import characterization as ch
-    >>> from characterization.raman.preprocess import normalize
     >>> ds = ch.synthetic.peak_spectra(2, seed=0)
-    >>> out = normalize(ds, method="band", band=(1550, 1650))
+    >>> out = ch.raman.normalize(ds, method="band", range=(1550, 1650))
     >>> out.intensity.attrs["units"], float(out.intensity.sel(raman_shift=slice(1550, 1650)).max())
     ('1', 1.0)
     """
-    dim, var = signal_and_var(ds, dim, var, "normalize")
     if method not in NORMALIZE_METHODS:
         raise AnalysisError(f"normalize: method must be one of {NORMALIZE_METHODS}, "
                             f"got {method!r}")
@@ -169,13 +148,13 @@ def normalize(ds: xr.Dataset, *, method: str = "max", band: tuple[float, float] 
         factor = y.max(dim)
         f_units, units = y_units, "1"
     elif method == "band":
-        if band is None:
-            raise AnalysisError("normalize: method='band' needs band=(lo, hi)")
-        window = check_window(band, "band", "normalize")
+        if range is None:
+            raise AnalysisError("normalize: method='band' needs range=(lo, hi)")
+        window = check_window(range, "range", "normalize")
         x = np.asarray(ds[dim].values, dtype=float)
         inside = np.flatnonzero((x >= window[0]) & (x <= window[1]))
         if inside.size == 0:
-            raise AnalysisError(f"normalize: band {list(window)} contains no point of {dim!r} "
+            raise AnalysisError(f"normalize: range {list(window)} contains no point of {dim!r} "
                                 f"(which spans {np.nanmin(x)}...{np.nanmax(x)})")
         factor = y.isel({dim: inside}).max(dim)
         f_units, units = y_units, "1"
@@ -193,6 +172,5 @@ def normalize(ds: xr.Dataset, *, method: str = "max", band: tuple[float, float] 
     factor = factor.reset_coords(drop=True)
     factor.attrs = {"units": f_units, "long_name": f"Normalisation factor ({method})"}
     out["normalization"] = factor
-    out.attrs = result_attrs(ds, "characterization.raman.normalize", method,
-                             band=list(window) if window else None, dim=dim, var=var)
+    out.attrs = {"method": method, "parameters": {"range": list(window) if window else None}}
     return out

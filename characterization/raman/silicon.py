@@ -9,14 +9,13 @@ spectrum.
 
 from __future__ import annotations
 
-import functools
+import json
 
 import numpy as np
 import xarray as xr
 
 from .._api import public
-from .._provenance import provenance
-from ..conventions import TABLE
+from .._apply import apply_kernel
 from ..errors import AnalysisError
 
 C_SI, A_SI = "c_Si", "a_Si"
@@ -25,23 +24,17 @@ SPLIT_SHAPES = ("split_lorentzian", "split_pseudo_voigt")
 CROSS_SECTION_RATIO = 0.88
 #: Bounds of the a-Si band centre and FWHM (1/cm).
 BAND_CENTER, BAND_FWHM = (455.0, 505.0), (35.0, 130.0)
-#: ``position="apex"``: polynomial degree, window level (fraction of the fitted height) and
+#: Starting centres of the a-Si band (1/cm) when ``amorphous_center`` is not given.
+BAND_STARTS = (465.0, 480.0, 495.0)
+#: ``center_method="apex"``: polynomial degree, window level (fraction of the fitted height) and
 #: minimum number of points of the local fit to the top of the crystalline line.
 APEX_DEGREE, APEX_LEVEL, APEX_MIN_POINTS = 4, 0.7, 9
-
-
-def _example():
-    from ..synthetic.raman_silicon import silicon_spectra
-
-    ds = silicon_spectra(4, amorphous=0.5, jitter=0.05, seed=4, n_points=241)
-    ds.attrs.pop("ground_truth")
-    return ds, {"shape": "voigt", "amorphous": "auto", "components": False}
 
 
 def _models(shape, range_, amorphous_center, amorphous_fwhm, background):
     """(crystalline-only model, model with the a-Si band)."""
     from ..fit import Model, Param, Peak
-    from ..fit.lineshapes import get_lineshape
+    from ..fit import get_lineshape
 
     lo, hi = range_
     ls = get_lineshape(shape)
@@ -55,14 +48,14 @@ def _models(shape, range_, amorphous_center, amorphous_fwhm, background):
     return Model([crystal], background=background), Model([band, crystal], background=background)
 
 
-@public("raman", example=_example)
+@public("raman")
 def fit_silicon(ds: xr.Dataset, *, range: tuple[float, float] = (440.0, 560.0),
                 shape: str = "voigt", amorphous: str | bool = "auto",
                 reference: float | xr.DataArray = 520.7,
                 cross_section_ratio: float = CROSS_SECTION_RATIO,
-                amorphous_center: float = 480.0, amorphous_fwhm: float = 70.0,
+                amorphous_center: float | None = None, amorphous_fwhm: float = 70.0,
                 background: str = "linear", dim: str | None = None, var: str | None = None,
-                position: str = "fit", weights=None, max_nfev: int | None = None,
+                center_method: str = "fit", weights=None, fit_kwargs: dict | None = None,
                 components: bool = True) -> xr.Dataset:
     r"""Fit the first-order Si phonon (and an a-Si band) of every spectrum; shift and X_c.
 
@@ -75,9 +68,9 @@ def fit_silicon(ds: xr.Dataset, *, range: tuple[float, float] = (440.0, 560.0),
     Gaussian (a-Si TO band, centre 455–505, FWHM 35–130 cm⁻¹, started at
     ``amorphous_center``/``amorphous_fwhm``). Derived:
 
-    * ``position`` :math:`\omega` = maximum of the fitted crystalline line (1/cm);
+    * ``center`` :math:`\omega` = maximum of the fitted crystalline line (1/cm);
     * ``peak_shift`` :math:`\Delta\omega = \omega - \omega_\mathrm{ref}` (``reference``, taken as
-      exact: ``peak_shift_stderr`` = ``position_stderr``);
+      exact: ``peak_shift_stderr`` = ``center_stderr``);
     * ``asymmetry`` = :math:`\Gamma_\mathrm{low}/\Gamma_\mathrm{high}`, the ratio of the half
       widths at half maximum on the low- and high-wavenumber sides, i.e.
       ``fwhm_left / fwhm_right`` of a split shape (> 1: tail towards low wavenumber, as phonon
@@ -89,14 +82,24 @@ def fit_silicon(ds: xr.Dataset, *, range: tuple[float, float] = (440.0, 560.0),
       size-dependent :math:`\sigma(L) = 0.1 + \exp(-L/25\,\mathrm{nm})`). 1 when no band is
       fitted; its stderr propagates the areas' covariance.
 
-    Amorphous band: ``True`` always fits it, ``False`` never, ``"auto"`` fits both models and
-    keeps the band when it lowers :math:`\mathrm{BIC} = n\ln(\chi^2/n) + k\ln n` (``n`` points
-    in range, ``k`` free parameters: 3 more with the band) **and** the band is determined:
-    area > 2 standard errors, centre and width not at their bounds. The second condition
-    matters on real spectra of high signal-to-noise ratio, where any misfit of the
-    crystalline line shape lowers the BIC when a broad band absorbs it (a band pinned at
-    455 or 505 cm⁻¹, or at the 35 cm⁻¹ minimum width, with an area below its error).
-    Recorded per spectrum (``amorphous_included``, ``bic_crystalline``, ``bic_amorphous``).
+    Amorphous band: the crystalline-only model is always fitted (it is the fallback); the
+    model with the band is started at three centres across the band's window (465, 480 and
+    495 cm⁻¹, unless ``amorphous_center`` is given) and, per spectrum, the start reaching the
+    lowest chi-square is kept, so the band is found where the residual of the crystalline
+    line has it, spectrum by spectrum (a batch gives the same numbers as a loop of single
+    spectra, eager or dask). ``False`` never fits the band; ``True`` fits it and keeps it where the data support it; ``"auto"``
+    keeps it where they do **and** it lowers :math:`\mathrm{BIC} = n\ln(\chi^2/n) + k\ln n`
+    (``n`` points in range, ``k`` free parameters: 3 more with the band). The data support
+    the band when its fit converged, the band and the crystalline line pass the engine's
+    detection test (height significant against its effective standard error; see
+    :func:`characterization.fit.fit_peaks`) and no band parameter
+    sits at its bound (centre 455–505, FWHM 35–130 cm⁻¹, area >= 0). Elsewhere the
+    crystalline-only fit is returned and ``amorphous_reason`` says why (with ``True`` too: a
+    band forced on a clean crystalline line made the fit fail or wander, e.g. NaN on a
+    wafer spectrum). The conditions matter on real spectra of high signal-to-noise ratio,
+    where any misfit of the crystalline line shape lowers the BIC when a broad band absorbs
+    it. Recorded per spectrum (``amorphous_included``, ``amorphous_reason``,
+    ``bic_crystalline``, ``bic_amorphous``, ``status``).
 
     Parameters
     ----------
@@ -112,23 +115,30 @@ def fit_silicon(ds: xr.Dataset, *, range: tuple[float, float] = (440.0, 560.0),
         ``"split_pseudo_voigt"`` (asymmetric, for confined/nano Si) or any other single-peak
         shape of :mod:`characterization.fit.lineshapes`.
     amorphous : {"auto", True, False}
+        Whether to fit the a-Si band (see above).
     reference : float or DataArray
         Bulk Si position (1/cm), per spectrum if a DataArray. 520.7 is the strain-free
         room-temperature value; measure a wafer on the same instrument instead when the
         calibration is not better than ~0.5 cm⁻¹.
     cross_section_ratio : float
         :math:`\sigma` of :math:`X_c` (above).
-    amorphous_center, amorphous_fwhm : float
-        Starting values of the a-Si band (1/cm).
+    amorphous_center : float, optional
+        Starting centre of the a-Si band (1/cm); default: three starts (above).
+    amorphous_fwhm : float
+        Starting FWHM of the a-Si band (1/cm).
     background : str
         ``"linear"`` (default), ``"constant"``, ``"none"`` or any background of
         :func:`~characterization.fit.fit_peaks`.
     dim, var : str, optional
         Signal dim and variable (default from the Raman convention).
-    weights, max_nfev
-        Passed to :func:`~characterization.fit.fit_peaks`.
-    position : {"fit", "apex"}
-        What ``position`` (and ``peak_shift``) is: ``"fit"``, the maximum of the fitted
+    weights : None, "poisson", str or DataArray
+        Residual weights, passed to :func:`~characterization.fit.fit_peaks` (None:
+        unweighted; "poisson" for raw counts).
+    fit_kwargs : dict, optional
+        Engine options passed to :func:`~characterization.fit.fit_peaks` (``max_nfev``,
+        ``xtol``, ``ftol``, ``gtol``).
+    center_method : {"fit", "apex"}
+        What ``center`` (and ``peak_shift``) is: ``"fit"``, the maximum of the fitted
         crystalline line (best for symmetric lines: uses every point); ``"apex"``, the
         maximum of a quartic fitted by least squares to the top of the measured line
         (background and a-Si band subtracted; window where the fitted line is >= 70 % of
@@ -143,24 +153,31 @@ def fit_silicon(ds: xr.Dataset, *, range: tuple[float, float] = (440.0, 560.0),
     Returns
     -------
     xarray.Dataset
-        Batch dims of the input with ``position``, ``fwhm``, ``asymmetry``, ``height``,
+        Batch dims of the input with ``center``, ``fwhm``, ``asymmetry``, ``height``,
         ``crystalline_area``, ``peak_shift`` (each with ``*_stderr``), ``amorphous_included``,
-        ``amorphous_position``, ``amorphous_fwhm``, ``amorphous_area`` (NaN/0 without the band),
+        ``amorphous_center``, ``amorphous_fwhm``, ``amorphous_area`` (NaN/0 without the band),
         ``crystalline_fraction`` (+ stderr), ``bic_crystalline``, ``bic_amorphous``,
-        ``redchi``, ``success``; ``best_fit(..., raman_shift)`` and, with ``components``,
+        ``redchi``, ``success`` (``bic_crystalline`` with ``amorphous=True`` only where the
+        band was not significant), ``status`` (the engine's status code of the model kept; codes
+        in its attrs), ``amorphous_reason``; ``best_fit(..., raman_shift)`` and, with ``components``,
         ``components(..., component, raman_shift)`` (a-Si component zero when not
         included); coordinate ``reference``. A spectrum whose fit fails has NaN values and
         ``success=False``.
 
     Notes
     -----
+    Widths: no approximate width split is used. The Voigt's Gaussian and Lorentzian FWHM are
+    both free parameters (``value.sel(param="c_Si.fwhm_g")``, ``"c_Si.fwhm_l"``) and ``fwhm``
+    is the exact total FWHM found numerically from them (neither the Thompson–Cox–Hastings
+    nor the Olivero–Longbothum formula); a pseudo-Voigt shares one FWHM between its parts.
+
     Assumptions: one crystalline Si line and at most one amorphous band in the window (a
     separate grain-boundary/"intermediate" band near 500–510 cm⁻¹ is not modelled: with
     ``"auto"`` it is absorbed by the a-Si band or widens the crystalline line). The long
     low-wavenumber tail of strongly confined lines (D ≲ 3 nm) can be taken for an a-Si band
     (2 of 5 model spectra of 3 nm crystals with a split pseudo-Voigt, none at ≥ 4 nm): decide
     ``amorphous`` from other evidence there. No analytic shape puts its maximum where an
-    asymmetric (confined) line has it: use ``position="apex"`` for nano-Si. Positions are as
+    asymmetric (confined) line has it: use ``center_method="apex"`` for nano-Si. Positions are as
     good as the wavenumber calibration; laser heating red-shifts and broadens the line as
     confinement does.
 
@@ -175,90 +192,122 @@ def fit_silicon(ds: xr.Dataset, *, range: tuple[float, float] = (440.0, 560.0),
     >>> from characterization.synthetic.raman_silicon import silicon_spectra
     >>> ds = silicon_spectra(3, position=519.5, fwhm=4.0, seed=0)
     >>> res = fit_silicon(ds)
-    >>> res.position.round(1).values.tolist(), bool(res.amorphous_included.any())
+    >>> res.center.round(1).values.tolist(), bool(res.amorphous_included.any())
     ([519.5, 519.5, 519.5], False)
     """
-    if not isinstance(ds, xr.Dataset):
-        raise AnalysisError(f"fit_silicon needs an xarray.Dataset, got {type(ds).__name__}")
-    if position not in ("fit", "apex"):
-        raise AnalysisError(f"position must be 'fit' or 'apex', got {position!r}")
+    if center_method not in ("fit", "apex"):
+        raise AnalysisError(f"fit_silicon: center_method must be 'fit' or 'apex', "
+                            f"got {center_method!r}")
     if amorphous not in ("auto", True, False):
         raise AnalysisError(f"amorphous must be 'auto', True or False, got {amorphous!r}")
     if not (np.isfinite(cross_section_ratio) and cross_section_ratio > 0):
         raise AnalysisError(f"cross_section_ratio must be positive, got {cross_section_ratio}")
     from ..fit import fit_peaks
 
-    dim, var = _dim_var(ds, dim, var)
     lo, hi = sorted(float(v) for v in range)
-    model_c, model_a = _models(shape, (lo, hi), amorphous_center, amorphous_fwhm, background)
-    kw = {"dim": dim, "var": var, "range": (lo, hi), "weights": weights, "max_nfev": max_nfev,
-          "components": components or position == "apex"}
+    kw = {"dim": dim, "var": var, "range": (lo, hi), "weights": weights,
+          **_engine_options(fit_kwargs), "components": components or center_method == "apex"}
+    model_c, _ = _models(shape, (lo, hi), BAND_STARTS[1], amorphous_fwhm, background)
     x = ds[dim]
     in_range = (x >= lo) & (x <= hi)
     n = np.isfinite(ds[var].where(in_range)).sum(dim).astype(float)
-    fits = {}
-    if amorphous in ("auto", False):
-        fits["c"] = fit_peaks(ds, model_c, **kw)
+    fits = {"c": fit_peaks(ds, model_c, **kw)}
+    starts = BAND_STARTS if amorphous_center is None else (float(amorphous_center),)
+    models_a = {f"a_Si_start_{c:g}": _models(shape, (lo, hi), c, amorphous_fwhm, background)[1]
+                for c in starts}
+    model_a = next(iter(models_a.values()))
     if amorphous in ("auto", True):
-        fits["a"] = fit_peaks(ds, model_a, **kw)
+        # several starts of the band across its window: per spectrum the best converged one
+        # is kept (the engine's choice among candidates; all have the same parameters)
+        fits["a"] = fit_peaks(ds, models_a if len(models_a) > 1 else model_a, **kw)
     n_free = {"c": sum(s.free for s in model_c.slots), "a": sum(s.free for s in model_a.slots)}
     bic = {k: _bic(r, n, n_free[k]) for k, r in fits.items()}
-    if amorphous == "auto":
-        ok_a, ok_c = fits["a"].success & _band_determined(fits["a"]), fits["c"].success
-        use_a = ok_a & (~ok_c | (bic["a"] < bic["c"]))
+    if amorphous is False:
+        use_a = xr.zeros_like(fits["c"].success)
+        why = xr.full_like(fits["c"].success, "", dtype="<U100")
     else:
-        use_a = xr.full_like(next(iter(fits.values())).success, amorphous is True)
+        band_ok, why = _band_significant(fits["a"])
+        if amorphous == "auto":
+            better = ~fits["c"].success | (bic["a"] < bic["c"])
+            use_a = band_ok & better
+            why = xr.where(band_ok & ~better,
+                           "a-Si band not significant: the BIC is lower without it", why)
+        else:
+            use_a = band_ok
+        why = xr.where(use_a, "", why)
     out = _assemble(fits, use_a, reference, cross_section_ratio, shape, kw["components"])
-    if position == "apex":
+    out["amorphous_reason"] = why.astype("<U100").assign_attrs(
+        units="", long_name="Why the a-Si band is not in the model ('' where it is, or where "
+                            "amorphous=False)")
+    out["status"] = _pick(fits, use_a, lambda r, _: r.status).assign_attrs(
+        fits["c"].status.attrs)
+    if center_method == "apex":
         _apex(out, ds[var].sel({dim: out[dim]}), dim, reference)
     if not components and "components" in out:
         out = out.drop_vars(["components", "component"])
-    out["bic_crystalline"] = bic.get("c", xr.full_like(out["redchi"], np.nan))
+    # amorphous=True: the crystalline-only fit is a fallback, not a candidate; its BIC is
+    # reported only where it is used
+    out["bic_crystalline"] = bic["c"] if amorphous is not True else bic["c"].where(~use_a)
     out["bic_amorphous"] = bic.get("a", xr.full_like(out["redchi"], np.nan))
     for name, which in (("bic_crystalline", "crystalline line only"),
                         ("bic_amorphous", "crystalline line + a-Si band")):
         out[name].attrs = {"units": "1", "long_name": f"BIC, {which}"}
     out = out.assign_coords(reference=xr.DataArray(reference).astype(float).assign_attrs(
         units="1/cm", long_name="Reference (bulk) Si position"))
-    out.attrs = provenance(
-        "Si first-order Raman line fit (batched LM) with optional a-Si band, BIC selection",
-        range=[lo, hi], shape=model_c.peaks[0].shape, amorphous=amorphous,
-        reference=reference if np.isscalar(reference) else "per-spectrum DataArray",
-        cross_section_ratio=cross_section_ratio, position=position,
-        apex=f"quartic least squares on the crystalline line >= {APEX_LEVEL} of its height",
-        amorphous_center=amorphous_center,
-        amorphous_fwhm=amorphous_fwhm, background=background, dim=dim, var=var,
-        weights=str(weights) if weights is not None else None, max_nfev=max_nfev,
-        model_crystalline=model_c.to_json(), model_amorphous=model_a.to_json(),
-        bic="n ln(chisqr/n) + k ln n", asymmetry="fwhm_left/fwhm_right of a split shape")
-    out.attrs["function"] = "characterization.raman.fit_silicon"
-    for key in ("technique", "conventions"):
-        if isinstance(ds.attrs.get(key), str):
-            out.attrs[key] = ds.attrs[key]
+    out.attrs = {"method": "Si first-order Raman line fit (batched LM) with optional a-Si band, "
+                           "BIC selection",
+                 "parameters": {
+                     "range": [lo, hi], "shape": model_c.peaks[0].shape,
+                     "reference": reference if np.isscalar(reference)
+                     else "per-spectrum DataArray",
+                     "apex": f"quartic least squares on the crystalline line >= {APEX_LEVEL} "
+                             "of its height",
+                     "model_crystalline": model_c.to_json(),
+                     "model_amorphous": model_a.to_json(),
+                     "amorphous_center_starts": list(starts),
+                     "bic": "n ln(chisqr/n) + k ln n",
+                     "asymmetry": "fwhm_left/fwhm_right of a split shape"}}
     return out
 
 
-def _band_determined(result):
-    """a-Si band significant (area > 2 stderr) and not pinned at a bound of centre or width."""
-    area = result.area.sel(peak=A_SI, drop=True)
-    err = result.area_stderr.sel(peak=A_SI, drop=True)
-    center = _param(result, f"{A_SI}.center")
-    width = _param(result, f"{A_SI}.fwhm")
-    (c_lo, c_hi), (w_lo, w_hi) = BAND_CENTER, BAND_FWHM
-    free = ((center > c_lo + 1e-6) & (center < c_hi - 1e-6) & (width > w_lo + 1e-6)
-            & (width < w_hi - 1e-6))
-    return (area > 2.0 * err) & free
+_FIT_KWARGS = ("max_nfev", "xtol", "ftol", "gtol", "block_size")
 
 
-def _dim_var(ds, dim, var):
-    conv = TABLE["raman"]
-    dim = dim or conv.signal.name
-    var = var or conv.main.name
-    if var not in ds.data_vars or dim not in ds[var].dims:
-        raise AnalysisError(f"fit_silicon needs variable {var!r} along {dim!r}; the Dataset has "
-                            f"variables {list(ds.data_vars)} and dims {list(ds.dims)} "
-                            "(pass dim= and var=)")
-    return dim, var
+def _engine_options(fit_kwargs):
+    """``fit_kwargs`` checked against the engine options fit_silicon passes on."""
+    given = dict(fit_kwargs or {})
+    unknown = sorted(set(given) - set(_FIT_KWARGS))
+    if unknown:
+        raise AnalysisError(f"fit_silicon: unknown fit_kwargs {unknown}; known: {_FIT_KWARGS}")
+    return given
+
+
+def _band_significant(result):
+    """Where the a-Si band is supported by the data: the fit converged, the band and the
+    crystalline line are detected (the engine's detection test) and no band parameter sits
+    at a bound; plus the reason where it is not."""
+    codes = json.loads(result["status"].attrs["codes"])
+    detected = result["detected"].sel(peak=A_SI, drop=True)
+    pinned = xr.full_like(result["success"], "", dtype="<U100")
+    for p in reversed([str(q) for q in result["param"].values if str(q).startswith(f"{A_SI}.")]):
+        pinned = xr.where(result["at_bound"].sel(param=p, drop=True),
+                          f"a-Si band not significant: {p} at a bound", pinned)
+    failed = apply_kernel(_status_text, result["status"], input_core_dims=[[]],
+                          output_dtypes=["<U100"], kwargs={"codes": codes})
+    why = xr.where(~result["success"], failed,
+                   xr.where(~detected, "a-Si band not significant (height within its "
+                                       "detection limit)", pinned))
+    ok = result["success"] & detected & (pinned == "") & \
+        result["detected"].sel(peak=C_SI, drop=True)
+    return ok, why
+
+
+def _status_text(status, *, codes):
+    status = np.asarray(status)
+    out = np.full(status.shape, "a-Si band not significant: its fit failed", dtype="<U100")
+    for code, text in codes.items():
+        out[status == int(code)] = f"a-Si band not significant: its fit failed ({text})"[:100]
+    return out
 
 
 def _bic(result, n, k):
@@ -286,13 +335,13 @@ def _assemble(fits, use_a, reference, sigma, shape, components):
     def crystal(q):
         return lambda r, _: r[q].sel(peak=C_SI, drop=True)
 
-    for name, q in (("position", "center"), ("fwhm", "fwhm"), ("height", "height"),
+    for name, q in (("center", "center"), ("fwhm", "fwhm"), ("height", "height"),
                     ("crystalline_area", "area")):
         out[name] = _pick(fits, use_a, crystal(q))
         out[f"{name}_stderr"] = _pick(fits, use_a, crystal(f"{q}_stderr"))
     success = _pick(fits, use_a, lambda r, _: r.success)
-    out["peak_shift"] = out["position"] - reference
-    out["peak_shift_stderr"] = out["position_stderr"].copy()
+    out["peak_shift"] = out["center"] - reference
+    out["peak_shift_stderr"] = out["center_stderr"].copy()
     asym, asym_err = _asymmetry(fits, use_a, shape)
     out["asymmetry"], out["asymmetry_stderr"] = asym, asym_err
 
@@ -301,7 +350,7 @@ def _assemble(fits, use_a, reference, sigma, shape, components):
                                else xr.full_like(r["redchi"], missing))
 
     out["amorphous_included"] = use_a & success
-    out["amorphous_position"] = _pick(fits, use_a, band("center", np.nan))
+    out["amorphous_center"] = _pick(fits, use_a, band("center", np.nan))
     out["amorphous_fwhm"] = _pick(fits, use_a, band("fwhm", np.nan))
     out["amorphous_area"] = _pick(fits, use_a, band("area", 0.0))
     out["amorphous_area_stderr"] = _pick(fits, use_a, band("area_stderr", 0.0))
@@ -322,14 +371,14 @@ def _assemble(fits, use_a, reference, sigma, shape, components):
         out["components"] = _pick(fits, use_a, curves)
         out["component"].attrs = {"units": "", "long_name": "Model component"}
     labels = {
-        "position": (x_units, "Si optical phonon position (line maximum)"),
+        "center": (x_units, "Si optical phonon position (line maximum)"),
         "fwhm": (x_units, "FWHM of the crystalline Si line"),
         "height": (y_units, "Height of the crystalline Si line"),
         "crystalline_area": (area_units, "Integrated area I_c of the crystalline Si line"),
         "peak_shift": (x_units, "Shift from the bulk Si position, ω - ω_ref"),
         "asymmetry": ("1", "Asymmetry Γ_low/Γ_high (half widths, split shapes)"),
         "amorphous_included": ("1", "a-Si band included in the model"),
-        "amorphous_position": (x_units, "a-Si TO band centre"),
+        "amorphous_center": (x_units, "a-Si TO band centre"),
         "amorphous_fwhm": (x_units, "a-Si TO band FWHM"),
         "amorphous_area": (area_units, "Integrated area I_a of the a-Si band"),
         "crystalline_fraction": ("1", "Crystalline fraction I_c/(I_c + σ I_a)"),
@@ -357,7 +406,7 @@ def _cov(r, a, b):
 
 
 def _asymmetry(fits, use_a, shape):
-    from ..fit.lineshapes import get_lineshape
+    from ..fit import get_lineshape
 
     if get_lineshape(shape).name not in SPLIT_SHAPES:
         nan = xr.full_like(next(iter(fits.values())).redchi, np.nan)
@@ -395,24 +444,23 @@ def _crystalline_fraction(fits, use_a, sigma, out):
 
 # ---------------------------------------------------------------------- apex (line maximum)
 def _apex(out, data, dim, reference):
-    """Replace ``position`` (and the shift) by the apex of a local polynomial (in place)."""
+    """Replace ``center`` (and the shift) by the apex of a local polynomial (in place)."""
     crystal = out["components"].sel(component=C_SI, drop=True)
     others = out["best_fit"] - crystal
     x = out[dim].values
     if data.chunks is not None:
         data = data.chunk({dim: -1})
-    pos, err = xr.apply_ufunc(
-        functools.partial(_apex_kernel, x=x), data - others, crystal,
-        input_core_dims=[[dim], [dim]], output_core_dims=[[], []], dask="parallelized",
-        output_dtypes=[float, float])
+    pos, err = apply_kernel(_apex_kernel, data - others, crystal,
+                            input_core_dims=[[dim], [dim]], output_core_dims=[[], []],
+                            kwargs={"x": x})
     ok = np.isfinite(pos)
-    new = {"position": pos.where(out["success"]), "position_stderr": err.where(out["success"])}
-    new["peak_shift"] = new["position"] - reference
-    new["peak_shift_stderr"] = new["position_stderr"].copy()
+    new = {"center": pos.where(out["success"]), "center_stderr": err.where(out["success"])}
+    new["peak_shift"] = new["center"] - reference
+    new["peak_shift_stderr"] = new["center_stderr"].copy()
     new["success"] = out["success"] & ok
     for name, value in new.items():
         attrs = dict(out[name].attrs)
-        if name == "position":
+        if name == "center":
             attrs["long_name"] = "Si optical phonon position (apex of the measured line)"
         out[name] = value.assign_attrs(attrs)
 

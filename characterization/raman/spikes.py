@@ -25,31 +25,22 @@ import xarray as xr
 from .._api import public
 from ..errors import AnalysisError
 from . import _spike_kernels as K
-from .._steps import result_attrs, signal_and_var, signal_last
+from .._apply import apply_kernel
+from .._steps import signal_last
 
 METHODS = ("auto", "neighbours", "accumulations", "single")
 DEFAULT_THRESHOLD = {"single": 6.0, "neighbours": 6.0, "accumulations": 8.0}
-MAP_DIMS = ("y", "x")
+#: Batch dims whose neighbouring spectra are neighbours on the sample: 2-D maps and line maps.
+MAP_DIMS = ("y", "x", "spot")
 
 
-def _example():
-    from ..synthetic.peaks import peak_spectra
-
-    ds = peak_spectra(4, n_points=1001, seed=7)          # 1 cm-1 steps
-    ds.attrs.pop("ground_truth")
-    y = ds.intensity.values.copy()
-    y[0, 100] += 3000.0
-    y[2, 650:652] += [1500.0, 900.0]
-    ds["intensity"] = (ds.intensity.dims, y, ds.intensity.attrs)
-    return ds, {"method": "single"}
-
-
-@public("raman", example=_example)
+@public("raman", transform=True)
 def remove_spikes(ds: xr.Dataset, *, method: str = "auto", threshold: float | None = None,
                   max_width: int = 3, min_band_fwhm: float | None = None,
                   neighbour_dims: str | tuple[str, ...] | None = None, window: int | None = None,
                   accumulation_dim: str = "accumulation", half_window: int = 10,
-                  dim: str | None = None, var: str | None = None) -> xr.Dataset:
+                  scores: bool = False, dim: str | None = None,
+                  var: str | None = None) -> xr.Dataset:
     r"""Find cosmic-ray spikes, replace them, and return a mask of what was replaced.
 
     Parameters
@@ -59,8 +50,8 @@ def remove_spikes(ds: xr.Dataset, *, method: str = "auto", threshold: float | No
         along batch dims (the signal dim is put in one chunk).
     method : {"auto", "neighbours", "accumulations", "single"}
         ``"auto"``: ``"accumulations"`` if ``accumulation_dim`` is a dim of the data, else
-        ``"neighbours"`` if the data are a map (a ``y`` and/or ``x`` dim longer than 1, or
-        ``neighbour_dims`` given), else ``"single"``. A batch of unrelated samples (``sample``)
+        ``"neighbours"`` if the data are a map or a line map (a ``y``, ``x`` or ``spot`` dim
+        longer than 1, or ``neighbour_dims`` given), else ``"single"``. A batch of unrelated samples (``sample``)
         is never compared across samples unless ``neighbour_dims="sample"`` is asked for.
     threshold : float, optional
         Detection threshold in robust standard deviations; default 6 (single: Whitaker–Hayes
@@ -70,13 +61,14 @@ def remove_spikes(ds: xr.Dataset, *, method: str = "auto", threshold: float | No
     min_band_fwhm : float, optional
         ``W`` of the band-profile guard (``"single"``, and ``"neighbours"`` near bands): FWHM of
         the narrowest real band the instrument produces, in signal units (1/cm), e.g. the FWHM
-        of crystalline Si measured on it. Default two channel steps (an instrument's line width
-        spans at least about two pixels). Larger values find wider spikes; a value above the
+        of crystalline Si measured on it. Default two channel steps, taken locally (the
+        spacing of real axes changes across the spectrum; an instrument's line width spans
+        at least about two pixels). Larger values find wider spikes; a value above the
         FWHM of a real band lets that band be taken for a spike. Undersampled instruments
         (a band narrower than two steps) must give it.
     neighbour_dims : str or tuple of str, optional
         ``"neighbours"``: dims along which spectra are neighbours; default the map dims
-        ``y``/``x`` present (longer than 1).
+        ``y``/``x`` and the line-map dim ``spot`` present (longer than 1).
     window : int, optional
         ``"neighbours"``: neighbours within ``window`` steps along each neighbour dim; default
         1 for two dims (the 8 surrounding pixels), 2 for one dim (2 on each side).
@@ -85,6 +77,9 @@ def remove_spikes(ds: xr.Dataset, *, method: str = "auto", threshold: float | No
     half_window : int
         Half width (channels) of the running median used as local background (single) and
         high-pass filter (neighbours). Must exceed the widest spike; ~10 suits 1 cm-1 steps.
+    scores : bool
+        Also return the noise model and the detection score of every channel (``noise``,
+        ``spike_score``), to check a threshold or map where the method sees outliers.
     dim, var : str, optional
         Signal dim and variable; default ``raman_shift`` and ``intensity``.
 
@@ -93,14 +88,23 @@ def remove_spikes(ds: xr.Dataset, *, method: str = "auto", threshold: float | No
     xarray.Dataset
         ``ds`` with ``var`` cleaned (same units), plus ``spike`` (bool, same dims as ``var``:
         replaced channels) and ``spike_count`` (int, per spectrum: number of spikes, i.e.
-        contiguous runs of replaced channels). Provenance in attrs.
+        contiguous runs of replaced channels). With ``scores=True`` also ``noise`` (units of
+        ``var``: the noise standard deviation per channel, from the read + shot noise model)
+        and ``spike_score`` (1: the score compared with ``threshold``: single, the excess over
+        the running median in noise sigmas; neighbours, ``z`` below; accumulations, the
+        deviation from the median accumulation in noise sigmas). Provenance in attrs; the
+        step is appended to ``attrs["preprocessing"]``.
 
     Notes
     -----
     **accumulations.** With ``m_c`` the per-channel median over the ``A`` accumulations and
     ``d_{kc} = y_{kc} - m_c``, the noise of ``d`` is modelled as ``var_c = a + b max(m_c, 0)``
     (read noise + shot noise), fitted per spectrum by weighted least squares to trimmed means
-    of ``d^2`` in 8 bins of ``m`` (so strong bands raise no false alarms). Channels with
+    of ``d^2`` in 8 bins of ``m`` (so strong bands raise no false alarms). ``a`` may be
+    negative: counts that sit on a detector offset (bias) ``o`` have
+    ``var = r^2 + g (level - o)``; the model is floored at half the lowest bin variance
+    instead (clamping ``a`` at 0 and keeping ``b`` overestimated the noise 7–13x on
+    spectra with a ~570-count bias, which then lost every spike). Channels with
     ``d / sqrt(var) > threshold`` are spikes (one-sided: cosmic rays only add counts), grown into
     adjacent channels above ``threshold / 2``, and replaced by the mean of the unaffected
     accumulations. Needs ``A >= 2``; with 2 the median is the mean and only the higher one can be
@@ -136,10 +140,15 @@ def remove_spikes(ds: xr.Dataset, *, method: str = "auto", threshold: float | No
     away from ``p`` (width limit); and (3) **band-profile guard**: it is narrower than any band
     of FWHM
     ``W = min_band_fwhm`` could be. A band whose highest sampled channel is ``p`` has its center
-    within half a channel of ``p``, so at ``k`` channels (step ``δ``) from ``p`` it keeps at
-    least ``h f((k + 1/2) δ)``, where ``f`` is the lower of a unit Gaussian and a unit Lorentzian
-    of FWHM ``W``. The candidate is a spike if on either side some channel falls below
-    ``h (f - 0.05) - 3 sigma``: it drops faster than any band can. Real bands satisfy the bound
+    within half a channel of ``p``, so a channel ``q`` keeps at least ``h f(|x_q - x_p| + δ/2)``
+    (``δ`` the step from ``p`` to its neighbour on the other side: distances on the real
+    axis, whose spacing changes across the spectrum), where ``f`` is the lower of a unit
+    Gaussian and a unit Lorentzian of FWHM ``W``. The candidate is a spike if on either side
+    some channel falls below ``h (f - 0.05) - 3 sigma``: it drops faster than any band can.
+    Heights are measured above the lower of the running median and the chord of the
+    spectrum across the guard's reach (a running median cuts through bands in dense band
+    regions). Candidates are the Whitaker–Hayes jumps and the jumps above ``threshold``
+    local noise sigmas (one MAD for the whole spectrum hides spikes where the signal is low). Real bands satisfy the bound
     (Voigt profiles lie between the two shapes; the 0.05 and 3 sigma absorb noise and sampling),
     so the Si band is kept as long as ``W`` does not exceed its FWHM. The lower channels of a
     spike join it when they stand above the straight line from the next channel outwards to
@@ -163,6 +172,17 @@ def remove_spikes(ds: xr.Dataset, *, method: str = "auto", threshold: float | No
     false positive in 2.8 M spike-free channels per method, none on the Si band; single: 1
     of 72 000 weak narrow bands (FWHM 2–3 steps, 5–60 sigma) flagged.
 
+    Measured on real spectra (the 12 single spectra and the 235-spectrum line map of
+    ``shared/data/raman``, 1–3-channel spikes of 10–200 local noise sigmas injected with a
+    fixed seed): ``"auto"`` on the line map (neighbours along ``spot``) finds 98.6 % of 694,
+    single spectra with the default guard 74 % of 1-channel, 73 % of 2-channel and none of
+    3-channel spikes (45 % of 312 overall, 31 % before the offset-proof noise model and the
+    local-step guard; a 3-channel spike is then as wide as the narrowest band the guard
+    protects), with 1 falsely corrected channel in 21 806 (3 before) and none in 238 525
+    on the map. With ``min_band_fwhm`` set to the Si FWHM (6.6, 8.8 and
+    3.7 cm⁻¹ on three instruments whose axis step is 1.2–1.5x its median at 520 cm⁻¹) the
+    Si line is unchanged (before the local-step guard it lost 57–74 % of its height).
+
     References
     ----------
     D. A. Whitaker, K. Hayes, "A simple algorithm for despiking Raman spectra",
@@ -171,14 +191,12 @@ def remove_spikes(ds: xr.Dataset, *, method: str = "auto", threshold: float | No
     Examples
     --------
     >>> import characterization as ch
-    >>> from characterization.raman.spikes import remove_spikes
     >>> ds = ch.synthetic.peak_spectra(2, n_points=1001, seed=0)   # 900-1900 1/cm, 1 1/cm step
     >>> ds["intensity"][0, 120] = ds.intensity[0, 120] + 5000
-    >>> out = remove_spikes(ds, method="single")
+    >>> out = ch.raman.remove_spikes(ds, method="single")
     >>> out.spike_count.values.tolist(), bool(out.spike[0, 120])
     ([1, 0], True)
     """
-    dim, var = signal_and_var(ds, dim, var, "remove_spikes")
     if method not in METHODS:
         raise AnalysisError(f"remove_spikes: method must be one of {METHODS}, got {method!r}")
     if int(max_width) < 1 or int(half_window) <= int(max_width):
@@ -195,22 +213,28 @@ def remove_spikes(ds: xr.Dataset, *, method: str = "auto", threshold: float | No
     params = {"threshold": threshold, "max_width": max_width, "dim": dim, "var": var}
 
     step = float(np.median(np.abs(np.diff(x)))) if x.size > 1 else 1.0
-    w = 2.0 * step if min_band_fwhm is None else float(min_band_fwhm)
-    if not w > 0:
-        raise AnalysisError(f"remove_spikes: min_band_fwhm must be positive, got {w}")
+    if min_band_fwhm is None:
+        w = 2.0 * _local_step(x)           # two channels wherever the spacing changes
+        recorded_w = "2 local channel steps"
+    else:
+        w = float(min_band_fwhm)
+        recorded_w = w
+        if not (np.isfinite(w) and w > 0):
+            raise AnalysisError(f"remove_spikes: min_band_fwhm must be positive, got "
+                                f"{min_band_fwhm!r}")
 
     if method == "single":
-        if w < 1.5 * step:
+        if np.ndim(w) == 0 and w < 1.5 * step:
             warnings.warn(f"remove_spikes: min_band_fwhm={w:g} is below 1.5 channel steps "
                           f"({step:g}): on this grid a band that narrow looks like a spike, so "
                           "the single-spectrum method will find few spikes. Pass the FWHM of "
                           "the narrowest real band (e.g. Si on this instrument) or use the "
                           "neighbours/accumulations methods.", stacklevel=3)
-        params.update(min_band_fwhm=w, half_window=half_window, guard_sigma=3.0,
+        params.update(min_band_fwhm=recorded_w, half_window=half_window, guard_sigma=3.0,
                       wing_sigma=4.0, tolerance=0.05)
         kernel = functools.partial(K.single, x=x, threshold=threshold, max_width=max_width,
                                    min_band_fwhm=w, half_window=half_window)
-        clean, mask = _apply(kernel, signal_last(da, dim), [dim])
+        clean, mask, noise, z = _apply(kernel, signal_last(da, dim), [dim])
     elif method == "accumulations":
         if accumulation_dim not in da.dims or da.sizes[accumulation_dim] < 2:
             raise AnalysisError(f"remove_spikes: method='accumulations' needs a dim "
@@ -223,7 +247,7 @@ def remove_spikes(ds: xr.Dataset, *, method: str = "auto", threshold: float | No
         if src.chunks is not None:
             src = src.chunk({accumulation_dim: -1})
         kernel = functools.partial(K.accumulations, threshold=threshold)
-        clean, mask = _apply(kernel, src, [accumulation_dim, dim])
+        clean, mask, noise, z = _apply(kernel, src, [accumulation_dim, dim])
     else:
         if not nb_dims:
             raise AnalysisError(f"remove_spikes: method='neighbours' needs neighbour dims: pass "
@@ -232,8 +256,8 @@ def remove_spikes(ds: xr.Dataset, *, method: str = "auto", threshold: float | No
         if window < 1:
             raise AnalysisError(f"remove_spikes: window must be >= 1, got {window}")
         params.update(neighbour_dims=list(nb_dims), window=window, half_window=half_window,
-                      min_band_fwhm=w)
-        clean, mask = _neighbour_method(signal_last(da, dim), dim, x, nb_dims, window,
+                      min_band_fwhm=recorded_w)
+        clean, mask, noise, z = _neighbour_method(signal_last(da, dim), dim, x, nb_dims, window,
                                         threshold, max_width, half_window, w)
 
     out = ds.copy(deep=False)
@@ -242,12 +266,18 @@ def remove_spikes(ds: xr.Dataset, *, method: str = "auto", threshold: float | No
     out[var].attrs = dict(da.attrs)
     out["spike"] = mask.transpose(*da.dims).variable
     out["spike"].attrs = {"units": "1", "long_name": "Cosmic-ray spike (replaced channel)"}
-    count = xr.apply_ufunc(K.count_runs, mask, input_core_dims=[[dim]], dask="parallelized",
-                           output_dtypes=[np.int64])
+    count = apply_kernel(K.count_runs, mask, input_core_dims=[[dim]], output_dtypes=[np.int64])
     out["spike_count"] = count.transpose(*[d for d in da.dims if d != dim]).variable
     out["spike_count"].attrs = {"units": "1", "long_name": "Number of spikes in the spectrum"}
-    out.attrs = result_attrs(ds, "characterization.raman.remove_spikes", method,
-                             **params)
+    if scores:
+        out["noise"] = noise.transpose(*da.dims).variable
+        out["noise"].attrs = {"units": da.attrs.get("units", ""),
+                              "long_name": "Noise standard deviation (read + shot noise model)"}
+        out["spike_score"] = z.transpose(*da.dims).variable
+        out["spike_score"].attrs = {"units": "1",
+                                    "long_name": f"Spike score z ({method} method, in noise "
+                                                 "standard deviations)"}
+    out.attrs = {"method": method, "parameters": params}
     return out
 
 
@@ -262,28 +292,35 @@ def _neighbour_dims(da, dim, requested):
     return tuple(d for d in MAP_DIMS if d in da.dims and da.sizes[d] > 1)
 
 
+def _local_step(x):
+    """Channel step at every channel: the mean of its two spacings (one at the ends)."""
+    if x.size < 2:
+        return np.ones_like(x)
+    gaps = np.abs(np.diff(x))
+    left = np.r_[gaps[0], gaps]
+    right = np.r_[gaps, gaps[-1]]
+    return 0.5 * (left + right)
+
+
 def _apply(kernel, src, core):
-    clean, mask = xr.apply_ufunc(kernel, src, input_core_dims=[core],
-                                 output_core_dims=[core, core], dask="parallelized",
-                                 output_dtypes=[float, bool], keep_attrs=False)
-    return clean, mask
+    return apply_kernel(kernel, src, input_core_dims=[core],
+                        output_core_dims=[core, core, core, core],
+                        output_dtypes=[float, bool, float, float])
 
 
 def _neighbour_method(da, dim, x, nb_dims, window, threshold, max_width, half_window, w):
     def hp_kernel(y):
         return K.highpass(y, half_window)
 
-    hp, smooth = xr.apply_ufunc(hp_kernel, da, input_core_dims=[[dim]],
-                                output_core_dims=[[dim], [dim]], dask="parallelized",
-                                output_dtypes=[float, float])
+    hp, smooth = apply_kernel(hp_kernel, da, input_core_dims=[[dim]],
+                              output_core_dims=[[dim], [dim]])
     stack = _neighbour_stack(hp, nb_dims, window).transpose(*hp.dims[:-1], "_neighbour", dim)
     kernel = functools.partial(K.neighbours, x=x, threshold=threshold, max_width=max_width,
                                min_band_fwhm=w)
-    clean, mask = xr.apply_ufunc(kernel, da, smooth, stack,
-                                 input_core_dims=[[dim], [dim], ["_neighbour", dim]],
-                                 output_core_dims=[[dim], [dim]], dask="parallelized",
-                                 output_dtypes=[float, bool], keep_attrs=False)
-    return clean, mask
+    return apply_kernel(kernel, da, smooth, stack,
+                        input_core_dims=[[dim], [dim], ["_neighbour", dim]],
+                        output_core_dims=[[dim]] * 4,
+                        output_dtypes=[float, bool, float, float])
 
 
 def _neighbour_stack(hp, nb_dims, window):

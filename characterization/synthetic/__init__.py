@@ -11,7 +11,7 @@ the demo and the benchmarks can check recovered numbers against the truth.
   with an a-Si band or a phonon-confinement line shape of a given crystal size.
 * :func:`xrd_patterns` (``synthetic.xrd``): Kα1/Kα2 powder patterns of reference phases with
   chosen crystallite size, microstrain and instrument broadening (sticks from pymatgen,
-  imported on use).
+  imported on use); :func:`kalpha_patterns`: Kα1/Kα2 doublet patterns of free lines.
 
 The functions are bound here after their modules are imported, so ``synthetic.isotherms`` is
 the function, not the module of the same name. Only numpy and xarray are needed.
@@ -21,6 +21,7 @@ from .isotherms import isotherms
 from .peaks import peak_spectra
 from .raman_carbon import carbon_spectra
 from .raman_silicon import silicon_spectra
-from .xrd import xrd_patterns
+from .xrd import kalpha_patterns, xrd_patterns
 
-__all__ = ["peak_spectra", "isotherms", "carbon_spectra", "silicon_spectra", "xrd_patterns"]
+__all__ = ["peak_spectra", "isotherms", "carbon_spectra", "silicon_spectra", "xrd_patterns",
+           "kalpha_patterns"]

@@ -32,13 +32,16 @@ TEMPLATES = {
               "D2": (0.30, 40.0, None)},
     "bwf": {"D1": (None, 110.0, None), "G_bwf": (1.0, 65.0, 1600.0)},
 }
-_OPTIONAL_TEMPLATES = {"D2": (0.20, 35.0, None), "2D": (0.50, 70.0, None)}
+_OPTIONAL_TEMPLATES = {"D2": (0.20, 35.0, None), "2D": (0.50, 70.0, None),
+                       "D+D'": (0.15, 80.0, None), "tPA1": (0.12, 50.0, 1140.0),
+                       "tPA2": (0.10, 50.0, 1470.0), "D5": (0.10, 80.0, 1450.0),
+                       "Si960": (0.10, 50.0, 965.0)}
 
 
 def carbon_spectra(n_spectra: int = 16, *, model="4band", map_shape: tuple[int, int] | None = None,
                    id_ig: float | tuple[float, float] = (0.2, 1.5),
                    laser_wavelength: float = 532.0, include=(), counts: float = 2000.0,
-                   noise="poisson", read_noise: float = 4.0, baseline: str = "linear",
+                   noise="poisson", read_noise: float = 4.0, background: str = "linear",
                    x_range: tuple[float, float] | None = None, n_points: int | None = None,
                    jitter: float = 1.0, seed: int = 0) -> xr.Dataset:
     r"""Seeded carbon Raman spectra (or a map) with exact ground truth.
@@ -59,8 +62,10 @@ def carbon_spectra(n_spectra: int = 16, *, model="4band", map_shape: tuple[int, 
     laser_wavelength : float
         Excitation in nm: sets the positions of the dispersive bands and the scalar coordinate
         ``laser_wavelength``.
-    include : sequence of {"D'", "2D"}
-        Optional bands added to every spectrum (heights 0.2 and 0.5 of G).
+    include : sequence of str
+        Optional bands added to every spectrum (names as in
+        :func:`characterization.raman.fit_carbon`): "D'" (0.2 of the G height), "2D" (0.5),
+        "D+D'" (0.15), "tPA" (tPA1 0.12 and tPA2 0.10), "D5" (0.10), "Si960" (0.10).
     counts : float
         Mean G height in counts (sets the shot-noise level: the G maximum has a signal-to-noise
         ratio of about ``counts / sqrt(counts + baseline)``; 2000 gives ≈ 35).
@@ -69,8 +74,8 @@ def carbon_spectra(n_spectra: int = 16, *, model="4band", map_shape: tuple[int, 
         of that standard deviation (counts); 0: noise-free.
     read_noise : float
         Read-noise standard deviation in counts (with ``noise="poisson"``).
-    baseline : {"linear", "quadratic", "none"}
-        Fluorescence-like baseline: offset 20–60 % of the G height with a slope of up to ±30 %
+    background : {"linear", "quadratic", "none"}
+        Fluorescence-like background: offset 20–60 % of the G height with a slope of up to ±30 %
         of it across the range ("quadratic" adds a curvature of similar size).
     x_range : (float, float), optional
         Default 700–2100 cm⁻¹ (700–3000 with the 2D band).
@@ -91,7 +96,7 @@ def carbon_spectra(n_spectra: int = 16, *, model="4band", map_shape: tuple[int, 
         ``"id_ig_area"`` and, for every band label (G, D1, D2, D3, D4, 2D),
         ``"<label>.center"`` (position of the maximum), ``".fwhm"``, ``".height"``,
         ``".area"`` (NaN where the spectrum's model lacks the band), ``"G.q"`` for BWF
-        spectra, and ``"baseline.c0"``… (raw polynomial coefficients in counts and 1/cm).
+        spectra, and ``"background.c0"``… (raw polynomial coefficients in counts and 1/cm).
 
     Notes
     -----
@@ -114,8 +119,9 @@ def carbon_spectra(n_spectra: int = 16, *, model="4band", map_shape: tuple[int, 
     for name in names:
         if name not in PRESETS:
             raise ValueError(f"unknown carbon model {name!r}; presets: {', '.join(PRESETS)}")
-    if baseline not in ("linear", "quadratic", "none"):
-        raise ValueError(f"baseline must be 'linear', 'quadratic' or 'none', got {baseline!r}")
+    if background not in ("linear", "quadratic", "none"):
+        raise ValueError(f"background must be 'linear', 'quadratic' or 'none', "
+                         f"got {background!r}")
     laser = check_laser_wavelength(laser_wavelength)
     extra = optional_bands(include)
     rng = np.random.default_rng(seed)
@@ -123,7 +129,8 @@ def carbon_spectra(n_spectra: int = 16, *, model="4band", map_shape: tuple[int, 
     n = int(np.prod(batch_shape))
     if n < 1:
         raise ValueError(f"need at least one spectrum, got batch shape {batch_shape}")
-    lo, hi = x_range if x_range is not None else (700.0, 3000.0 if "2D" in extra else 2100.0)
+    lo, hi = x_range if x_range is not None else (
+        700.0, 3150.0 if "D+D'" in extra else 3000.0 if "2D" in extra else 2100.0)
     n_points = int(n_points) if n_points is not None else int(round((hi - lo) / 1.2)) + 1
     x = np.linspace(lo, hi, n_points)
 
@@ -131,7 +138,8 @@ def carbon_spectra(n_spectra: int = 16, *, model="4band", map_shape: tuple[int, 
     ratio = (np.full(n, float(id_ig)) if np.ndim(id_ig) == 0
              else rng.uniform(float(id_ig[0]), float(id_ig[1]), n))
     g_height = counts * rng.uniform(0.8, 1.2, n)
-    labels = ("G", "D1", "D2", "D3", "D4", "2D")
+    labels = ("G", "D1", "D2", "D3", "D4", "2D") + tuple(BANDS[k].label for k in extra
+                                                       if BANDS[k].label not in ("D2", "2D"))
     truth = {f"{lab}.{q}": np.full(n, np.nan) for lab in labels
              for q in ("center", "fwhm", "height", "area")}
     truth["G.q"] = np.full(n, np.nan)
@@ -171,20 +179,20 @@ def carbon_spectra(n_spectra: int = 16, *, model="4band", map_shape: tuple[int, 
     truth["id_ig_area"] = truth["D1.area"] / truth["G.area"]
     truth["model"] = np.array(names)[which]
 
-    if baseline != "none":
+    if background != "none":
         offset = g_height * rng.uniform(0.2, 0.6, n)
         slope = offset * rng.uniform(-0.3, 0.3, n) / (hi - lo)
         s = x[None, :] - lo
         base = offset[:, None] + slope[:, None] * s
         coefs = [offset - slope * lo, slope]
-        if baseline == "quadratic":
+        if background == "quadratic":
             curv = offset * rng.uniform(-0.3, 0.3, n) / (hi - lo) ** 2
             base = base + curv[:, None] * s * (s - (hi - lo))
             coefs = [coefs[0] + curv * lo * (lo + (hi - lo)), coefs[1] - curv * (2 * lo + hi - lo),
                      curv]
         signal = signal + base
         for k, c in enumerate(coefs):
-            truth[f"baseline.c{k}"] = c
+            truth[f"background.c{k}"] = c
     y = _noisy(signal, noise, read_noise, rng)
     truth["noise"] = np.full(n, np.nan if noise == "poisson" else float(noise))
 
@@ -211,7 +219,7 @@ def carbon_spectra(n_spectra: int = 16, *, model="4band", map_shape: tuple[int, 
                "original_metadata": json.dumps({
                    "generator": "carbon_spectra", "seed": seed, "model": list(names),
                    "id_ig": id_ig, "include": list(extra), "counts": counts, "noise": noise,
-                   "read_noise": read_noise, "baseline": baseline, "jitter": jitter},
+                   "read_noise": read_noise, "background": background, "jitter": jitter},
                    default=str),
                "ground_truth": truth})
     return validate(ds, "raman")

@@ -225,3 +225,57 @@ def silicon_spectra(n_spectra: int = 8, *, map_shape: tuple[int, int] | None = N
                    "noise": sigma, "background": background, "jitter": jitter}),
                "ground_truth": truth})
     return validate(ds, "raman")
+
+
+def si_reference_spectra(n_spectra: int, seed: int, shifts, *, step: float = 1.0,
+                         fwhm: float = 3.5, height: float = 4000.0,
+                         noise: float = 20.0) -> xr.Dataset:
+    r"""Seeded spectra of a Si calibration wafer whose band is measured at ``520.7 + shift``.
+
+    .. math:: y(\omega) = 300 + \frac{H}{1 + \bigl(2(\omega - 520.7 - s)/F\bigr)^2}
+              + \varepsilon, \qquad \varepsilon \sim N(0, \sigma^2)
+
+    on 440–600 cm⁻¹ with channel ``step``: the input of
+    :func:`characterization.raman.si_offset` and :func:`characterization.raman.calibrate_shift`
+    in examples and tests, with the exact offset ``-shift``.
+
+    Parameters
+    ----------
+    n_spectra : int
+        Number of spectra along ``sample`` (the first ``n_spectra`` entries of ``shifts``).
+    seed : int
+        Seed of :func:`numpy.random.default_rng` (noise).
+    shifts : sequence of float
+        Displacement of the measured band from 520.7 cm⁻¹, one per spectrum (1/cm).
+    step : float
+        Channel step (1/cm).
+    fwhm, height, noise : float
+        Lorentzian FWHM (1/cm), height above the 300-count background and noise standard
+        deviation (counts).
+
+    Returns
+    -------
+    xarray.Dataset
+        ``intensity(sample, raman_shift)`` following the Raman conventions.
+
+    Examples
+    --------
+    >>> ref = si_reference_spectra(2, 0, [-1.0, 0.5])
+    >>> ref.sizes["sample"], float(ref.raman_shift[0])
+    (2, 440.0)
+    """
+    rng = np.random.default_rng(seed)
+    x = np.arange(440.0, 600.0 + step / 2, step)
+    centers = 520.7 + np.asarray(shifts, dtype=float)[:n_spectra, None]
+    y = 300.0 + height / (1.0 + (2.0 * (x - centers) / fwhm) ** 2)
+    y = y + rng.normal(0.0, noise, y.shape)
+    conv = TABLE["raman"]
+    return xr.Dataset(
+        {"intensity": (("sample", "raman_shift"), y,
+                       {"units": conv.main.units, "long_name": conv.main.long_name})},
+        coords={"raman_shift": ("raman_shift", x, {"units": conv.signal.units,
+                                                   "long_name": conv.signal.long_name}),
+                "sample": ("sample", [f"Si{i}" for i in range(len(y))],
+                           {"units": "", "long_name": "Sample"})},
+        attrs={"technique": "raman", "conventions": CONVENTIONS_VERSION,
+               "reader": "characterization.synthetic.raman_silicon.si_reference_spectra"})

@@ -15,9 +15,9 @@ import numpy as np
 import xarray as xr
 
 from ..conventions import CONVENTIONS_VERSION, validate
-from ..xray_lines import CU_KALPHA1
+from ..xray_lines import CU_KALPHA1, CU_KALPHA2, KALPHA2_RATIO
 
-__all__ = ["xrd_patterns"]
+__all__ = ["xrd_patterns", "kalpha_patterns"]
 
 
 def _per_sample_phase(value, n_s, n_p, name):
@@ -161,7 +161,7 @@ def xrd_patterns(phases=("Si",), *, n_samples: int = 1, size_nm=20.0, strain=0.0
     X, Y = (float(v) for v in instrument_lorentz)
 
     ref = reference_pattern(list(phases), wavelength=wavelength, min_intensity=min_intensity,
-                            two_theta_range=(max(0.5, start - 5.0), min(179.0, stop + 5.0)))
+                            range=(max(0.5, start - 5.0), min(179.0, stop + 5.0)))
     voigt = get_lineshape("voigt")
     lam_nm = wavelength / 10.0
     y = np.zeros((n_s, x.size))
@@ -246,3 +246,85 @@ def xrd_patterns(phases=("Si",), *, n_samples: int = 1, size_nm=20.0, strain=0.0
                    else np.atleast_1d(background).tolist()}),
                "ground_truth": truth})
     return validate(ds, "xrd")
+
+
+def kalpha_patterns(n_sample: int = 3, seed: int = 0, centers=(28.44, 47.30, 56.12),
+                    fwhm=(0.12, 0.14, 0.16), area=(40.0, 25.0, 15.0), eta: float = 0.5,
+                    background: float = 20.0, noise: bool = True, shape: str = "pseudo_voigt",
+                    shape_params=None, x=None) -> xr.Dataset:
+    r"""Seeded Cu Kα1/Kα2 doublet patterns ``(sample, two_theta)`` of chosen line profiles.
+
+    .. math:: y(2\theta) = b + \sum_j 100\,a_j\,\bigl[p(2\theta - 2\theta_{1j})
+              + R\,p(2\theta - 2\theta_{2j})\bigr], \qquad
+              2\theta_{2j} = 2\arcsin\bigl(\tfrac{\lambda_2}{\lambda_1}\sin\theta_{1j}\bigr)
+
+    with ``p`` the unit-area profile ``shape`` (any single-line shape of
+    :mod:`characterization.fit.lineshapes` that has a Kα doublet), Cu Kα1/Kα2 wavelengths of
+    :mod:`characterization.xray_lines` and ``R = 0.5``. Unlike :func:`xrd_patterns` the lines
+    are free (positions, widths, areas given directly), which is what peak-fitting tests need.
+
+    Parameters
+    ----------
+    n_sample : int
+        Number of patterns; width parameters grow by 5 % per sample.
+    seed : int
+        Seed of the Poisson noise.
+    centers, fwhm, area : sequence of float
+        Kα1 positions (deg), FWHMs (deg) and Kα1 areas / 100 (count·deg) of the lines.
+    eta : float
+        Lorentzian fraction (pseudo-Voigt).
+    background : float
+        Flat background (counts).
+    noise : bool
+        Poisson noise on the expected counts.
+    shape : str
+        Line shape name (``"pseudo_voigt"``, ``"voigt"``, ``"pearson7"`` ...).
+    shape_params : dict, optional
+        Shape parameters by name (scalar or one per line); default ``fwhm`` (and ``eta``).
+    x : array_like, optional
+        2θ axis (deg); default 25–60° in 0.01° steps.
+
+    Returns
+    -------
+    xarray.Dataset
+        ``intensity`` (count) on ``(sample, two_theta)``, coords ``wavelength``,
+        ``wavelength_alpha2``, ``alpha2_ratio``; ``attrs["technique"] = "xrd"``.
+
+    Examples
+    --------
+    >>> kalpha_patterns(n_sample=2).intensity.dims
+    ('sample', 'two_theta')
+    """
+    from ..fit import get_lineshape
+
+    rng = np.random.default_rng(seed)
+    x = np.round(np.arange(25.0, 60.0, 0.01), 6) if x is None else np.asarray(x, dtype=float)
+    doublet = get_lineshape("kalpha_" + shape)
+    if shape_params is None:
+        shape_params = {"fwhm": fwhm, "eta": eta} if shape in ("pseudo_voigt",) else {
+            "fwhm": fwhm}
+    k = CU_KALPHA2 / CU_KALPHA1
+    y = np.full((n_sample, x.size), float(background))
+    scale = 1.0 + 0.05 * np.arange(n_sample)[:, None]
+    for j, (c, a) in enumerate(zip(centers, area)):
+        theta = []
+        for sp in doublet.single.shape_params:
+            v = np.broadcast_to(np.asarray(shape_params[sp.name], dtype=float),
+                                (len(centers),))[j]
+            theta.append(np.full((n_sample, 1), v) * (scale if sp.kind == "width" else 1.0))
+        theta += [np.full((n_sample, 1), k), np.full((n_sample, 1), KALPHA2_RATIO)]
+        y += doublet.evaluate(x, np.full((n_sample, 1), a * 100.0), np.full((n_sample, 1), c),
+                              theta)
+    if noise:
+        y = rng.poisson(y).astype(float)
+    return xr.Dataset(
+        {"intensity": (("sample", "two_theta"), y, {"units": "count", "long_name": "Intensity"})},
+        coords={"sample": [f"s{i}" for i in range(n_sample)],
+                "two_theta": ("two_theta", x, {"units": "deg", "long_name": "2θ"}),
+                "wavelength": ((), CU_KALPHA1, {"units": "angstrom",
+                                                "long_name": "Wavelength Kα1"}),
+                "wavelength_alpha2": ((), CU_KALPHA2, {"units": "angstrom",
+                                                       "long_name": "Wavelength Kα2"}),
+                "alpha2_ratio": ((), KALPHA2_RATIO, {"units": "1",
+                                                     "long_name": "Kα2/Kα1 intensity ratio"})},
+        attrs={"technique": "xrd"})

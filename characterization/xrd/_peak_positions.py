@@ -43,14 +43,13 @@ def merge_coincident(pos, labels, tol):
     return np.array([np.mean(p) for p in out_pos]), ["+".join(lab) for lab in out_lab]
 
 
-def auto_positions(ds, lam1, lam2, lam_beta, min_snr):
+def auto_positions(da, dim, lam1, lam2, lam_beta, min_snr):
     r"""Kα1 positions of the peaks of the batch-mean pattern (``peaks="auto"``): the maxima
     :func:`find_pattern_peaks` finds with ``n_sigma = min_snr``, less the Kα2 (and, when
     ``lam_beta`` is known, Kβ) satellites of stronger peaks (:func:`satellite_parents`)."""
-    da = ds["intensity"]
-    others = [d for d in da.dims if d != "two_theta"]
+    others = [d for d in da.dims if d != dim]
     mean = da.mean(others, skipna=True) if others else da
-    x = np.asarray(mean["two_theta"].values, dtype=float)
+    x = np.asarray(mean[dim].values, dtype=float)
     y = np.asarray(mean.values, dtype=float)
     if np.isfinite(y).sum() < 5:
         raise AnalysisError("peaks='auto': fewer than 5 finite points in the mean pattern")
@@ -69,15 +68,23 @@ def find_pattern_peaks(x, y, *, prominence=None, smooth=0.02, n_sigma=5.0):
     r"""Peaks of one pattern: positions (deg), heights above the local base and prominences.
 
     The profile is smoothed with a Gaussian kernel of standard deviation ``smooth`` degrees
-    (at least half a step); the white-noise level of the raw data is estimated robustly from
-    successive differences, :math:`\sigma = 1.4826\,\mathrm{MAD}(\Delta y)/\sqrt2`, and
-    scaled to the smoothed profile by :math:`\sqrt{\sum_i k_i^2}` (``k`` the kernel). A
-    maximum is a peak when its prominence (:func:`scipy.signal.find_peaks`) exceeds
-    ``n_sigma`` × the local noise, which assumes counting statistics: the noise level grows as
-    :math:`\sqrt{y/y_\mathrm{bg}}` above the median (background) level. A floor of 0.1 % of
-    the profile's range avoids detecting rounding noise in noise-free data. With
-    ``prominence`` given (same units as ``y``), that fixed threshold is used instead. The
-    position is refined by a parabola through the three points around each maximum.
+    (at least half a step). The noise level of the *smoothed* profile is measured on the
+    smoothed profile itself, from differences at a lag ``D`` longer than the kernel support
+    (``D = 2 ⌈4σ⌉ + 1`` points, at least 5), so that the two values of each difference are
+    made of disjoint raw points:
+
+    .. math:: \sigma_s = 1.4826\,\mathrm{MAD}\bigl(y^s_{i+D} - y^s_i\bigr) / \sqrt2 .
+
+    This holds for noise that is correlated between neighbouring points (detector binning,
+    interpolation onto a finer grid), where the usual successive-difference estimate of the raw
+    data (which assumes independent points, scaled by :math:`\sqrt{\sum k_i^2}`) comes out up
+    to ~2x low and finds many false peaks. A maximum is a peak when its prominence
+    (:func:`scipy.signal.find_peaks`) exceeds ``n_sigma`` × the local noise, which assumes
+    counting statistics: the noise level grows as :math:`\sqrt{y/y_\mathrm{bg}}` above the
+    median (background) level. A floor of 0.1 % of the profile's range avoids detecting
+    rounding noise in noise-free data. With ``prominence`` given (same units as ``y``), that
+    fixed threshold is used instead. The position is refined by a parabola through the three
+    points around each maximum.
     """
     from scipy.ndimage import gaussian_filter1d
     from scipy.signal import find_peaks
@@ -91,12 +98,7 @@ def find_pattern_peaks(x, y, *, prominence=None, smooth=0.02, n_sigma=5.0):
     step = float(np.median(np.diff(x)))
     sig_pts = max(0.5, float(smooth) / step) if step > 0 else 0.5
     ys = gaussian_filter1d(y, sig_pts, mode="nearest")
-    half = int(np.ceil(4 * sig_pts))
-    kernel = np.exp(-0.5 * (np.arange(-half, half + 1) / sig_pts) ** 2)
-    kernel /= kernel.sum()
-    diff = np.diff(y)
-    sigma_raw = 1.4826 * np.median(np.abs(diff - np.median(diff))) / np.sqrt(2.0)
-    sigma_s = sigma_raw * np.sqrt(np.sum(kernel ** 2))
+    sigma_s = smoothed_noise(ys, sig_pts)
     span = float(np.max(ys) - np.min(ys))
     idx, props = find_peaks(ys, prominence=(0.0, None))
     if idx.size == 0:
@@ -121,6 +123,17 @@ def find_pattern_peaks(x, y, *, prominence=None, smooth=0.02, n_sigma=5.0):
     return pos, ys[idx], prom
 
 
+def smoothed_noise(ys, sig_pts):
+    """Robust noise standard deviation of a profile smoothed with a Gaussian of ``sig_pts``
+    points, from its differences at a lag beyond the kernel support (see
+    :func:`find_pattern_peaks`)."""
+    lag = max(5, 2 * int(np.ceil(4 * sig_pts)) + 1)
+    if ys.size <= lag + 4:
+        lag = 1
+    diff = ys[lag:] - ys[:-lag]
+    return 1.4826 * float(np.median(np.abs(diff - np.median(diff)))) / np.sqrt(2.0)
+
+
 def satellite_parents(pos, height, lam1, lam2, lam_beta, tolerance):
     """Index of the parent of each peak if it is a Kα2 (1) or Kβ (2) satellite of it, else -1."""
     parent = np.full(pos.size, -1)
@@ -140,3 +153,47 @@ def satellite_parents(pos, height, lam1, lam2, lam_beta, tolerance):
                 i = hit[np.argmin(np.abs(pos[hit] - sat_pos[j]))]
                 parent[i], kind[i] = j, code
     return parent, kind
+
+
+def estimate_fwhm(da, dim, positions):
+    r"""First FWHM estimate (deg) of the line nearest each starting position, from the
+    batch-mean pattern: lightly smoothed (Gaussian, 1.5 steps), climbed to the local maximum
+    within ±0.5° of the position, and measured by :func:`scipy.signal.peak_widths` at half its
+    prominence. NaN where no maximum is found. Used to size the windows and width bounds of
+    :func:`~characterization.xrd.fit_pattern` (lines broader than the 1° default)."""
+    from scipy.ndimage import gaussian_filter1d
+    from scipy.signal import peak_widths
+
+    others = [d for d in da.dims if d != dim]
+    mean = da.mean(others, skipna=True) if others else da
+    x = np.asarray(mean[dim].values, dtype=float)
+    y = np.asarray(mean.values, dtype=float)
+    ok = np.isfinite(x) & np.isfinite(y)
+    out = np.full(np.size(positions), np.nan)
+    if ok.sum() < 5:
+        return out
+    order = np.argsort(x[ok])
+    x, y = x[ok][order], y[ok][order]
+    step = float(np.median(np.diff(x)))
+    if not step > 0 or np.ptp(y) <= 0:
+        return out
+    ys = gaussian_filter1d(y, 1.5, mode="nearest")
+    reach = max(1, int(round(0.5 / step)))
+    idx = []
+    for j, p in enumerate(np.atleast_1d(positions)):
+        i = int(np.clip(np.searchsorted(x, p), 0, x.size - 1))
+        lo, hi = max(0, i - reach), min(x.size, i + reach + 1)
+        k = lo + int(np.argmax(ys[lo:hi]))
+        if 0 < k < x.size - 1 and ys[k] >= ys[k - 1] and ys[k] >= ys[k + 1]:
+            idx.append((j, k))
+    if not idx:
+        return out
+    with np.errstate(all="ignore"):
+        import warnings
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            widths = peak_widths(ys, np.array([k for _, k in idx]), rel_height=0.5)[0]
+    for (j, _), w in zip(idx, widths):
+        out[j] = w * step if w > 0 else np.nan
+    return out

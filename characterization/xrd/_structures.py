@@ -35,14 +35,16 @@ Only Si has an isotropic Debye–Waller factor; the other phases are computed wi
 overestimates high-angle intensities by a few per cent to ~20 % (intensities here are for
 phase identification, not for quantification).
 
-Phases are given as a built-in name or alias (case-insensitive), a :class:`pymatgen.core.
-Structure`, or the path of a CIF file. pymatgen is imported only inside the functions.
+Phases are given as a built-in name or alias (case-insensitive) or a :class:`pymatgen.core.
+Structure` (named by its reduced formula, or by the key when phases are given as a mapping
+``{"name": Structure}``). Analysis opens no files: read a CIF with pymatgen
+(``Structure.from_file("phase.cif")``) and pass the Structure. pymatgen is imported only inside
+the functions.
 """
 
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 from ..errors import AnalysisError
 
@@ -108,27 +110,12 @@ def _builtin(name: str):
     return Structure.from_spacegroup(group, lattice, species, [list(c) for c in coords])
 
 
-def _from_cif(path: Path):
-    from pymatgen.io.cif import CifParser
-    import warnings
-
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            structures = CifParser(str(path)).parse_structures(primitive=False)
-    except Exception as exc:  # pymatgen raises ValueError, KeyError ... on bad CIFs
-        raise AnalysisError(f"{path}: could not read a crystal structure from this CIF file "
-                            f"({type(exc).__name__}: {exc})") from None
-    if not structures:
-        raise AnalysisError(f"{path}: no crystal structure found in this CIF file")
-    return structures[0]
-
-
-def resolve_phase(phase):
+def resolve_phase(phase, name=None):
     """``(name, Structure, debye_waller_factors or None)`` for a phase specification.
 
-    ``phase`` is a built-in name or alias (case-insensitive), a pymatgen ``Structure`` (named by
-    its reduced formula), or a path to a CIF file (named by the file stem).
+    ``phase`` is a built-in name or alias (case-insensitive) or a pymatgen ``Structure`` (named
+    ``name``, else by its reduced formula). A path is refused with a message saying how to read
+    it (analysis opens no files).
     """
     try:
         from pymatgen.core import Structure
@@ -136,34 +123,35 @@ def resolve_phase(phase):
         raise AnalysisError("phase identification needs pymatgen (pip install pymatgen)") from exc
 
     if isinstance(phase, Structure):
-        return phase.composition.reduced_formula, phase, None
+        return (str(name) if name is not None else phase.composition.reduced_formula), phase, None
     if isinstance(phase, (str, os.PathLike)):
         text = os.fspath(phase)
-        name = _canonical(text) if isinstance(phase, str) else None
-        if name is not None:
-            return name, _builtin(name), _PHASES[name][5]
-        path = Path(text)
-        if path.suffix.lower() == ".cif" or path.is_file():
-            if not path.is_file():
-                raise AnalysisError(f"{path}: CIF file not found")
-            return path.stem, _from_cif(path), None
+        canonical = _canonical(text) if isinstance(phase, str) else None
+        if canonical is not None:
+            return (str(name) if name is not None else canonical), _builtin(canonical), \
+                _PHASES[canonical][5]
+        if isinstance(phase, os.PathLike) or text.lower().endswith(".cif") or os.sep in text:
+            raise AnalysisError(f"{text}: a file path is not a phase; read the CIF with pymatgen "
+                                f"(pymatgen.core.Structure.from_file({text!r})) and pass the "
+                                "Structure (or {'name': Structure})")
         raise AnalysisError(f"unknown phase {text!r}; built-in phases: "
-                            f"{', '.join(known_phases())} (or give a pymatgen Structure or "
-                            "the path of a CIF file)")
-    raise AnalysisError(f"a phase must be a name, a pymatgen Structure or a CIF path, got "
+                            f"{', '.join(known_phases())} (or give a pymatgen Structure, e.g. "
+                            "read from a CIF with Structure.from_file)")
+    raise AnalysisError(f"a phase must be a built-in name or a pymatgen Structure, got "
                         f"{type(phase).__name__}")
 
 
 def get_structure(phase):
-    """A pymatgen ``Structure`` for a built-in phase name, a CIF path or a Structure.
+    """A pymatgen ``Structure`` for a built-in phase name (or a Structure, returned as is).
 
     Parameters
     ----------
-    phase : str, os.PathLike or pymatgen.core.Structure
+    phase : str or pymatgen.core.Structure
         Built-in name or alias, case-insensitive (``"Si"``, ``"silicon"``, ``"LaB6"``,
         ``"SRM660"``, ``"rutile"``, ``"anatase"``, ``"CoSi2"``, ``"beta-Sn"``, ``"graphite"``,
         ``"LiC6"``, ``"CeO2"``, ``"Cu"``, ``"NaCl"``; see the table in
-        :mod:`characterization.xrd._structures`), a CIF file, or a Structure (returned as is).
+        :mod:`characterization.xrd._structures`), or a Structure. For a CIF file use
+        ``pymatgen.core.Structure.from_file(path)``.
 
     Returns
     -------
@@ -173,7 +161,8 @@ def get_structure(phase):
     Raises
     ------
     AnalysisError
-        Unknown name (the message lists the known phases) or unreadable CIF (names the file).
+        Unknown name (the message lists the known phases) or a file path (the message says how
+        to read it).
 
     Examples
     --------

@@ -12,7 +12,7 @@ chunk at once, no Python loop over patterns):
   of clipped).
 
 Any other name is a :class:`pybaselines.Baseline` method, run through the machinery shared
-with :func:`characterization.raman.subtract_baseline` (:mod:`characterization._baseline_core`).
+with :func:`characterization.raman.subtract_background` (:mod:`characterization._baseline_core`).
 
 Why not pybaselines' own ``snip``: it computes the same clipping recursion, but one pattern per
 Python call, with its window in points and with edge padding; the version here is a few lines,
@@ -28,6 +28,7 @@ import numpy as np
 import xarray as xr
 
 from .._api import public
+from .._apply import apply_kernel
 from ..errors import AnalysisError
 
 __all__ = ["subtract_background"]
@@ -126,27 +127,18 @@ def chebyshev_kernel(y, x, order: int, threshold: float, max_iter: int, noise: s
 
 # ----------------------------------------------------------------------------- helpers
 
-def _check_pattern(ds, function):
-    if not isinstance(ds, xr.Dataset):
-        raise AnalysisError(f"{function} needs an xarray.Dataset, got {type(ds).__name__}")
-    if "intensity" not in ds.data_vars:
-        raise AnalysisError(f"{function}: no variable 'intensity' (variables: "
-                            f"{list(ds.data_vars)})")
-    if "two_theta" not in ds["intensity"].dims:
-        raise AnalysisError(f"{function}: 'intensity' has no dim 'two_theta' "
-                            f"(dims: {list(ds['intensity'].dims)})")
-    if "two_theta" not in ds.coords or ds["two_theta"].ndim != 1 \
-            or ds["two_theta"].dtype.kind not in "fiu":
-        raise AnalysisError(f"{function}: 'two_theta' needs a 1-D numeric coordinate (deg)")
-    x = np.asarray(ds["two_theta"].values, dtype=float)
+def _check_pattern(ds, dim, var, function):
+    """Signal-axis values and intensity units; ``dim``/``var`` already resolved (decorator)."""
+    if ds[dim].ndim != 1 or ds[dim].dtype.kind not in "fiu":
+        raise AnalysisError(f"{function}: {dim!r} needs a 1-D numeric coordinate (deg)")
+    x = np.asarray(ds[dim].values, dtype=float)
     if not np.isfinite(x).all():
-        raise AnalysisError(f"{function}: coordinate 'two_theta' has non-finite values")
+        raise AnalysisError(f"{function}: coordinate {dim!r} has non-finite values")
     if x.size < 3:
-        raise AnalysisError(f"{function}: needs at least 3 points along 'two_theta', "
-                            f"got {x.size}")
-    units = ds["intensity"].attrs.get("units")
+        raise AnalysisError(f"{function}: needs at least 3 points along {dim!r}, got {x.size}")
+    units = ds[var].attrs.get("units")
     if not isinstance(units, str):
-        raise AnalysisError(f"{function}: 'intensity' has no attrs['units']")
+        raise AnalysisError(f"{function}: {var!r} has no attrs['units']")
     return x, units
 
 
@@ -166,18 +158,9 @@ def _uniform_step(x, function):
 
 # ----------------------------------------------------------------------------- public
 
-def _example():
-    from .peaks import _example_pattern
-
-    ds = _example_pattern(n_sample=3, seed=1, background=0.0, noise=False)
-    x = ds.two_theta.values
-    bkg = 40.0 + 300.0 * np.exp(-(x - 25.0) / 8.0)
-    ds["intensity"] = (ds.intensity + bkg).assign_attrs(units="count", long_name="Intensity")
-    return ds, {"method": "snip", "max_half_window": 1.0}
-
-
-@public("xrd", example=_example)
-def subtract_background(ds: xr.Dataset, *, method: str = "snip", **options) -> xr.Dataset:
+@public("xrd", transform=True)
+def subtract_background(ds: xr.Dataset, *, method: str = "snip", dim: str | None = None,
+                        var: str | None = None, **options) -> xr.Dataset:
     r"""Estimate and subtract a smooth background from every XRD pattern.
 
     Parameters
@@ -188,8 +171,11 @@ def subtract_background(ds: xr.Dataset, *, method: str = "snip", **options) -> x
     method : str
         ``"snip"`` (default), ``"chebyshev"``, or the name of any :class:`pybaselines.Baseline`
         method (``"arpls"``, ``"imodpoly"``, ``"rolling_ball"`` ..., see
-        :func:`characterization.raman.baseline.available_methods`); ``"pybaselines.<name>"``
+        :func:`characterization._baseline_core.available_methods`); ``"pybaselines.<name>"``
         forces the pybaselines implementation (e.g. ``"pybaselines.snip"``).
+    dim, var : str, optional
+        Signal dim and intensity variable; default those of the XRD convention
+        (``two_theta``, ``intensity``).
     **options
         Options of the method:
 
@@ -263,21 +249,19 @@ def subtract_background(ds: xr.Dataset, *, method: str = "snip", **options) -> x
 
     Examples
     --------
-    >>> from characterization.xrd.background import subtract_background
-    >>> from characterization.xrd.peaks import _example_pattern
-    >>> out = subtract_background(_example_pattern(), method="snip", max_half_window=1.0)
+    >>> from characterization.synthetic import kalpha_patterns
+    >>> from characterization.xrd import subtract_background
+    >>> out = subtract_background(kalpha_patterns(), method="snip", max_half_window=1.0)
     >>> sorted(out.data_vars), out.background.attrs["units"]
     (['background', 'intensity'], 'count')
     """
-    from .._steps import result_attrs, signal_last
-
     function = "subtract_background"
-    x, y_units = _check_pattern(ds, function)
+    x, y_units = _check_pattern(ds, dim, var, function)
     if not isinstance(method, str):
         raise AnalysisError(f"{function}: method must be a string, got {method!r}")
     name = method.lower()
-    da = ds["intensity"]
-    src = signal_last(da, "two_theta")
+    da = ds[var]
+    src = da
     params = dict(options)
     extra = {}
     library = None
@@ -310,11 +294,10 @@ def subtract_background(ds: xr.Dataset, *, method: str = "snip", **options) -> x
         smooth_points = int(round(smooth / step))
         params.update(max_half_window=width, decreasing=decreasing, half_window_points=points,
                       smooth_half_window=smooth, smooth_half_window_points=smooth_points)
-        base = xr.apply_ufunc(snip_kernel, src, input_core_dims=[["two_theta"]],
-                              output_core_dims=[["two_theta"]], dask="parallelized",
-                              output_dtypes=[float], keep_attrs=False,
-                              kwargs={"half_window": points, "decreasing": decreasing,
-                                      "smooth_half_window": smooth_points})
+        base = apply_kernel(snip_kernel, src, input_core_dims=[[dim]],
+                            output_core_dims=[[dim]],
+                            kwargs={"half_window": points, "decreasing": decreasing,
+                                    "smooth_half_window": smooth_points})
     elif name == "chebyshev":
         unknown = set(options) - {"order", "threshold", "max_iter", "noise"}
         if unknown:
@@ -345,10 +328,9 @@ def subtract_background(ds: xr.Dataset, *, method: str = "snip", **options) -> x
                                 f"got {max_iter!r}")
         params.update(order=int(order), threshold=threshold, max_iter=int(max_iter),
                       noise=noise)
-        base, n_iter = xr.apply_ufunc(
-            chebyshev_kernel, src, input_core_dims=[["two_theta"]],
-            output_core_dims=[["two_theta"], []], dask="parallelized",
-            output_dtypes=[float, int], keep_attrs=False,
+        base, n_iter = apply_kernel(
+            chebyshev_kernel, src, input_core_dims=[[dim]],
+            output_core_dims=[[dim], []], output_dtypes=[float, int],
             kwargs={"x": x, "order": int(order), "threshold": threshold,
                     "max_iter": int(max_iter), "noise": noise})
         extra["n_iter"] = n_iter.assign_attrs(units="1", long_name="Chebyshev clipping "
@@ -360,19 +342,19 @@ def subtract_background(ds: xr.Dataset, *, method: str = "snip", **options) -> x
 
         pb_name = name[len("pybaselines."):] if name.startswith("pybaselines.") else name
         pb_name = check_method(pb_name, function)
-        base = pybaselines_baseline(src, x, "two_theta", pb_name, options, function)
+        base = pybaselines_baseline(src, x, dim, pb_name, options, function)
         name = f"pybaselines.{pb_name}"
         library = f"pybaselines {pybaselines.__version__}"
     base = base.transpose(*da.dims)
     out = ds.copy(deep=False)
-    out["intensity"] = (src.transpose(*da.dims) - base).variable
-    out["intensity"].attrs = {**da.attrs, "units": y_units}
+    out[var] = (da - base).variable
+    out[var].attrs = {**da.attrs, "units": y_units}
     out["background"] = base.variable
     out["background"].attrs = {"units": y_units, "long_name": f"Background ({name})"}
     for key, value in extra.items():
         out[key] = value
-    prov = {"options": params, "dim": "two_theta", "var": "intensity"}
+    prov = {"options": params}
     if library:
         prov["library"] = library
-    out.attrs = result_attrs(ds, "characterization.xrd.subtract_background", name, **prov)
+    out.attrs = {"method": name, "parameters": prov}
     return out

@@ -25,10 +25,12 @@ import xarray as xr
 from scipy.special import erfcx
 
 from .._api import public
-from .._provenance import provenance
+from .._apply import apply_kernel
 from ..errors import AnalysisError
-from .instrument import (_check_positive, _check_table, _fit_over_peaks, _lorentz_gauss, _var,
-                         _wavelength, _wls, instrument_fwhm, peak_table, voigt_fwhm)
+from ._linear import fit_over_peaks, wls
+from .instrument import as_instrument, instrument_fwhm
+from .peak_table import (check_positive, check_table, lorentz_gauss, var_or, voigt_fwhm,
+                         wavelength_of)
 
 __all__ = ["scherrer", "williamson_hall", "size_strain_plot", "SCHERRER_K"]
 
@@ -58,7 +60,7 @@ def _resolve_k(k) -> float:
 
 def _breadth_kernel(correction, width, limit_ratio):
     def kernel(fwhm, f_l, f_g, fwhm_stderr, inst_l, inst_g, inst_total):
-        _check_positive(fwhm, "fwhm", "xrd broadening")
+        check_positive(fwhm, "fwhm", "xrd broadening")
 
         def sample_breadth(scale):
             gam, lo, ga = fwhm * scale, f_l * scale, f_g * scale
@@ -97,14 +99,14 @@ def _breadth_kernel(correction, width, limit_ratio):
 
 def _physical_breadth(ds, instrument, correction, width, limit_ratio, who):
     """Sample breadth (deg) with stderr, instrument_limited flag and instrument FWHM."""
-    _check_table(ds, who)
+    check_table(ds, who)
     if correction not in _CORRECTIONS:
         raise AnalysisError(f"correction must be one of {_CORRECTIONS}, got {correction!r}")
     if width not in _WIDTHS:
         raise AnalysisError(f"width must be one of {_WIDTHS}, got {width!r}")
-    f_l, f_g = _lorentz_gauss(ds, who)
+    f_l, f_g = lorentz_gauss(ds, who)
     center = ds["center"]
-    instrument = _instrument_dataset(instrument)
+    instrument = as_instrument(instrument, who)
     if instrument is None:
         inst_l = inst_g = inst_total = 0.0
     elif isinstance(instrument, xr.Dataset):
@@ -127,55 +129,27 @@ def _physical_breadth(ds, instrument, correction, width, limit_ratio, who):
                                 "'fwhm_gauss' in the peak table; or choose correction="
                                 "'gaussian'/'lorentzian'")
         f_l = f_g = np.nan
-    args = [ds["fwhm"], f_l, f_g, _var(ds, "fwhm_stderr"), inst_l, inst_g, inst_total]
+    args = [ds["fwhm"], f_l, f_g, var_or(ds, "fwhm_stderr"), inst_l, inst_g, inst_total]
     args = [a.reset_coords(drop=True) if isinstance(a, xr.DataArray) else a for a in args]
     corr = "gaussian" if (correction == "voigt" and np.isscalar(f_l)) else correction
-    beta, beta_err, limited = xr.apply_ufunc(
+    beta, beta_err, limited = apply_kernel(
         _breadth_kernel(corr, width, limit_ratio), *args,
-        output_core_dims=[[], [], []], dask="parallelized",
+        input_core_dims=[[]] * len(args), output_core_dims=[[], [], []],
         output_dtypes=[float, float, bool])
     inst_total = xr.zeros_like(ds["fwhm"].reset_coords(drop=True)) + inst_total
-    return beta, beta_err, limited, inst_total
+    at_bound = _width_at_bound(ds)
+    beta, beta_err = beta.where(~at_bound), beta_err.where(~at_bound)
+    return beta, beta_err, limited, inst_total, at_bound
 
 
-def _instrument_dataset(instrument):
-    """A mapping of Caglioti coefficients (``{"U": .., "V": .., "W": ..}``, as a recipe gives
-    them) becomes the Dataset :func:`instrument_fwhm` takes; anything else is returned as is."""
-    from collections.abc import Mapping
-    from os import PathLike
-
-    if isinstance(instrument, (str, PathLike)):
-        return _instrument_from_file(instrument)
-    if not isinstance(instrument, Mapping) or isinstance(instrument, xr.Dataset):
-        return instrument
-    unknown = sorted(set(instrument) - set("UVWXY"))
-    if unknown or not {"U", "V", "W"} <= set(instrument):
-        raise AnalysisError("instrument given as a mapping needs the Caglioti coefficients U, V, "
-                            f"W (and optionally X, Y) in deg², got keys {sorted(instrument)}")
-    try:
-        values = {key: float(value) for key, value in instrument.items()}
-    except (TypeError, ValueError):
-        raise AnalysisError(f"instrument coefficients must be numbers, got {instrument!r}") \
-            from None
-    return xr.Dataset({key: xr.DataArray(v, attrs={"units": "deg^2" if key in "UVW" else "deg"})
-                       for key, v in values.items()})
-
-
-def _instrument_from_file(path):
-    """A :func:`caglioti` result saved as netCDF (e.g. by ``characterize run``)."""
-    from pathlib import Path
-
-    p = Path(path)
-    try:
-        with xr.open_dataset(p) as saved:
-            inst = saved.load()
-    except (OSError, ValueError) as exc:
-        raise AnalysisError(f"{p}: cannot read an instrument profile (a caglioti() result saved "
-                            f"as netCDF): {exc}") from None
-    if not {"U", "V", "W"} <= set(inst.data_vars):
-        raise AnalysisError(f"{p}: not an instrument profile: needs U, V, W (a caglioti() "
-                            f"result), has {sorted(inst.data_vars)}")
-    return inst[[k for k in "UVWXY" if k in inst.data_vars]]
+def _width_at_bound(ds):
+    """Per peak: the fitted width sits at its fit bound (``fwhm_at_bound`` of a
+    :func:`fit_pattern` result); False for tables without the flag."""
+    zeros = xr.zeros_like(ds["fwhm"].reset_coords(drop=True), dtype=bool)
+    if "fwhm_at_bound" not in ds.variables:
+        return zeros
+    return (zeros | ds["fwhm_at_bound"].reset_coords(drop=True).astype(bool)).assign_attrs(
+        long_name="width at its fit bound: not determined by the data, no size")
 
 
 def _keep_coords(out, ds):
@@ -194,34 +168,9 @@ def _instrument_param(instrument):
         instrument
 
 
-# ----------------------------------------------------------------------------- examples
-
-def _synthetic_table(sizes_nm, strain=0.0, k=0.9, wavelength=1.5406, eta=0.5, seed=0):
-    two_theta = np.array([28.44, 47.30, 56.12, 69.13, 76.38])
-    theta = np.deg2rad(two_theta) / 2
-    sizes = np.asarray(sizes_nm, dtype=float)[:, None]
-    beta = k * wavelength / 10 / (sizes * np.cos(theta)) + 4 * strain * np.tan(theta)
-    fwhm = np.rad2deg(beta)
-    rng = np.random.default_rng(seed)
-    fwhm = fwhm * (1 + 0.01 * rng.standard_normal(fwhm.shape))
-    ds = peak_table(np.broadcast_to(two_theta, fwhm.shape), fwhm, eta=eta,
-                    fwhm_stderr=0.01 * fwhm, center_stderr=0.002, wavelength=wavelength)
-    return ds.assign_coords(sample=("sample", [f"s{i}" for i in range(fwhm.shape[0])]))
-
-
-def _example_scherrer():
-    return _synthetic_table([10.9, 6.4, 25.0]), {"k": 0.9, "instrument": 0.05,
-                                                 "correction": "gaussian"}
-
-
-def _example_wh():
-    inst = xr.Dataset({"U": 0.004, "V": -0.002, "W": 0.0025})
-    return _synthetic_table([20.0, 40.0, 60.0], strain=1e-3), {"instrument": inst}
-
-
 # ----------------------------------------------------------------------------- scherrer
 
-@public("xrd", example=_example_scherrer)
+@public("xrd")
 def scherrer(ds: xr.Dataset, *, k=0.9, width: str = "fwhm", instrument=None,
              correction: str = "voigt", limit_ratio: float = 1.5) -> xr.Dataset:
     r"""Crystallite size per peak from the Scherrer equation.
@@ -247,12 +196,11 @@ def scherrer(ds: xr.Dataset, *, k=0.9, width: str = "fwhm", instrument=None,
         K that matches ``width``.
     width : {"fwhm", "integral_breadth"}
         Breadth definition used for β.
-    instrument : None, float, mapping, path or xarray.Dataset
+    instrument : None, float, mapping or xarray.Dataset
         Instrumental broadening: None (none), a FWHM in degrees (taken as Gaussian), a
-        :func:`caglioti` result evaluated at every peak, its coefficients as a mapping
-        ``{"U": .., "V": .., "W": .., "X": .., "Y": ..}`` (deg², deg; as recipes give them), or
-        the path of a :func:`caglioti` result saved as netCDF (``caglioti.nc`` of a recipe
-        run on the standard).
+        :func:`caglioti` result evaluated at every peak (a saved one read back with
+        ``characterization.read("caglioti.nc")``), or its coefficients as a mapping
+        ``{"U": .., "V": .., "W": .., "X": .., "Y": ..}`` (deg², deg; as recipes give them).
     correction : {"voigt", "gaussian", "lorentzian"}
         How the instrument width is removed. ``"voigt"`` needs ``eta`` or the components when an
         instrument is given.
@@ -264,7 +212,9 @@ def scherrer(ds: xr.Dataset, *, k=0.9, width: str = "fwhm", instrument=None,
     -------
     xarray.Dataset
         ``crystallite_size`` and ``crystallite_size_stderr`` (nm), ``breadth`` (sample breadth,
-        deg), ``instrument_fwhm`` (deg), ``instrument_limited`` (bool), all per peak; attrs
+        deg), ``instrument_fwhm`` (deg), ``instrument_limited`` (bool), ``width_at_bound``
+        (bool: the peak table's ``fwhm_at_bound``, a width the fit left at its bound; its size
+        is NaN, never a plausible number from an undetermined width), all per peak; attrs
         ``k``, ``width``, ``correction`` and provenance.
 
     Notes
@@ -282,6 +232,7 @@ def scherrer(ds: xr.Dataset, *, k=0.9, width: str = "fwhm", instrument=None,
 
     Examples
     --------
+    >>> from characterization.xrd import peak_table, scherrer
     >>> t = peak_table([28.44, 47.30], [0.7527, 0.7957], wavelength=1.5406)
     >>> r = scherrer(t, k=0.9)
     >>> [round(float(v), 1) for v in r.crystallite_size]
@@ -290,13 +241,13 @@ def scherrer(ds: xr.Dataset, *, k=0.9, width: str = "fwhm", instrument=None,
     kval = _resolve_k(k)
     if not (np.isfinite(limit_ratio) and limit_ratio >= 0):
         raise AnalysisError(f"limit_ratio must be >= 0, got {limit_ratio}")
-    beta, beta_err, limited, inst = _physical_breadth(ds, instrument, correction, width,
-                                                      limit_ratio, "scherrer")
-    wl_nm = _wavelength(ds).reset_coords(drop=True) / 10.0
+    beta, beta_err, limited, inst, at_bound = _physical_breadth(
+        ds, instrument, correction, width, limit_ratio, "scherrer")
+    wl_nm = wavelength_of(ds).reset_coords(drop=True) / 10.0
     theta = np.deg2rad(ds["center"].reset_coords(drop=True)) / 2.0
     beta_rad = np.deg2rad(beta)
     size = kval * wl_nm / (beta_rad * np.cos(theta))
-    sig_theta = np.deg2rad(_var(ds, "center_stderr", 0.0)) / 2.0
+    sig_theta = np.deg2rad(var_or(ds, "center_stderr", 0.0)) / 2.0
     if isinstance(sig_theta, xr.DataArray):
         sig_theta = sig_theta.reset_coords(drop=True)
     size_err = np.sqrt((size * np.deg2rad(beta_err) / beta_rad) ** 2
@@ -309,6 +260,7 @@ def scherrer(ds: xr.Dataset, *, k=0.9, width: str = "fwhm", instrument=None,
         "instrument_fwhm": inst.assign_attrs(units="deg", long_name="instrumental FWHM"),
         "instrument_limited": limited.assign_attrs(
             long_name=f"observed FWHM < {limit_ratio} x instrumental FWHM"),
+        "width_at_bound": at_bound,
     })
     return _finish(out, ds, "scherrer", "D = K lambda / (beta cos(theta))", kval, width,
                    correction, instrument, limit_ratio)
@@ -319,10 +271,10 @@ def scherrer(ds: xr.Dataset, *, k=0.9, width: str = "fwhm", instrument=None,
 def _wh_kernel(x, y, sig):
     w = np.where(np.isfinite(sig) & (sig > 0), 1.0 / np.where(sig > 0, sig, 1.0) ** 2, 1.0)
     design = np.stack([np.ones_like(x), x], axis=-1)
-    return _wls(design, y, w)
+    return wls(design, y, w)
 
 
-@public("xrd", example=_example_wh)
+@public("xrd")
 def williamson_hall(ds: xr.Dataset, *, k=0.9, width: str = "fwhm", instrument=None,
                     correction: str = "voigt", limit_ratio: float = 1.5) -> xr.Dataset:
     r"""Crystallite size and microstrain from a Williamson–Hall fit over the peaks.
@@ -347,7 +299,9 @@ def williamson_hall(ds: xr.Dataset, *, k=0.9, width: str = "fwhm", instrument=No
     xarray.Dataset
         ``crystallite_size`` (nm), ``microstrain`` (1), each with ``*_stderr`` (covariance
         scaled by χ²/dof), ``r_squared``; the W–H plot coordinates per peak ``wh_x`` = 4 sin θ
-        (1), ``wh_y`` = β cos θ (rad) and ``wh_y_stderr``; ``instrument_limited`` per peak.
+        (1), ``wh_y`` = β cos θ (rad) and ``wh_y_stderr``; ``instrument_limited`` and
+        ``width_at_bound`` per peak (such peaks are left out of the fit; fewer than 2 usable
+        peaks give NaN).
 
     Notes
     -----
@@ -365,24 +319,26 @@ def williamson_hall(ds: xr.Dataset, *, k=0.9, width: str = "fwhm", instrument=No
     >>> tt = np.array([28.44, 47.30, 56.12, 69.13])
     >>> th = np.deg2rad(tt) / 2
     >>> beta = 0.9 * 0.15406 / (20 * np.cos(th)) + 4e-3 * np.tan(th)
+    >>> from characterization.xrd import peak_table, williamson_hall
     >>> r = williamson_hall(peak_table(tt, np.rad2deg(beta)), k=0.9)
     >>> round(float(r.crystallite_size), 3), round(float(r.microstrain), 6)
     (20.0, 0.001)
     """
     kval = _resolve_k(k)
-    beta, beta_err, limited, _ = _physical_breadth(ds, instrument, correction, width,
-                                                   limit_ratio, "williamson_hall")
+    beta, beta_err, limited, _, at_bound = _physical_breadth(
+        ds, instrument, correction, width, limit_ratio, "williamson_hall")
     theta = np.deg2rad(ds["center"].reset_coords(drop=True)) / 2.0
     x = 4.0 * np.sin(theta)
     y = np.deg2rad(beta) * np.cos(theta)
     sig = np.deg2rad(beta_err) * np.cos(theta)
-    coef, err, r2 = _fit_over_peaks(_wh_kernel, [x, y, sig], 2)
+    coef, err, r2 = fit_over_peaks(_wh_kernel, [x, y, sig], 2)
     a, b = coef.isel(param=0, drop=True), coef.isel(param=1, drop=True)
     sa, sb = err.isel(param=0, drop=True), err.isel(param=1, drop=True)
-    wl_nm = _wavelength(ds).reset_coords(drop=True) / 10.0
+    wl_nm = wavelength_of(ds).reset_coords(drop=True) / 10.0
     size = kval * wl_nm / a
     out = _size_strain_dataset(
-        "Williamson–Hall", size, np.abs(size) * sa / np.abs(a), b, sb, r2, limited, limit_ratio,
+        "Williamson–Hall", size, np.abs(size) * sa / np.abs(a), b, sb, r2, limited, at_bound,
+        limit_ratio,
         {"wh_x": (x, "1", "4 sin(theta)"), "wh_y": (y, "rad", "beta cos(theta)"),
          "wh_y_stderr": (sig, "rad", "standard error of beta cos(theta)")})
     return _finish(out, ds, "williamson_hall",
@@ -392,12 +348,7 @@ def williamson_hall(ds: xr.Dataset, *, k=0.9, width: str = "fwhm", instrument=No
 
 # ----------------------------------------------------------------------------- size–strain plot
 
-def _example_ssp():
-    inst = xr.Dataset({"U": 0.004, "V": -0.002, "W": 0.0025})
-    return _synthetic_table([20.0, 40.0, 60.0], strain=1e-3), {"instrument": inst}
-
-
-@public("xrd", example=_example_ssp)
+@public("xrd")
 def size_strain_plot(ds: xr.Dataset, *, k=1.0, width: str = "integral_breadth",
                      instrument=None, correction: str = "voigt",
                      limit_ratio: float = 1.5) -> xr.Dataset:
@@ -432,7 +383,8 @@ def size_strain_plot(ds: xr.Dataset, *, k=1.0, width: str = "integral_breadth",
     xarray.Dataset
         ``crystallite_size`` (nm), ``microstrain`` (1), each with ``*_stderr``, ``r_squared``;
         plot coordinates per peak ``ssp_x`` = β*/d*² (nm) and ``ssp_y`` = (β*/d*)² (1) with
-        ``ssp_y_stderr``; ``instrument_limited`` per peak.
+        ``ssp_y_stderr``; ``instrument_limited`` and ``width_at_bound`` per peak (left out
+        of the fit, as in :func:`williamson_hall`).
 
     Notes
     -----
@@ -457,23 +409,24 @@ def size_strain_plot(ds: xr.Dataset, *, k=1.0, width: str = "integral_breadth",
     >>> th = np.deg2rad(tt) / 2
     >>> b_l, b_g = 0.15406 / (20 * np.cos(th)), 4e-3 * np.tan(th)
     >>> beta = 0.5 * b_l + np.sqrt(0.25 * b_l ** 2 + b_g ** 2)  # parabolic combination
+    >>> from characterization.xrd import peak_table, size_strain_plot
     >>> r = size_strain_plot(peak_table(tt, np.rad2deg(beta)), width="fwhm",
     ...                      correction="gaussian")
     >>> round(float(r.crystallite_size), 3), round(float(r.microstrain), 6)
     (20.0, 0.001)
     """
     kval = _resolve_k(k)
-    beta, beta_err, limited, _ = _physical_breadth(ds, instrument, correction, width,
-                                                   limit_ratio, "size_strain_plot")
+    beta, beta_err, limited, _, at_bound = _physical_breadth(
+        ds, instrument, correction, width, limit_ratio, "size_strain_plot")
     theta = np.deg2rad(ds["center"].reset_coords(drop=True)) / 2.0
-    wl_nm = _wavelength(ds).reset_coords(drop=True) / 10.0
+    wl_nm = wavelength_of(ds).reset_coords(drop=True) / 10.0
     b_rad = np.deg2rad(beta)
     b_star = b_rad * np.cos(theta) / wl_nm
     d_star = 2.0 * np.sin(theta) / wl_nm
     x = b_star / d_star ** 2
     y = (b_star / d_star) ** 2
     sig = 2.0 * y * np.deg2rad(beta_err) / b_rad
-    coef, err, r2 = _fit_over_peaks(_wh_kernel, [x, y, sig], 2)
+    coef, err, r2 = fit_over_peaks(_wh_kernel, [x, y, sig], 2)
     c, a = coef.isel(param=0, drop=True), coef.isel(param=1, drop=True)
     sc, sa = err.isel(param=0, drop=True), err.isel(param=1, drop=True)
     size = kval / a
@@ -482,7 +435,7 @@ def size_strain_plot(ds: xr.Dataset, *, k=1.0, width: str = "integral_breadth",
         strain_err = sc / (8.0 * strain)
     out = _size_strain_dataset(
         "size–strain plot", size, np.abs(size) * sa / np.abs(a), strain, strain_err, r2,
-        limited, limit_ratio,
+        limited, at_bound, limit_ratio,
         {"ssp_x": (x, "nm", "beta*/d*^2"), "ssp_y": (y, "1", "(beta*/d*)^2"),
          "ssp_y_stderr": (sig, "1", "standard error of (beta*/d*)^2")})
     return _finish(out, ds, "size_strain_plot",
@@ -490,8 +443,8 @@ def size_strain_plot(ds: xr.Dataset, *, k=1.0, width: str = "integral_breadth",
                    correction, instrument, limit_ratio)
 
 
-def _size_strain_dataset(method, size, size_err, strain, strain_err, r2, limited, limit_ratio,
-                         plot_vars):
+def _size_strain_dataset(method, size, size_err, strain, strain_err, r2, limited, at_bound,
+                         limit_ratio, plot_vars):
     """Result Dataset of a straight-line size/strain analysis (Williamson–Hall, size–strain
     plot): size and strain with stderr, r², the plot coordinates per peak, the flags."""
     out = xr.Dataset({
@@ -507,16 +460,16 @@ def _size_strain_dataset(method, size, size_err, strain, strain_err, r2, limited
         out[name] = values.assign_attrs(units=units, long_name=long_name)
     out["instrument_limited"] = limited.assign_attrs(
         long_name=f"observed FWHM < {limit_ratio} x instrumental FWHM")
+    out["width_at_bound"] = at_bound
     return out
 
 
 def _finish(out, ds, method, equation, kval, width, correction, instrument, limit_ratio):
     """Batch coordinates of the input and the provenance attrs of a size result."""
     out = _keep_coords(out, ds)
-    out.attrs.update(provenance(method, k=kval, width=width, correction=correction,
-                                instrument=_instrument_param(instrument),
-                                limit_ratio=limit_ratio))
-    out.attrs.update(k=kval, width=width, correction=correction, equation=equation)
+    out.attrs.update(method=method, k=kval, width=width, correction=correction,
+                     equation=equation,
+                     parameters={"k": kval, "instrument": _instrument_param(instrument)})
     return out
 
 

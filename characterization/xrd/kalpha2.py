@@ -23,6 +23,7 @@ import numpy as np
 import xarray as xr
 
 from .._api import public
+from .._apply import apply_kernel
 from ..errors import AnalysisError
 
 __all__ = ["strip_kalpha2"]
@@ -87,7 +88,7 @@ def _strip_rows(y, x, k, r):
 
 # ----------------------------------------------------------------------------- helpers
 
-def _coord_value(ds, name, override, function):
+def _coord_value(ds, name, override, function, dim="two_theta"):
     """Override, or the coordinate ``name`` (scalar or along batch dims); error naming it."""
     if override is not None:
         try:
@@ -102,21 +103,15 @@ def _coord_value(ds, name, override, function):
         raise AnalysisError(f"{function}: the pattern has no {name!r} coordinate; pass "
                             f"{name}= explicitly (or read the file with a reader that sets it)")
     da = ds[name]
-    if "two_theta" in da.dims:
-        raise AnalysisError(f"{function}: {name!r} must not vary along 'two_theta'")
+    if dim in da.dims:
+        raise AnalysisError(f"{function}: {name!r} must not vary along {dim!r}")
     return da.reset_coords(drop=True).astype(float), "coordinate"
 
 
-def _example():
-    from .peaks import _example_pattern
-
-    return _example_pattern(n_sample=3, seed=2), {}
-
-
-@public("xrd", example=_example)
+@public("xrd", transform=True)
 def strip_kalpha2(ds: xr.Dataset, *, alpha2_ratio: float | None = None,
-                  wavelength: float | None = None,
-                  wavelength_alpha2: float | None = None) -> xr.Dataset:
+                  wavelength: float | None = None, wavelength_alpha2: float | None = None,
+                  dim: str | None = None, var: str | None = None) -> xr.Dataset:
     r"""Remove the Kα2 contribution from XRD patterns (Rachinger 1948).
 
     .. math:: I_1(2\theta) = I(2\theta) - R\,I_1(2\theta'), \qquad
@@ -138,6 +133,9 @@ def strip_kalpha2(ds: xr.Dataset, *, alpha2_ratio: float | None = None,
         original order).
     alpha2_ratio, wavelength, wavelength_alpha2 : float, optional
         Override the coords (e.g. a measured ratio of 0.48 rather than the nominal 0.5).
+    dim, var : str, optional
+        Signal dim (2θ, deg) and intensity variable; default the XRD convention's
+        (``two_theta``, ``intensity``).
 
     Returns
     -------
@@ -177,31 +175,24 @@ def strip_kalpha2(ds: xr.Dataset, *, alpha2_ratio: float | None = None,
 
     Examples
     --------
-    >>> from characterization.xrd.kalpha2 import strip_kalpha2
-    >>> from characterization.xrd.peaks import _example_pattern
-    >>> out = strip_kalpha2(_example_pattern())
+    >>> from characterization.synthetic import kalpha_patterns
+    >>> from characterization.xrd import strip_kalpha2
+    >>> out = strip_kalpha2(kalpha_patterns())
     >>> sorted(out.data_vars), float(out.alpha2_ratio)
     (['intensity', 'kalpha2'], 0.0)
     """
-    from .._steps import result_attrs
-
     function = "strip_kalpha2"
-    if not isinstance(ds, xr.Dataset):
-        raise AnalysisError(f"{function} needs an xarray.Dataset, got {type(ds).__name__}")
-    if "intensity" not in ds.data_vars or "two_theta" not in ds["intensity"].dims:
-        raise AnalysisError(f"{function}: needs a variable 'intensity' along 'two_theta' "
-                            f"(variables: {list(ds.data_vars)})")
-    if "two_theta" not in ds.coords or ds["two_theta"].ndim != 1:
-        raise AnalysisError(f"{function}: 'two_theta' needs a 1-D coordinate (deg)")
-    x = np.asarray(ds["two_theta"].values, dtype=float)
+    if ds[dim].ndim != 1:
+        raise AnalysisError(f"{function}: {dim!r} needs a 1-D coordinate (deg)")
+    x = np.asarray(ds[dim].values, dtype=float)
     if x.size < 2 or not np.isfinite(x).all():
-        raise AnalysisError(f"{function}: 'two_theta' needs at least 2 finite values")
+        raise AnalysisError(f"{function}: {dim!r} needs at least 2 finite values")
     if not (0.0 < x.min() and x.max() < 180.0):
-        raise AnalysisError(f"{function}: 'two_theta' must lie in (0, 180) deg, got "
+        raise AnalysisError(f"{function}: {dim!r} must lie in (0, 180) deg, got "
                             f"{x.min():.6g}...{x.max():.6g}")
     order = np.argsort(x, kind="stable")
     if np.any(np.diff(x[order]) == 0):
-        raise AnalysisError(f"{function}: 'two_theta' has duplicate values")
+        raise AnalysisError(f"{function}: {dim!r} has duplicate values")
     missing = [name for name, value in (("wavelength", wavelength),
                                         ("wavelength_alpha2", wavelength_alpha2),
                                         ("alpha2_ratio", alpha2_ratio))
@@ -210,9 +201,9 @@ def strip_kalpha2(ds: xr.Dataset, *, alpha2_ratio: float | None = None,
         raise AnalysisError(f"{function}: the pattern has no {', '.join(map(repr, missing))} "
                             f"coordinate(s); pass {', '.join(m + '=' for m in missing)} explicitly "
                             "(or read the file with a reader that sets them)")
-    ratio, ratio_src = _coord_value(ds, "alpha2_ratio", alpha2_ratio, function)
-    lam1, lam1_src = _coord_value(ds, "wavelength", wavelength, function)
-    lam2, lam2_src = _coord_value(ds, "wavelength_alpha2", wavelength_alpha2, function)
+    ratio, ratio_src = _coord_value(ds, "alpha2_ratio", alpha2_ratio, function, dim)
+    lam1, lam1_src = _coord_value(ds, "wavelength", wavelength, function, dim)
+    lam2, lam2_src = _coord_value(ds, "wavelength_alpha2", wavelength_alpha2, function, dim)
     for name, da in (("alpha2_ratio", ratio), ("wavelength", lam1),
                      ("wavelength_alpha2", lam2)):
         v = np.asarray(da.values, dtype=float)
@@ -224,25 +215,20 @@ def strip_kalpha2(ds: xr.Dataset, *, alpha2_ratio: float | None = None,
     if np.any(~(np.asarray(k.values) > 1.0)):
         raise AnalysisError(f"{function}: wavelength_alpha2 must be longer than wavelength "
                             f"(Kα2 > Kα1), got ratio {np.asarray(k.values).ravel()[:5]}")
-    da = ds["intensity"]
-    src = da.transpose(*[d for d in da.dims if d != "two_theta"], "two_theta")
-    if src.chunks is not None:
-        src = src.chunk({"two_theta": -1})
-    sorted_src = src.isel(two_theta=order)
+    da = ds[var]
+    sorted_src = da.isel({dim: order})
 
     def kernel(y, kv, rv):
         return rachinger_kernel(y, x[order], kv, rv)
 
-    stripped = xr.apply_ufunc(kernel, sorted_src, k, ratio,
-                              input_core_dims=[["two_theta"], [], []],
-                              output_core_dims=[["two_theta"]], dask="parallelized",
-                              output_dtypes=[float], keep_attrs=False)
-    stripped = stripped.isel(two_theta=np.argsort(order)).transpose(*da.dims)
+    stripped = apply_kernel(kernel, sorted_src, k, ratio, input_core_dims=[[dim], [], []],
+                            output_core_dims=[[dim]])
+    stripped = stripped.isel({dim: np.argsort(order)}).transpose(*da.dims)
     stripped = stripped.drop_vars([c for c in stripped.coords if c not in da.coords])
     units = da.attrs.get("units", "count")
     out = ds.copy(deep=False)
-    out["intensity"] = stripped.variable
-    out["intensity"].attrs = {**da.attrs, "units": units,
+    out[var] = stripped.variable
+    out[var].attrs = {**da.attrs, "units": units,
                               "long_name": f"{da.attrs.get('long_name', 'Intensity')} "
                                            "(Kα2 stripped)"}
     out["kalpha2"] = (da - stripped).variable
@@ -261,7 +247,7 @@ def strip_kalpha2(ds: xr.Dataset, *, alpha2_ratio: float | None = None,
             "wavelength_alpha2": _plain(lam2), "wavelength_ratio": _plain(k),
             "sources": {"alpha2_ratio": ratio_src, "wavelength": lam1_src,
                         "wavelength_alpha2": lam2_src}}
-    out.attrs = result_attrs(ds, "characterization.xrd.strip_kalpha2", "rachinger", **used)
+    out.attrs = {"method": "rachinger", "parameters": used}
     for key, name in (("alpha2_ratio_stripped", "alpha2_ratio"),
                       ("wavelength_ratio", "wavelength_ratio"),
                       ("wavelength_kalpha1", "wavelength"),

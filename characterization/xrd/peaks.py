@@ -43,9 +43,12 @@ import numpy as np
 import xarray as xr
 
 from .._api import public
+from .._apply import apply_kernel
 from ..errors import AnalysisError
+from ._detection import apply_detection
 from ._grouped_fit import combine_group_fits, window_groups
-from ._peak_positions import auto_positions, merge_coincident, positions_from_dataset
+from ._peak_positions import (auto_positions, estimate_fwhm, merge_coincident,
+                              positions_from_dataset)
 
 __all__ = ["fit_pattern"]
 
@@ -59,6 +62,10 @@ _REPORTED = {"pseudo_voigt": {"eta": ("1", "Lorentzian fraction")},
              "pearson7": {"m": ("1", "Pearson VII exponent")}}
 _VOIGT_FWHM_RATIO = 0.5346 + np.sqrt(0.2166 + 1.0)   # Voigt FWHM / F when F_G = F_L = F
 _PHI_L, _PHI_G = 2.0 / np.pi, np.sqrt(4.0 * np.log(2.0) / np.pi)
+#: Default window (and width bound) in units of the broadest line's estimated FWHM.
+_WINDOW_PER_FWHM = 2.5
+#: A width within this fraction of its bound counts as "at the bound".
+_AT_BOUND = 1e-3
 
 
 def _scalar_coord(ds, name):
@@ -67,57 +74,6 @@ def _scalar_coord(ds, name):
     value = float(ds[name])
     return value if np.isfinite(value) else None
 
-
-def _example_pattern(n_sample=3, seed=0, centers=(28.44, 47.30, 56.12), fwhm=(0.12, 0.14, 0.16),
-                     area=(40.0, 25.0, 15.0), eta=0.5, background=20.0, noise=True,
-                     shape="pseudo_voigt", shape_params=None, x=None):
-    """Synthetic Cu Kα1/Kα2 pattern (sample, two_theta) with Poisson noise.
-
-    ``shape`` is any name of :data:`SHAPES`; its shape parameters are ``shape_params`` (name ->
-    scalar or one value per peak), by default ``fwhm`` (and ``eta``) from the arguments. Width
-    parameters grow by 5 % per sample. ``area`` is the Kα1 area / 100 (counts·deg).
-    """
-    from ..fit import get_lineshape
-    from ..xray_lines import CU_KALPHA1, CU_KALPHA2, KALPHA2_RATIO as CU_RATIO
-
-    rng = np.random.default_rng(seed)
-    x = np.round(np.arange(25.0, 60.0, 0.01), 6) if x is None else np.asarray(x, dtype=float)
-    doublet = get_lineshape("kalpha_" + shape)
-    if shape_params is None:
-        shape_params = {"fwhm": fwhm, "eta": eta} if shape in ("pseudo_voigt",) else {
-            "fwhm": fwhm}
-    k = CU_KALPHA2 / CU_KALPHA1
-    y = np.full((n_sample, x.size), float(background))
-    scale = 1.0 + 0.05 * np.arange(n_sample)[:, None]
-    for j, (c, a) in enumerate(zip(centers, area)):
-        theta = []
-        for sp in doublet.single.shape_params:
-            v = np.broadcast_to(np.asarray(shape_params[sp.name], dtype=float),
-                                (len(centers),))[j]
-            theta.append(np.full((n_sample, 1), v) * (scale if sp.kind == "width" else 1.0))
-        theta += [np.full((n_sample, 1), k), np.full((n_sample, 1), CU_RATIO)]
-        y += doublet.evaluate(x, np.full((n_sample, 1), a * 100.0), np.full((n_sample, 1), c),
-                              theta)
-    if noise:
-        y = rng.poisson(y).astype(float)
-    ds = xr.Dataset(
-        {"intensity": (("sample", "two_theta"), y, {"units": "count", "long_name": "Intensity"})},
-        coords={"sample": [f"s{i}" for i in range(n_sample)],
-                "two_theta": ("two_theta", x, {"units": "deg", "long_name": "2θ"}),
-                "wavelength": ((), CU_KALPHA1, {"units": "angstrom", "long_name": "Wavelength Kα1"}),
-                "wavelength_alpha2": ((), CU_KALPHA2, {"units": "angstrom",
-                                                       "long_name": "Wavelength Kα2"}),
-                "alpha2_ratio": ((), CU_RATIO, {"units": "1",
-                                                "long_name": "Kα2/Kα1 intensity ratio"})},
-        attrs={"technique": "xrd"})
-    return ds
-
-
-def _example():
-    return _example_pattern(), {"peaks": [28.44, 47.30, 56.12]}
-
-
-# ----------------------------------------------------------------------------- peak positions
 
 # ----------------------------------------------------------------------------- derived widths
 
@@ -131,7 +87,7 @@ def _de_keijser(fwhm, ib):
 
 def _line_quantities(key, single, th):
     """Integral breadth, f_L and f_G of the Kα1 line from its shape parameters ``th``."""
-    from .instrument import _split_eta
+    from .peak_table import split_eta
 
     ib = single.area_per_height([t[:, None] for t in th])[0][:, 0]
     fwhm = single.fwhm([t[:, None] for t in th])[:, 0]
@@ -142,39 +98,31 @@ def _line_quantities(key, single, th):
     elif key == "lorentzian":
         f_l, f_g = fwhm, 0 * fwhm
     elif key in ("pseudo_voigt", "split_pseudo_voigt"):
-        f_l, f_g = _split_eta(fwhm, np.clip(th[-1], 0.0, 1.0))
+        f_l, f_g = split_eta(fwhm, np.clip(th[-1], 0.0, 1.0))
     else:                                          # pearson7
         f_l, f_g = _de_keijser(fwhm, ib)
     return np.stack([ib, f_l, f_g])
 
 
-def _extra_kernel(key, single, cols):
-    """apply_ufunc kernel: (values (..., P), cov (..., P, P)) -> 3 quantities and 3 errors,
-    each (..., peak), errors by first-order propagation with central differences."""
-    def kernel(values, cov):
+def _values_kernel(key, single, cols):
+    """Kernel: values (..., P) -> integral breadth, f_L, f_G of every peak, each (..., peak)."""
+    def kernel(values):
         batch = values.shape[:-1]
         v = values.reshape(-1, values.shape[-1])
-        c = cov.reshape(-1, *cov.shape[-2:])
-        n_q = 3
-        val = np.full((n_q, v.shape[0], len(cols)), np.nan)
-        err = np.full_like(val, np.nan)
+        out = np.full((3, v.shape[0], len(cols)), np.nan)
         with np.errstate(all="ignore"):
             for k, col in enumerate(cols):
-                th = [v[:, i] for i in col]
-                val[:, :, k] = _line_quantities(key, single, th)
-                grad = np.zeros((n_q, v.shape[0], len(col)))
-                for j, i in enumerate(col):
-                    step = 1e-6 * np.maximum(np.abs(v[:, i]), 1e-3 if
-                                             single.shape_params[j].kind == "width" else 1.0)
-                    up = [t + step if m == j else t for m, t in enumerate(th)]
-                    down = [t - step if m == j else t for m, t in enumerate(th)]
-                    grad[:, :, j] = (_line_quantities(key, single, up)
-                                     - _line_quantities(key, single, down)) / (2 * step)
-                sub = c[:, col][:, :, col]
-                var = np.einsum("qbi,bij,qbj->qb", grad, sub, grad)
-                err[:, :, k] = np.sqrt(np.where(var >= 0, var, np.nan))
-        return tuple(a.reshape(*batch, len(cols)) for a in (*val, *err))
+                out[:, :, k] = _line_quantities(key, single, [v[:, i] for i in col])
+        return tuple(a.reshape(*batch, len(cols)) for a in out)
     return kernel
+
+
+def _quantity(key, single, q):
+    """``function(*shape parameters) -> quantity q`` (0: integral breadth, 1: f_L, 2: f_G),
+    for :func:`characterization.fit.propagate`."""
+    def function(*theta):
+        return _line_quantities(key, single, [np.asarray(t, dtype=float) for t in theta])[q]
+    return function
 
 
 def _param_by_peak(res, names, labels):
@@ -186,16 +134,22 @@ def _param_by_peak(res, names, labels):
 
 def _peak_table(res, key, single, labels):
     """Add integral breadth, f_L / f_G and the reported shape parameters to a fit result."""
-    n_line = len(single.shape_params)
     names = list(res["param"].values)
     cols = [[names.index(f"p{j}.{sp.name}") for sp in single.shape_params]
             for j in range(len(labels))]
-    outs = xr.apply_ufunc(
-        _extra_kernel(key, single, cols), res["value"].reset_coords(drop=True),
-        res["covariance"].reset_coords(drop=True),
-        input_core_dims=[["param"], ["cov_i", "cov_j"]], output_core_dims=[["peak"]] * 6,
-        dask="parallelized", output_dtypes=[float] * 6,
-        dask_gufunc_kwargs={"output_sizes": {"peak": len(labels)}})
+    from ..fit import propagate
+
+    outs = apply_kernel(
+        _values_kernel(key, single, cols), res["value"].reset_coords(drop=True),
+        input_core_dims=[["param"]], output_core_dims=[["peak"]] * 3,
+        output_sizes={"peak": len(labels)})
+    errors = []
+    for q in range(3):          # first-order errors from the full covariance (fit.propagate)
+        per_peak = [propagate(res, _quantity(key, single, q), units="deg",
+                              params=[f"p{j}.{sp.name}" for sp in single.shape_params])
+                    ["quantity_stderr"].reset_coords(drop=True)
+                    for j in range(len(labels))]
+        errors.append(xr.concat(per_peak, dim="peak").transpose(*outs[q].dims))
     info = [("integral_breadth", "integral breadth (area/height) of the Kα1 line"),
             ("fwhm_lorentz", "Lorentzian FWHM component"),
             ("fwhm_gauss", "Gaussian FWHM component")]
@@ -203,7 +157,7 @@ def _peak_table(res, key, single, labels):
     for i, (name, long_name) in enumerate(info):
         new[name] = outs[i].assign_coords(peak=labels).assign_attrs(units="deg",
                                                                      long_name=long_name)
-        new[f"{name}_stderr"] = outs[3 + i].assign_coords(peak=labels).assign_attrs(
+        new[f"{name}_stderr"] = errors[i].assign_coords(peak=labels).assign_attrs(
             units="deg", long_name=f"standard error of the {long_name}")
     for pname, (units, long_name) in _REPORTED.get(key, {}).items():
         pnames = [f"p{j}.{pname}" for j in range(len(labels))]
@@ -211,11 +165,8 @@ def _peak_table(res, key, single, labels):
             units=units, long_name=long_name)
         new[f"{pname}_stderr"] = _param_by_peak(res["stderr"], pnames, labels).assign_attrs(
             units=units, long_name=f"standard error of the {long_name.lower()}")
-    del n_line
     return res.assign(new)
 
-
-# ----------------------------------------------------------------------------- grouping
 
 # ----------------------------------------------------------------------------- fit_pattern
 
@@ -241,6 +192,30 @@ def _start_params(key, fwhm, eta, doublet, k, ratio, max_width):
     return params
 
 
+def _widths_at_bound(res, single, max_width, n_peak):
+    """Per peak: a width parameter sits at its upper bound ``max_width`` (the engine's
+    ``at_bound`` flag on a width above half the bound), or the line's FWHM at 0: the data did
+    not determine the width and derived sizes must not use it. (One Voigt component at its
+    lower bound 0 is not flagged: a purely Lorentzian line is a legitimate answer.)"""
+    names = list(res["param"].values)
+    flags = []
+    for j in range(n_peak):
+        cols = [names.index(f"p{j}.{sp.name}") for sp in single.shape_params
+                if sp.kind == "width"]
+        v = res["value"].isel(param=cols)
+        if "at_bound" in res:
+            upper = res["at_bound"].isel(param=cols) & (v > 0.5 * max_width)
+        else:
+            upper = v >= (1.0 - _AT_BOUND) * max_width
+        hit = upper.any("param") | (res["fwhm"].isel(peak=j, drop=True) <= _AT_BOUND * max_width)
+        flags.append(hit.drop_vars([c for c in hit.coords if c != "param"
+                                    and "param" in hit[c].dims], errors="ignore"))
+    out = xr.concat(flags, dim="peak").assign_coords(peak=res["peak"])
+    out = out.transpose(*[d for d in out.dims if d != "peak"], "peak")
+    return out.reset_coords(drop=True).assign_attrs(
+        long_name=f"width at its fit bound ({max_width:.4g} deg, or FWHM 0)")
+
+
 def _center_bounds(positions, window, max_shift):
     """Bounds of each Kα1 position: ``± max_shift`` if given, else ``± window/2`` cut at the
     midpoints to the neighbouring starting positions (peaks cannot swap)."""
@@ -258,11 +233,12 @@ def _center_bounds(positions, window, max_shift):
     return lower, upper
 
 
-@public("xrd", example=_example)
+@public("xrd")
 def fit_pattern(ds: xr.Dataset, *, peaks, shape: str = "pseudo_voigt", kalpha2: bool = True,
                 background=None, window=None, fwhm=None, eta: float = 0.5,
                 max_shift: float | None = None, weights="poisson", names=None,
-                group: bool = False, min_snr: float = 8.0, **fit_kwargs) -> xr.Dataset:
+                group: bool = False, min_snr: float = 8.0, dim: str | None = None,
+                var: str | None = None, fit_kwargs: dict | None = None) -> xr.Dataset:
     r"""Fit Kα1/Kα2 doublets to XRD patterns and return a peak table.
 
     Every pattern (any batch dims) is fitted at once by :func:`characterization.fit.fit_peaks`
@@ -305,7 +281,12 @@ def fit_pattern(ds: xr.Dataset, *, peaks, shape: str = "pseudo_voigt", kalpha2: 
         Background model (see :class:`characterization.fit.Background`); default
         ``"chebyshev(3)"``, or ``"chebyshev(1)"`` per group with ``group=True``.
     window : float, optional
-        Margin (deg) around the outermost peaks; default ``max(1.0, 10 * fwhm)``.
+        Margin (deg) around the outermost peaks, and the upper bound of every width; default
+        ``max(1.0, 10 * fwhm)`` with ``fwhm`` given, else ``max(1.0, 2.5 * F)`` with ``F`` the
+        broadest first FWHM estimate from the data (half-prominence width of each line in the
+        smoothed batch-mean pattern; ``attrs["window"]``), so that lines broader than 1° (a
+        few-nm crystallite) are not pinned at a fixed bound. Lines narrower than 0.4° keep the
+        1° default, so the result of a pattern does not depend on the batch it is fitted in.
     fwhm : float, optional
         Starting FWHM (deg); default guessed from the data (Voigt: split equally between
         ``fwhm_g`` and ``fwhm_l``; split pseudo-Voigt: both halves).
@@ -314,8 +295,9 @@ def fit_pattern(ds: xr.Dataset, *, peaks, shape: str = "pseudo_voigt", kalpha2: 
     max_shift : float, optional
         Each Kα1 position is bounded to ``peaks[j] ± max_shift`` (deg); default
         ``± window / 2`` cut at the midpoints between neighbouring starting positions (so
-        that overlapping peaks cannot swap). Every width parameter is bounded to ``[0, window]``, so that a peak
-        cannot turn into a broad hump that imitates the background.
+        that overlapping peaks cannot swap). Every width parameter is bounded to
+        ``[0, window]``, so that a peak cannot turn into a broad hump that imitates the
+        background; a width that ends at a bound is flagged ``fwhm_at_bound``.
     weights : None or "poisson"
         Residual weights passed to ``fit_peaks`` (default counting statistics).
     names : sequence of str, optional
@@ -331,8 +313,12 @@ def fit_pattern(ds: xr.Dataset, *, peaks, shape: str = "pseudo_voigt", kalpha2: 
         when every group converged. Peaks in one window are always fitted together.
     min_snr : float
         Prominence threshold of ``peaks="auto"`` in noise standard deviations.
-    **fit_kwargs
-        Passed to :func:`characterization.fit.fit_peaks` (``max_nfev``, ``components`` ...).
+    dim, var : str, optional
+        Signal dim (2θ, deg) and intensity variable; default the XRD convention's
+        (``two_theta``, ``intensity``).
+    fit_kwargs : dict, optional
+        Options passed to :func:`characterization.fit.fit_peaks` (``max_nfev``,
+        ``components``, ``xtol`` ...).
 
     Returns
     -------
@@ -346,7 +332,14 @@ def fit_pattern(ds: xr.Dataset, *, peaks, shape: str = "pseudo_voigt", kalpha2: 
         ``eta`` (pseudo-Voigts), ``fwhm_left``/``fwhm_right`` (split) or ``m`` (Pearson VII)
         with stderr, and the ``wavelength`` coords, so that :func:`characterization.xrd.
         scherrer`, :func:`~characterization.xrd.williamson_hall` and
-        :func:`~characterization.xrd.caglioti` accept it directly. ``attrs``: ``shape``,
+        :func:`~characterization.xrd.caglioti` accept it directly; ``fwhm_at_bound`` (bool
+        per peak: a width parameter ended at 0 or at its bound, so the width is not
+        determined by the data: the size functions refuse it);
+        ``detected`` (bool per peak: area > 3 × its standard error, see
+        :mod:`characterization.xrd._detection`; the per-peak values of an undetected line are
+        NaN), ``reason`` (per pattern: "constant data", "no peak detected", "<peak> not
+        detected", "<peak> width at bound"; "" when all is well) and ``success`` False where
+        no line is detected. ``attrs``: ``shape``,
         ``kalpha2`` (1/0), ``groups`` (the fitted 2θ ranges, flat: lo0, hi0, lo1, hi1 ...).
 
     Notes
@@ -366,21 +359,22 @@ def fit_pattern(ds: xr.Dataset, *, peaks, shape: str = "pseudo_voigt", kalpha2: 
     Examples
     --------
     >>> from characterization import xrd
-    >>> from characterization.xrd.peaks import _example_pattern
-    >>> res = xrd.fit_pattern(_example_pattern(), peaks=[28.44, 47.30, 56.12])
+    >>> from characterization.synthetic import kalpha_patterns
+    >>> res = xrd.fit_pattern(kalpha_patterns(), peaks=[28.44, 47.30, 56.12])
     >>> xrd.scherrer(res).crystallite_size.dims
     ('sample', 'peak')
-    >>> auto = xrd.fit_pattern(_example_pattern(), peaks="auto", shape="voigt")
+    >>> auto = xrd.fit_pattern(kalpha_patterns(), peaks="auto", shape="voigt")
     >>> [round(float(c), 2) for c in auto.center.isel(sample=0)]
     [28.44, 47.3, 56.12]
     """
     from ..fit import Model, Param, Peak, fit_peaks
     from ..fit.lineshapes import canonical_name, get_lineshape
 
-    if not isinstance(ds, xr.Dataset):
-        raise AnalysisError(f"fit_pattern needs an xarray.Dataset, got {type(ds).__name__}")
-    if "two_theta" not in ds.dims or "intensity" not in ds:
-        raise AnalysisError("fit_pattern needs a 'two_theta' dim and an 'intensity' variable")
+    fit_kwargs = dict(fit_kwargs or {})
+    clash = sorted(set(fit_kwargs) & {"dim", "var", "range", "weights"})
+    if clash:
+        raise AnalysisError(f"fit_pattern: fit_kwargs must not set {clash}; they are "
+                            "fit_pattern's own arguments")
     try:
         key = canonical_name(shape)
     except ValueError:
@@ -394,7 +388,7 @@ def fit_pattern(ds: xr.Dataset, *, peaks, shape: str = "pseudo_voigt", kalpha2: 
     ratio = _scalar_coord(ds, "alpha2_ratio")
     doublet = bool(kalpha2) and lam1 is not None and lam2 is not None and ratio is not None
     k = lam2 / lam1 if doublet else None
-    tt = np.asarray(ds["two_theta"].values, dtype=float)
+    tt = np.asarray(ds[dim].values, dtype=float)
     lo, hi = float(np.nanmin(tt)), float(np.nanmax(tt))
     dx = float(np.nanmedian(np.abs(np.diff(np.sort(tt))))) if tt.size > 1 else 0.0
 
@@ -402,7 +396,7 @@ def fit_pattern(ds: xr.Dataset, *, peaks, shape: str = "pseudo_voigt", kalpha2: 
     if isinstance(peaks, str):
         if peaks != "auto":
             raise AnalysisError(f"peaks must be positions, a Dataset or 'auto', got {peaks!r}")
-        positions = np.sort(auto_positions(ds, lam1 if doublet else None, lam2,
+        positions = np.sort(auto_positions(ds[var], dim, lam1 if doublet else None, lam2,
                                            _scalar_coord(ds, "wavelength_beta"),
                                            float(min_snr)))
     elif isinstance(peaks, xr.Dataset):
@@ -437,8 +431,13 @@ def fit_pattern(ds: xr.Dataset, *, peaks, shape: str = "pseudo_voigt", kalpha2: 
             unique.append(lab if seen[lab] == 1 else f"{lab}#{seen[lab]}")
         labels = unique
 
+    estimate = estimate_fwhm(ds[var], dim, positions)
     if window is None:
-        window = max(1.0, 10.0 * float(fwhm)) if fwhm is not None else 1.0
+        if fwhm is not None:
+            window = max(1.0, 10.0 * float(fwhm))
+        else:                   # adapt to the data: lines broader than ~0.3° widen the window
+            broadest = float(np.nanmax(estimate)) if np.isfinite(estimate).any() else 0.0
+            window = max(1.0, _WINDOW_PER_FWHM * broadest)
     window = float(window)
     if background is None:
         background = "chebyshev(1)" if group else "chebyshev(3)"
@@ -455,8 +454,8 @@ def fit_pattern(ds: xr.Dataset, *, peaks, shape: str = "pseudo_voigt", kalpha2: 
             peak_list.append(Peak(f"p{j}", line_shape.name, center=center, **params))
         model = Model(peak_list, background=background)
         rng = (float(positions[idx].min()) - window, float(positions[idx].max()) + window)
-        res = fit_peaks(ds, model, dim="two_theta", var="intensity", range=rng,
-                        weights=weights, **fit_kwargs)
+        res = fit_peaks(ds, model, dim=dim, var=var, range=rng, weights=weights,
+                        **fit_kwargs)
         return res, rng
 
     index_groups = window_groups(positions, window) if group else [list(range(positions.size))]
@@ -464,22 +463,28 @@ def fit_pattern(ds: xr.Dataset, *, peaks, shape: str = "pseudo_voigt", kalpha2: 
     if len(fits) == 1:
         res = fits[0][0]
     else:
-        res = combine_group_fits([r for r, _ in fits], "two_theta")
+        res = combine_group_fits([r for r, _ in fits], dim)
     order = [j for g in index_groups for j in g]
     res = res.assign_coords(peak=[labels[j] for j in order])
     if group:                                  # back to the order of ``peaks``
         res = res.isel(peak=np.argsort(order, kind="stable"))
     res = _peak_table(res, key, single, labels)
+    res["fwhm_at_bound"] = _widths_at_bound(res, single, window, len(labels))
+    res.attrs["window"] = window
+    res = apply_detection(res, ds[var], dim, [r for _, r in fits])
     for name in ("wavelength", "wavelength_alpha2", "alpha2_ratio"):
         if name in ds.coords and name not in res.coords:
             res = res.assign_coords({name: ds[name]})
+    res.attrs.pop("parameters", None)          # fit_peaks' own record; fit_pattern's is written
+    res.attrs["method"] = ("kalpha doublet " if doublet else "") + key
     res.attrs["kalpha2"] = int(doublet)
     res.attrs["shape"] = key
     res.attrs["lineshape"] = line_shape.name
     res.attrs["groups"] = [float(v) for _, r in fits for v in r]   # lo0, hi0, lo1, hi1 ...
     res.attrs["fwhm_lorentz_gauss"] = {
         "voigt": "fitted fwhm_l, fwhm_g", "gaussian": "(0, fwhm)", "lorentzian": "(fwhm, 0)",
-        "pseudo_voigt": "f_L = eta fwhm, f_G from Olivero-Longbothum",
-        "split_pseudo_voigt": "f_L = eta fwhm, f_G from Olivero-Longbothum",
+        "pseudo_voigt": "Thompson-Cox-Hastings: f_L = q(eta) fwhm, f_G from Olivero-Longbothum",
+        "split_pseudo_voigt": "Thompson-Cox-Hastings: f_L = q(eta) fwhm, f_G from "
+                              "Olivero-Longbothum",
         "pearson7": "Voigt of equal FWHM and integral breadth (de Keijser et al. 1982)"}[key]
     return res

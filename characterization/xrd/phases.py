@@ -27,11 +27,11 @@ import warnings
 import numpy as np
 import xarray as xr
 
-from .._api import public
-from .._provenance import provenance
+from .._api import provenance_attrs, public
+from .._apply import apply_kernel
 from ..errors import AnalysisError
 from ..xray_lines import CU_KALPHA1 as _CU_KALPHA1
-from ._peak_positions import find_pattern_peaks, satellite_parents
+from ._phase_match import check_kernel as _check_kernel
 from ._structures import resolve_phase
 
 __all__ = ["reference_pattern", "peaks_from_phases", "phase_check"]
@@ -46,11 +46,18 @@ def _hkl_string(hkl) -> str:
 
 
 def _as_list(phases):
-    if isinstance(phases, (list, tuple)):
-        if not phases:
-            raise AnalysisError("phases must name at least one phase")
-        return list(phases)
-    return [phases]
+    """``[(phase, name or None), ...]`` from one phase, a list of them or a {name: phase} map."""
+    from collections.abc import Mapping
+
+    if isinstance(phases, Mapping):
+        items = [(p, str(n)) for n, p in phases.items()]
+    elif isinstance(phases, (list, tuple)):
+        items = [(p, None) for p in phases]
+    else:
+        items = [(phases, None)]
+    if not items:
+        raise AnalysisError("phases must name at least one phase")
+    return items
 
 
 def _scalar_wavelength(pattern, who, name="wavelength"):
@@ -82,16 +89,19 @@ def _resolve_wavelength(wavelength, pattern, who, stacklevel=4):
     return value
 
 
-def _resolve_range(two_theta_range, pattern):
-    if two_theta_range is None and pattern is not None and "two_theta" in pattern.coords:
+def _resolve_range(window, pattern):
+    if window is None and pattern is not None and "two_theta" in pattern.coords:
         tt = np.asarray(pattern["two_theta"].values, dtype=float)
-        two_theta_range = (float(np.nanmin(tt)), float(np.nanmax(tt)))
-    if two_theta_range is None:
-        two_theta_range = _DEFAULT_RANGE
-    lo, hi = (float(v) for v in two_theta_range)
+        window = (float(np.nanmin(tt)), float(np.nanmax(tt)))
+    if window is None:
+        window = _DEFAULT_RANGE
+    try:
+        lo, hi = (float(v) for v in window)
+    except (TypeError, ValueError):
+        raise AnalysisError(f"range must be a (min, max) pair of 2θ in deg, got {window!r}") \
+            from None
     if not (0.0 <= lo < hi <= 180.0):
-        raise AnalysisError(f"two_theta_range must satisfy 0 <= min < max <= 180°, got "
-                            f"{two_theta_range}")
+        raise AnalysisError(f"range must satisfy 0 <= min < max <= 180°, got {window}")
     return lo, hi
 
 
@@ -149,7 +159,7 @@ def _sticks(structure, dw, wavelength, lo, hi, min_intensity, merge_tolerance):
 
 # ----------------------------------------------------------------------------- reference_pattern
 
-def reference_pattern(phases, *, wavelength=None, pattern=None, two_theta_range=None,
+def reference_pattern(phases, *, wavelength=None, pattern=None, range=None,
                       min_intensity: float = 1.0, merge_tolerance=None) -> xr.Dataset:
     r"""Stick patterns (Kα1 line positions and relative intensities) of crystalline phases.
 
@@ -163,16 +173,18 @@ def reference_pattern(phases, *, wavelength=None, pattern=None, two_theta_range=
 
     Parameters
     ----------
-    phases : str, path, pymatgen Structure, or a list of them
+    phases : str, pymatgen Structure, a list of them, or a mapping {name: phase}
         Built-in phase names or aliases (``"Si"``, ``"CoSi2"``, ``"LaB6"``, ``"rutile"`` ...,
-        see :func:`characterization.xrd._structures.get_structure`), CIF paths or Structures.
+        see :func:`characterization.xrd.get_structure`) or Structures (named by their reduced
+        formula, or by the mapping's keys). A CIF is read by the caller:
+        ``{"my phase": pymatgen.core.Structure.from_file("phase.cif")}``.
     wavelength : float, optional
         Kα1 wavelength in Å. Default: the ``wavelength`` coord of ``pattern``, else Cu Kα1
         1.540598 Å with a warning.
     pattern : xarray.Dataset, optional
         An XRD pattern (dim ``two_theta``) whose ``wavelength`` coord and 2θ range are used.
-    two_theta_range : (float, float), optional
-        Range in degrees; default the pattern's range, else (5, 120).
+    range : (float, float), optional
+        2θ range in degrees; default the pattern's range, else (5, 120).
     min_intensity : float
         Lines weaker than this (relative, strongest = 100) are dropped.
     merge_tolerance : float, optional
@@ -204,21 +216,22 @@ def reference_pattern(phases, *, wavelength=None, pattern=None, two_theta_range=
 
     Examples
     --------
-    >>> ref = reference_pattern("Si", wavelength=1.540598, two_theta_range=(20, 80))
+    >>> from characterization.xrd import reference_pattern
+    >>> ref = reference_pattern("Si", wavelength=1.540598, range=(20, 80))
     >>> [round(float(v), 2) for v in ref.two_theta.sel(phase="Si")[:2]]
     [28.44, 47.3]
     """
     if pattern is not None and not isinstance(pattern, xr.Dataset):
         raise AnalysisError(f"pattern must be an xarray.Dataset, got {type(pattern).__name__}")
     lam = _resolve_wavelength(wavelength, pattern, "reference_pattern")
-    lo, hi = _resolve_range(two_theta_range, pattern)
-    resolved = [resolve_phase(p) for p in _as_list(phases)]
+    lo, hi = _resolve_range(range, pattern)
+    resolved = [resolve_phase(p, n) for p, n in _as_list(phases)]
     names = _unique_names([r[0] for r in resolved])
     rows = [_sticks(s, dw, lam, lo, hi, min_intensity, merge_tolerance)
             for _, s, dw in resolved]
     n = max([r[0].size for r in rows] + [1])
     shape = (len(rows), n)
-    tt, inten, mult = (np.full(shape, np.nan) for _ in range(3))
+    tt, inten, mult = (np.full(shape, np.nan) for _ in "abc")
     hkl = np.full(shape, "", dtype=object)
     label = np.full(shape, "", dtype=object)
     for i, (name, (t, y, m, h)) in enumerate(zip(names, rows)):
@@ -237,9 +250,10 @@ def reference_pattern(phases, *, wavelength=None, pattern=None, two_theta_range=
                 "label": (dims, label.astype(str), {"long_name": "reflection"}),
                 "wavelength": ((), lam, {"units": "angstrom", "long_name": "Wavelength Kα1"})},
         attrs={"kind": "reference_pattern",
-               **provenance("reference_pattern", phases=names, wavelength=lam,
-                            two_theta_range=[lo, hi], min_intensity=min_intensity,
-                            merge_tolerance=merge_tolerance)})
+               **provenance_attrs("xrd.reference_pattern", "pymatgen XRDCalculator",
+                                  {"phases": names, "wavelength": lam, "range": [lo, hi],
+                                   "min_intensity": min_intensity,
+                                   "merge_tolerance": merge_tolerance})})
     return out
 
 
@@ -254,7 +268,7 @@ def _flat_lines(ref: xr.Dataset):
             ref["d_spacing"].values[idx_p, idx_r])
 
 
-def peaks_from_phases(phases, *, pattern=None, wavelength=None, two_theta_range=None,
+def peaks_from_phases(phases, *, pattern=None, wavelength=None, range=None,
                       min_intensity: float = 5.0, merge_tolerance: float = 0.05) -> xr.Dataset:
     r"""Kα1 line positions of phases as starting positions for peak fitting.
 
@@ -265,7 +279,7 @@ def peaks_from_phases(phases, *, pattern=None, wavelength=None, two_theta_range=
 
     Parameters
     ----------
-    phases, pattern, wavelength, two_theta_range
+    phases, pattern, wavelength, range
         As in :func:`reference_pattern`.
     min_intensity : float
         Keep lines at least this strong (relative to the strongest line of the phase, 100).
@@ -281,13 +295,14 @@ def peaks_from_phases(phases, *, pattern=None, wavelength=None, two_theta_range=
 
     Examples
     --------
-    >>> p = peaks_from_phases(["Si", "CoSi2"], wavelength=1.540598, two_theta_range=(25, 50))
+    >>> from characterization.xrd import peaks_from_phases
+    >>> p = peaks_from_phases(["Si", "CoSi2"], wavelength=1.540598, range=(25, 50))
     >>> p.label.values.tolist()
     ['Si 111', 'CoSi2 111', 'Si 220', 'CoSi2 220']
     """
-    ref = reference_pattern(phases, wavelength=wavelength, pattern=pattern,
-                            two_theta_range=two_theta_range, min_intensity=min_intensity,
-                            merge_tolerance=merge_tolerance)
+    lo, hi = _resolve_range(range, pattern)
+    ref = reference_pattern(phases, wavelength=wavelength, pattern=pattern, range=(lo, hi),
+                            min_intensity=min_intensity, merge_tolerance=merge_tolerance)
     ip, tt, inten, label, hkl, d = _flat_lines(ref)
     dim = "reflection"
     out = xr.Dataset(
@@ -299,115 +314,21 @@ def peaks_from_phases(phases, *, pattern=None, wavelength=None, two_theta_range=
                 "hkl": (dim, hkl.astype(str), {"long_name": "Miller indices"}),
                 "wavelength": ref["wavelength"]},
         attrs={"kind": "reference_peaks",
-               **provenance("peaks_from_phases", phases=list(ref["phase"].values),
-                            min_intensity=min_intensity, merge_tolerance=merge_tolerance)})
+               **provenance_attrs("xrd.peaks_from_phases", "pymatgen XRDCalculator",
+                                  {"phases": list(ref["phase"].values),
+                                   "wavelength": float(ref["wavelength"]),
+                                   "range": [lo, hi], "min_intensity": min_intensity,
+                                   "merge_tolerance": merge_tolerance})})
     return out
 
 
 # ----------------------------------------------------------------------------- phase_check
 
-def _check_kernel(lines_phase, lines_tt, lines_int, lines_label, n_phase, mode, tolerance,
-                  min_intensity, min_score, max_peaks, prominence, lams, fixed_range):
-    """Numpy kernel over flattened batch entries; see phase_check."""
-    lam1, lam2, lam_beta = lams
-
-    def kernel(y, x):
-        batch = y.shape[:-1]
-        yy = y.reshape(-1, y.shape[-1])
-        xx = np.broadcast_to(x, y.shape).reshape(-1, y.shape[-1])
-        m = yy.shape[0]
-        matched = np.zeros((m, n_phase))
-        expected = np.zeros((m, n_phase))
-        weighted = np.full((m, n_phase), np.nan)
-        explained = np.full((m, n_phase), np.nan)
-        obs_tt = np.full((m, max_peaks), np.nan)
-        assign = np.full((m, max_peaks), "", dtype=object)
-        unexplained = np.zeros(m)
-        n_obs = np.zeros(m)
-        for b in range(m):
-            if mode == "pattern":
-                ok = np.isfinite(yy[b]) & np.isfinite(xx[b])
-                if ok.sum() < 5:
-                    weighted[b] = explained[b] = np.nan
-                    continue
-                lo, hi = float(xx[b][ok].min()), float(xx[b][ok].max())
-                pos, height, prom = find_pattern_peaks(xx[b], yy[b], prominence=prominence)
-                if pos.size > max_peaks:           # keep the most prominent ones
-                    top = np.sort(np.argsort(prom)[::-1][:max_peaks])
-                    pos, height = pos[top], height[top]
-                parent, kind = satellite_parents(pos, height, lam1, lam2, lam_beta, tolerance)
-            else:
-                pos = np.sort(yy[b][np.isfinite(yy[b])])[:max_peaks]
-                parent, kind = np.full(pos.size, -1), np.zeros(pos.size, dtype=int)
-                if pos.size == 0:
-                    continue
-                lo, hi = pos.min() - tolerance, pos.max() + tolerance
-            if fixed_range is not None:
-                lo, hi = fixed_range
-            primary = kind == 0
-            n_obs[b] = pos.size
-            obs_tt[b, :pos.size] = pos
-            inside = (lines_tt >= lo) & (lines_tt <= hi)
-            strong = inside & (lines_int >= min_intensity)
-            dist = np.abs(pos[:, None] - lines_tt[None, :])          # (obs, line)
-            near = (dist <= tolerance) & inside[None, :]
-            found = np.any(near[primary], axis=0) if primary.any() else np.zeros_like(inside)
-            labels = []
-            for j in range(pos.size):
-                if kind[j]:
-                    continue
-                cand = np.flatnonzero(near[j])
-                if cand.size == 0:
-                    labels.append("")
-                    continue
-                best = {}                              # nearest line of each matching phase
-                for c in cand[np.argsort(dist[j, cand], kind="stable")]:
-                    best.setdefault(lines_phase[c], c)
-                labels.append(" + ".join(lines_label[c] for c in best.values()))
-            it = iter(labels)
-            for j in range(pos.size):
-                if not kind[j]:
-                    assign[b, j] = next(it)
-            for j in range(pos.size):
-                if kind[j]:
-                    parent_label = assign[b, parent[j]] or f"{pos[parent[j]]:.2f}°"
-                    assign[b, j] = ("Kα2" if kind[j] == 1 else "Kβ") + f" of {parent_label}"
-            n_primary = int(primary.sum())
-            unexplained[b] = sum(1 for j in range(pos.size) if not kind[j] and not assign[b, j])
-            for p in range(n_phase):
-                mine = strong & (lines_phase == p)
-                expected[b, p] = mine.sum()
-                matched[b, p] = (mine & found).sum()
-                total = lines_int[mine].sum()
-                weighted[b, p] = lines_int[mine & found].sum() / total if total > 0 else np.nan
-                own = near[:, lines_phase == p].any(axis=1) & primary
-                explained[b, p] = own.sum() / n_primary if n_primary else np.nan
-        with np.errstate(invalid="ignore", divide="ignore"):
-            fraction = np.where(expected > 0, matched / np.where(expected > 0, expected, 1),
-                                np.nan)
-        present = (np.nan_to_num(weighted) >= min_score) & (matched >= np.minimum(2, expected)) \
-            & (expected > 0)
-        shape_p, shape_o = batch + (n_phase,), batch + (max_peaks,)
-        return (matched.reshape(shape_p), expected.reshape(shape_p), fraction.reshape(shape_p),
-                explained.reshape(shape_p), weighted.reshape(shape_p), present.reshape(shape_p),
-                obs_tt.reshape(shape_o), assign.reshape(shape_o), unexplained.reshape(batch),
-                n_obs.reshape(batch))
-    return kernel
-
-
-def _example_phase_check():
-    from ..synthetic.xrd import xrd_patterns
-
-    ds = xrd_patterns(("Si", "CoSi2"), n_samples=3, weights=[[1.0, 0.6], [1.0, 0.3],
-                                                              [1.0, 0.0]],
-                      two_theta=(25.0, 60.0, 0.02), size_nm=40.0, peak_counts=400.0, seed=1)
-    return ds, {"phases": ["Si", "CoSi2", "graphite"]}
-
-
-@public("xrd", example=_example_phase_check)
+@public("xrd")
 def phase_check(ds: xr.Dataset, phases, *, tolerance: float = 0.1, min_intensity: float = 5.0,
                 prominence=None, min_score: float = 0.5, max_peaks: int = 64,
-                two_theta_range=None) -> xr.Dataset:
+                range=None, min_snr: float = 5.0,
+                max_false_match: float = 0.01) -> xr.Dataset:
     r"""Check which candidate phases explain the peaks of XRD patterns (or of a peak table).
 
     Observed peak positions :math:`o_i` are compared with the Kα1 reference lines
@@ -423,12 +344,24 @@ def phase_check(ds: xr.Dataset, phases, *, tolerance: float = 0.1, min_intensity
               \text{explained\_fraction} = \frac{N_\text{obs within }\delta\text{ of a line of }p}
                                                 {N_\text{obs}}
 
-    and the phase is **present** when ``weighted_score >= min_score`` and at least
-    ``min(2, expected_lines)`` lines are matched.
+    and a false-match probability: with :math:`c` the fraction of the range lying within δ of
+    an observed (primary) peak, a line at a random position is matched with probability
+    :math:`c`, so the chance that random lines match at least :math:`k` of the
+    :math:`n` expected lines is the binomial tail
 
-    Observed peaks of a pattern are found by :func:`find_pattern_peaks` (Gaussian smoothing,
-    a prominence threshold of 5 σ of the counting noise estimated from the data, parabolic
-    refinement of the maximum; ``prominence=`` overrides the threshold, in intensity units).
+    .. math:: P_\text{false} = \sum_{j \ge k} \binom{n}{j} c^j (1 - c)^{n-j} .
+
+    The phase is **present** when ``weighted_score >= min_score``, at least
+    ``min(2, expected_lines)`` lines are matched and :math:`P_\text{false} \le`
+    ``max_false_match``: presence is a statistical statement (a phase with 2 of 10 lines
+    matched among many observed peaks is not present), not a count.
+
+    Observed peaks of a pattern are found as by ``characterization.xrd._peak_positions.
+    find_pattern_peaks`` (Gaussian smoothing, a prominence threshold of ``min_snr`` noise
+    standard deviations, the noise measured on the smoothed profile at a lag beyond the
+    smoothing kernel so that it holds for noise correlated between neighbouring points, e.g.
+    after detector binning; parabolic refinement of the maximum; ``prominence=`` overrides the
+    threshold, in intensity units).
     Peaks at the Kα2 (or Kβ, when the data have a ``wavelength_beta`` coord) position of a
     stronger observed peak are treated as satellites: they are labelled ``"Kα2 of ..."`` /
     ``"Kβ of ..."`` and are neither matched to lines nor counted as unexplained.
@@ -454,16 +387,21 @@ def phase_check(ds: xr.Dataset, phases, *, tolerance: float = 0.1, min_intensity
     max_peaks : int
         Size of the NaN-padded ``observed`` dim (the strongest peaks by prominence are kept).
         Fixed so that results of different batches line up.
-    two_theta_range : (float, float), optional
-        Range in which lines are expected; default the measured range of each pattern (for
+    range : (float, float), optional
+        2θ range (deg) in which lines are expected; default the measured range of each pattern (for
         a peak table: the range spanned by its peaks, ± ``tolerance``).
+    min_snr : float
+        Prominence threshold for peak finding, in noise standard deviations (default 5).
+    max_false_match : float
+        Largest false-match probability of a present phase (default 0.01).
 
     Returns
     -------
     xarray.Dataset
         Batch dims kept. Per ``phase``: ``matched_lines``, ``expected_lines`` (1),
-        ``line_fraction``, ``explained_fraction``, ``weighted_score`` (1), ``present``
-        (bool). Per ``observed`` peak (NaN/"" padded): ``observed_two_theta`` (deg) and
+        ``line_fraction``, ``explained_fraction``, ``weighted_score``,
+        ``false_match_probability`` (1), ``present`` (bool). Per ``observed`` peak (NaN/""
+        padded): ``observed_two_theta`` (deg) and
         ``assignment`` (labels of the nearest matching line of each matching phase, joined
         by ``" + "``; ``""`` when unexplained). Per entry: ``observed_peaks`` and
         ``unexplained_peaks`` (1). Coord ``phase`` and the ``wavelength`` used.
@@ -486,14 +424,13 @@ def phase_check(ds: xr.Dataset, phases, *, tolerance: float = 0.1, min_intensity
 
     Examples
     --------
-    >>> from characterization.synthetic.xrd import xrd_patterns
+    >>> from characterization.synthetic import xrd_patterns
+    >>> from characterization.xrd import phase_check
     >>> ds = xrd_patterns(("Si",), two_theta=(20, 80, 0.02), seed=1)
     >>> r = phase_check(ds, ["Si", "CoSi2"])
     >>> r.present.values.tolist()
     [[True, False]]
     """
-    if not isinstance(ds, xr.Dataset):
-        raise AnalysisError(f"phase_check needs an xarray.Dataset, got {type(ds).__name__}")
     if not (np.isfinite(tolerance) and tolerance > 0):
         raise AnalysisError(f"tolerance must be > 0 deg, got {tolerance}")
     if int(max_peaks) < 1:
@@ -502,14 +439,13 @@ def phase_check(ds: xr.Dataset, phases, *, tolerance: float = 0.1, min_intensity
     if "intensity" in ds.data_vars and "two_theta" in ds.dims:
         mode, data, core = "pattern", ds["intensity"], "two_theta"
         axis = ds["two_theta"]
-        rng = (float(axis.min()), float(axis.max())) if two_theta_range is None \
-            else two_theta_range
+        rng = (float(axis.min()), float(axis.max())) if range is None else range
     elif "center" in ds.data_vars and "peak" in ds["center"].dims:
         mode, data, core = "table", ds["center"], "peak"
         axis = xr.DataArray(np.zeros(ds.sizes["peak"]), dims="peak")
         finite = np.asarray(ds["center"].values, dtype=float)
         finite = finite[np.isfinite(finite)]
-        rng = two_theta_range if two_theta_range is not None else (
+        rng = range if range is not None else (
             (max(0.0, float(finite.min()) - 5.0), min(180.0, float(finite.max()) + 5.0))
             if finite.size else (5.0, 120.0))
     else:
@@ -518,31 +454,32 @@ def phase_check(ds: xr.Dataset, phases, *, tolerance: float = 0.1, min_intensity
     lam1 = _resolve_wavelength(None, ds, "phase_check")
     lam2 = _scalar_wavelength(ds, "phase_check", "wavelength_alpha2")
     lam_beta = _scalar_wavelength(ds, "phase_check", "wavelength_beta")
-    ref = reference_pattern(phases, wavelength=lam1, two_theta_range=rng, min_intensity=0.0)
+    ref = reference_pattern(phases, wavelength=lam1, range=rng, min_intensity=0.0)
     ip, lt, li, ll, _, _ = _flat_lines(ref)
     n_phase = ref.sizes["phase"]
-    fixed = None if two_theta_range is None else tuple(float(v) for v in two_theta_range)
+    fixed = None if range is None else _resolve_range(range, None)
     kernel = _check_kernel(ip, lt, li, ll, n_phase, mode, float(tolerance), float(min_intensity),
                            float(min_score), max_peaks, prominence, (lam1, lam2, lam_beta),
-                           fixed)
+                           fixed, float(min_snr), float(max_false_match))
     data = data.reset_coords(drop=True) if mode == "table" else data
-    outs = xr.apply_ufunc(
+    outs = apply_kernel(
         kernel, data, axis.reset_coords(drop=True),
         input_core_dims=[[core], [core]],
-        output_core_dims=[["phase"]] * 6 + [["observed"]] * 2 + [[], []],
-        dask="parallelized",
-        output_dtypes=[float] * 5 + [bool, float, object, float, float],
-        dask_gufunc_kwargs={"output_sizes": {"phase": n_phase, "observed": max_peaks},
-                            "allow_rechunk": True})
+        output_core_dims=[["phase"]] * 6 + [["observed"]] * 2 + [[], [], ["phase"]],
+        output_dtypes=[float] * 5 + [bool, float, object, float, float, float],
+        output_sizes={"phase": n_phase, "observed": max_peaks})
     (matched, expected, fraction, explained, weighted, present, obs_tt, assign, unexpl,
-     n_obs) = outs
+     n_obs, chance) = outs
     spec = [
         ("matched_lines", matched, "1", "reference lines matched by an observed peak"),
         ("expected_lines", expected, "1", "reference lines expected in the range"),
         ("line_fraction", fraction, "1", "fraction of expected lines matched"),
         ("explained_fraction", explained, "1", "fraction of observed peaks explained"),
         ("weighted_score", weighted, "1", "intensity-weighted fraction of lines matched"),
-        ("present", present, None, f"phase present (weighted_score >= {min_score})"),
+        ("false_match_probability", chance, "1",
+         "probability that random lines match at least as many lines"),
+        ("present", present, None, f"phase present (weighted_score >= {min_score}, "
+                                   f"false_match_probability <= {max_false_match})"),
         ("observed_two_theta", obs_tt, "deg", "observed peak position 2θ"),
         ("assignment", assign, None, "reflection(s) assigned to the observed peak"),
         ("unexplained_peaks", unexpl, "1", "observed peaks explained by no phase"),
@@ -560,8 +497,6 @@ def phase_check(ds: xr.Dataset, phases, *, tolerance: float = 0.1, min_intensity
     for c in ds.coords:
         if c not in out.coords and core not in ds[c].dims:
             out = out.assign_coords({c: ds[c]})
-    out.attrs.update(provenance("phase_check", phases=list(ref["phase"].values),
-                                tolerance=tolerance, min_intensity=min_intensity,
-                                prominence=prominence, min_score=min_score, max_peaks=max_peaks,
-                                input=mode, two_theta_range=two_theta_range))
+    out.attrs["method"] = "line matching"
+    out.attrs["parameters"] = {"phases": list(ref["phase"].values), "input": mode}
     return out

@@ -68,8 +68,10 @@ def test_result_structure_units_and_provenance(carbon):
     assert a["method"].startswith("batched Levenberg")
     assert a["characterization_version"] == ch.__version__
     assert Model.from_json(a["model"]) == CARBON
+    assert a["dim"] == "raman_shift" and a["var"] == "intensity"
+    parameters = json.loads(a["parameters"])
     for key in ("dim", "var", "range", "weights", "max_nfev", "xtol", "ftol", "gtol"):
-        assert key in a
+        assert key in parameters
     assert all(isinstance(v, (str, int, float, list)) for v in a.values())
 
 
@@ -211,14 +213,17 @@ def test_range_on_descending_axis_and_weights():
     np.testing.assert_allclose(weighted.value, asc.value, rtol=1e-10)
     assert weighted.redchi.attrs["units"] == "1"
     poisson = fit_peaks(ds, model, range=(97, 106), weights="poisson")
-    assert bool(poisson.success.all()) and poisson.attrs["weights"].startswith("poisson")
+    assert bool(poisson.success.all()) and json.loads(
+        poisson.attrs["parameters"])["weights"].startswith("poisson")
 
 
 def test_accessor_equals_function_and_registry():
     from characterization import _api
 
     entry = _api.get("fit.fit_peaks")
-    ds, kwargs = entry.example()
+    from example_inputs import example
+
+    ds, kwargs = example("fit.fit_peaks")
     assert entry.batch_dim in ds.dims
     via_accessor = ds.fit.fit_peaks(**kwargs)
     xr.testing.assert_identical(via_accessor, fit_peaks(ds, **kwargs))

@@ -117,7 +117,12 @@ for path in sys.argv[1:]:
         out[path] = "ReadError: " + str(exc)[:300]
     except BaseException as exc:
         out[path] = "ESCAPED " + type(exc).__name__ + ": " + str(exc)[:300]
-out["maxrss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+# VmHWM is the peak of this process's own address space: unlike ru_maxrss, which Linux keeps
+# across fork+exec, it does not inherit the peak of the (possibly large) pytest parent
+with open("/proc/self/status") as status:
+    hwm = [line for line in status if line.startswith("VmHWM:")]
+out["maxrss_mb"] = (int(hwm[0].split()[1]) if hwm
+                    else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss) / 1024
 print(json.dumps(out))
 """
 

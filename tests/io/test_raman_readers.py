@@ -610,3 +610,106 @@ def test_builder_checks_and_helpers():
         warnings.simplefilter("error")
         assert json.loads(_raman.to_json({"t": np.datetime64("2020-01-01"), "b": b"ab",
                                           "n": float("nan")}))["n"] is None
+
+
+# =========================================================================== text exports
+# A LabSpec 6 text export header as HORIBA writes it (``#key=<TAB>value``, cp1252 ``cm-¹``).
+LABSPEC_HEADER = ("#Acq. time (s)=\t8\n#Accumulations=\t8\n#Range (cm-¹)=\t168...3282\n"
+                  "#Windows=\t3\n#Spike filter=\tMultiple accum.\n#Dark correction=\tOff\n"
+                  "#Instrument=\tLabRAM HR Evol\n#Detector=\tSyncerity OE\n#Objective=\t100\n"
+                  "#Grating=\t600 (750nm)\n#Laser=\t{laser}\n#ND Filter=\t25%\n#Hole=\t100\n"
+                  "#Title=\tPST10\n#Acquired=\t25.01.2022 09:06:10\n")
+
+
+def _labspec_text(tmp_path, body: str, laser="785nm_Edge", extra="", name="labspec.txt"):
+    p = tmp_path / name
+    p.write_bytes((LABSPEC_HEADER.format(laser=laser) + extra + body).encode("cp1252"))
+    return p
+
+
+@needs_data
+@pytest.mark.parametrize("stem", [DATALAB, NCAL])
+def test_wire_text_export_is_raman_without_technique(stem):
+    txt, wdf = ch.read(DATA / (stem + ".txt")), read(stem + ".wdf")
+    assert txt.attrs["technique"] == "raman" and txt.attrs["reader"] == "delimited"
+    np.testing.assert_allclose(txt.raman_shift.values, wdf.raman_shift.values, rtol=1e-6,
+                               atol=1e-6)
+    np.testing.assert_allclose(txt.intensity.values, wdf.intensity.values, rtol=1e-6, atol=1e-6)
+    assert "laser_wavelength" not in txt.coords          # WiRE text does not state it
+
+
+@needs_data
+def test_labspec_text_export_header_recognised_and_parsed(tmp_path):
+    body = (DATA / "ramanchada2/experimental/Horiba/PST10_iR785_OP01_8000msx8.txt").read_text()
+    plain = np.loadtxt(DATA / "ramanchada2/experimental/Horiba/PST10_iR785_OP01_8000msx8.txt")
+    ds = ch.read(_labspec_text(tmp_path, body))
+    assert ds.attrs["technique"] == "raman"
+    np.testing.assert_array_equal(ds.raman_shift.values, plain[:, 0])
+    np.testing.assert_array_equal(ds.intensity.values, plain[:, 1])
+    assert float(ds.laser_wavelength) == 785.0 and ds.laser_wavelength.attrs["units"] == "nm"
+    assert float(ds.exposure_time) == 8.0 and ds.exposure_time.attrs["units"] == "s"
+    assert int(ds.accumulations) == 8
+    assert str(ds.instrument.values) == "LabRAM HR Evol"
+    assert ds.acquisition_time.values == np.datetime64("2022-01-25T09:06:10")
+    meta = json.loads(ds.attrs["original_metadata"])
+    assert meta["Range (cm-¹)"] == "168...3282" and meta["Laser"] == "785nm_Edge"
+
+
+@needs_data
+def test_crystallite_size_works_on_a_labspec_text_file(tmp_path):
+    """The laser line is what ``raman.crystallite_size`` needs; same La as from the wdf."""
+    body = (DATA / (DATALAB + ".txt")).read_text().split("\n", 1)[1]     # drop "#Wave ..."
+    ds = ch.read(_labspec_text(tmp_path, body, laser="633nm_HeNe",
+                               extra="#Laser (nm)=\t632.7992585866812\n"))
+    assert float(ds.laser_wavelength) == pytest.approx(632.7992585866812, abs=1e-9)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from_txt = ch.raman.crystallite_size(ds)
+        from_wdf = ch.raman.crystallite_size(read(DATALAB + ".wdf"))
+    assert np.isfinite(from_txt.crystallite_size)
+    assert float(from_txt.crystallite_size) == pytest.approx(float(from_wdf.crystallite_size),
+                                                             rel=1e-4)
+
+
+def test_labspec_wavelength_axis(tmp_path):
+    """``#Range (nm)``: converted with the laser line; without one it is not Raman."""
+    lam = np.linspace(540.0, 600.0, 61)
+    body = "".join(f"{v:.4f}\t{i}\n" for i, v in enumerate(lam))
+    header = "#Acq. time (s)=\t1\n#Accumulations=\t2\n#Range (nm)=\t540...600\n"
+    p = tmp_path / "pl.txt"
+    p.write_text(header + body)
+    assert ch.read(p).attrs["technique"] == "spectrum"         # emission spectrum, no laser
+    p.write_text(header + "#Laser (nm)=\t532.0\n" + body)
+    ds = ch.read(p)
+    assert ds.attrs["technique"] == "raman"
+    np.testing.assert_allclose(ds.raman_shift.values, 1e7 / 532.0 - 1e7 / lam, rtol=1e-12)
+    assert ds.raman_shift.attrs["original_units"] == "nm"
+
+
+@pytest.mark.parametrize("meta, expected", [
+    ({"Laser": "532nm_Edge"}, 532.0),
+    ({"Laser": "633nm_HeNe", "Laser (nm)": "632.817"}, 632.817),
+    ({"laser_wavelength": "532,02"}, 532.02),
+    ({"Excitation wavelength": "785"}, 785.0),
+    ({"Laser": "785 nm", "Laser power": "10 mW"}, 785.0),
+    ({"Laser": "off"}, None),
+    ({"Laser power (mW)": "50"}, None),
+    ({"Laser": "5 nm"}, None),                       # not a plausible excitation
+    ({"Wavelength": "1.5406"}, None),
+])
+def test_laser_line_parsing(meta, expected):
+    from characterization.io.raman.text_header import laser_wavelength
+
+    assert laser_wavelength(meta) == expected
+
+
+def test_raman_header_evidence_and_contradictions(tmp_path):
+    rows = "".join(f"{100 + 2.5 * i:.2f}\t{i % 7}\n" for i in range(30))
+    p = tmp_path / "t.txt"
+    p.write_text("Laser: 532 nm\n" + rows)
+    ds = ch.read(p)
+    assert ds.attrs["technique"] == "raman" and float(ds.laser_wavelength) == 532.0
+    p.write_text("Laser: 532 nm\nAnode: Cu\n" + rows)            # Raman and X-ray: undecided
+    assert ch.read(p).attrs["technique"] == "spectrum"
+    p.write_text("# Wave   # Intensity\n" + rows)
+    assert ch.read(p).attrs["technique"] == "raman"

@@ -267,3 +267,102 @@ def test_generic_reader_on_xrd_text():
     assert float(ds.two_theta[0]) == 4.57208 and float(ds.two_theta[-1]) == 150.5783
     assert float(ds.intensity[0]) == pytest.approx(950.18403)
     assert float(ds.intensity_uncertainty[0]) == pytest.approx(548.589)
+
+
+# --------------------------------------------------------------------------- XRD recognised
+@pytest.mark.parametrize("rel, n", [("fityk/samples/nacl01.dat", 840),
+                                    ("fityk/samples/SiC_Zn.dat", 4001),
+                                    ("xrayutilities/examples/data/LaB6_d500_si_psd.xye.bz2",
+                                     17381)])
+def test_headerless_2theta_scan_read_as_xrd_with_a_warning(rel, n):
+    p = real(rel)
+    with pytest.warns(UserWarning, match="read as XRD without a header") as record:
+        ds = ch.read(p)
+    assert any("assuming Cu" in str(w.message) for w in record)     # the usual wavelength rule
+    assert ds.attrs["technique"] == "xrd" and ds.sizes["two_theta"] == n
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ref = ch.read(p, technique="xrd")
+    np.testing.assert_array_equal(ds.two_theta.values, ref.two_theta.values)
+    np.testing.assert_array_equal(ds.intensity.values, ref.intensity.values)
+
+
+RAMAN = DATA.parent / "raman"
+
+
+@pytest.mark.parametrize("rel", ["raman-fitting/Si_spectrum01.txt",
+                                 "raman-fitting/testDW38C_pos2.txt",
+                                 "ramanchada2/datasets2/TOP_Ho633/Si_HLR633_Z010_100_40sx5.txt",
+                                 "ramanchada2/experimental/Horiba/PST10_iR785_OP01_8000msx8.txt",
+                                 "datalab/raman_example.txt"])
+def test_raman_text_never_taken_for_xrd(rel):
+    p = RAMAN / rel
+    if not p.is_file():
+        pytest.skip(f"{p} not present")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")          # no "read as XRD" warning either
+        ds = ch.read(p)
+    assert ds.attrs["technique"] != "xrd"
+
+
+def _scan(start=10.0, step=0.02, n=200):
+    x = start + step * np.arange(n)
+    return x, 100 + 50 * np.exp(-0.5 * ((x - x.mean()) / 0.1) ** 2)
+
+
+def _rows(x, y, fmt="{:.4f} {:.1f}\n"):
+    return "".join(fmt.format(a, b) for a, b in zip(x, y))
+
+
+@pytest.mark.parametrize("header, wavelength, radiation", [
+    ("Wavelength: 1.5406\n", 1.5406, "unknown"),
+    ("# lambda = 0.7093 A\n", 0.7093, "unknown"),
+    ("# Wavelength: 4.066e-11 m\n", 0.4066, "unknown"),
+    ("Anode: Co\n", 1.788965, "Co"),
+    ("Radiation = MoKa1\n", 0.7093, "Mo"),
+    ("Start 2Theta: 10\n", 1.540598, "Cu"),
+])
+def test_xray_header_lines_make_xrd(tmp_path, header, wavelength, radiation):
+    x, y = _scan(n=20)                         # too short for the axis rule: the header decides
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ds = ch.read(write(tmp_path, "s.txt", header + _rows(x, y)))
+    assert ds.attrs["technique"] == "xrd"
+    assert float(ds.wavelength) == pytest.approx(wavelength, abs=1e-4)
+    assert str(ds.radiation.values) == radiation
+    np.testing.assert_allclose(ds.two_theta.values, np.round(x, 4))
+
+
+def test_highscore_2theta_column_header(tmp_path):
+    x, y = _scan(n=20)
+    text = "Pos. [°2Th.],Iobs [cts]\n" + _rows(x, y, "{:.4f},{:.1f}\n")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ds = ch.read(write(tmp_path, "hs.csv", text))
+    assert ds.attrs["technique"] == "xrd" and ds.sizes["two_theta"] == 20
+
+
+@pytest.mark.parametrize("x, y, why", [
+    (np.linspace(100, 3000, 400), np.ones(400), "Raman range"),
+    (10 + 0.5 * np.arange(200), np.ones(200), "step too coarse for 2θ"),
+    (10 + 0.02 * np.arange(200) + 1e-5 * np.arange(200) ** 2, np.ones(200),
+     "varying step (CCD polynomial)"),
+    (10 + 0.02 * np.arange(200), -np.ones(200), "negative counts"),
+    (10 + 0.02 * np.arange(200)[::-1], np.ones(200), "descending"),
+    (10 + 0.02 * np.arange(30), np.ones(30), "too few points"),
+    (10 + 0.02 * np.arange(300), np.ones(300), "span 6 < 10"),
+])
+def test_axis_rule_needs_a_2theta_like_axis(tmp_path, x, y, why):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ds = ch.read(write(tmp_path, "a.txt", _rows(x, y)))
+    assert ds.attrs["technique"] == "spectrum", why
+
+
+def test_named_non_angle_axis_is_not_xrd(tmp_path):
+    x, y = _scan(n=600)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ds = ch.read(write(tmp_path, "e.csv", "Energy (eV),Counts\n"
+                           + _rows(x, y, "{:.4f},{:.1f}\n")))
+    assert ds.attrs["technique"] == "spectrum"

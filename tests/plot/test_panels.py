@@ -109,7 +109,7 @@ def test_map_image_and_histogram():
 
 def test_raman_panels():
     from characterization.plot import raman as raman_panels
-    from characterization.raman import fit_carbon, fit_silicon, remove_spikes, subtract_baseline
+    from characterization.raman import fit_carbon, fit_silicon, remove_spikes, subtract_background
     from characterization.synthetic import carbon_spectra, silicon_spectra
 
     ds = carbon_spectra(2, laser_wavelength=514.0, seed=3)
@@ -117,11 +117,14 @@ def test_raman_panels():
     ax = raman_panels.carbon_fit(res, data=ds, index=1)
     labels = {t.get_text() for t in ax.get_legend().get_texts()}
     assert {"D1", "G", "D3", "D4", "baseline", "fit"} <= labels     # bands rebuilt from the fit
+    wide = carbon_spectra(2, model="2band", include=("2D",), seed=3)
+    ax = raman_panels.carbon_fit(fit_carbon(wide, model="2band", include=("2D",)), data=wide)
+    assert "2D" in {t.get_text() for t in ax.get_legend().get_texts()}  # labelled parameters
     assert "I$_D$/I$_G$" in " ".join(t.get_text() for t in ax.texts)
     si = silicon_spectra(2, seed=1)
     ax = raman_panels.silicon_fit(fit_silicon(si), data=si)
     assert "ω =" in " ".join(t.get_text() for t in ax.texts)
-    ax = raman_panels.baseline(subtract_baseline(ds), data=ds)
+    ax = raman_panels.background(subtract_background(ds), data=ds)
     assert [line.get_label() for line in ax.get_lines()] == ["measured", "baseline", "corrected"]
     ax = raman_panels.spikes(remove_spikes(ds), data=ds)
     assert "cleaned" in [line.get_label() for line in ax.get_lines()]

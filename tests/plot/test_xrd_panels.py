@@ -13,7 +13,7 @@ import xarray as xr  # noqa: E402
 
 from characterization import plot, xrd  # noqa: E402
 from characterization.plot import xrd as xrd_panels  # noqa: E402
-from characterization.xrd.peaks import _example_pattern  # noqa: E402
+from characterization.synthetic import kalpha_patterns as _example_pattern  # noqa: E402
 
 PEAKS = [28.44, 47.30, 56.12]
 

@@ -44,13 +44,13 @@ SHIFTS = np.array([-2.0, -1.3, -0.55, -0.1, 0.0, 0.37, 0.9, 1.6, 2.0])
                                          ("voigt", 2.0)])
 def test_known_offsets_recovered(model, step):
     ref = _si(SHIFTS, step=step, seed=int(step))
-    off = si_offset(ref, model=model)
+    off = si_offset(ref, shape=model)
     assert bool(off.success.all())
     # measured over 5 seeds x 9 shifts: max |error| 0.020 (1 cm-1 steps), 0.038 (2 cm-1 steps)
     # 1/cm; stderr 0.007-0.025
     np.testing.assert_allclose(off.offset.values, -SHIFTS, atol=0.05)
     assert np.all(off.offset_stderr.values < 0.05) and np.all(off.offset_stderr.values > 0)
-    np.testing.assert_allclose(off.measured_position.values, 520.7 + SHIFTS, atol=0.05)
+    np.testing.assert_allclose(off.measured_center.values, 520.7 + SHIFTS, atol=0.05)
     assert off.offset.attrs["units"] == "1/cm"
     assert float(off.reference_position) == 520.7
 
@@ -63,7 +63,7 @@ def test_user_reference_band():
                     coords={"raman_shift": ("raman_shift", x, {"units": "1/cm",
                                                                "long_name": "Raman shift"})},
                     attrs={"technique": "raman"})
-    off = si_offset(ds, reference_position=1001.4, window=(985, 1015))
+    off = si_offset(ds, reference_position=1001.4, range=(985, 1015))
     assert abs(float(off.offset) - 1.2) < 1e-3
 
 
@@ -80,9 +80,9 @@ def test_calibrate_whole_batch_with_one_reference():
     np.testing.assert_array_equal(out.raman_shift_uncalibrated.values, data.raman_shift.values)
     assert out.raman_shift.attrs["units"] == "1/cm"
     refit = si_offset(out)
-    np.testing.assert_allclose(refit.measured_position.values, 520.7, atol=0.05)
+    np.testing.assert_allclose(refit.measured_center.values, 520.7, atol=0.05)
     params = json.loads(out.attrs["parameters"])
-    assert params["reference_position"] == 520.7 and params["model"] == "lorentzian"
+    assert params["reference_position"] == 520.7 and params["shape"] == "lorentzian"
     # a si_offset result is accepted as the reference too
     again = calibrate_shift(data, si_offset(ref))
     np.testing.assert_allclose(again.raman_shift.values, out.raman_shift.values)
@@ -110,7 +110,7 @@ def test_per_sample_references_interpolate_onto_the_grid():
     assert out.raman_shift_uncalibrated.dims == ("sample", "raman_shift")
     refit = si_offset(out)
     # measured: within 0.03 1/cm after linear interpolation of a 3.5 1/cm band at 1 1/cm steps
-    np.testing.assert_allclose(refit.measured_position.values, 520.7, atol=0.05)
+    np.testing.assert_allclose(refit.measured_center.values, 520.7, atol=0.05)
     # y_cal(x) = y(x - offset): with offset +1.5 the first point comes from below the range
     assert np.isnan(out.intensity.values[0, 0]) and np.isfinite(out.intensity.values[0, 2:]).all()
 
@@ -177,11 +177,11 @@ def test_real_si_files(relpath, curated, curated_model, tol):
     if not SHARED_RAMAN.is_dir():
         pytest.skip(f"real Raman data not available: {SHARED_RAMAN} is absent")
     ds = _read_raman(SHARED_RAMAN / relpath)
-    raw = si_offset(ds, model=curated_model)
+    raw = si_offset(ds, shape=curated_model)
     assert bool(raw.success)
-    assert abs(float(raw.measured_position) - curated) < tol
-    cal = calibrate_shift(ds, ds, model="lorentzian")
+    assert abs(float(raw.measured_center) - curated) < tol
+    cal = calibrate_shift(ds, ds, shape="lorentzian")
     # refitted with every model: measured 520.69-520.75 1/cm
     for model in ("lorentzian", "pseudo_voigt", "voigt"):
-        refit = si_offset(cal, model=model)
-        assert abs(float(refit.measured_position) - 520.7) < 0.3, model
+        refit = si_offset(cal, shape=model)
+        assert abs(float(refit.measured_center) - 520.7) < 0.3, model

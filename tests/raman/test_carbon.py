@@ -51,7 +51,7 @@ def test_presets_bands_shapes_and_dispersion():
     with pytest.raises(ValueError, match="presets"):
         carbon_model("3band")
     with pytest.raises(ValueError, match="optional band"):
-        carbon_model("2band", include=("D5",))
+        carbon_model("2band", include=("D7",))   # D5 is a known band since issue 10
 
 
 # ---------------------------------------------------------------------- known answers
@@ -119,14 +119,14 @@ def test_auto_fits_all_presets_and_keeps_union_of_bands():
 # ---------------------------------------------------------------------- outputs, maps, failures
 def test_units_long_names_and_attrs():
     ds = carbon_spectra(3, model="2band", seed=1)
-    res = fit_carbon(ds, model="2band", baseline="chebyshev(2)")
+    res = fit_carbon(ds, model="2band", background="chebyshev(2)")
     units = {n: res[n].attrs["units"] for n in ("id_ig_height", "id_ig_area", "center", "fwhm",
                                                 "height", "area", "best_fit", "bic")}
     assert units == {"id_ig_height": "1", "id_ig_area": "1", "center": "1/cm", "fwhm": "1/cm",
                      "height": "count", "area": "count * (1/cm)", "best_fit": "count",
                      "bic": "1"}
     assert all("long_name" in v.attrs for v in res.data_vars.values())
-    assert json.loads(res.attrs["baseline"])["per_model"] == {"2band": "chebyshev(2)"}
+    assert json.loads(res.attrs["background"])["per_model"] == {"2band": "chebyshev(2)"}
     assert json.loads(res.attrs["laser_wavelength"]) == 532.0
     assert json.loads(res.attrs["parameters"])["model"] == "2band"
     assert res.attrs["result_of"] == "raman.fit_carbon"
@@ -273,12 +273,12 @@ def test_real_disordered_carbon_dw38c():
                     coords={"raman_shift": spectra[0].raman_shift}, attrs={"technique": "raman"})
     heights, areas = [], []
     for baseline in ("linear", "chebyshev(2)"):
-        res = fit_carbon(ds, model=list(PRESETS), baseline=baseline)
+        res = fit_carbon(ds, model=list(PRESETS), background=baseline)
         assert bool(res.success.all())
         d1, g = res.center.sel(peak="D1"), res.center.sel(peak="G")
         assert ((d1 > 1325) & (d1 < 1345)).all() and ((g > 1570) & (g < 1595)).all()
         for name in PRESETS:        # every candidate, not only the chosen one
-            one = fit_carbon(ds, model=name, baseline=baseline, best_fit=False)
+            one = fit_carbon(ds, model=name, background=baseline, best_fit=False)
             heights += one.id_ig_height.values.tolist()
             areas += one.id_ig_area.values.tolist()
     # Model spread on one disordered carbon (measured: height 1.02-1.99, area 2.06-5.91; the
@@ -294,11 +294,11 @@ def test_real_graphitic_datalab(rel):
     ds = ds.expand_dims(sample=1)
     ratios = []
     for baseline in ("linear", "chebyshev(2)"):
-        res = fit_carbon(ds, model=list(PRESETS), baseline=baseline, laser_wavelength=laser)
+        res = fit_carbon(ds, model=list(PRESETS), background=baseline, laser_wavelength=laser)
         assert bool(res.success.all())
         assert float(res.center.sel(peak="G")[0]) == pytest.approx(1580.0, abs=2.0)
         for name in PRESETS:
-            one = fit_carbon(ds, model=name, baseline=baseline, laser_wavelength=laser)
+            one = fit_carbon(ds, model=name, background=baseline, laser_wavelength=laser)
             ratios.append(float(one.id_ig_height[0]))
     # MANIFEST: 0.140-0.146 over 12 model/baseline combinations, computed during curation (a
     # cross-check, not an independent reference). Measured here: 0.1458-0.1490 over 8. The
@@ -309,18 +309,37 @@ def test_real_graphitic_datalab(rel):
 def test_real_line_map_ex2_in_one_call():
     ds = _read("py-wdf-reader/ex2.wdf")
     assert ds.sizes["spot"] == 235
-    counts = {}
+    counts, defined, failed = {}, {}, {}
     for name in ("2band", "4band"):
         res = fit_carbon(ds, model=name, best_fit=False)
         assert res.id_ig_height.dims == ("spot",)
         counts[name] = int(res.success.sum())
+        failed[name] = np.flatnonzero(~res.success.values)
+        ok = np.isfinite(res.id_ig_height.values)
+        defined[name] = int(ok.sum())
+        # every undefined ratio says why, every defined one has no reason
+        assert (res.reason.values[~ok] != "").all() and (res.reason.values[ok] == "").all()
         median = float(res.id_ig_height.median())
-        # measured: 2band 235/235, median 1.06; 4band 222/235 (the rest reach max_nfev),
-        # median 0.60. The MANIFEST cross-check (0.32-0.35) is NOT reproduced with these
-        # defaults: the broad amorphous hump between D and G goes into D1 (2band) or D1+D3
-        # (4band) here; with a cubic baseline over 1000-1800 1/cm the 2band median is 0.28.
+        # Before issue 10 every spectrum "converged" (2band 235/235, median 1.06; 4band
+        # 222/235, median 0.60), including spots without carbon signal and D1 bands pinned at
+        # their FWHM bound of 400 1/cm by the broad amorphous hump between D and G. With the
+        # engine's detection and at-bound checks (measured): 2band 215 converged, ratio
+        # defined in 43 (136 with D1.fwhm at its bound), median 0.52; 4band 184 converged (13
+        # reach max_nfev as before), 96 defined, median 0.53. The MANIFEST cross-check
+        # (0.32-0.35) needs a cubic background over 1000-1800 1/cm (2band median 0.28 there).
         assert 0.2 < median < 1.5
-    assert counts["2band"] == 235 and counts["4band"] >= 215, counts
+    # Since the engine's detection test (fit._quality): spots 21 and 24-42 carry no carbon
+    # signal (mean G-band counts within 1 noise sigma of the baseline) and now fail instead of
+    # reporting a ratio of noise; 4band also fails where its extra bands leave no band
+    # significant.
+    assert counts["2band"] == 215 and counts["4band"] >= 180, counts
+    assert defined["2band"] >= 40 and defined["4band"] >= 90, defined
+    assert set(range(24, 43)) <= set(failed["2band"]) and len(failed["2band"]) == 20
+    shift = ds.raman_shift
+    g_band = ds.intensity.where((shift > 1560) & (shift < 1620)).mean("raman_shift")
+    edge = ds.intensity.where(shift > 1750).mean("raman_shift")
+    noise = ds.intensity.where(shift > 1700).diff("raman_shift").std("raman_shift") / np.sqrt(2)
+    assert float(((g_band - edge) / noise)[failed["2band"]].max()) < 1.0
 
 
 # ---------------------------------------------------------------------- generator
@@ -334,20 +353,95 @@ def test_noise_free_fit_recovers_generator_truth_exactly(preset):
     for band in res.peak.values:
         np.testing.assert_allclose(res.center.sel(peak=band), truth[f"{band}.center"],
                                    atol=1e-3)
-    np.testing.assert_allclose(res.value.sel(param="background.c1"), truth["baseline.c1"],
+    np.testing.assert_allclose(res.value.sel(param="background.c1"), truth["background.c1"],
                                rtol=1e-4)
 
 
 def test_generator_quadratic_baseline_coefficients_and_map_truth():
-    ds = carbon_spectra(map_shape=(2, 3), model="2band", noise=0, baseline="quadratic", seed=1)
+    ds = carbon_spectra(map_shape=(2, 3), model="2band", noise=0, background="quadratic",
+                        seed=1)
     truth = ds.attrs["ground_truth"]
     x = ds.raman_shift.values
     far = x < 900                     # far from the bands: only their weak tails remain
-    base = truth["baseline.c0"][..., None] + truth["baseline.c1"][..., None] * x + \
-        truth["baseline.c2"][..., None] * x ** 2
+    base = truth["background.c0"][..., None] + truth["background.c1"][..., None] * x + \
+        truth["background.c2"][..., None] * x ** 2
     assert base.shape == (2, 3, x.size)
     resid = ds.intensity.values - base
     assert (resid[..., far] > 0).all()          # band tails only
     assert (resid[..., far] < 0.1 * truth["G.height"][..., None]).all()
     assert ds.intensity.dims == ("y", "x", "raman_shift") and ds.x.attrs["units"] == "um"
     assert set(np.unique(truth["model"])) == {"2band"}
+
+
+# ---------------------------------------------------------------------- issue 10: no silent answers
+def test_noise_zero_and_constant_pixels_give_nan_ratios_with_a_reason():
+    """Empty map pixels must not report I_D/I_G (they gave up to 1e178 with success=True; all
+    zeros 1.0, a constant 2e-4)."""
+    ds = carbon_spectra(map_shape=(3, 4), model="2band", counts=COUNTS, seed=30)
+    y = ds.intensity.values.copy()
+    rng = np.random.default_rng(31)
+    y[0, 0] = 0.0                                          # all zero
+    y[0, 1] = 800.0                                        # constant
+    y[1, 2] = rng.poisson(800.0, y.shape[-1])              # noise only
+    y[2, 3] = 800.0 + rng.normal(0.0, 30.0, y.shape[-1])   # noise only
+    bad = np.zeros(y.shape[:2], dtype=bool)
+    bad[0, 0] = bad[0, 1] = bad[1, 2] = bad[2, 3] = True
+    res = fit_carbon(ds.copy(data={"intensity": y}), model=["2band", "4band"])
+    for kind in ("height", "area"):
+        assert np.isnan(res[f"id_ig_{kind}"].values[bad]).all(), kind
+        assert np.isfinite(res[f"id_ig_{kind}"].values[~bad]).all(), kind
+    assert (res.reason.values[bad] != "").all() and (res.reason.values[~bad] == "").all()
+    assert "degenerate" in str(res.reason.values[0, 0])
+    assert not res.g_detected.values[bad].any()
+    truth = ds.attrs["ground_truth"]["id_ig_height"][~bad]
+    assert np.median(np.abs(res.id_ig_height.values[~bad] / truth - 1)) < 0.02
+
+
+def test_range_excluding_a_preset_band_raises():
+    ds = carbon_spectra(2, model="2band", seed=0)
+    with pytest.raises(AnalysisError, match="excludes band D1"):
+        fit_carbon(ds, model="2band", range=(1450, 2000))
+    with pytest.raises(AnalysisError, match="excludes band G"):
+        fit_carbon(ds, model="4band", range=(800, 1540))
+
+
+def test_optional_bands_keep_their_labels_and_ratios():
+    ds = carbon_spectra(8, model=("2band", "4band"), include=("tPA", "2D", "D'"),
+                        counts=COUNTS, seed=33)
+    truth = ds.attrs["ground_truth"]
+    res = fit_carbon(ds, model=["2band", "4band"], include=("tPA", "2D", "D'"))
+    assert list(res.peak.values) == ["tPA1", "D4", "D1", "tPA2", "D3", "G", "D2", "2D"]
+    assert bool(res.success.all())
+    for band in ("tPA1", "tPA2", "2D", "D1", "G"):
+        err = np.abs(res.center.sel(peak=band).values - truth[f"{band}.center"])
+        assert np.median(err) < 3.0, (band, np.median(err))
+    i2d = truth["2D.height"] / truth["G.height"]
+    assert np.median(np.abs(res.i2d_ig_height.values / i2d - 1)) < 0.03
+    idp = truth["D2.area"] / truth["G.area"]
+    assert np.median(np.abs(res.id2_ig_area.values / idp - 1)) < 0.2
+    assert res.i2d_ig_height.attrs["units"] == "1" and "2D" in res.i2d_ig_height.attrs["long_name"]
+    assert "2D.center" in res.param.values and "tPA1.fwhm" in res.param.values
+    # D1 is D1 whatever the model
+    two = fit_carbon(ds, model="2band", best_fit=False)
+    assert "D1" in two.peak.values and "D" not in two.peak.values
+
+
+def test_quality_mask_for_maps():
+    ds = carbon_spectra(map_shape=(4, 4), model="2band", counts=COUNTS, seed=34)
+    y = ds.intensity.values.copy()
+    weak = np.zeros((4, 4), dtype=bool)
+    weak[1, :] = True
+    faint = carbon_spectra(map_shape=(1, 4), model="2band", counts=300, seed=35)  # same grid
+    y[1] = faint.intensity.values[0]
+    res = fit_carbon(ds.copy(data={"intensity": y}), model="2band", min_snr=50)
+    assert res.snr.dims == ("y", "x") and res.snr.attrs["units"] == "1"
+    assert (res.snr.values[~weak] > 50).all() and (res.snr.values[weak] < 50).all()
+    assert np.isnan(res.id_ig_height.values[weak]).all()
+    assert np.isfinite(res.id_ig_height.values[~weak]).all()
+    assert (res.quality.values == ~weak).all()
+    assert all("signal-to-noise" in str(r) for r in res.reason.values[weak])
+    # map statistics (median, histogram) then use good pixels only
+    truth = ds.attrs["ground_truth"]["id_ig_height"]
+    assert abs(float(res.id_ig_height.median()) / np.median(truth[~weak]) - 1) < 0.02
+    everything = fit_carbon(ds.copy(data={"intensity": y}), model="2band")
+    assert np.isfinite(everything.id_ig_height.values).all()     # detected, only faint

@@ -133,7 +133,7 @@ def test_line_shape_has_unit_maximum_at_the_model_position():
 def test_model_spectra_round_trip_recovers_size_within_5_percent():
     sizes = np.array([3.0, 4.0, 5.0, 6.0, 8.0, 10.0] * 3)
     ds = silicon_spectra(sizes.size, size=sizes, noise=5.0, seed=1)      # 0.5 % noise
-    fit = fit_silicon(ds, shape="split_pseudo_voigt", amorphous=False, position="apex",
+    fit = fit_silicon(ds, shape="split_pseudo_voigt", amorphous=False, center_method="apex",
                       components=False)
     res = confinement_size(fit, use_fwhm=True)
     np.testing.assert_array_less(np.abs(res.size_richter.values / sizes - 1), 0.05)
@@ -149,7 +149,7 @@ def test_model_spectra_round_trip_recovers_size_within_5_percent():
 def test_spectra_input_is_fitted_first_and_maps_are_vectorised():
     ds = silicon_spectra(map_shape=(2, 2), size=[4.0, 6.0, 8.0, 10.0], noise=5.0, seed=3)
     res = confinement_size(ds, model="richter", fit_kwargs={
-        "shape": "split_pseudo_voigt", "amorphous": False, "position": "apex"})
+        "shape": "split_pseudo_voigt", "amorphous": False, "center_method": "apex"})
     assert res.size_richter.dims == ("y", "x")
     np.testing.assert_allclose(res.size_richter.values.ravel(), [4, 6, 8, 10], rtol=0.05)
     grid = confinement_size(_shifts(np.full((3, 4), -2.0), dims=("y", "x")))
@@ -165,7 +165,7 @@ def test_paper_shift_517_2_to_509_0():
     # the same result from spectra: reference = the bulk position measured on that instrument
     ds = silicon_spectra(1, position=517.2, size=3.23, noise=2.0, seed=4)
     fit = fit_silicon(ds, reference=517.2, shape="split_pseudo_voigt", amorphous=False,
-                      position="apex")
+                      center_method="apex")
     assert fit.peak_shift.item() == pytest.approx(-8.2, abs=0.3)
 
 

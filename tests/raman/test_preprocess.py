@@ -54,7 +54,7 @@ def test_normalize_max_band_area():
     np.testing.assert_allclose(m.normalization, ds.intensity.max("raman_shift"))
     assert m.baseline.attrs["units"] == "count"                # untouched and still correct
 
-    b = normalize(ds, method="band", band=(1300, 1400))
+    b = normalize(ds, method="band", range=(1300, 1400))
     np.testing.assert_allclose(b.intensity.sel(raman_shift=slice(1300, 1400)).max("raman_shift"),
                                1.0)
     assert b.intensity.attrs["units"] == "1"
@@ -79,19 +79,19 @@ def test_normalize_bad_spectrum_and_arguments():
     with pytest.raises(ValueError, match="band"):
         normalize(ds, method="band")
     with pytest.raises(ValueError, match="no point"):
-        normalize(ds, method="band", band=(100, 200))
+        normalize(ds, method="band", range=(100, 200))
     with pytest.raises(ValueError, match="method"):
         normalize(ds, method="vector")
 
 
 def test_history_of_steps_and_dask():
     ds = _ds()
-    out = normalize(crop(ds, range=(1200, 1700)), method="band", band=(1550, 1650))
+    out = normalize(crop(ds, range=(1200, 1700)), method="band", range=(1550, 1650))
     history = json.loads(out.attrs["preprocessing"])
     assert [h["function"].rsplit(".", 1)[1] for h in history] == ["crop", "normalize"]
     assert out.attrs["method"] == "band"
     pytest.importorskip("dask")
     lazy = normalize(crop(ds.chunk({"sample": 1}), range=(1200, 1700)), method="band",
-                     band=(1550, 1650))
+                     range=(1550, 1650))
     assert lazy.intensity.chunks is not None
     np.testing.assert_allclose(lazy.intensity.values, out.intensity.values)

@@ -226,3 +226,139 @@ def test_bad_arguments():
         remove_spikes(ds, method="neighbours")
     with pytest.raises(ValueError, match="accumulation"):
         remove_spikes(ds, method="accumulations")
+
+
+# ---------------------------------------------------------------------- issue 10: field cases
+def test_noise_model_survives_a_detector_offset():
+    """Counts on a 570-count bias: var = read^2 + (level - bias), a negative intercept in
+    a + b level. The noise estimate must follow the truth (it was 7-13x too high) and the
+    10-30 sigma spikes be found (recall was 2.5 %)."""
+    x = np.arange(100.0, 3500.0, 2.3)
+    rng = np.random.default_rng(80)
+    n = 40
+    signal = (rng.uniform(300, 900, (n, 1)) * _lor(x, 1350, 110)
+              + rng.uniform(400, 1000, (n, 1)) * _lor(x, 1590, 60) + 60.0)
+    truth_sigma = np.sqrt(signal + 4.0 ** 2)
+    y = 570.0 + rng.poisson(signal) + rng.normal(0.0, 4.0, signal.shape)
+    spikes = []
+    for i in range(n):
+        for p in rng.choice(np.arange(20, x.size - 20, 25), 6, replace=False):
+            y[i, p] += rng.uniform(10, 30) * truth_sigma[i, p]
+            spikes.append((i, p))
+    out = remove_spikes(_ds(y, ("sample", "raman_shift"), x), method="single", scores=True)
+    ratio = np.median(out.noise.values / truth_sigma)
+    assert 0.85 < ratio < 1.2, ratio
+    assert out.noise.attrs["units"] == "count" and out.spike_score.attrs["units"] == "1"
+    found = np.mean([out.spike.values[i, p] for i, p in spikes])
+    # measured: 72 % of 240 (2.5 % before; 1-channel spikes of 10-30 sigma: the guard needs
+    # the neighbours below ~0.16 h - 3 sigma, so the weakest are kept as possible bands)
+    assert found >= 0.65, found
+    allowed = np.zeros(y.shape, dtype=bool)
+    for i, p in spikes:
+        allowed[i, p - 1:p + 2] = True
+    assert not (out.spike.values & ~allowed).any()
+
+
+def test_auto_uses_neighbours_on_a_line_map_and_scores_are_lazy():
+    truth = _truth((30, 1), X, 30)[:, 0]
+    y, mask, spikes = _inject(_noisy(truth, 31), 32, rate=1.0, lo=30)
+    ds = _ds(y, ("spot", "raman_shift"))
+    out = remove_spikes(ds, scores=True)
+    assert out.attrs["method"] == "neighbours"
+    s = _score(out.spike.values, mask, spikes)
+    assert s["found"] >= 0.95 * s["spikes"] and s["fp"] == 0, s
+    # a spike's score is far above the threshold, spike-free channels are below it
+    scores = out.spike_score.values
+    assert np.median([scores[i, c] for i, c in spikes]) > 10
+    assert np.mean(scores[~mask] > 6.0) < 1e-3
+    pytest.importorskip("dask")
+    lazy = remove_spikes(ds.chunk({"spot": 10}), scores=True)
+    assert lazy.spike_score.chunks is not None
+    np.testing.assert_allclose(lazy.spike_score.values, scores)
+    np.testing.assert_allclose(lazy.noise.values, out.noise.values)
+
+
+def test_guard_uses_the_local_channel_step():
+    """A non-uniform axis (step 1.5x the median near the band, as on real CCD axes): with
+    min_band_fwhm = the band's FWHM the band must stay (a median-step guard erased it)."""
+    x = np.cumsum(np.r_[400.0, np.where(np.arange(1, 900) < 450, 1.0, 1.5)])
+    rng = np.random.default_rng(90)
+    n = 200
+    fwhm = rng.uniform(3.5, 4.5, (n, 1))
+    center = 1000.0 + rng.uniform(-2, 2, (n, 1))        # where the step is 1.5
+    height = np.exp(rng.uniform(np.log(500), np.log(3e4), (n, 1)))
+    y = _noisy(400 + height * _lor(x, center, fwhm), 91)
+    out = remove_spikes(_ds(y, ("sample", "raman_shift"), x), method="single",
+                        min_band_fwhm=3.5)
+    assert int(out.spike.sum()) == 0
+
+
+def _real(rel):
+    import characterization as ch
+    from conftest import shared_data
+
+    path = shared_data("raman") / rel
+    if not path.is_file():
+        pytest.skip(f"real Raman data not available: {path} is absent")
+    return ch.read(path, technique="raman")
+
+
+@pytest.mark.parametrize("rel, si_fwhm", [
+    ("raman-fitting/Si_spectrum01.txt", 6.55),
+    ("ramanchada2/datasets2/FMNT-M_BW532/Sil10_iR532_Probe_100_60000msx2.txt", 8.8),
+    ("ramanchada2/datasets2/TOP_Ho633/Si_HLR633_Z010_100_40sx5.txt", 3.73)])
+def test_real_si_line_kept_with_the_documented_guard_width(rel, si_fwhm):
+    """The docs' advice, min_band_fwhm = the Si FWHM (MANIFEST values, computed during
+    curation), must not touch the Si line (it lost 57-74 % with a median-step guard)."""
+    ds = _real(rel)
+    out = remove_spikes(ds, method="single", min_band_fwhm=si_fwhm)
+    near = np.abs(ds.raman_shift.values - 520.0) < 15
+    np.testing.assert_array_equal(out.intensity.values[near], ds.intensity.values[near])
+
+
+def test_real_spectra_with_injected_spikes():
+    """1-2 channel spikes of 10-200 local noise sigmas (fixed seed) in the three raman-fitting
+    carbon spectra, which sit on a ~570-count detector offset (recall was 3-18 %), and the
+    235-spectrum line map (auto must take the neighbour method)."""
+    rng = np.random.default_rng(20261207)
+    found, false = [], 0
+    for name in ("testDW38C_pos2", "testDW38C_pos3", "testDW38C_pos4"):
+        ds = _real(f"raman-fitting/{name}.txt")
+        y0 = ds.intensity.values.astype(float)
+        base = remove_spikes(ds).spike.values
+        sigma = remove_spikes(ds, scores=True).noise.values
+        y, spikes = y0.copy(), []
+        for p in rng.choice(np.arange(20, y0.size - 20, 40), 25, replace=False):
+            width = int(rng.integers(1, 3))
+            h = np.exp(rng.uniform(np.log(10), np.log(200))) * sigma[p]
+            y[p:p + width] += h * np.r_[1.0, rng.uniform(0.2, 0.8)][:width]
+            spikes.append((p, width))
+        out = remove_spikes(ds.assign(intensity=(ds.intensity.dims, y, ds.intensity.attrs)))
+        new = out.spike.values & ~base
+        found += [bool(new[p]) for p, _ in spikes]
+        allowed = np.zeros(y.size, dtype=bool)
+        for p, w in spikes:
+            allowed[p - 1:p + w + 1] = True
+        false += int((new & ~allowed).sum())
+    # measured: 79 % of 75 found (3-18 % on these files before, similar spikes), no channel
+    # falsely corrected
+    assert np.mean(found) >= 0.65, np.mean(found)
+    assert false == 0
+    line = _real("py-wdf-reader/ex2.wdf")
+    y0 = line.intensity.values.astype(float)
+    base = remove_spikes(line).spike.values
+    y, spikes = y0.copy(), []
+    sigma = remove_spikes(line, scores=True).noise.values
+    for i in range(0, y0.shape[0], 3):
+        p = int(rng.integers(20, y0.shape[1] - 20))
+        y[i, p] += np.exp(rng.uniform(np.log(10), np.log(200))) * sigma[i, p]
+        spikes.append((i, p))
+    out = remove_spikes(line.assign(intensity=(line.intensity.dims, y, line.intensity.attrs)))
+    assert out.attrs["method"] == "neighbours"
+    new = out.spike.values & ~base
+    # measured: 100 % of 79 found, no channel falsely corrected
+    assert np.mean([new[i, p] for i, p in spikes]) >= 0.9
+    allowed = np.zeros(y.shape, dtype=bool)
+    for i, p in spikes:
+        allowed[i, p - 1:p + 2] = True
+    assert not (new & ~allowed).any()

@@ -172,6 +172,9 @@ def test_instrument_as_mapping_equals_dataset():
 
 
 def test_instrument_from_a_saved_caglioti_file(tmp_path):
+    """A caglioti() result saved as netCDF reads back with characterization.read and serves as
+    instrument=; a path is refused (analysis opens no files) with a message saying so."""
+    import characterization as ch
     from characterization.xrd import caglioti
 
     tt = np.array([21.36, 30.38, 37.44, 43.51, 48.96, 53.99, 63.22])
@@ -181,9 +184,10 @@ def test_instrument_from_a_saved_caglioti_file(tmp_path):
     path = tmp_path / "caglioti.nc"
     inst.to_netcdf(path)
     table = peak_table(TT, _beta_deg(np.array([12.0]))[0] + 0.1, eta=0.5, wavelength=WL)
-    a = scherrer(table, instrument=str(path), limit_ratio=0.0)
+    a = scherrer(table, instrument=ch.read(path), limit_ratio=0.0)
     b = scherrer(table, instrument=inst, limit_ratio=0.0)
     np.testing.assert_allclose(a.crystallite_size, b.crystallite_size, rtol=1e-12)
-    (tmp_path / "bad.nc").write_bytes(b"not netcdf")
+    with pytest.raises(AnalysisError, match="caglioti.nc.*characterization.read"):
+        scherrer(table, instrument=str(path))
     with pytest.raises(AnalysisError, match="bad.nc"):
         scherrer(table, instrument=tmp_path / "bad.nc")

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from characterization import xrd
-from characterization.xrd.peaks import _example_pattern
+from characterization.synthetic import kalpha_patterns as _example_pattern
 
 SI = [28.44, 47.30, 56.12]
 LAM1 = 1.540598
@@ -146,7 +146,7 @@ def test_voigt_components_recovered():
 
 
 def test_component_widths_of_simple_shapes_and_pseudo_voigt_consistency():
-    from characterization.xrd.instrument import _split_eta
+    from characterization.xrd.peak_table import split_eta as _split_eta
 
     ds = _example_pattern(n_sample=2, seed=2, centers=SI)
     g = xrd.fit_pattern(ds, peaks=SI, shape="gaussian")
@@ -275,7 +275,7 @@ def test_shape_errors():
 
 
 def test_grouped_fit_of_a_series_keeps_the_batch_dims():
-    from characterization.xrd.peaks import _example_pattern
+    from characterization.synthetic import kalpha_patterns as _example_pattern
 
     ds = _example_pattern(n_sample=3).rename(sample="time")
     res = xrd.fit_pattern(ds, peaks=[28.44, 47.30, 56.12], group=True)
@@ -286,3 +286,33 @@ def test_grouped_fit_of_a_series_keeps_the_batch_dims():
               for i in range(3)]
     np.testing.assert_allclose(res.center.values, [s.center.values for s in single], rtol=1e-7)
     np.testing.assert_allclose(res.chisqr.values, [float(s.chisqr) for s in single], rtol=1e-7)
+
+
+@pytest.mark.parametrize("kind", ["zeros", "constant", "noise"])
+def test_patterns_without_peaks_give_nan_and_a_reason(kind):
+    """#10: all-zero, constant and pure-noise patterns: no positions, widths or areas (NaN),
+    detected False, success False and a reason (was: the starting centres, success=True)."""
+    ds = _example_pattern(n_sample=2, seed=3)
+    rng = np.random.default_rng(21)
+    shape = ds.intensity.shape
+    y = {"zeros": np.zeros(shape), "constant": np.full(shape, 120.0),
+         "noise": rng.poisson(120.0, shape).astype(float)}[kind]
+    ds["intensity"] = ds.intensity.copy(data=y)
+    res = xrd.fit_pattern(ds, peaks=[28.44, 47.30, 56.12])
+    for name in ("center", "fwhm", "height", "area", "fwhm_stderr", "integral_breadth"):
+        assert np.isnan(res[name]).all(), name
+    assert not bool(res.detected.any())
+    assert not bool(res.success.any())
+    expected = "constant data" if kind != "noise" else "no peak detected"
+    assert all(expected in str(r) for r in res.reason.values)
+
+
+def test_a_missing_line_is_not_detected_and_the_others_are_kept():
+    ds = _example_pattern(n_sample=2, seed=3, area=(40.0, 0.0, 15.0))
+    res = xrd.fit_pattern(ds, peaks=[28.44, 47.30, 56.12])
+    assert res.detected.values.tolist() == [[True, False, True]] * 2
+    assert np.isnan(res.center.sel(peak="p1")).all()
+    np.testing.assert_allclose(res.center.sel(peak=["p0", "p2"]), [[28.44, 56.12]] * 2,
+                               atol=0.01)
+    assert bool(res.success.all())
+    assert all("p1 not detected" in str(r) for r in res.reason.values)

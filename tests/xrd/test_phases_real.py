@@ -10,21 +10,22 @@
 from __future__ import annotations
 
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 import characterization as ch
-from characterization.xrd.phases import phase_check, reference_pattern
+from characterization.xrd import phase_check, reference_pattern
 
-XRD_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "xrd"
-TIO2 = XRD_DATA / "datalab/pydatalab/example_data/XRD/TiO2.raw"
-LAB6 = XRD_DATA / "GSAS-II-tutorials/MDtutorials/CWInstDemo/data/NIST660CBI.gsas"
+from conftest import shared_data
+
+TIO2 = "datalab/pydatalab/example_data/XRD/TiO2.raw"
+LAB6 = "GSAS-II-tutorials/MDtutorials/CWInstDemo/data/NIST660CBI.gsas"
 RUTILE_MANIFEST = [27.44, 36.08, 39.19, 41.24, 44.04, 54.32, 56.63, 62.76, 64.05, 69.0, 69.8]
 
 
-def _read(path):
+def _read(name):
+    path = shared_data("xrd") / name
     if not path.is_file():
         pytest.skip(f"real XRD file not available: {path} is absent (../shared/data/xrd lives "
                     "beside the repository)")

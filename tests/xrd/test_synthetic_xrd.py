@@ -36,7 +36,7 @@ def test_ground_truth_scherrer_positions_and_alpha2():
     t = np.tan(theta)
     np.testing.assert_allclose(si["fwhm_gauss"][0], np.sqrt(0.004 * t**2 - 0.002 * t + 0.003))
     # positions are the sticks; Kα2 follows Bragg
-    ref = reference_pattern("Si", wavelength=CU1, two_theta_range=(15, 85), min_intensity=1.0)
+    ref = reference_pattern("Si", wavelength=CU1, range=(15, 85), min_intensity=1.0)
     sticks = ref.two_theta.values[0]
     np.testing.assert_allclose(si["two_theta"], sticks[np.isfinite(sticks)])
     np.testing.assert_allclose(si["two_theta"][:4], [28.443, 47.303, 56.122, 69.130], atol=0.002)
@@ -167,3 +167,44 @@ def test_williamson_hall_full_chain_recovers_strain(size, strain):
     wh = xrd.williamson_hall(res, k=0.9, instrument=inst, correction="voigt")
     assert float(wh.microstrain.squeeze()) == pytest.approx(strain, rel=0.10)
     assert float(wh.crystallite_size.squeeze()) == pytest.approx(size, rel=0.10)
+
+
+def test_broad_lines_are_not_pinned_at_a_default_width_bound():
+    """#10: a 5 nm Si pattern fitted with default windows/widths (no fwhm=, no window=): the
+    width bounds adapt to the data, so the lines (FWHM 1.6-2.3°) are not pinned at 1.000° and
+    the Voigt-corrected Scherrer size comes back (was 8.2-9.0 nm, every FWHM exactly 1.0)."""
+    ds = xrd_patterns(("Si",), n_samples=1, size_nm=5.0, instrument=UVW,
+                      two_theta=(20, 85, 0.01), peak_counts=20000.0, seed=5)
+    peaks = [28.442, 47.302, 56.122, 69.129, 76.375]
+    res = xrd.fit_pattern(ds, peaks=peaks, shape="voigt")
+    truth = np.asarray(ds.attrs["ground_truth"]["reflections"]["Si"]["fwhm"])[0]
+    fwhm = res.fwhm.values[0]
+    assert not bool(res.fwhm_at_bound.any())
+    assert np.all(np.abs(fwhm - 1.0) > 0.1)
+    np.testing.assert_allclose(fwhm, np.interp(peaks, ds.attrs["ground_truth"]["reflections"]
+                                               ["Si"]["two_theta"], truth), rtol=0.05)
+    tt = np.linspace(20, 90, 8)
+    t = np.tan(np.deg2rad(tt) / 2)
+    h = np.sqrt(UVW[0] * t**2 + UVW[1] * t + UVW[2])
+    inst = xrd.caglioti(xrd.peak_table(tt, h, fwhm_gauss=h, fwhm_lorentz=0.0 * h))
+    r = xrd.scherrer(res, k=0.9, instrument=inst, correction="voigt", limit_ratio=0.0)
+    assert float(np.median(r.crystallite_size)) == pytest.approx(5.0, rel=0.05)
+
+
+def test_widths_at_their_bound_are_flagged_and_refused():
+    """A width bound the user set too tight (window=0.5° for 2° lines): the widths sit at the
+    bound, are flagged, and scherrer / williamson_hall / size_strain_plot refuse them (NaN and
+    the per-peak flag) instead of returning too-large sizes."""
+    ds = xrd_patterns(("Si",), n_samples=1, size_nm=5.0, instrument=UVW,
+                      two_theta=(20, 85, 0.01), peak_counts=20000.0, seed=5)
+    peaks = [28.442, 47.302, 56.122, 69.129, 76.375]
+    res = xrd.fit_pattern(ds, peaks=peaks, shape="pseudo_voigt", window=0.5)
+    assert bool(res.fwhm_at_bound.all())
+    assert "bound" in res.fwhm_at_bound.attrs["long_name"]
+    r = xrd.scherrer(res, k=0.9)
+    assert np.isnan(r.crystallite_size).all()
+    assert bool(r.width_at_bound.all())
+    wh = xrd.williamson_hall(res, k=0.9)
+    assert np.isnan(wh.crystallite_size).all() and bool(wh.width_at_bound.all())
+    ssp = xrd.size_strain_plot(res)
+    assert np.isnan(ssp.crystallite_size).all() and bool(ssp.width_at_bound.all())

@@ -10,11 +10,11 @@ import xarray as xr
 
 from characterization.errors import AnalysisError
 from characterization.xray_lines import ANODES, CU_KALPHA1
-from characterization.xrd.axes import (add_axis_coords, convert_wavelength, correct_two_theta,
-                                       d_spacing, displacement_shift, fit_two_theta_correction,
-                                       q_from_two_theta, two_theta_from_d, two_theta_from_q)
-from characterization.xrd.instrument import peak_table
-from characterization.xrd.peaks import _example_pattern
+from characterization.xrd import (add_axis_coords, convert_wavelength, correct_two_theta,
+                                  d_spacing, displacement_shift, fit_two_theta_correction,
+                                  peak_table, q_from_two_theta, two_theta_from_d,
+                                  two_theta_from_q)
+from characterization.synthetic import kalpha_patterns as _example_pattern
 
 #: Si SRM 640 reflections 111 ... 533 for Cu Kα1 (deg) and the lattice parameter (Å).
 SI_A = 5.431179
@@ -104,7 +104,7 @@ def test_displacement_sign_convention():
 def test_fit_recovers_known_correction_exactly_without_noise():
     obs = _observed(0.031, 0.087)
     table = peak_table(obs, np.full(obs.size, 0.05), center_stderr=np.full(obs.size, 0.001))
-    fit = fit_two_theta_correction(table, SI_REF, radius=R)
+    fit = fit_two_theta_correction(table, reference=SI_REF, radius=R)
     assert float(fit.zero_shift) == pytest.approx(0.031, abs=1e-6)
     assert float(fit.displacement) == pytest.approx(0.087, abs=1e-6)
     assert np.abs(fit.residual.values).max() < 1e-9
@@ -122,33 +122,33 @@ def test_fit_with_noise_within_three_sigma_batched():
     obs = _observed(z, s, noise=0.002, seed=11, n_sample=4)
     table = peak_table(obs, np.full(obs.shape, 0.05), center_stderr=np.full(obs.shape, 0.002))
     table = table.assign_coords(sample=("sample", list("abcd")))
-    fit = fit_two_theta_correction(table, xr.Dataset({"two_theta": ("peak", SI_REF)}),
+    fit = fit_two_theta_correction(table, reference=xr.Dataset({"two_theta": ("peak", SI_REF)}),
                                    radius=R)
     assert fit.zero_shift.dims == ("sample",) and fit.residual.dims == ("sample", "peak")
     assert (np.abs(fit.zero_shift.values - z) < 3 * fit.zero_shift_stderr.values).all()
     assert (np.abs(fit.displacement.values - s) < 3 * fit.displacement_stderr.values).all()
     assert (fit.r_squared[:3] > 0.9).all()       # sample d: no displacement, y ≈ constant
     for i in range(4):
-        single = fit_two_theta_correction(table.isel(sample=[i]), SI_REF, radius=R)
+        single = fit_two_theta_correction(table.isel(sample=[i]), reference=SI_REF, radius=R)
         np.testing.assert_allclose(single.zero_shift.values, fit.zero_shift.values[[i]])
     corrected = correct_two_theta(table, zero_shift=fit.zero_shift,
                                   displacement=fit.displacement, radius=R)
     assert np.abs(corrected.center.values - SI_REF).max() < 5 * 0.002
     pytest.importorskip("dask")
-    lazy = fit_two_theta_correction(table.chunk({"sample": 2}), SI_REF, radius=R)
+    lazy = fit_two_theta_correction(table.chunk({"sample": 2}), reference=SI_REF, radius=R)
     np.testing.assert_allclose(lazy.displacement.values, fit.displacement.values)
 
 
 def test_single_term_models_and_radius_from_coord():
     obs = _observed(0.04, 0.0)
     table = peak_table(obs, np.full(obs.size, 0.05))
-    zero = fit_two_theta_correction(table, SI_REF, model="zero")     # no radius needed
+    zero = fit_two_theta_correction(table, reference=SI_REF, model="zero")     # no radius needed
     assert float(zero.zero_shift) == pytest.approx(0.04, abs=1e-9)
     assert np.isnan(float(zero.displacement))
     obs = _observed(0.0, 0.15)
     table = peak_table(obs, np.full(obs.size, 0.05)).assign_coords(
         goniometer_radius=((), R, {"units": "mm"}))
-    disp = fit_two_theta_correction(table, SI_REF, model=["displacement"])
+    disp = fit_two_theta_correction(table, reference=SI_REF, model=["displacement"])
     assert float(disp.displacement) == pytest.approx(0.15, abs=1e-9)
     assert np.isnan(float(disp.zero_shift))
 
@@ -177,7 +177,7 @@ def test_errors():
     with pytest.raises(AnalysisError, match="radius"):
         correct_two_theta(ds, displacement=0.1)
     with pytest.raises(AnalysisError, match="radius"):
-        fit_two_theta_correction(table, SI_REF)
+        fit_two_theta_correction(table, reference=SI_REF)
     with pytest.raises(AnalysisError, match="radius must be > 0"):
         correct_two_theta(ds, displacement=0.1, radius=-3)
     with pytest.raises(AnalysisError, match="numbers"):
@@ -187,10 +187,11 @@ def test_errors():
     with pytest.raises(AnalysisError, match="pattern"):
         correct_two_theta(xr.Dataset({"a": ("x", [1.0])}))
     with pytest.raises(AnalysisError, match="values but the peak table has"):
-        fit_two_theta_correction(table, SI_REF[:3], radius=R)
+        fit_two_theta_correction(table, reference=SI_REF[:3], radius=R)
     with pytest.raises(AnalysisError, match="model"):
-        fit_two_theta_correction(table, SI_REF, radius=R, model=("zero", "tilt"))
+        fit_two_theta_correction(table, reference=SI_REF, radius=R, model=("zero", "tilt"))
     with pytest.raises(AnalysisError, match="'center'"):
-        fit_two_theta_correction(ds, SI_REF, radius=R)
+        fit_two_theta_correction(ds, reference=SI_REF, radius=R)
     with pytest.raises(AnalysisError, match="two_theta"):
-        fit_two_theta_correction(table, xr.Dataset({"center": ("peak", SI_REF)}), radius=R)
+        fit_two_theta_correction(table, reference=xr.Dataset({"center": ("peak", SI_REF)}),
+                                 radius=R)

@@ -10,7 +10,7 @@ import xarray as xr
 
 from characterization.errors import AnalysisError
 from characterization.xrd.background import snip_kernel, subtract_background
-from characterization.xrd.peaks import _example_pattern
+from characterization.synthetic import kalpha_patterns as _example_pattern
 
 CENTERS = (28.44, 47.30, 56.12)
 

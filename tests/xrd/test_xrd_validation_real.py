@@ -102,7 +102,7 @@ def test_nist660_positions_explained_by_lab6_cell_and_axis_correction(nist660_fi
     the 21°, 30° and 37° lines sit lower, as axial divergence makes low-angle lines do."""
     ds, lines, res = nist660_fit
     high = lines > 40
-    corr = xrd.fit_two_theta_correction(res.isel(peak=high), lines[high], radius=200.0)
+    corr = xrd.fit_two_theta_correction(res.isel(peak=high), reference=lines[high], radius=200.0)
     assert np.abs(corr.residual.values).max() < 0.002
     assert abs(float(corr.zero_shift)) < 0.1 and abs(float(corr.displacement)) < 0.5
     fixed = xrd.correct_two_theta(res, zero_shift=float(corr.zero_shift),
@@ -128,7 +128,7 @@ def test_lab6_d500_psd_lines_match_the_lab6_cell():
     assert lines.size == 23 and bool(res.success)
     np.testing.assert_allclose(res.center.values, lines, atol=0.01)
     high = lines > 40
-    corr = xrd.fit_two_theta_correction(res.isel(peak=high), lines[high], radius=337.0)
+    corr = xrd.fit_two_theta_correction(res.isel(peak=high), reference=lines[high], radius=337.0)
     assert np.abs(corr.residual.values).max() < 0.005
     assert abs(float(corr.zero_shift)) < 0.02
     # a PSD instrument: narrow lines that broaden at high angle

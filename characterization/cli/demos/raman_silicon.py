@@ -16,7 +16,7 @@ technique = "raman"
 [raman.fit_silicon]
 shape = "split_pseudo_voigt"   # confined lines are asymmetric
 amorphous = "auto"
-position = "apex"        # maximum of the measured line (asymmetric confined lines)
+center_method = "apex"   # maximum of the measured line (asymmetric confined lines)
 
 [raman.confinement_size]
 input = "fit_silicon"
@@ -54,7 +54,7 @@ def report(rows, truth) -> list[str]:
         t = truth.get(name, {})
         size = t.get("size_nm")
         lines.append(f"{name:<18}{'bulk' if size is None else f'{size:.1f}':>7}"
-                     f"{_get(row, 'fit_silicon.position '):>9.2f}"
+                     f"{_get(row, 'fit_silicon.center '):>9.2f}"
                      f"{_get(row, 'fit_silicon.peak_shift '):>7.2f}"
                      f"{_get(row, 'confinement_size.size_zi '):>7.2f}"
                      f"{_get(row, 'confinement_size.size_richter '):>8.2f}"

@@ -49,20 +49,22 @@ from __future__ import annotations
 
 import numpy as np
 
+from ...xray_lines import CU_KALPHA1, CU_KALPHA2, KALPHA2_RATIO
 from ._base import LineShape, ShapeParam
 from ._pearson_fano import PearsonVII
 from ._split import SplitPseudoVoigt
 from ._symmetric import Gaussian, Lorentzian, PseudoVoigt
 from ._voigt import Voigt
 
-#: Cu Kα2/Kα1 wavelength ratio (Hölzer et al. 1997).
-CU_WAVELENGTH_RATIO = 1.544426 / 1.540598
+#: Cu Kα2/Kα1 wavelength ratio (Hölzer et al. 1997, from :mod:`characterization.xray_lines`).
+CU_WAVELENGTH_RATIO = CU_KALPHA2 / CU_KALPHA1
 _RAD = np.pi / 180.0
 
 _DOUBLET_PARAMS = (
     ShapeParam("wavelength_ratio", "dimensionless", CU_WAVELENGTH_RATIO, 0.5, 2.0,
                "Kα2/Kα1 wavelength ratio"),
-    ShapeParam("alpha2_ratio", "dimensionless", 0.5, 0.0, 1.0, "Kα2/Kα1 intensity ratio"),
+    ShapeParam("alpha2_ratio", "dimensionless", KALPHA2_RATIO, 0.0, 1.0,
+               "Kα2/Kα1 intensity ratio"),
 )
 
 

@@ -29,16 +29,21 @@ import numpy as np
 from ...errors import ReadError
 from .. import _source
 from .._registry import register_reader
-from ._build import arrange, build_raman, plausible_laser, regular_grid
-from .labspec import _floats, _number
+from . import text_header
+from ._build import arrange, build_raman, regular_grid
+from .labspec import _floats
 
 _WIRE_HEADER = re.compile(r"^\s*((?:#\w+\s+)+)#wave\s+#intensity\s*$", re.I)
-_NUM = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
+_NUM = r"[-+]?(?:\d+[.,]?\d*|[.,]\d+)(?:[eE][-+]?\d+)?"   # decimal point or comma
+_ROW = re.compile(r"^\s*" + _NUM + r"(?:\s+" + _NUM + r")+\s*$")
+
+#: Lines (notes, comments, ``#key=value`` settings) allowed above the map header.
+MAX_PREAMBLE = 100
 
 
 def _wide_header(line: str) -> int:
     """Number of leading empty fields (1 or 2) of a LabSpec wide-map header line, else 0."""
-    m = re.match(r"^(\t{1,2})" + _NUM + r"(?:\t" + _NUM + r")+\t?\s*$", line)
+    m = re.match(r"^(\t{1,2})" + _NUM + r"(?:\t" + _NUM + r")+\t*\s*$", line)
     return len(m.group(1)) if m else 0
 
 
@@ -46,21 +51,23 @@ def _text_layout(lines: list[str]):
     """Layout of a text map: ``("wire", position names, header line)``, ``("wide", number of
     position columns, header line)`` or None.
 
-    A wide header (empty fields, then shifts) must be followed by a row with exactly that many
-    more values, unless the header is the last line available (a sniff of a long first line)
-    and holds at least 20 shifts.
+    Lines above the header that are not rows of numbers (LabSpec ``#key=value`` settings,
+    comments, notes a user added) are skipped; a row of numbers before any header means the
+    file is not a map. A wide header (empty fields, then shifts) must be followed by a row with
+    exactly that many more values, unless the header is the last line available (a sniff of a
+    long first line) and holds at least 20 shifts.
     """
-    for i, line in enumerate(lines):
+    for i, line in enumerate(lines[:MAX_PREAMBLE + 1]):
         if not line.strip():
             continue
         m = _WIRE_HEADER.match(line)
         if m:
             return ("wire", [t.lstrip("#") for t in m.group(1).split()], i)
-        if line.startswith("#") and "=" in line:        # LabSpec metadata line
-            continue
         k = _wide_header(line)
         if not k:
-            return None
+            if _ROW.match(line):
+                return None                 # data before any map header
+            continue                        # settings, comments, notes
         nshift = len(line.split())
         following = next((row for row in lines[i + 1:] if row.strip()), None)
         if following is None:
@@ -71,14 +78,23 @@ def _text_layout(lines: list[str]):
     return None
 
 
+def _decimal(body: str) -> str:
+    """``","`` when the numbers are written with decimal commas (no point anywhere)."""
+    sample = body[:20000]
+    return "," if ("," in sample and "." not in sample) else "."
+
+
 def _sniff_text_map(head: bytes, path: Path) -> bool:
     try:
         text, _ = _source.decode(head, path)
     except ReadError:
         return False
-    lines = text.splitlines()[:200]
+    lines = text.splitlines()[:MAX_PREAMBLE + 100]
     if len(head) >= 8192 and len(lines) > 1:
-        lines = lines[:-1]                       # the last line may be cut
+        # the last line may be cut: a cut data row is dropped, a cut wide header (a long row
+        # of shifts) is kept, since it is all the head holds of the map
+        return (_text_layout(lines[:-1]) is not None
+                or (_wide_header(lines[-1]) > 0 and _text_layout(lines) is not None))
     return _text_layout(lines) is not None
 
 
@@ -118,15 +134,21 @@ def read_text_map(path, *, xy_order: str = "xy"):
         raise ReadError(path, "not a WiRE (#X #Y #Wave #Intensity) or LabSpec (tab, tab, shifts) "
                               "text map")
     kind, spec, start = layout
-    header_lines = {}
+    header_lines, notes = {}, []
     for line in lines[:start]:
         if line.startswith("#") and "=" in line:
             key, value = line[1:].split("=", 1)
             header_lines[key.strip()] = value.strip()
+        elif line.strip():
+            notes.append(line.strip())
+    if notes:
+        header_lines["notes"] = notes
     body = "\n".join(lines[start + 1:])
+    decimal = _decimal(body)
     try:
         table = pd.read_csv(io.StringIO(body), sep=r"\s+", header=None, engine="c",
-                            dtype=np.float64, skip_blank_lines=True).to_numpy()
+                            dtype=np.float64, skip_blank_lines=True,
+                            decimal=decimal).to_numpy()
     except (ValueError, pd.errors.ParserError) as exc:
         raise ReadError(path, f"non-numeric or ragged data after line {start + 1}: {exc}",
                         f"line {start + 2}") from None
@@ -158,7 +180,8 @@ def read_text_map(path, *, xy_order: str = "xy"):
         pos = {n.lower(): blocks[:, 0, i] for i, n in enumerate(names)}
     else:
         k = spec
-        header = _floats(path, lines[start].strip(), f"line {start + 1} (shifts)")
+        header = _floats(path, lines[start].strip().replace(",", ".") if decimal == "," else
+                         lines[start].strip(), f"line {start + 1} (shifts)")
         if table.shape[1] != k + header.size:
             raise ReadError(path, f"rows have {table.shape[1]} values, expected {k} positions + "
                                   f"{header.size} intensities", f"line {start + 2}")
@@ -194,8 +217,9 @@ def _text_map_dataset(path, shift, spectra, pos, kind, header):
     meta = {"layout": "WiRE long (#X #Y #Wave #Intensity)" if kind == "wire" else
             "LabSpec wide (positions, then one spectrum per row)", "header": header,
             "assumed_units": {"positions": "um", "spectral_axis": "1/cm (Raman shift)"}}
-    laser = plausible_laser(_number(next((v for k, v in header.items()
-                                          if k.lower().startswith("laser")), None)))
+    scalars = {"laser_wavelength": text_header.laser_wavelength(header)}
+    for name, (_, value, attrs) in text_header.acquisition_scalars(header).items():
+        scalars[name] = value
     return build_raman(path, intensity=intensity, raman_shift=shift, batch_dims=dims,
-                       coords=coords, scalars={"laser_wavelength": laser},
+                       coords=coords, scalars=scalars,
                        original_metadata=meta, attrs={"reader": "raman_text_map"})

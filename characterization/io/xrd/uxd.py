@@ -30,6 +30,8 @@ from .._registry import register_reader
 from ._build import build_xrd, stack_ranges
 
 _KEY = re.compile(r"^_([A-Za-z0-9_]+)\s*=\s*(.*?)\s*$")
+#: A number written with a decimal comma ("3,016"), or a plain number, as one whitespace token.
+_DECIMAL_COMMA = re.compile(r"[-+]?\d+(?:,\d+)?(?:[eE][-+]?\d+)?")
 _BLOCK = re.compile(r"^_([A-Za-z0-9]*)(COUNTS|CPS)\s*$", re.I)
 
 
@@ -101,6 +103,10 @@ def read_uxd(path, **options):
         if block is None:
             raise ReadError(path, f"unexpected line {s[:40]!r}; expected a _KEY=value or a "
                             "data block (_COUNTS, _2THETACOUNTS ...)", position=f"line {lineno}")
+        tokens = s.split()
+        if (len(tokens) > 1 and any("," in t for t in tokens)
+                and all(_DECIMAL_COMMA.fullmatch(t) for t in tokens)):
+            s = s.replace(",", ".")         # "3,000<TAB>187": a decimal-comma locale
         try:
             vals = [float(t) for t in s.replace(",", " ").split()]
         except ValueError:

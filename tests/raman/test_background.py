@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import xarray as xr
 
-from characterization.raman.baseline import available_methods, subtract_baseline
+from characterization.raman.background import available_methods, subtract_background
 
 pytest.importorskip("pybaselines")
 
@@ -58,43 +58,43 @@ def _ds(y, dims=("sample", "raman_shift"), x=X):
 def test_known_baseline_recovered(curve, method, options, rms_tol, max_tol):
     bands, truth_bands = _bands()
     y = bands + CURVES[curve]
-    out = subtract_baseline(_ds(y), method=method, **options)
-    err = out.baseline.values - CURVES[curve]
+    out = subtract_background(_ds(y), method=method, **options)
+    err = out.background.values - CURVES[curve]
     assert np.sqrt(np.mean(err ** 2)) < rms_tol * NOISE
     assert np.abs(err).max() < max_tol * NOISE
     # error of the corrected band heights: < 2 % of the Si band, < 8 % of the D and G bands
     for center, tol in ((520, 0.02), (1350, 0.08), (1590, 0.08)):
         i = int(np.argmin(np.abs(X - center)))
         assert np.all(np.abs(err[:, i]) < tol * truth_bands[:, i]), (center, err[:, i])
-    np.testing.assert_allclose(out.intensity.values, y - out.baseline.values)
+    np.testing.assert_allclose(out.intensity.values, y - out.background.values)
 
 
 def test_outputs_units_provenance_and_input_unchanged():
     bands, _ = _bands(3)
     ds = _ds(bands + CURVES["cubic"])
     before = ds.copy(deep=True)
-    out = subtract_baseline(ds, method="asls", lam=1e7, p=0.01)
+    out = subtract_background(ds, method="asls", lam=1e7, p=0.01)
     xr.testing.assert_identical(ds, before)
-    np.testing.assert_allclose(out.intensity + out.baseline, ds.intensity)
-    assert out.intensity.attrs["units"] == out.baseline.attrs["units"] == "count"
-    assert out.baseline.attrs["long_name"] == "Baseline (asls)"
+    np.testing.assert_allclose(out.intensity + out.background, ds.intensity)
+    assert out.intensity.attrs["units"] == out.background.attrs["units"] == "count"
+    assert out.background.attrs["long_name"] == "Background (asls)"
     assert out.attrs["method"] == "asls"
     params = json.loads(out.attrs["parameters"])
     assert params["options"] == {"lam": 1e7, "p": 0.01}
     assert params["library"].startswith("pybaselines")
     history = json.loads(out.attrs["preprocessing"])
-    assert history[-1]["function"] == "characterization.raman.subtract_baseline"
+    assert history[-1]["function"] == "characterization.raman.subtract_background"
 
 
 def test_batch_equals_single_and_map_dims():
     bands, _ = _bands(6)
     y = bands + CURVES["exponential"]
-    batch = subtract_baseline(_ds(y), lam=1e6)
+    batch = subtract_background(_ds(y), lam=1e6)
     for i in (0, 4):
-        single = subtract_baseline(_ds(y[i], ("raman_shift",)), lam=1e6)
-        np.testing.assert_allclose(single.baseline.values, batch.baseline.values[i], rtol=1e-12)
-    grid = subtract_baseline(_ds(y.reshape(2, 3, -1), ("y", "x", "raman_shift")), lam=1e6)
-    np.testing.assert_allclose(grid.baseline.values.reshape(6, -1), batch.baseline.values)
+        single = subtract_background(_ds(y[i], ("raman_shift",)), lam=1e6)
+        np.testing.assert_allclose(single.background.values, batch.background.values[i], rtol=1e-12)
+    grid = subtract_background(_ds(y.reshape(2, 3, -1), ("y", "x", "raman_shift")), lam=1e6)
+    np.testing.assert_allclose(grid.background.values.reshape(6, -1), batch.background.values)
 
 
 def test_baseline_object_constructed_once_per_call(monkeypatch):
@@ -110,11 +110,11 @@ def test_baseline_object_constructed_once_per_call(monkeypatch):
     monkeypatch.setattr(pybaselines, "Baseline", Spy)
     bands, _ = _bands(12)
     ds = _ds(bands + CURVES["quadratic"])
-    subtract_baseline(ds, method="arpls", lam=1e6)
+    subtract_background(ds, method="arpls", lam=1e6)
     assert len(made) == 1
     pytest.importorskip("dask")
     made.clear()
-    subtract_baseline(ds.chunk({"sample": 4}), method="arpls", lam=1e6).compute()
+    subtract_background(ds.chunk({"sample": 4}), method="arpls", lam=1e6).compute()
     assert len(made) == 1            # dask chunks work on copies of that one object
 
 
@@ -122,15 +122,15 @@ def test_dask_equals_eager_and_descending_axis():
     pytest.importorskip("dask")
     bands, _ = _bands(6)
     y = bands + CURVES["cubic"]
-    eager = subtract_baseline(_ds(y), lam=1e6)
-    lazy = subtract_baseline(_ds(y).chunk({"sample": 2}), lam=1e6)
-    assert lazy.baseline.chunks is not None
-    np.testing.assert_allclose(lazy.baseline.values, eager.baseline.values, rtol=1e-12)
-    desc = subtract_baseline(_ds(y[:, ::-1], x=X[::-1]), lam=1e6)
-    np.testing.assert_allclose(desc.baseline.values[:, ::-1], eager.baseline.values, rtol=1e-9)
-    poly = subtract_baseline(_ds(y), method="modpoly", poly_order=3)
-    poly_desc = subtract_baseline(_ds(y[:, ::-1], x=X[::-1]), method="modpoly", poly_order=3)
-    np.testing.assert_allclose(poly_desc.baseline.values[:, ::-1], poly.baseline.values,
+    eager = subtract_background(_ds(y), lam=1e6)
+    lazy = subtract_background(_ds(y).chunk({"sample": 2}), lam=1e6)
+    assert lazy.background.chunks is not None
+    np.testing.assert_allclose(lazy.background.values, eager.background.values, rtol=1e-12)
+    desc = subtract_background(_ds(y[:, ::-1], x=X[::-1]), lam=1e6)
+    np.testing.assert_allclose(desc.background.values[:, ::-1], eager.background.values, rtol=1e-9)
+    poly = subtract_background(_ds(y), method="modpoly", poly_order=3)
+    poly_desc = subtract_background(_ds(y[:, ::-1], x=X[::-1]), method="modpoly", poly_order=3)
+    np.testing.assert_allclose(poly_desc.background.values[:, ::-1], poly.background.values,
                                rtol=1e-9)
 
 
@@ -138,15 +138,15 @@ def test_nan_spectrum_gives_nan_baseline_only_there():
     bands, _ = _bands(3)
     y = bands + CURVES["quadratic"]
     y[1, 50] = np.nan
-    out = subtract_baseline(_ds(y), lam=1e6)
-    assert np.isnan(out.baseline.values[1]).all()
-    assert np.isfinite(out.baseline.values[[0, 2]]).all()
+    out = subtract_background(_ds(y), lam=1e6)
+    assert np.isnan(out.background.values[1]).all()
+    assert np.isfinite(out.background.values[[0, 2]]).all()
 
 
 def test_unknown_or_unsupported_method():
     ds = _ds(_bands(1)[0])
     with pytest.raises(ValueError, match="available"):
-        subtract_baseline(ds, method="no_such_method")
+        subtract_background(ds, method="no_such_method")
     with pytest.raises(ValueError, match="jointly"):
-        subtract_baseline(ds, method="collab_pls")
+        subtract_background(ds, method="collab_pls")
     assert {"arpls", "asls", "airpls", "imodpoly", "snip"} <= set(available_methods())

@@ -1,6 +1,6 @@
-"""Baseline (fluorescence background) subtraction through pybaselines.
+"""Background (fluorescence baseline) subtraction through pybaselines.
 
-:func:`subtract_baseline` runs any 1-D algorithm of pybaselines (Erb, 2022–) by name on every
+:func:`subtract_background` runs any 1-D algorithm of pybaselines (Erb, 2022–) by name on every
 spectrum of a batch. One :class:`pybaselines.Baseline` object is made per call for the shared
 x grid and reused for every spectrum (its x validation, sorting and cached matrices are then
 paid once); pybaselines 1.2 has no batch API for independent 1-D spectra, so the spectra are
@@ -17,25 +17,13 @@ import xarray as xr
 from .._api import public
 from .._baseline_core import available_methods  # noqa: F401  (public helper, re-exported)
 from .._baseline_core import check_method, pybaselines_baseline
-from .._steps import result_attrs, signal_and_var, signal_last, units_of
+from .._steps import signal_last, units_of
 
 
-def _example():
-    from ..synthetic.peaks import peak_spectra
-
-    ds = peak_spectra(4, n_points=400, seed=8, background="none")
-    ds.attrs.pop("ground_truth")
-    x = ds.raman_shift.values
-    curve = 300.0 + 200.0 * np.exp(-(x - 900.0) / 400.0)
-    ds["intensity"] = ds.intensity + curve
-    ds.intensity.attrs.update(units="count", long_name="Intensity")
-    return ds, {"method": "arpls", "lam": 1e5}
-
-
-@public("raman", example=_example)
-def subtract_baseline(ds: xr.Dataset, *, method: str = "arpls", dim: str | None = None,
+@public("raman", transform=True)
+def subtract_background(ds: xr.Dataset, *, method: str = "arpls", dim: str | None = None,
                       var: str | None = None, **options) -> xr.Dataset:
-    r"""Estimate and subtract a baseline from every spectrum with a pybaselines algorithm.
+    r"""Estimate and subtract the background (baseline) of every spectrum with pybaselines.
 
     Parameters
     ----------
@@ -60,9 +48,9 @@ def subtract_baseline(ds: xr.Dataset, *, method: str = "arpls", dim: str | None 
     Returns
     -------
     xarray.Dataset
-        ``ds`` with ``var`` replaced by the baseline-corrected intensity (same units) and a new
-        variable ``baseline`` (same dims and units). Provenance (method, every option,
-        pybaselines version) in attrs.
+        ``ds`` with ``var`` replaced by the background-corrected intensity (same units) and a
+        new variable ``background`` (same dims and units). Provenance (method, every option,
+        pybaselines version) in attrs; the step is appended to ``attrs["preprocessing"]``.
 
     Notes
     -----
@@ -100,29 +88,26 @@ def subtract_baseline(ds: xr.Dataset, *, method: str = "arpls", dim: str | None 
     Examples
     --------
     >>> import characterization as ch
-    >>> from characterization.raman.baseline import subtract_baseline
     >>> ds = ch.synthetic.peak_spectra(2, seed=0)
-    >>> out = subtract_baseline(ds, method="arpls", lam=1e5)
-    >>> sorted(out.data_vars), out.baseline.attrs["units"]
-    (['baseline', 'intensity'], 'count')
+    >>> out = ch.raman.subtract_background(ds, method="arpls", lam=1e5)
+    >>> sorted(out.data_vars), out.background.attrs["units"]
+    (['background', 'intensity'], 'count')
     """
     import pybaselines
 
-    dim, var = signal_and_var(ds, dim, var, "subtract_baseline")
-    name = check_method(method, "subtract_baseline")
+    name = check_method(method, "subtract_background")
     da = ds[var]
-    y_units = units_of(da, var, "subtract_baseline")
+    y_units = units_of(da, var, "subtract_background")
     src = signal_last(da, dim)
-    base = pybaselines_baseline(src, ds[dim].values, dim, name, options, "subtract_baseline")
+    base = pybaselines_baseline(src, ds[dim].values, dim, name, options, "subtract_background")
     base = base.transpose(*da.dims)
     out = ds.copy(deep=False)
     corrected = (src.transpose(*da.dims) - base).variable
     out[var] = corrected
     out[var].attrs = {**da.attrs, "units": y_units}
-    out["baseline"] = base.variable
-    out["baseline"].attrs = {"units": y_units, "long_name": f"Baseline ({name})"}
-    out.attrs = result_attrs(ds, "characterization.raman.subtract_baseline", name,
-                             options=dict(options), dim=dim, var=var,
-                             library=f"pybaselines {pybaselines.__version__}")
+    out["background"] = base.variable
+    out["background"].attrs = {"units": y_units, "long_name": f"Background ({name})"}
+    out.attrs = {"method": name,
+                 "parameters": {"options": dict(options),
+                                "library": f"pybaselines {pybaselines.__version__}"}}
     return out
-

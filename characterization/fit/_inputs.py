@@ -1,0 +1,98 @@
+"""Argument checking of :func:`~characterization.fit.fit_peaks`: models, range, weights, units."""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Mapping
+
+import numpy as np
+import xarray as xr
+
+from ..errors import AnalysisError
+from .model import Model
+
+
+def as_model(model) -> Model:
+    """A :class:`Model` from a Model, its dict form or its JSON."""
+    if isinstance(model, Model):
+        return model
+    if isinstance(model, dict):
+        try:
+            return Model.from_dict(model)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise AnalysisError(f"model dict is not a Model's to_dict() form: {exc}") from None
+    if isinstance(model, str):
+        try:
+            return Model.from_json(model)
+        except json.JSONDecodeError as exc:
+            raise AnalysisError(f"model string is not valid JSON: {exc}") from None
+    raise AnalysisError(f"model must be a characterization.fit.Model, a dict or a JSON string, "
+                        f"got {type(model).__name__}")
+
+
+def _is_model_dict(value) -> bool:
+    return isinstance(value, Mapping) and "peaks" in value and not isinstance(
+        value.get("peaks"), (Model, Mapping))
+
+
+def as_models(model) -> tuple[tuple[str, ...], tuple[Model, ...]] | None:
+    """Candidates ``(names, models)`` when ``model`` is a list or a ``{name: model}`` mapping of
+    several models; None when it is a single model (Model, its dict or JSON)."""
+    if isinstance(model, (list, tuple)):
+        if not model:
+            raise AnalysisError("model: an empty list of candidate models")
+        models = tuple(as_model(m) for m in model)
+        return tuple(f"model{k}" for k in range(len(models))), models
+    if isinstance(model, Mapping) and not _is_model_dict(model):
+        if not model:
+            raise AnalysisError("model: an empty mapping of candidate models")
+        names = tuple(str(k) for k in model)
+        if any(not n for n in names):
+            raise AnalysisError("model: candidate names must be non-empty strings")
+        return names, tuple(as_model(m) for m in model.values())
+    return None
+
+
+def check_range(rng):
+    """``(lo, hi)`` sorted, both finite and different."""
+    try:
+        lo, hi = (float(v) for v in rng)
+    except (TypeError, ValueError):
+        raise AnalysisError(f"range must be two numbers (lo, hi), got {rng!r}") from None
+    if not (math.isfinite(lo) and math.isfinite(hi)) or lo == hi:
+        raise AnalysisError(f"range must be two different finite numbers, got {rng!r}")
+    return (min(lo, hi), max(lo, hi))
+
+
+def units(obj, name) -> str:
+    """``attrs["units"]`` of a variable or coordinate; AnalysisError when it has none."""
+    value = obj.attrs.get("units")
+    if not isinstance(value, str):
+        raise AnalysisError(f"{name!r} has no attrs['units']; set it (e.g. "
+                            f"ds[{name!r}].attrs['units'] = 'count') so results get units")
+    return value
+
+
+def weights_of(ds, da, weights, dim):
+    """Residual weights broadcast to ``da`` (or None) and a description for the provenance."""
+    if weights is None:
+        return None, "none"
+    if isinstance(weights, str) and weights == "poisson":
+        return 1.0 / np.sqrt(np.maximum(da, 1.0)), "poisson: 1/sqrt(max(y, 1))"
+    if isinstance(weights, str):
+        if weights not in ds.data_vars:
+            raise AnalysisError(f"weights {weights!r} is neither 'poisson' nor a variable of the "
+                                f"Dataset ({list(ds.data_vars)})")
+        desc, weights = f"variable {weights!r}", ds[weights]
+    elif isinstance(weights, xr.DataArray):
+        desc = f"DataArray {weights.name!r}"
+    else:
+        raise AnalysisError(f"weights must be None, 'poisson', a variable name or a DataArray, "
+                            f"got {type(weights).__name__}")
+    extra = set(weights.dims) - set(da.dims)
+    if extra:
+        raise AnalysisError(f"weights have dims {sorted(extra)} that {da.name!r} has not")
+    if dim in weights.dims:
+        weights = weights.sel({dim: da[dim]})
+    return xr.broadcast(weights, da)[0], desc

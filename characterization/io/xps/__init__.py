@@ -1,0 +1,1 @@
+"""Readers of XPS instrument formats, one module per format (registered on import)."""

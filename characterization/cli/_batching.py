@@ -147,10 +147,11 @@ def _failed_samples(result: xr.Dataset) -> dict[str, str]:
     ok = np.asarray(ok.values, dtype=bool)
     labels = [str(v) for v in result[DIM].values]
     out = {}
-    msg = result.get("message")
+    msg = next((result[n] for n in ("message", "reason") if n in result.data_vars
+                and result[n].dims == (DIM,)), None)
     for i in np.flatnonzero(~ok):
         reason = "success = False"
-        if msg is not None and msg.dims == (DIM,):
+        if msg is not None:
             text = str(msg.values[i])
             if text:
                 reason += f": {text}"

@@ -5,9 +5,8 @@
 ``_stderr`` when the result has one and the step's ``success``; column names are
 ``<step>.<variable>[<label>] (<units>)``. Which variables are the headline of a step is
 declared once, with the function (``@public(..., headline=(...))``, stored on
-:class:`characterization._api.PublicFunction`); :data:`HEADLINES` holds the declarations of
-steps whose packages do not declare theirs yet, and a step with neither reports its per-spectrum
-scalar variables (at most :data:`FALLBACK_MAX`).
+:class:`characterization._api.PublicFunction`); a step that declares none reports its
+per-spectrum scalar variables (at most :data:`FALLBACK_MAX`).
 
 ``tables/<step>.csv`` holds every small variable of every result (at most
 :data:`characterization.cli._output.MAX_SUMMARY_VALUES` values per spectrum), one value per
@@ -23,36 +22,6 @@ import xarray as xr
 
 from .. import _api
 from . import _output
-
-#: Headline variables of steps whose function does not declare ``headline=`` (yet); keyed by
-#: ``namespace.function``. A declaration on the function wins.
-HEADLINES: dict[str, tuple[str, ...]] = {
-    "fit.fit_peaks": ("center", "height", "fwhm", "area", "redchi"),
-    "raman.fit_carbon": ("id_ig_height", "id_ig_area", "center[G]", "fwhm[G]", "center[D1]",
-                         "fwhm[D1]", "model", "redchi"),
-    "raman.crystallite_size": ("crystallite_size", "id_ig", "in_regime"),
-    "raman.fit_silicon": ("position", "fwhm", "peak_shift", "crystalline_fraction",
-                          "amorphous_included", "redchi"),
-    "raman.si_offset": ("offset", "measured_position"),
-    "raman.calibrate_shift": ("calibration_offset",),
-    "raman.confinement_size": ("peak_shift", "size_zi", "size_richter"),
-    "raman.remove_spikes": ("spike_count",),
-    "raman.normalize": ("normalization",),
-    "raman.crop": (),
-    "raman.subtract_baseline": (),
-    "xrd.fit_pattern": ("center", "fwhm", "area", "redchi"),
-    "xrd.scherrer": ("crystallite_size",),
-    "xrd.williamson_hall": ("crystallite_size", "microstrain", "r_squared"),
-    "xrd.size_strain_plot": ("crystallite_size", "microstrain", "r_squared"),
-    "xrd.phase_check": ("present", "line_fraction", "unexplained_peaks"),
-    "xrd.caglioti": ("U", "V", "W", "r_squared"),
-    "xrd.fit_two_theta_correction": ("zero_shift", "displacement", "r_squared"),
-    "xrd.add_axis_coords": (),
-    "xrd.convert_wavelength": (),
-    "xrd.correct_two_theta": (),
-    "xrd.strip_kalpha2": (),
-    "xrd.subtract_background": (),
-}
 
 #: Largest number of variables a step without a headline declaration puts in the summary.
 FALLBACK_MAX = 8
@@ -89,8 +58,6 @@ def headline(qualname: str, result: xr.Dataset, batch_dims: list[str]) -> list[s
     each declared variable, then its ``_stderr``; ``success`` last. A declared
     ``"var[label]"`` (``"center[G]"``) is one element along the variable's label dim."""
     declared = _api.get(qualname).headline
-    if declared is None:
-        declared = HEADLINES.get(qualname)
     if declared is None:
         declared = [n for n, v in result.data_vars.items()
                     if not n.endswith("_stderr") and n != "success"

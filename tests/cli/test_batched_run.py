@@ -239,3 +239,27 @@ def test_resample_puts_differing_axes_in_one_batch(tmp_path):
         assert not summary[f.name].get("read_warnings")
     recipe.write_text('[read]\nresample = "yes"\n[sorption.bet]\n')
     assert main(["run", str(recipe), str(folder), "-o", str(tmp_path / "o2")]) == 2
+
+
+def test_every_declared_headline_exists_in_its_functions_result():
+    """Headlines are declared with the functions; a renamed result variable must not leave a
+    declaration pointing at nothing (the contract examples are the results checked)."""
+    from example_inputs import all_examples
+
+    from characterization import _api
+    from characterization.cli import _summary
+
+    examples = all_examples()
+    checked = 0
+    for qualname, entry in sorted(_api.load_all().items()):
+        if entry.headline is None:
+            assert qualname == "fit.propagate"    # its result variable is named by the caller
+            continue
+        make = examples.get(qualname) or entry.example
+        ds, kwargs = make()
+        result = entry.func(ds, **kwargs)
+        dims = [d for d in ("sample",) if d in result.dims]
+        for name in entry.headline:
+            assert _summary._select(result, name, dims) is not None, (qualname, name)
+        checked += 1
+    assert checked >= 30

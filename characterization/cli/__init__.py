@@ -43,7 +43,7 @@ def _parser() -> argparse.ArgumentParser:
     where = r.add_mutually_exclusive_group()
     where.add_argument("--workers", type=int, default=None, metavar="N",
                        help="1: run in this process; N>=2: a local dask.distributed cluster of "
-                            "N processes (default: the machine's cores from 500 files on)")
+                            "N processes (default: the machine's cores from 2000 files on)")
     where.add_argument("--scheduler", default=None, metavar="ADDRESS",
                        help="run the batches on an existing dask.distributed scheduler, e.g. "
                             "tcp://10.0.0.5:8786 (workers must see the same paths)")

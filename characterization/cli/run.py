@@ -41,7 +41,7 @@ from .recipe import Recipe, RecipeError, load_recipe
 #: Largest number of files stacked into one batch by default.
 BATCH_SIZE = 256
 #: Number of files to process from which ``workers=None`` starts a local cluster.
-AUTO_PARALLEL_FROM = 500
+AUTO_PARALLEL_FROM = 2000
 #: Suffix of a batch's long-table fragment of a step (``batches/<batch>/<step>.table.csv``).
 TABLE_SUFFIX = ".table.csv"
 

@@ -28,7 +28,7 @@ from . import conventions
 from .errors import AnalysisError
 
 #: Technique namespaces that exist; each is a subpackage and an accessor name.
-NAMESPACES: tuple[str, ...] = ("fit", "sorption", "raman", "xrd")
+NAMESPACES: tuple[str, ...] = ("fit", "sorption", "raman", "xrd", "xps")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -62,7 +62,6 @@ class PublicFunction:
     func: Callable
     batch_dim: str | None = "sample"
     transform: bool = False
-    example: Callable | None = None  # TRANSITION: examples move to tests/example_inputs/
     headline: tuple[str, ...] | None = None
 
     @property
@@ -120,7 +119,7 @@ def _body_parameters(value) -> dict:
 
 
 def public(namespace: str, *, batch_dim: str | None = "sample", transform: bool = False,
-           accepts: tuple = (xr.Dataset,), example=None, headline: tuple[str, ...] | None = None):
+           accepts: tuple = (xr.Dataset,), headline: tuple[str, ...] | None = None):
     """Register ``func`` as a public analysis function of ``namespace`` and do its plumbing.
 
     The decorator is what makes a technique function's body its algorithm only. Around the
@@ -140,7 +139,7 @@ def public(namespace: str, *, batch_dim: str | None = "sample", transform: bool 
        appends the step to the JSON list ``attrs["preprocessing"]``.
 
     The per-spectrum numpy kernels inside the body run through
-    :func:`characterization._apply.apply_kernel` (``xr.apply_ufunc(..., dask="parallelized")``),
+    :func:`characterization._apply.apply_kernel` (dask-parallelized),
     so chunked input gives a lazy result.
 
     Parameters
@@ -216,7 +215,7 @@ def public(namespace: str, *, batch_dim: str | None = "sample", transform: bool 
             result.attrs = attrs
             return result
 
-        entry = PublicFunction(namespace, func.__name__, step, batch_dim, transform, example,
+        entry = PublicFunction(namespace, func.__name__, step, batch_dim, transform,
                                None if headline is None else tuple(headline))
         REGISTRY[entry.qualname] = entry
         return step

@@ -1,27 +1,14 @@
-"""Helpers shared by the pre-processing steps of every technique (Raman, XRD ...).
-
-They resolve the signal dim and main variable from the data conventions, put the signal dim
-last (one dask chunk), and record each step in the result attrs (``method``/``parameters``/
-``characterization_version`` of the last step, plus the JSON list ``preprocessing`` of every
-step applied so far).
-"""
+"""Small helpers of the analysis steps of every technique: units of an input (never guessed)
+and the signal dim last in one dask chunk. Signal resolution and provenance are done by the step
+decorator (:func:`characterization._api.public`)."""
 
 from __future__ import annotations
 
-import json
-
 import xarray as xr
 
-from ._provenance import provenance
-from . import conventions
 from .errors import AnalysisError
 
-__all__ = ["signal_and_var", "units_of", "signal_last", "result_attrs"]
-
-
-def signal_and_var(ds, dim: str | None, var: str | None, function: str) -> tuple[str, str]:
-    """:func:`characterization.conventions.signal_and_var` with the Raman convention as default."""
-    return conventions.signal_and_var(ds, dim, var, technique="raman", function=function)
+__all__ = ["units_of", "signal_last"]
 
 
 def units_of(obj, name: str, function: str) -> str:
@@ -39,19 +26,3 @@ def signal_last(da: xr.DataArray, dim: str) -> xr.DataArray:
     if da.chunks is not None:
         da = da.chunk({dim: -1})
     return da
-
-
-def result_attrs(ds: xr.Dataset, function: str, method: str, /, **parameters) -> dict:
-    """Input attrs plus the provenance of this step, appended to the ``preprocessing`` history."""
-    prov = provenance(method, **parameters)
-    attrs = {k: v for k, v in ds.attrs.items() if k not in ("result_of", "function")}
-    try:
-        history = json.loads(ds.attrs.get("preprocessing", "[]"))
-    except (TypeError, json.JSONDecodeError):
-        history = []
-    history.append({"function": function, "method": method,
-                    "parameters": json.loads(prov["parameters"])})
-    attrs.update(prov)
-    attrs["function"] = function
-    attrs["preprocessing"] = json.dumps(history)
-    return attrs

@@ -55,7 +55,7 @@ class Convention:
 
 
 _BATCH = ("sample", "spot", "y", "x", "sputter_time", "site", "state", "indent", "time", "range",
-          "region")
+          "region", "emission_angle")
 
 TABLE: MappingProxyType = MappingProxyType({
     "xrd": Convention(

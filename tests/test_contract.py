@@ -23,14 +23,13 @@ EXAMPLES = all_examples()
 
 def _example(qualname):
     entry = ENTRIES[qualname]
-    make = EXAMPLES.get(qualname) or entry.example
+    make = EXAMPLES.get(qualname)
     if make is None:
         pytest.fail(f"{qualname} has no example input in tests/example_inputs/")
     ds, kwargs = make()
     return entry, ds, kwargs
 
 
-_NOT_YET_LAZY: set[str] = set()
 
 
 def _batch_vars(result: xr.Dataset, dim: str) -> list[str]:
@@ -128,8 +127,6 @@ def test_dask_equals_eager(qualname):
     eager = entry.func(ds, **kwargs)
     lazy = entry.func(ds.chunk({dim: max(1, ds.sizes[dim] // 2)}), **kwargs)
     computed = [n for n in _batch_vars(lazy, dim) if lazy[n].chunks is None]
-    if qualname in _NOT_YET_LAZY:   # TRANSITION: removed as each package moves to apply_kernel
-        computed = []
     assert not computed, f"chunked input, but these results were computed eagerly: {computed}"
     _assert_close(eager, lazy.compute(), rtol=1e-6, atol=1e-8)
 

@@ -53,7 +53,7 @@ def test_keywords_use_the_vocabulary(qualname):
 @pytest.mark.parametrize("qualname", sorted(ENTRIES))
 def test_result_variables_use_the_vocabulary(qualname):
     entry = ENTRIES[qualname]
-    make = EXAMPLES.get(qualname) or entry.example
+    make = EXAMPLES[qualname]
     ds, kwargs = make()
     result = entry.func(ds, **kwargs)
     wrong = {n: BANNED_RESULT_VARIABLES[n] for n in result.variables
@@ -62,5 +62,5 @@ def test_result_variables_use_the_vocabulary(qualname):
 
 
 def test_every_public_function_has_an_example():
-    missing = [q for q, e in ENTRIES.items() if q not in EXAMPLES and e.example is None]
+    missing = [q for q in ENTRIES if q not in EXAMPLES]
     assert not missing

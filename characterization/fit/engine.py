@@ -15,9 +15,6 @@ from ._inputs import as_model, as_models, check_range, units, weights_of
 from ._labels import label, units_of
 from .solver import SolverOptions
 
-# TRANSITION: raman._carbon_inputs imports these two names from here; the public ``units_of``
-# is ``characterization.fit.units_of``.
-_check_range = check_range
 __all__ = ["fit_peaks", "units_of"]
 
 _METHOD = "batched Levenberg-Marquardt (characterization.fit)"

@@ -47,6 +47,8 @@ READER_MODULES: tuple[str, ...] = (
     "xrd.gsas", "xrd.pdcif", "xrd.eva_xy",
     "xrd.xrdml", "xrd.rigaku",
     "xrd.bruker_raw", "xrd.uxd", "xrd.brml", "xrd.image",
+    "xps.vamas", "xps.phi", "xps.avantage", "xps.casa_text", "xps.specs_xy", "xps.specs_xml",
+    "xps.scienta", "xps.igor_ibw",
 )
 
 
@@ -205,8 +207,9 @@ def select_reader(path, format: str | None = None, technique: str | None = None)
     return chosen
 
 
-def read(path, format: str | None = None, technique: str | None = None, **options) -> xr.Dataset:
-    """Read one instrument export into a validated Dataset.
+def read(path, format: str | None = None, technique: str | None = None, *,
+         region: str | None = None, **options):
+    """Read one instrument export into a validated Dataset (or DataTree of regions).
 
     Parameters
     ----------
@@ -218,14 +221,22 @@ def read(path, format: str | None = None, technique: str | None = None, **option
     technique : str, optional
         Technique of the data (``"xrd"``, ``"raman"``, ...); generic readers use it to name
         the columns (``two_theta``/``intensity`` ...), and it restricts the reader choice.
+    region : str, optional
+        For formats holding several regions with different axes (XPS): return only this
+        region's Dataset. Matched against the node name and the ``region`` coordinate
+        (case, spaces and underscores ignored); a missing region is a ReadError listing those
+        present.
     **options
         Passed to the reader.
 
     Returns
     -------
-    xarray.Dataset
+    xarray.Dataset or xarray.DataTree
         Following :mod:`characterization.conventions`, with ``source_file`` as a scalar
-        coordinate and ``attrs["reader"]`` naming the format.
+        coordinate and ``attrs["reader"]`` naming the format. Formats holding several regions
+        with different energy axes (XPS VAMAS, PHI, SPECS ...) give an ``xarray.DataTree``
+        with one conventions-valid Dataset per node (one node per region), unless
+        ``region=`` picks one.
 
     Raises
     ------
@@ -239,7 +250,8 @@ def read(path, format: str | None = None, technique: str | None = None, **option
                               f"{type(path).__name__}")
     p = Path(os.fspath(path))
     try:
-        return _read(p, format, technique, options)
+        out = _read(p, format, technique, options)
+        return out if region is None else _pick_region(p, out, region)
     except ReadError:
         raise
     except MemoryError:
@@ -271,8 +283,15 @@ def _read(p, format, technique, options) -> xr.Dataset:
                            "than this machine can hold") from None
     except Exception as exc:  # noqa: BLE001 - boundary: every parser failure becomes ReadError
         raise ReadError(p, f"{info.name} reader failed: {type(exc).__name__}: {exc}") from exc
+    if isinstance(ds, xr.DataTree):
+        return _finish_tree(p, info, ds, technique)
     if not isinstance(ds, xr.Dataset):
         raise ReadError(p, f"{info.name} reader returned {type(ds).__name__}, not a Dataset")
+    return _finish(p, info, ds, technique)
+
+
+def _finish(p, info, ds, technique) -> xr.Dataset:
+    """Check the technique, stamp reader/conventions/source_file and validate one Dataset."""
     found = ds.attrs.get("technique")
     if found is not None and not isinstance(found, str):
         raise ReadError(p, f"{info.name} reader: the file's technique is "
@@ -288,3 +307,44 @@ def _read(p, format, technique, options) -> xr.Dataset:
     except CharacterizationError as exc:
         raise ReadError(p, f"{info.name} reader produced invalid data: {exc}") from exc
     return ds
+
+
+def _finish_tree(p, info, tree, technique):
+    """Every data-holding node of a reader's DataTree finished and validated like a Dataset."""
+    nodes = {}
+    for node in tree.subtree:
+        if not node.has_data:
+            continue
+        ds = node.to_dataset()
+        ds.attrs = {**tree.attrs, **ds.attrs}
+        nodes[node.path] = _finish(p, info, ds, technique)
+    if not nodes:
+        raise ReadError(p, f"{info.name} reader found no data")
+    out = xr.DataTree.from_dict(nodes)
+    out.attrs = {**tree.attrs, "reader": info.name,
+                 "conventions": conventions.CONVENTIONS_VERSION}
+    return out
+
+
+def _key(label) -> str:
+    return "".join(ch for ch in str(label).lower() if ch.isalnum())
+
+
+def _pick_region(p, out, region):
+    """The Dataset of ``region`` from a read result (a DataTree of regions or one Dataset)."""
+    want = _key(region)
+    if isinstance(out, xr.Dataset):
+        found = out.coords["region"].item() if "region" in out.coords else None
+        if found is not None and _key(found) == want:
+            return out
+        raise ReadError(p, f"region {region!r} not in file (it holds region {found!r})")
+    labels = []
+    for node in out.subtree:
+        if not node.has_data:
+            continue
+        ds = node.to_dataset()
+        label = ds.coords["region"].item() if "region" in ds.coords else node.name
+        labels.append(f"{node.name} ({label})")
+        if want in (_key(node.name), _key(label)):
+            return ds
+    raise ReadError(p, f"region {region!r} not in file; regions: {', '.join(labels)}")

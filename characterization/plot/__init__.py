@@ -32,6 +32,10 @@ DEFAULT_PANELS = {
     "xrd.scherrer": "characterization.plot.xrd:scherrer_sizes",
     "xrd.williamson_hall": "characterization.plot.xrd:williamson_hall_plot",
     "xrd.size_strain_plot": "characterization.plot.xrd:size_strain_plot",
+    "xps.quantify": "characterization.plot.xps:composition",
+    "xps.fit_region": "characterization.plot.xps:region_fit",
+    "xps.fit_oxidation_states": "characterization.plot.xps:region_fit",
+    "xps.fit_si2p": "characterization.plot.xps:region_fit",
 }
 
 

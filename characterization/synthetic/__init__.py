@@ -12,6 +12,8 @@ the demo and the benchmarks can check recovered numbers against the truth.
 * :func:`xrd_patterns` (``synthetic.xrd``): Kα1/Kα2 powder patterns of reference phases with
   chosen crystallite size, microstrain and instrument broadening (sticks from pymatgen,
   imported on use); :func:`kalpha_patterns`: Kα1/Kα2 doublet patterns of free lines.
+* :func:`si2p_spectra` (``synthetic.xps``): Si 2p (or any doublet) XPS regions with known
+  oxidation-state fractions, Shirley step and Poisson counts.
 
 The functions are bound here after their modules are imported, so ``synthetic.isotherms`` is
 the function, not the module of the same name. Only numpy and xarray are needed.
@@ -22,6 +24,8 @@ from .peaks import peak_spectra
 from .raman_carbon import carbon_spectra
 from .raman_silicon import silicon_spectra
 from .xrd import kalpha_patterns, xrd_patterns
+from . import xps  # noqa: F401  (module: synthetic.xps.si2p_spectra ...)
+from .xps import si2p_spectra
 
 __all__ = ["peak_spectra", "isotherms", "carbon_spectra", "silicon_spectra", "xrd_patterns",
-           "kalpha_patterns"]
+           "kalpha_patterns", "si2p_spectra"]

@@ -255,7 +255,7 @@ def test_every_declared_headline_exists_in_its_functions_result():
         if entry.headline is None:
             assert qualname == "fit.propagate"    # its result variable is named by the caller
             continue
-        make = examples.get(qualname) or entry.example
+        make = examples[qualname]
         ds, kwargs = make()
         result = entry.func(ds, **kwargs)
         dims = [d for d in ("sample",) if d in result.dims]

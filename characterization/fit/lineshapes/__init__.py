@@ -17,6 +17,13 @@ name                          shape parameters                       natural
 ``sgl``  (CasaXPS sum)        fwhm, m (Lorentzian %)                 height
 ``split_pseudo_voigt``        fwhm_left, fwhm_right, eta             area
 ``split_lorentzian``          fwhm_left, fwhm_right                  area
+``la``   (CasaXPS-style LA,   fwhm (F), alpha, beta, fwhm_g          area
+in XPS_LINESHAPES)            (asymmetric Lorentzian ⊗ Gaussian)
+``<shape>_shirley``           the shape's parameters, shirley        as shape
+(in XPS_LINESHAPES)           (peak + its own Shirley step, XPS
+                              active background; gaussian,
+                              lorentzian, pseudo_voigt, voigt, gl,
+                              sgl, la)
 ``kalpha_pseudo_voigt``       fwhm, eta, wavelength_ratio,           area
                               alpha2_ratio (Kα1/Kα2 doublet, XRD)
 ``kalpha_voigt``              fwhm_g, fwhm_l, wavelength_ratio,      area
@@ -53,17 +60,27 @@ from ._pearson_fano import BreitWignerFano, PearsonVII
 from ._split import SplitLorentzian, SplitPseudoVoigt
 from ._symmetric import Gaussian, Lorentzian, PseudoVoigt
 from ._voigt import Voigt
+from ._asymmetric_lorentzian import AsymmetricLorentzian
+from ._shirley_step import ShirleyStep
 
 _SHAPES = (Gaussian(), Lorentzian(), PseudoVoigt(), Voigt(), PearsonVII(), BreitWignerFano(),
            GaussianLorentzianProduct(), GaussianLorentzianSum(), SplitPseudoVoigt(),
            SplitLorentzian())
+_LA = AsymmetricLorentzian()
 
 #: Canonical name -> line shape instance.
 LINESHAPES = MappingProxyType({s.name: s for s in _SHAPES})
 #: Kα1/Kα2 doublet shapes (XRD; amplitude and derived values refer to Kα1). Kept apart from
 #: LINESHAPES, the single-profile shapes, but found by :func:`get_lineshape` like them.
 DOUBLET_LINESHAPES = MappingProxyType({s.name: s for s in (cls() for cls in DOUBLETS)})
-_ALIASES = {alias: s.name for s in (*_SHAPES, *DOUBLET_LINESHAPES.values())
+#: XPS shapes (tested in tests/xps): the CasaXPS-style LA (numerical height/FWHM) and peaks
+#: carrying their own Shirley step (the "active" Shirley background), found by
+#: :func:`get_lineshape` like the others.
+XPS_LINESHAPES = MappingProxyType({s.name: s for s in (
+    _LA, *(ShirleyStep(b) for b in (*_SHAPES, _LA)
+           if b.name in ("gaussian", "lorentzian", "pseudo_voigt", "voigt", "gl", "sgl", "la")))})
+_ALIASES = {alias: s.name for s in (*_SHAPES, *DOUBLET_LINESHAPES.values(),
+                                    *XPS_LINESHAPES.values())
             for alias in (s.name, *s.aliases)}
 
 
@@ -74,13 +91,17 @@ def canonical_name(name: str) -> str:
         return _ALIASES[key]
     except KeyError:
         raise ValueError(f"unknown line shape {name!r}; known: "
-                         f"{', '.join([*LINESHAPES, *DOUBLET_LINESHAPES])}") from None
+                         f"{', '.join([*LINESHAPES, *DOUBLET_LINESHAPES, *XPS_LINESHAPES])}"
+                         ) from None
 
 
 def get_lineshape(name: str) -> LineShape:
     """The :class:`LineShape` registered under ``name`` (or an alias)."""
     key = canonical_name(name)
-    return LINESHAPES[key] if key in LINESHAPES else DOUBLET_LINESHAPES[key]
+    for table in (LINESHAPES, DOUBLET_LINESHAPES, XPS_LINESHAPES):
+        if key in table:
+            return table[key]
+    raise KeyError(key)
 
 
 __all__ = ["LINESHAPES", "LineShape", "ShapeParam", "AMPLITUDE_TYPES", "FOUR_LN2",
@@ -88,4 +109,5 @@ __all__ = ["LINESHAPES", "LineShape", "ShapeParam", "AMPLITUDE_TYPES", "FOUR_LN2
            "PearsonVII", "BreitWignerFano", "GaussianLorentzianProduct", "GaussianLorentzianSum",
            "SplitPseudoVoigt", "SplitLorentzian", "DOUBLET_LINESHAPES", "KAlphaDoublet",
            "KAlphaPseudoVoigt", "KAlphaVoigt", "KAlphaPearsonVII", "KAlphaSplitPseudoVoigt",
-           "KAlphaGaussian", "KAlphaLorentzian"]
+           "KAlphaGaussian", "KAlphaLorentzian", "XPS_LINESHAPES", "AsymmetricLorentzian",
+           "ShirleyStep"]

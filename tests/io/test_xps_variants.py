@@ -1,0 +1,114 @@
+"""Reader-variant corpus and mutation fuzz of the XPS readers.
+
+Every variant of :mod:`variants_xps` reads to the same numbers as its shared original or
+raises ReadError as declared; random byte mutations of the real files (fixed seed) read or
+raise ReadError, never another exception.
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+import xarray as xr
+
+import characterization as ch
+from characterization import ReadError
+from conftest import SHARED_DATA
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import hostile_files as hf  # noqa: E402
+import variants_xps as vx  # noqa: E402
+
+DATA = SHARED_DATA / "xps"
+needs_data = pytest.mark.skipif(not DATA.is_dir(), reason=f"real XPS data absent: {DATA}")
+
+
+def _read(path, **kw):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return ch.read(path, **kw)
+
+
+def _nodes(result):
+    if isinstance(result, xr.Dataset):
+        return {"": result}
+    return {n.path: n.to_dataset() for n in result.subtree if n.has_data}
+
+
+def _same(a, b, where):
+    na, nb = _nodes(a), _nodes(b)
+    assert list(na) == list(nb), where
+    for key in na:
+        x, y = na[key], nb[key]
+        for var in ("binding_energy", "intensity", "counts", "components", "transmission"):
+            if var in x.variables or var in y.variables:
+                np.testing.assert_array_equal(x[var].values, y[var].values,
+                                              err_msg=f"{where} {key} {var}")
+        for c in ("excitation_energy", "region", "dwell_time", "pass_energy", "scans"):
+            if c in x.coords or c in y.coords:
+                assert x[c].values == y[c].values, f"{where} {key} {c}"
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    if not DATA.is_dir():
+        pytest.skip(f"real XPS data absent: {DATA}")
+    return vx.make(DATA, tmp_path_factory.mktemp("xps_variants"))
+
+
+@needs_data
+def test_corpus_covers_every_family(corpus):
+    names = {v.name for v in corpus}
+    assert {"crlf", "cr", "utf16", "utf8_bom", "latin1", "decimal_comma", "cut_60",
+            "cut_inside_row", "cut_80", "semicolon_decimal_comma",
+            "blank_lines_before"} <= names
+    assert {v.source for v in corpus} == set(vx.SOURCES)
+
+
+@needs_data
+@pytest.mark.parametrize("source", sorted(vx.SOURCES))
+def test_variants_read_the_same_or_raise_read_error(corpus, source):
+    original = _read(DATA / source)
+    for v in (v for v in corpus if v.source == source):
+        if v.expect == "ReadError":
+            with pytest.raises(ReadError):
+                _read(v.path)
+            continue
+        if v.expect == "ReadError or NaN":
+            try:
+                got = _read(v.path)
+            except ReadError:
+                continue
+            assert np.isnan(got["intensity"].values[-1]), v.name
+            continue
+        try:
+            got = _read(v.path)
+        except ReadError as exc:
+            raise AssertionError(f"{v.name}: {exc}") from exc
+        _same(original, got, f"{source} {v.name}")
+
+
+@needs_data
+def test_mutation_fuzz_reads_or_raises_read_error(tmp_path):
+    seeds = [DATA / s for s in vx.SOURCES]
+    rng = random.Random("fuzz-xps")
+    escaped = []
+    for k in range(240):
+        seed = seeds[k % len(seeds)]
+        kind, data = hf.mutate(seed.read_bytes(), rng)
+        path = tmp_path / f"{k:04d}_{seed.name}"
+        path.write_bytes(data)
+        try:
+            out = _read(path)
+            assert isinstance(out, (xr.Dataset, xr.DataTree))
+        except ReadError:
+            pass
+        except Exception as exc:  # noqa: BLE001 - the point is to list what escapes
+            escaped.append(f"{seed.name} {kind}: {type(exc).__name__}: {exc}"[:300])
+        path.unlink()
+    assert not escaped, escaped

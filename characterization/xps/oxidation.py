@@ -350,9 +350,12 @@ def _label_units(result, y_units):
             if base + suffix in result:
                 result[base + suffix].attrs = {"units": "1",
                                                "long_name": f"{text} {base.replace('_', ' ')}"}
-    for name in ("success", "status", "redchi"):
-        if name in result and "units" not in result[name].attrs:
-            result[name].attrs["units"] = "1"
+    names = {"success": "Fit converged and no detected state at a bound",
+             "status": "Solver status", "redchi": "Reduced chi-square"}
+    for name, long_name in names.items():
+        if name in result:
+            result[name].attrs.setdefault("units", "1")
+            result[name].attrs.setdefault("long_name", long_name)
 
 
 @public("xps", headline=("average_valence", "fraction", "redchi"))

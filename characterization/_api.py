@@ -50,6 +50,11 @@ class PublicFunction:
     transform : bool
         The function returns data of the same kind as its input (a pre-processing step): the
         input's attrs are kept and the step is appended to ``attrs["preprocessing"]``.
+    headline : tuple of str or None
+        The result variables a scientist reports for this step (``("bet_area", "c_constant",
+        ...)``): ``characterize run`` puts them, with their ``<name>_stderr`` and ``success``
+        when the result has them, in its compact ``summary.csv``; the full result goes to the
+        long tables. None: not declared (the run falls back to the result's scalar variables).
     """
 
     namespace: str
@@ -57,6 +62,7 @@ class PublicFunction:
     func: Callable
     batch_dim: str | None = "sample"
     transform: bool = False
+    headline: tuple[str, ...] | None = None
 
     @property
     def qualname(self) -> str:
@@ -113,7 +119,7 @@ def _body_parameters(value) -> dict:
 
 
 def public(namespace: str, *, batch_dim: str | None = "sample", transform: bool = False,
-           accepts: tuple = (xr.Dataset,)):
+           accepts: tuple = (xr.Dataset,), headline: tuple[str, ...] | None = None):
     """Register ``func`` as a public analysis function of ``namespace`` and do its plumbing.
 
     The decorator is what makes a technique function's body its algorithm only. Around the
@@ -147,6 +153,9 @@ def public(namespace: str, *, batch_dim: str | None = "sample", transform: bool 
     accepts : tuple of types
         Types the first argument may have (default: Dataset only). A function that also takes
         a DataArray or a plain number (e.g. a size from a measured shift) says so here.
+    headline : tuple of str, optional
+        Result variables reported per spectrum in the batch run's summary table (see
+        :attr:`PublicFunction.headline`); ``()`` for a step with nothing to report.
     """
     if namespace not in NAMESPACES:
         raise ValueError(f"unknown namespace {namespace!r}; known: {NAMESPACES}")
@@ -206,7 +215,8 @@ def public(namespace: str, *, batch_dim: str | None = "sample", transform: bool 
             result.attrs = attrs
             return result
 
-        entry = PublicFunction(namespace, func.__name__, step, batch_dim, transform)
+        entry = PublicFunction(namespace, func.__name__, step, batch_dim, transform,
+                               None if headline is None else tuple(headline))
         REGISTRY[entry.qualname] = entry
         return step
 

@@ -38,6 +38,15 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("-o", "--out", required=True, help="output folder")
     r.add_argument("--force", action="store_true", help="recompute inputs whose outputs exist")
     r.add_argument("--no-progress", action="store_true", help="no progress bar")
+    r.add_argument("--batch-size", type=int, default=None, metavar="N",
+                   help="largest number of files stacked into one batch (default 256)")
+    where = r.add_mutually_exclusive_group()
+    where.add_argument("--workers", type=int, default=None, metavar="N",
+                       help="1: run in this process; N>=2: a local dask.distributed cluster of "
+                            "N processes (default: the machine's cores from 2000 files on)")
+    where.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                       help="run the batches on an existing dask.distributed scheduler, e.g. "
+                            "tcp://10.0.0.5:8786 (workers must see the same paths)")
     return p
 
 
@@ -49,8 +58,17 @@ def main(argv: list[str] | None = None) -> int:
         return info(args.files, format=args.format, technique=args.technique)
     if args.command == "run":
         from .run import run_recipe_file
+        from .run import BATCH_SIZE
+        if args.batch_size is not None and args.batch_size < 1:
+            print("error: --batch-size must be at least 1", file=sys.stderr)
+            return 2
+        if args.workers is not None and args.workers < 1:
+            print("error: --workers must be at least 1", file=sys.stderr)
+            return 2
         return run_recipe_file(args.recipe, args.files, args.out, force=args.force,
-                               progress=not args.no_progress)
+                               progress=not args.no_progress,
+                               batch_size=args.batch_size or BATCH_SIZE,
+                               workers=args.workers, scheduler=args.scheduler)
     if args.command == "demo":
         from .demo import demo
         return demo(args.out, small=args.small)

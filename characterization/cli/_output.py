@@ -99,33 +99,48 @@ def _scalar(value):
     return str(value)
 
 
+def _plain_list(values: np.ndarray) -> list:
+    """Values as plain Python bool/int/float (str for anything else), like :func:`_scalar`."""
+    if values.dtype.kind in "biuf":
+        return values.tolist()
+    return [_scalar(v) for v in values.tolist()]
+
+
 def summary_rows(result: xr.Dataset, batch_dims: list[str], prefix: str) -> list[dict]:
     """Flatten the small variables of ``result`` into one dict per batch element.
 
     A variable goes to the summary when, besides the batch dims, it has at most
     :data:`MAX_SUMMARY_VALUES` values (per-peak centres, BET area, C ...); spectra-long
     variables (best fits, components) stay in the netCDF only. Column names are
-    ``prefix.var[label] (units)``.
+    ``prefix.var[label] (units)``. Vectorised over the batch: one array per variable, not one
+    selection per spectrum.
     """
     batch_dims = [d for d in batch_dims if d in result.dims]
     shape = [result.sizes[d] for d in batch_dims]
-    rows: list[dict] = [{} for _ in range(int(np.prod(shape)) if shape else 1)]
-    for idx, pos in enumerate(np.ndindex(*shape) if shape else [()]):
-        sel = dict(zip(batch_dims, pos))
-        for d, i in sel.items():
-            if d in result.coords:
-                rows[idx][d] = _scalar(result[d].values[i])
+    n = int(np.prod(shape)) if shape else 1
+    rows: list[dict] = [{} for _ in range(n)]
+    grid = np.indices(shape).reshape(len(shape), -1) if shape else np.zeros((0, 1), int)
+    for k, d in enumerate(batch_dims):
+        if d in result.coords:
+            values = _plain_list(np.asarray(result[d].values)[grid[k]])
+            for row, v in zip(rows, values):
+                row[d] = v
     for name, var in result.data_vars.items():
         other = [d for d in var.dims if d not in batch_dims]
         if int(np.prod([var.sizes[d] for d in other])) > MAX_SUMMARY_VALUES:
             continue
         if var.dtype.kind not in "biufUSO":
             continue
-        for idx, pos in enumerate(np.ndindex(*shape) if shape else [()]):
-            sub = var.isel({d: i for d, i in zip(batch_dims, pos) if d in var.dims})
-            for opos in np.ndindex(*[sub.sizes[d] for d in other]):
-                label_index = {d: (sub[d].values[i] if d in sub.coords else i)
-                               for d, i in zip(other, opos)}
-                value = sub.values[opos] if other else sub.values
-                rows[idx][_label(var, f"{prefix}.{name}", label_index)] = _scalar(value)
+        expand = {d: result.sizes[d] for d in batch_dims if d not in var.dims}
+        full = var.expand_dims(expand) if expand else var
+        arr = np.asarray(full.transpose(*batch_dims, *other).values).reshape(n, -1)
+        labels = []
+        for opos in np.ndindex(*[var.sizes[d] for d in other]):
+            index = {d: (result[d].values[i] if d in result.coords else i)
+                     for d, i in zip(other, opos)}
+            labels.append(_label(var, f"{prefix}.{name}", index))
+        columns = [_plain_list(arr[:, j]) for j in range(arr.shape[1])]
+        for idx, row in enumerate(rows):
+            for label, col in zip(labels, columns):
+                row[label] = col[idx]
     return rows

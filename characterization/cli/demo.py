@@ -42,7 +42,7 @@ def demo(out, *, small: bool = False) -> int:
         print(f"== {name}: {module.TITLE} ({len(files)} synthetic files)")
         report = run_recipe(recipe, files, folder, progress=False)
         print_report(report, folder)
-        failures += len(report.errors)
+        failures += report.n_failed_files
         overview = getattr(module, "overview_figure", None)
         if overview is not None:
             _save_figure(lambda: overview(files, folder), folder / "overview.png")

@@ -4,6 +4,8 @@
 
     [read]                      # options of characterization.read (optional)
     technique = "raman"
+    resample = false            # true: interpolate differing signal axes onto the first
+                                # file's of a batch (linear) instead of separate batches
 
     [fit.fit_peaks]             # one section per step: namespace.function
     range = [1000, 1800]
@@ -12,7 +14,7 @@
         { name = "G", shape = "lorentzian", center = 1590, fwhm = 40 } ] }
 
     [output]                    # optional
-    figures = true              # one default panel per step and input (PNG)
+    figures = true              # one overview figure per step ("per-file": a panel per file)
 
 Every step receives the Dataset read from the input file, unless it names an earlier step with
 ``input = "<function name>"``, in which case it receives that step's result (pre-processing
@@ -58,15 +60,33 @@ class Recipe:
     digest: str
     source: str = "<recipe>"
 
+    @property
+    def read_options(self) -> dict:
+        """Options passed to :func:`characterization.read` (``[read]`` without ``resample``)."""
+        return {k: v for k, v in self.read.items() if k != "resample"}
+
+    @property
+    def resample(self) -> bool:
+        """``[read] resample = true``: files whose signal axes differ are interpolated onto
+        the first file's axis of their batch instead of forming batches of their own."""
+        return bool(self.read.get("resample", False))
+
 
 def parse_recipe(data: dict, *, text: str = "", source: str = "<recipe>") -> Recipe:
     """Build and check a :class:`Recipe` from parsed TOML ``data``."""
     read_opts = dict(data.get("read", {}))
+    if not isinstance(read_opts.get("resample", False), bool):
+        raise RecipeError(f"{source}: [read] resample = {read_opts['resample']!r} must be true "
+                          "or false")
     output = dict(data.get("output", {}))
     unknown_out = set(output) - {"figures", "figure_format"}
     if unknown_out:
         raise RecipeError(f"{source}: [output] has unknown keys {sorted(unknown_out)}; "
                           "known: figures, figure_format")
+    if output.get("figures", False) not in (True, False, "overview", "per-file"):
+        raise RecipeError(f"{source}: [output] figures = {output['figures']!r}; use true or "
+                          "\"overview\" (one overview per step), \"per-file\" (one panel per "
+                          "file and step) or false")
     steps: list[Step] = []
     for namespace, table in data.items():
         if namespace in RESERVED:

@@ -23,7 +23,7 @@ _DTYPES = {"success": bool, "at_bound": bool, "detected": bool, "nfev": np.int64
            "status": np.int64}
 
 
-@public("fit")
+@public("fit", headline=("center", "height", "fwhm", "area", "redchi"))
 def fit_peaks(ds: xr.Dataset, model, *, dim: str | None = None, var: str | None = None,
               range: tuple[float, float] | None = None, weights=None, select: str = "bic",
               detection_sigma: float = _kernels.DETECTION_SIGMA, max_nfev: int | None = None,

@@ -111,6 +111,40 @@ def _is_number(token: str, decimal: str) -> bool:
     return "," not in token and bool(_NUM.fullmatch(token))
 
 
+#: ASCII digits to ``0``: a line with every digit replaced (its *shape*) has the same
+#: :func:`_numeric_width` under every dialect, since ``_NUM`` and the field splitting treat all
+#: ASCII digits alike. Data lines of a file share a few shapes, so the sniff of 300 lines by 7
+#: dialects costs 300 ``str.translate`` calls instead of 2,100 field splits.
+_DIGITS = str.maketrans("123456789", "000000000")
+
+
+class _WidthCache:
+    """:func:`_numeric_width` memoised on (line shape, dialect) for one sniff."""
+
+    def __init__(self):
+        self._shapes: dict[str, str] = {}
+        self._widths: dict[tuple, int] = {}
+
+    def shape(self, line: str) -> str:
+        shape = self._shapes.get(line)
+        if shape is None:
+            shape = self._shapes[line] = line.translate(_DIGITS)
+        return shape
+
+    def scores(self, lines, content, dialects) -> list[int]:
+        """How many of the lines ``content`` are numeric rows, per dialect."""
+        counts = Counter(self.shape(lines[i]) for i in content)
+        return [sum(n for shape, n in counts.items() if self(shape, d)) for d in dialects]
+
+    def __call__(self, line: str, dialect) -> int:
+        shape = self.shape(line)
+        key = (shape, dialect)
+        width = self._widths.get(key)
+        if width is None:
+            width = self._widths[key] = _numeric_width(shape, dialect)
+        return width
+
+
 def _numeric_width(line: str, dialect) -> int:
     """Number of columns of ``line`` if it is a numeric row under ``dialect`` (>= 2), else 0."""
     fields = _trimmed(_fields(line, dialect[0]))
@@ -175,14 +209,15 @@ def _no_data_error(path, lines, content, dialects, forced):
 def detect(path, lines, first, delimiter, decimal) -> Layout:
     """Find dialect, start of the numeric block and number of columns."""
     dialects = _dialects(delimiter, decimal)
+    width = _WidthCache()
     content = _content(lines, first, _SAMPLE_LINES)
-    if content and not any(_numeric_width(lines[i], d) for i in content for d in dialects):
+    if content and not any(width(lines[i], d) for i in content for d in dialects):
         content = _content(lines, first)     # long preamble: look at the whole file
-    scores = [sum(1 for i in content if _numeric_width(lines[i], d)) for d in dialects]
+    scores = width.scores(lines, content, dialects)
     if not content or max(scores) == 0:
         raise _no_data_error(path, lines, content, dialects, delimiter is not None)
     dialect = dialects[scores.index(max(scores))]
-    numeric = [_numeric_width(lines[i], dialect) for i in content]
+    numeric = [width(lines[i], dialect) for i in content]
     start = None
     for k, i in enumerate(content):
         if numeric[k] and (k + 1 == len(content) or numeric[k + 1]):
@@ -339,6 +374,9 @@ def parse_fast(path, text: str, lines, layout: Layout) -> np.ndarray | None:
         prefixes = r"#|%|//" + ("" if layout.delimiter == ";" else "|;")
         if re.search(rf"^[ \t]*(?:{prefixes})", block, re.M):
             return None
+    arr = _parse_numpy(block, layout)
+    if arr is not None:
+        return _check_nan_rows(path, arr, lines, layout)
     sep = r"\s+" if layout.delimiter == _WS else layout.delimiter
     if len(sep) > 1 and layout.delimiter != _WS:
         sep = re.escape(sep)
@@ -354,6 +392,28 @@ def parse_fast(path, text: str, lines, layout: Layout) -> np.ndarray | None:
         arr = arr[:, :-1]
     if arr.shape[1] != layout.ncols:
         return None
+    return _check_nan_rows(path, arr, lines, layout)
+
+
+def _parse_numpy(block: str, layout: Layout) -> np.ndarray | None:
+    """The block through numpy's C text parser (about 5x faster than pandas' for a 1000-line
+    export, whose per-call overhead dominates), for the plain case only: decimal point, one
+    delimiter character or whitespace, every row complete. None (then pandas decides) on
+    anything else: numpy raises on an empty or quoted field, a short or long row, or any token
+    that is not a plain number (blank lines are skipped, as pandas does)."""
+    if layout.decimal != "." or (layout.delimiter != _WS and len(layout.delimiter) != 1):
+        return None
+    try:
+        arr = np.loadtxt(io.StringIO(block), dtype=np.float64, comments=None, ndmin=2,
+                         delimiter=None if layout.delimiter == _WS else layout.delimiter)
+    except ValueError:
+        return None
+    return arr if arr.shape[1] == layout.ncols and arr.shape[0] > 0 else None
+
+
+def _check_nan_rows(path, arr: np.ndarray, lines, layout: Layout) -> np.ndarray | None:
+    """Re-read rows holding NaN line by line (an empty field, ``nan``, a short row a parser
+    padded) so they are either what the text says or a ReadError naming the line."""
     rows = np.flatnonzero(np.isnan(arr).any(axis=1))
     if rows.size:                   # empty field, "nan", or a short row pandas padded: check
         if rows.size > 10_000:
@@ -404,5 +464,5 @@ def parse_slow(path, lines, layout: Layout) -> np.ndarray:
 def looks_tabular(lines) -> bool:
     """True when at least 2 of the first content lines are rows of >= 2 numbers."""
     content = _content(lines, 0, _SAMPLE_LINES)
-    return any(sum(1 for i in content if _numeric_width(lines[i], d)) >= 2
-               for d in _AUTO_DIALECTS)
+    width = _WidthCache()
+    return max(width.scores(lines, content, _AUTO_DIALECTS), default=0) >= 2

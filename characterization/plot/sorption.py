@@ -29,8 +29,10 @@ def _axes(ax):
     return ax
 
 
-def isotherm(ds, *, data=None, index=None, log: bool = False, ax=None, label=None):
-    """Isotherm of one sample: adsorption (filled) and desorption (open) branches.
+def isotherm(ds, *, data=None, index=None, log: bool = False, ax=None, label=None,
+             color=None):
+    """Isotherm of one sample: adsorption (filled) and desorption (open) branches, in one
+    colour (the sample's), so several samples on one axes stay told apart.
 
     Parameters
     ----------
@@ -39,6 +41,9 @@ def isotherm(ds, *, data=None, index=None, log: bool = False, ax=None, label=Non
         the panel can be called like the result panels).
     log : bool
         Logarithmic p/p0 axis (shows micropore filling).
+    color : matplotlib colour, optional
+        Colour of both branches; default: the axes' next colour. For more than ten samples on
+        one axes pass colours from a colormap (the default cycle repeats after ten).
     """
     ds = ds if "amount" in ds else data
     ax = _axes(ax)
@@ -47,8 +52,10 @@ def isotherm(ds, *, data=None, index=None, log: bool = False, ax=None, label=Non
         on = (br == name) & np.isfinite(x) & np.isfinite(n) & (x > 0)
         if on.any():
             order = np.argsort(x[on]) if name == "adsorption" else np.arange(on.sum())
-            ax.plot(x[on][order], n[on][order], marker=marker, fillstyle=fill, ms=3, lw=0.8,
-                    label=f"{label + ' ' if label else ''}{name}")
+            kw = {} if color is None else {"color": color}
+            (line,) = ax.plot(x[on][order], n[on][order], marker=marker, fillstyle=fill, ms=3,
+                              lw=0.8, label=f"{label + ' ' if label else ''}{name}", **kw)
+            color = line.get_color()
     if log:
         ax.set_xscale("log")
     ax.set_xlabel(axis_label(ds["relative_pressure"]))

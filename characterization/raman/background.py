@@ -20,7 +20,7 @@ from .._baseline_core import check_method, pybaselines_baseline
 from .._steps import signal_last, units_of
 
 
-@public("raman", transform=True)
+@public("raman", transform=True, headline=())
 def subtract_background(ds: xr.Dataset, *, method: str = "arpls", dim: str | None = None,
                       var: str | None = None, **options) -> xr.Dataset:
     r"""Estimate and subtract the background (baseline) of every spectrum with pybaselines.

@@ -23,7 +23,7 @@ SI_POSITION = 520.7
 SHAPES = ("lorentzian", "pseudo_voigt", "voigt", "gaussian")
 
 
-@public("raman")
+@public("raman", headline=("offset", "measured_center"))
 def si_offset(reference: xr.Dataset, *, reference_position: float = SI_POSITION,
               range: tuple[float, float] = (500.0, 540.0), shape: str = "lorentzian",
               background: str = "linear", dim: str | None = None,
@@ -133,7 +133,7 @@ def si_offset(reference: xr.Dataset, *, reference_position: float = SI_POSITION,
     return out
 
 
-@public("raman", transform=True)
+@public("raman", transform=True, headline=("calibration_offset",))
 def calibrate_shift(ds: xr.Dataset, reference: xr.Dataset, *,
                     reference_position: float = SI_POSITION,
                     range: tuple[float, float] = (500.0, 540.0), shape: str = "lorentzian",

@@ -32,7 +32,9 @@ NO_MODEL = "none"
 _MODEL_LEN = 32
 
 
-@public("raman")
+@public("raman",
+        headline=("id_ig_height", "id_ig_area", "center[G]", "fwhm[G]", "center[D1]",
+                  "fwhm[D1]", "model", "redchi"))
 def fit_carbon(ds: xr.Dataset, *, model="4band", range=None, background="linear", include=(),
                laser_wavelength: float | None = None, weights=None, best_fit: bool = True,
                min_snr: float | None = None, fit_kwargs: dict | None = None,
@@ -313,7 +315,7 @@ _TK_SLOPE = 0.033        # nm per nm of excitation wavelength (Matthews et al. 1
 _TK_C514 = 4.4           # nm at 514 nm (Knight & White 1989)
 
 
-@public("raman")
+@public("raman", headline=("crystallite_size", "id_ig", "in_regime"))
 def crystallite_size(ds: xr.Dataset, *, formula: str = "cancado",
                      laser_wavelength: float | None = None, ratio: str | None = None,
                      fit: dict | None = None) -> xr.Dataset:

@@ -274,7 +274,8 @@ def _classify(shift, size, err, d_min, d_max, *, shift_at):
 
 
 # ------------------------------------------------------------------ the public function
-@public("raman", accepts=(xr.Dataset, xr.DataArray, float, int))
+@public("raman", accepts=(xr.Dataset, xr.DataArray, float, int),
+        headline=("peak_shift", "size_zi", "size_richter"))
 def confinement_size(ds_or_result, *, model: str = "both", reference: float = 520.7,
                      alpha: float = ALPHA_CAMPBELL_FAUCHET, dispersion: str = "paillard",
                      gamma0: float = 3.5, d_min: float = 1.5, d_max: float = 20.0,

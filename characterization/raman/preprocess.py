@@ -41,7 +41,7 @@ def _wrap(units: str) -> str:
 
 
 # ---------------------------------------------------------------------- crop
-@public("raman", transform=True)
+@public("raman", transform=True, headline=())
 def crop(ds: xr.Dataset, *, range: tuple[float, float], dim: str | None = None,
          var: str | None = None) -> xr.Dataset:
     r"""Keep the part of every spectrum with ``min(range) <= raman_shift <= max(range)``.
@@ -88,7 +88,7 @@ def crop(ds: xr.Dataset, *, range: tuple[float, float], dim: str | None = None,
 
 
 # ---------------------------------------------------------------------- normalise
-@public("raman", transform=True)
+@public("raman", transform=True, headline=("normalization",))
 def normalize(ds: xr.Dataset, *, method: str = "max", range: tuple[float, float] | None = None,
               dim: str | None = None, var: str | None = None) -> xr.Dataset:
     r"""Normalise every spectrum: by its maximum, its area, or the maximum inside a range.

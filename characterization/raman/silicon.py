@@ -48,7 +48,9 @@ def _models(shape, range_, amorphous_center, amorphous_fwhm, background):
     return Model([crystal], background=background), Model([band, crystal], background=background)
 
 
-@public("raman")
+@public("raman",
+        headline=("center", "fwhm", "peak_shift", "crystalline_fraction", "amorphous_included",
+                  "redchi"))
 def fit_silicon(ds: xr.Dataset, *, range: tuple[float, float] = (440.0, 560.0),
                 shape: str = "voigt", amorphous: str | bool = "auto",
                 reference: float | xr.DataArray = 520.7,

@@ -34,7 +34,7 @@ DEFAULT_THRESHOLD = {"single": 6.0, "neighbours": 6.0, "accumulations": 8.0}
 MAP_DIMS = ("y", "x", "spot")
 
 
-@public("raman", transform=True)
+@public("raman", transform=True, headline=("spike_count",))
 def remove_spikes(ds: xr.Dataset, *, method: str = "auto", threshold: float | None = None,
                   max_width: int = 3, min_band_fwhm: float | None = None,
                   neighbour_dims: str | tuple[str, ...] | None = None, window: int | None = None,

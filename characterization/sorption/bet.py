@@ -228,7 +228,7 @@ def _criteria(criteria) -> tuple[str, ...]:
     return tuple(c for c in K.CRITERIA if c in names)
 
 
-@public("sorption")
+@public("sorption", headline=("bet_area", "c_constant", "p_min", "p_max", "n_points"))
 def bet(ds: xr.Dataset, *, range=None, pressures=None, branch: str = "adsorption",
         search_range=(0.0, 0.5), min_points: int = 5, min_r2: float = 0.995,
         tolerance: float = 0.2, rule: str = "points", criteria="rouquerol",

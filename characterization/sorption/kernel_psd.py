@@ -194,7 +194,7 @@ def _inversion_kernel(x, n, mask, *, kx, kmat, xf, operator, candidates, mode, t
 
 
 
-@public("sorption")
+@public("sorption", headline=("total_volume", "total_area", "peak_width", "residual_rms"))
 def kernel_psd(ds: xr.Dataset, *, model, branch: str = "adsorption",
                regularization="lcurve", operator: str = "second_derivative",
                candidates=None, range=None, width_range=None) -> xr.Dataset:

@@ -33,7 +33,7 @@ def _line_kernel(x, n, mask, *, transform, x_range):
                                   "r_squared", "n_points", "used"))
 
 
-@public("sorption")
+@public("sorption", headline=("langmuir_area", "langmuir_constant", "r_squared"))
 def langmuir(ds: xr.Dataset, *, range=(0.05, 0.3), branch: str = "adsorption",
              cross_section: float | None = None) -> xr.Dataset:
     r"""Langmuir monolayer capacity and area from the linear form on ``range``.
@@ -96,7 +96,7 @@ def langmuir(ds: xr.Dataset, *, range=(0.05, 0.3), branch: str = "adsorption",
     return res
 
 
-@public("sorption")
+@public("sorption", headline=("micropore_volume", "characteristic_energy", "r_squared"))
 def dubinin_radushkevich(ds: xr.Dataset, *, range=(1e-5, 0.1), branch: str = "adsorption",
                          liquid_molar_volume=None, density_conversion_factor=None,
                          temperature: float | None = None) -> xr.Dataset:

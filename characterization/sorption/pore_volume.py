@@ -33,7 +33,7 @@ def _tpv_kernel(x, n, mask, *, p):
     return amount, used, highest
 
 
-@public("sorption")
+@public("sorption", headline=("total_pore_volume", "mean_pore_width", "relative_pressure_used"))
 def total_pore_volume(ds: xr.Dataset, *, p: float = 0.95, branch: str = "adsorption",
                       bet_area=None, liquid_molar_volume=None, density_conversion_factor=None,
                       errors: str = "warn") -> xr.Dataset:

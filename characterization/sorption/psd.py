@@ -237,7 +237,7 @@ def _classical(ds, method, *, branch, geometry, thickness, kjs_correction, pore_
 
 
 
-@public("sorption")
+@public("sorption", headline=("total_volume", "total_area", "peak_width", "average_width"))
 def bjh(ds: xr.Dataset, *, branch: str = "desorption", geometry: str = "cylinder",
         thickness="harkins_jura", kjs_correction: bool = False, faas_correction: bool = False,
         pore_widths=None, meniscus: str | None = None, width_range=(1.7, 300.0),
@@ -378,7 +378,7 @@ def bjh(ds: xr.Dataset, *, branch: str = "desorption", geometry: str = "cylinder
                       open_fraction=open_fraction)
 
 
-@public("sorption")
+@public("sorption", headline=("total_volume", "total_area", "peak_width", "average_width"))
 def dollimore_heal(ds: xr.Dataset, *, branch: str = "desorption", geometry: str = "cylinder",
                    thickness="harkins_jura", kjs_correction: bool = False, pore_widths=None,
                    meniscus: str | None = None, width_range=(1.7, 300.0),

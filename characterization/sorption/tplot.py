@@ -72,7 +72,7 @@ def _derive(res, vm_liq, area_scale, bet, abscissa_name):
     return res
 
 
-@public("sorption")
+@public("sorption", headline=("external_area", "micropore_volume", "micropore_area", "r_squared"))
 def tplot(ds: xr.Dataset, *, thickness="harkins_jura", thickness_range=(0.35, 0.50),
           branch: str = "adsorption", bet_area=None, liquid_molar_volume=None,
           density_conversion_factor=None, min_points: int = 3,
@@ -187,7 +187,7 @@ def _alpha_function(reference: xr.Dataset, branch: str):
     return alpha, n04
 
 
-@public("sorption")
+@public("sorption", headline=("external_area", "micropore_volume", "micropore_area", "r_squared"))
 def alpha_s(ds: xr.Dataset, *, reference: xr.Dataset, reference_area: float | None = None,
             alpha_s_range=(0.8, 1.4), branch: str = "adsorption", bet_area=None,
             liquid_molar_volume=None, density_conversion_factor=None) -> xr.Dataset:

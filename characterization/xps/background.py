@@ -85,7 +85,7 @@ def check_background_options(background, n_average, cross_section, function):
     return name, cs
 
 
-@public("xps", transform=True)
+@public("xps", transform=True, headline=("background_converged",))
 def subtract_background(ds: xr.Dataset, *, background: str = "shirley",
                         range: tuple[float, float] | None = None, n_average: int = 5,
                         max_iter: int = 100, tol: float = 1e-6, cross_section: str = "U2",

@@ -116,7 +116,7 @@ def _bare_components(values, *, x, model, names):
     return out.reshape(*lead, len(model.peaks), x.size)
 
 
-@public("xps")
+@public("xps", headline=("center", "area", "fwhm", "redchi"))
 def fit_region(ds: xr.Dataset, model, *, background: str = "shirley",
                range: tuple[float, float] | None = None, n_average: int = 3,
                weights="poisson", background_kwargs: dict | None = None,

@@ -128,7 +128,7 @@ def _state_results(res, element, table, ratio, peaks):
             "success": ok}
 
 
-@public("xps")
+@public("xps", headline=("average_valence", "fraction", "redchi"))
 def fit_oxidation_states(ds: xr.Dataset, *, states: dict, element: str = "X", e0: float,
                          splitting: float, ratio: float, tolerance=0.2, shape: str = "gl",
                          m: float = 30.0, fwhm=1.2, fwhm_range: tuple[float, float] = (0.5, 2.5),
@@ -358,7 +358,7 @@ def _label_units(result, y_units):
             result[name].attrs.setdefault("long_name", long_name)
 
 
-@public("xps")
+@public("xps", headline=("average_valence", "fraction", "redchi"))
 def fit_si2p(ds: xr.Dataset, *, shifts: dict | None = None, tolerance: dict | None = None,
              e0: float = SI2P_E0, fwhm=(0.9, 1.1, 1.2, 1.3, 1.5),
              fwhm_range: tuple[float, float] = (0.5, 2.5), positions: str = "tied",

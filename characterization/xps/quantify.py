@@ -313,7 +313,7 @@ def _centres(windows):
     return out
 
 
-@public("xps")
+@public("xps", headline=("atomic_percent",))
 def quantify(ds: xr.Dataset, *, regions: Mapping | None = None, peaks=None,
              sensitivity="scofield", background: str = "shirley", transmission=None, imfp=None,
              n_average: int | None = None, detection_sigma: float = 3.0,

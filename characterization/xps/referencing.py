@@ -24,7 +24,7 @@ from .background import subtract_background
 ADVENTITIOUS_C1S = 284.8
 
 
-@public("xps")
+@public("xps", headline=("energy_shift", "center"))
 def reference_energy(ds: xr.Dataset, *, reference: float = ADVENTITIOUS_C1S,
                      range: tuple[float, float] | None = None, shape: str = "gl",
                      background: str = "shirley", n_average: int = 3, weights="poisson",
@@ -201,7 +201,7 @@ def _calibrate_one(ds: xr.Dataset, dim: str, var: str, delta: xr.DataArray,
     return out
 
 
-@public("xps", transform=True, accepts=(xr.Dataset, xr.DataTree))
+@public("xps", transform=True, accepts=(xr.Dataset, xr.DataTree), headline=("energy_shift",))
 def calibrate(ds, *, shift, dim: str | None = None, var: str | None = None):
     r"""Shift the binding-energy axis of one region or of every region of a spectrum set.
 

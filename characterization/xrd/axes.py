@@ -113,7 +113,7 @@ def _number(value, name, function):
 
 # ----------------------------------------------------------------------------- add_axis_coords
 
-@public("xrd", transform=True)
+@public("xrd", transform=True, headline=())
 def add_axis_coords(ds: xr.Dataset) -> xr.Dataset:
     r"""Add ``d_spacing`` (Å) and ``q`` (1/Å) coordinates along the ``two_theta`` dim.
 
@@ -162,7 +162,7 @@ def add_axis_coords(ds: xr.Dataset) -> xr.Dataset:
 
 # ----------------------------------------------------------------------------- convert_wavelength
 
-@public("xrd", transform=True)
+@public("xrd", transform=True, headline=())
 def convert_wavelength(ds: xr.Dataset, wavelength) -> xr.Dataset:
     r"""Re-express the 2θ axis of patterns for another wavelength (same d-spacings).
 

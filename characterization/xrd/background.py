@@ -158,7 +158,7 @@ def _uniform_step(x, function):
 
 # ----------------------------------------------------------------------------- public
 
-@public("xrd", transform=True)
+@public("xrd", transform=True, headline=())
 def subtract_background(ds: xr.Dataset, *, method: str = "snip", dim: str | None = None,
                         var: str | None = None, **options) -> xr.Dataset:
     r"""Estimate and subtract a smooth background from every XRD pattern.

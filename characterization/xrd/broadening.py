@@ -170,7 +170,7 @@ def _instrument_param(instrument):
 
 # ----------------------------------------------------------------------------- scherrer
 
-@public("xrd")
+@public("xrd", headline=("crystallite_size",))
 def scherrer(ds: xr.Dataset, *, k=0.9, width: str = "fwhm", instrument=None,
              correction: str = "voigt", limit_ratio: float = 1.5) -> xr.Dataset:
     r"""Crystallite size per peak from the Scherrer equation.
@@ -274,7 +274,7 @@ def _wh_kernel(x, y, sig):
     return wls(design, y, w)
 
 
-@public("xrd")
+@public("xrd", headline=("crystallite_size", "microstrain", "r_squared"))
 def williamson_hall(ds: xr.Dataset, *, k=0.9, width: str = "fwhm", instrument=None,
                     correction: str = "voigt", limit_ratio: float = 1.5) -> xr.Dataset:
     r"""Crystallite size and microstrain from a Williamson–Hall fit over the peaks.
@@ -348,7 +348,7 @@ def williamson_hall(ds: xr.Dataset, *, k=0.9, width: str = "fwhm", instrument=No
 
 # ----------------------------------------------------------------------------- size–strain plot
 
-@public("xrd")
+@public("xrd", headline=("crystallite_size", "microstrain", "r_squared"))
 def size_strain_plot(ds: xr.Dataset, *, k=1.0, width: str = "integral_breadth",
                      instrument=None, correction: str = "voigt",
                      limit_ratio: float = 1.5) -> xr.Dataset:

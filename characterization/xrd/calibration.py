@@ -98,7 +98,7 @@ def _true_two_theta(observed, zero_shift, displacement, radius, n_iter=4):
 
 # ----------------------------------------------------------------------------- correct_two_theta
 
-@public("xrd", transform=True)
+@public("xrd", transform=True, headline=())
 def correct_two_theta(ds: xr.Dataset, *, zero_shift=0.0, displacement=0.0,
                       radius: float | None = None) -> xr.Dataset:
     r"""Remove a zero shift and a specimen-displacement shift from 2θ.
@@ -214,7 +214,7 @@ def _fit_kernel(use_zero, use_disp, radius):
     return kernel
 
 
-@public("xrd")
+@public("xrd", headline=("zero_shift", "displacement", "r_squared"))
 def fit_two_theta_correction(ds: xr.Dataset, *, reference, radius: float | None = None,
                              model=("zero", "displacement")) -> xr.Dataset:
     r"""Fit a zero shift and/or a specimen displacement to the peak positions of a standard.

@@ -55,7 +55,7 @@ def _caglioti_kernel(lorentz, weighted):
     return kernel
 
 
-@public("xrd")
+@public("xrd", headline=("U", "V", "W", "r_squared"))
 def caglioti(ds: xr.Dataset, *, lorentz: bool = False, weights=None) -> xr.Dataset:
     r"""Fit the Caglioti instrument resolution function to the peak widths of a standard.
 

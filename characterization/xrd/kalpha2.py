@@ -108,7 +108,7 @@ def _coord_value(ds, name, override, function, dim="two_theta"):
     return da.reset_coords(drop=True).astype(float), "coordinate"
 
 
-@public("xrd", transform=True)
+@public("xrd", transform=True, headline=())
 def strip_kalpha2(ds: xr.Dataset, *, alpha2_ratio: float | None = None,
                   wavelength: float | None = None, wavelength_alpha2: float | None = None,
                   dim: str | None = None, var: str | None = None) -> xr.Dataset:

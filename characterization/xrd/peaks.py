@@ -233,7 +233,7 @@ def _center_bounds(positions, window, max_shift):
     return lower, upper
 
 
-@public("xrd")
+@public("xrd", headline=("center", "fwhm", "area", "redchi"))
 def fit_pattern(ds: xr.Dataset, *, peaks, shape: str = "pseudo_voigt", kalpha2: bool = True,
                 background=None, window=None, fwhm=None, eta: float = 0.5,
                 max_shift: float | None = None, weights="poisson", names=None,

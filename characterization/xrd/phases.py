@@ -324,7 +324,7 @@ def peaks_from_phases(phases, *, pattern=None, wavelength=None, range=None,
 
 # ----------------------------------------------------------------------------- phase_check
 
-@public("xrd")
+@public("xrd", headline=("present", "line_fraction", "unexplained_peaks"))
 def phase_check(ds: xr.Dataset, phases, *, tolerance: float = 0.1, min_intensity: float = 5.0,
                 prominence=None, min_score: float = 0.5, max_peaks: int = 64,
                 range=None, min_snr: float = 5.0,

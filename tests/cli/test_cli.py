@@ -48,9 +48,15 @@ def _rows(path):
         return list(csv.DictReader(fh))
 
 
+def _store_of(out: Path, name: str, step: str) -> tuple[Path, str]:
+    """(netCDF store holding ``step`` for input file ``name``, its sample key), via index.csv."""
+    row = next(r for r in _rows(out / "index.csv") if Path(r["file"]).name == name)
+    return out / "batches" / row["batch"] / f"{step}.nc", row["sample"]
+
+
 def test_rerun_removes_partial_files_of_an_interrupted_run(tmp_path, inputs, capsys):
-    """A run killed while writing leaves ``.<name>.XXXXXXXX.tmp`` files (the rename never
-    happens); the next run removes them and nothing else."""
+    """A run killed while writing leaves ``.<name>.XXXXXXXX.tmp`` files and batch folders (the
+    rename never happens); the next run removes them and nothing else."""
     import tempfile
 
     folder, truth = inputs
@@ -58,22 +64,28 @@ def test_rerun_removes_partial_files_of_an_interrupted_run(tmp_path, inputs, cap
     recipe.write_text(RECIPE)
     out = tmp_path / "out"
     main(["run", str(recipe), str(folder), "-o", str(out), "--no-progress"])
-    result_dir = out / "results" / sorted(truth)[0]
+    store, _ = _store_of(out, sorted(truth)[0], "bet")
+    result_dir = out / "figures"
     left = []
-    for where, name in ((result_dir, "bet.nc"), (result_dir, "bet.png"), (out, "summary.csv")):
+    for where, name in ((store.parent, "bet.nc"), (result_dir, "bet.png"),
+                        (out, "summary.csv")):
         fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=where)
         with open(fd, "wb") as fh:
             fh.write(b"partial")
         left.append(Path(tmp))
+    half_batch = Path(tempfile.mkdtemp(prefix=".b-4-0123456789.", suffix=".tmp",
+                                       dir=out / "batches"))
+    (half_batch / "bet.nc").write_bytes(b"partial")
+    left.append(half_batch)
     keep = [result_dir / "notes.tmp", result_dir / ".hidden.tmp", out / ".bet.nc.short.tmp"]
     for p in keep:
         p.write_text("user file")
     capsys.readouterr()
     main(["run", str(recipe), str(folder), "-o", str(out), "--no-progress"])
-    assert "removed 3 partial file(s)" in capsys.readouterr().out
+    assert "removed 4 partial file(s)" in capsys.readouterr().out
     assert not any(p.exists() for p in left)
     assert all(p.read_text() == "user file" for p in keep)
-    assert (result_dir / "bet.nc").exists()
+    assert store.exists()
 
 
 def test_run_batch_errors_table_and_resume(tmp_path, inputs, capsys):
@@ -95,25 +107,25 @@ def test_run_batch_errors_table_and_resume(tmp_path, inputs, capsys):
         assert area == pytest.approx(truth[name]["surface_area_m2_g"], rel=0.25)
         assert row["bet.success (1)"] == "True"
     good = sorted(truth)[0]
-    result_dir = out / "results" / good
-    assert (result_dir / "bet.nc").exists() and (result_dir / "bet.png").exists()
-    assert (result_dir / "total_pore_volume.nc").exists()
+    store, key = _store_of(out, good, "bet")
+    assert store.exists() and (out / "figures" / "bet.png").exists()
+    assert not (out / "figures" / "bet").exists()  # one overview per step, not per file
+    assert (store.parent / "total_pore_volume.nc").exists()
     assert not list(out.rglob("*.tmp"))
     assert _hash(folder) == before  # inputs never modified
     # the netCDF result reads back through the registry
     import characterization as ch
 
-    res = ch.read(result_dir / "bet.nc")
-    assert float(res.bet_area) == pytest.approx(float(summary[0]["bet.bet_area (m^2/g)"])
-                                                if Path(summary[0]["file"]).name == good
-                                                else float(res.bet_area))
+    res = ch.read(store).sel(sample=key)
+    good_row = next(r for r in summary if Path(r["file"]).name == good)
+    assert float(res.bet_area) == pytest.approx(float(good_row["bet.bet_area (m^2/g)"]))
     # re-run: complete inputs are skipped, outputs untouched
-    mtime = (result_dir / "bet.nc").stat().st_mtime_ns
+    mtime = store.stat().st_mtime_ns
     capsys.readouterr()
     code = main(["run", str(recipe), str(folder), "-o", str(out), "--no-progress"])
     assert code == 1
     assert f"{len(truth)} already complete" in capsys.readouterr().out
-    assert (result_dir / "bet.nc").stat().st_mtime_ns == mtime
+    assert store.stat().st_mtime_ns == mtime
     assert len(_rows(out / "summary.csv")) == len(truth)
 
 
@@ -128,9 +140,14 @@ def test_failing_step_is_recorded_and_other_steps_still_run(tmp_path, inputs):
     errors = _rows(out / "errors.csv")
     assert {e["stage"] for e in errors} == {"sorption.total_pore_volume"}
     assert all("not extrapolated" in e["message"] for e in errors)
+    index = {Path(r["file"]).name: r for r in _rows(out / "index.csv")}
+    import xarray as xr
+
     for f in files:
-        assert (out / "results" / Path(f).name / "bet.nc").exists()
-        assert not (out / "results" / Path(f).name / "_complete.json").exists()
+        store, key = _store_of(out, Path(f).name, "bet")
+        with xr.open_dataset(store) as res:
+            assert key in res["sample"].values
+        assert index[Path(f).name]["status"] == "failed"  # not complete: retried next run
 
 
 def test_invalid_recipes_fail_before_any_input(tmp_path):

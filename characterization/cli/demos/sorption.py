@@ -90,13 +90,15 @@ def report(rows, truth) -> list[str]:
 def overview_figure(files, folder):
     from ...io import read_many
     from ...plot import figure
+    from ...plot.overview import sample_colors
     from ...plot.sorption import isotherm
 
     ds = read_many(files, technique="sorption", join="outer")
     fig, axes = figure(1, 2, width="double", aspect=0.7)
+    colors = sample_colors(ds.sizes["sample"])
     for i in range(ds.sizes["sample"]):
-        isotherm(ds, index=i, ax=axes[0], label=str(i + 1))
-        isotherm(ds, index=i, ax=axes[1], log=True, label=str(i + 1))
+        isotherm(ds, index=i, ax=axes[0], label=str(i + 1), color=colors[i])
+        isotherm(ds, index=i, ax=axes[1], log=True, label=str(i + 1), color=colors[i])
     axes[0].legend(fontsize=5, ncol=2)
     axes[1].get_legend().remove()
     return fig

@@ -1,0 +1,131 @@
+"""The run's tables: a compact headline summary and the full results in long (tidy) form.
+
+``summary.csv`` has one row per spectrum and, per step, only the numbers a scientist reports
+(BET area, C, range; I_D/I_G with its error, La, band positions; size per line), each with its
+``_stderr`` when the result has one and the step's ``success``; column names are
+``<step>.<variable>[<label>] (<units>)``. Which variables are the headline of a step is
+declared once, with the function (``@public(..., headline=(...))``, stored on
+:class:`characterization._api.PublicFunction`); a step that declares none reports its
+per-spectrum scalar variables (at most :data:`FALLBACK_MAX`).
+
+``tables/<step>.csv`` holds every small variable of every result (at most
+:data:`characterization.cli._output.MAX_SUMMARY_VALUES` values per spectrum), one value per
+row: ``file, sample, variable, index, value, units``, where ``index`` names the labelled
+position (``peak=G``) or is empty for a scalar.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from .. import _api
+from . import _output
+
+#: Largest number of variables a step without a headline declaration puts in the summary.
+FALLBACK_MAX = 8
+
+
+def _split(name: str) -> tuple[str, str | None]:
+    """``"center[G]"`` -> ``("center", "G")``; ``"bet_area"`` -> ``("bet_area", None)``."""
+    if name.endswith("]") and "[" in name:
+        base, label = name[:-1].split("[", 1)
+        return base, label
+    return name, None
+
+
+def _select(result: xr.Dataset, name: str, batch_dims: list[str]):
+    """The variable ``name`` of ``result``, or for ``"var[label]"`` its element at coordinate
+    value ``label`` of its one non-batch dim; None when absent."""
+    base, label = _split(name)
+    if base not in result.data_vars:
+        return None
+    var = result[base]
+    if label is None:
+        return var
+    other = [d for d in var.dims if d not in batch_dims]
+    if len(other) != 1 or other[0] not in result.coords:
+        return None
+    values = [str(v) for v in result[other[0]].values]
+    if label not in values:
+        return None
+    return var.isel({other[0]: values.index(label)}, drop=True)
+
+
+def headline(qualname: str, result: xr.Dataset, batch_dims: list[str]) -> list[str]:
+    """The variables of ``result`` that go to the summary for step ``qualname``, in order:
+    each declared variable, then its ``_stderr``; ``success`` last. A declared
+    ``"var[label]"`` (``"center[G]"``) is one element along the variable's label dim."""
+    declared = _api.get(qualname).headline
+    if declared is None:
+        declared = [n for n, v in result.data_vars.items()
+                    if not n.endswith("_stderr") and n != "success"
+                    and set(v.dims) <= set(batch_dims) and v.dtype.kind in "biufUS"]
+        declared = declared[:FALLBACK_MAX]
+    names = []
+    for name in declared:
+        if _select(result, name, batch_dims) is not None:
+            names.append(name)
+            base, label = _split(name)
+            err = f"{base}_stderr" + (f"[{label}]" if label is not None else "")
+            if _select(result, err, batch_dims) is not None:
+                names.append(err)
+    if "success" in result.data_vars and declared != ():
+        names.append("success")
+    return names
+
+
+def headline_rows(qualname: str, result: xr.Dataset, batch_dims: list[str],
+                  prefix: str) -> list[dict]:
+    """One dict per batch element with the step's headline columns."""
+    names = headline(qualname, result, batch_dims)
+    picked = xr.Dataset({n: _select(result, n, batch_dims) for n in names},
+                        coords={d: result[d] for d in batch_dims if d in result.coords})
+    return _output.summary_rows(picked, batch_dims, prefix)
+
+
+def _text(values) -> np.ndarray:
+    """Object array of the ``str`` of each value (any numpy string dtype, numbers)."""
+    return np.array([str(v) for v in np.asarray(values).reshape(-1)], dtype=object)
+
+
+def long_table(result: xr.Dataset, batch_dims: list[str], files: dict[str, str]) -> pd.DataFrame:
+    """Every small variable of ``result`` in long form (see the module docstring).
+
+    ``files`` maps a ``sample`` label to its input file; ``batch_dims`` other than ``sample``
+    (a multi-spectrum file) are folded into ``index``."""
+    frames = []
+    dims = [d for d in batch_dims if d in result.dims]
+    for name, var in result.data_vars.items():
+        if var.dtype.kind not in "biufUSO":
+            continue
+        other = [d for d in var.dims if d not in dims]
+        if int(np.prod([var.sizes[d] for d in other])) > _output.MAX_SUMMARY_VALUES:
+            continue
+        full = var.transpose(*[d for d in dims if d in var.dims], *other)
+        keep = [d for d in dims if d in var.dims]
+        index_dims = [d for d in keep if d != "sample"] + other
+        arr = np.asarray(full.values)
+        flat = arr.reshape(-1) if arr.ndim else arr.reshape(1)
+        grids = np.meshgrid(*[np.arange(var.sizes[d]) for d in keep + other], indexing="ij")
+        pos = [g.reshape(-1) for g in grids] if grids else []
+        if "sample" in keep:
+            labels = _text(result["sample"].values)[pos[keep.index("sample")]]
+        else:
+            labels = np.full(flat.size, next(iter(files)), dtype=object)
+        index = np.full(flat.size, "", dtype=object)
+        for d in index_dims:
+            k = (keep + other).index(d)
+            coord = (_text(result[d].values) if d in result.coords
+                     else _text(np.arange(var.sizes[d])))
+            part = np.array([f"{d}={c}" for c in coord[pos[k]]], dtype=object)
+            index = np.where(index == "", part, index + "," + part)
+        frames.append(pd.DataFrame({
+            "file": [files.get(lab, "") for lab in labels], "sample": labels,
+            "variable": name, "index": index,
+            "value": _text(flat) if flat.dtype.kind not in "biuf" else flat,
+            "units": str(var.attrs.get("units", ""))}))
+    if not frames:
+        return pd.DataFrame(columns=["file", "sample", "variable", "index", "value", "units"])
+    return pd.concat(frames, ignore_index=True)

@@ -39,19 +39,18 @@ def client_for(workers: int | None, scheduler: str | None):
     return Client(cluster), cluster
 
 
-def run_batches(todo: list[dict], recipe, out, batch_size: int, client,
+def run_batches(chunks, process_chunk, recipe, out, client,
                 bar) -> tuple[list[dict], list[dict]]:
-    """One task per chunk of ``batch_size`` inputs (:func:`.run.process_chunk`) on ``client``;
+    """One task per chunk of inputs (``process_chunk(chunk, recipe, out)``, i.e.
+    :func:`.run.process_chunk`, passed in so this module does not import the runner) on ``client``;
     returns the markers of the committed batches and error rows for the files of chunks whose
     task failed as a whole (a worker lost, a full disk): those are not committed, so the next
     run redoes them."""
     from distributed import as_completed
 
-    from .run import _chunks, process_chunk
-
     markers, errors = [], []
     jobs = {client.submit(process_chunk, chunk, recipe, str(out), pure=False): chunk
-            for chunk in _chunks(todo, batch_size)}
+            for chunk in chunks}
     for fut in as_completed(list(jobs)):
         chunk = jobs[fut]
         try:

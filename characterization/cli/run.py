@@ -345,7 +345,8 @@ def run_recipe(recipe: Recipe, inputs, out, *, force: bool = False, progress: bo
 
         client, cluster = _cluster.client_for(workers, scheduler)
         try:
-            markers, lost = _cluster.run_batches(todo, recipe, out, batch_size, client, bar)
+            markers, lost = _cluster.run_batches(_chunks(todo, batch_size), process_chunk,
+                                                 recipe, out, client, bar)
         finally:
             client.close()
             if cluster is not None:

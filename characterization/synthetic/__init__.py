@@ -18,10 +18,11 @@ the function, not the module of the same name. Only numpy and xarray are needed.
 """
 
 from .isotherms import isotherms
+from .nanoindent import indentation_curves
 from .peaks import peak_spectra
 from .raman_carbon import carbon_spectra
 from .raman_silicon import silicon_spectra
 from .xrd import kalpha_patterns, xrd_patterns
 
 __all__ = ["peak_spectra", "isotherms", "carbon_spectra", "silicon_spectra", "xrd_patterns",
-           "kalpha_patterns"]
+           "kalpha_patterns", "indentation_curves"]

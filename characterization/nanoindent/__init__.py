@@ -1,0 +1,12 @@
+"""Nanoindentation analysis (namespace ``nanoindent``, accessor ``ds.nanoindent``).
+
+Indentation Datasets follow :mod:`characterization.conventions` (technique ``"nanoindent"``):
+``load`` (mN) and ``displacement`` (nm) along ``point``, coords ``time`` (s) and ``segment``
+(labels), a batch dim ``indent`` for files of many tests (NaN-padded, ``n_points``).
+
+* :func:`segment`: approach / loading / hold / unloading / drift-hold labels and cycle numbers.
+"""
+
+from .segments import segment
+
+__all__ = ["segment"]

@@ -5,8 +5,10 @@ Indentation Datasets follow :mod:`characterization.conventions` (technique ``"na
 (labels), a batch dim ``indent`` for files of many tests (NaN-padded, ``n_points``).
 
 * :func:`segment`: approach / loading / hold / unloading / drift-hold labels and cycle numbers.
+* :func:`energies`: total, elastic and plastic work and η_IT (ISO 14577), in J.
 """
 
+from .energies import energies
 from .segments import segment
 
-__all__ = ["segment"]
+__all__ = ["segment", "energies"]

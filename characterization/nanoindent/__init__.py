@@ -6,9 +6,11 @@ Indentation Datasets follow :mod:`characterization.conventions` (technique ``"na
 
 * :func:`segment`: approach / loading / hold / unloading / drift-hold labels and cycle numbers.
 * :func:`energies`: total, elastic and plastic work and η_IT (ISO 14577), in J.
+* :func:`events`: pop-ins / displacement excursions, load drops, fracture flag.
 """
 
 from .energies import energies
+from .events import events
 from .segments import segment
 
-__all__ = ["segment", "energies"]
+__all__ = ["segment", "energies", "events"]

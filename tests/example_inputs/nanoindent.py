@@ -27,7 +27,12 @@ def _energies():
     return _indents(drift_hold_time=2.0), {"unload_end": "drift_hold"}
 
 
+def _events():
+    return _indents(), {"min_excursion": 2.0}
+
+
 EXAMPLES = {
+    "nanoindent.events": _events,
     "nanoindent.energies": _energies,
     "nanoindent.segment": _segment,
 }

@@ -54,10 +54,17 @@ def factor(quantity: str, unit: str, path=None) -> float:
 
 
 def _number(v) -> float:
+    """A cell as float: numbers, numeric text (decimal comma too), else NaN."""
     try:
         return float(v)
     except (TypeError, ValueError):
-        return np.nan
+        pass
+    if isinstance(v, str) and v.count(",") == 1 and "." not in v:
+        try:
+            return float(v.replace(",", "."))
+        except ValueError:
+            pass
+    return np.nan
 
 
 def clean(values) -> np.ndarray:

@@ -66,6 +66,8 @@ def _header(lines):
 
 def _sniff(head, path):
     text = head.decode("utf-8", errors="replace")
+    if "Number of Points" in text:      # a TriboScan export (hysitron.read_triboscan_txt)
+        return False
     found = _header(re.split(r"\r\n|\r|\n", text))
     return found is not None and all(c[2] for c in found[2] if c[0] in ("load",
                                                                          "displacement"))

@@ -5,6 +5,7 @@ Indentation Datasets follow :mod:`characterization.conventions` (technique ``"na
 (labels), a batch dim ``indent`` for files of many tests (NaN-padded, ``n_points``).
 
 * :func:`segment`: approach / loading / hold / unloading / drift-hold labels and cycle numbers.
+* :func:`zero_point`: surface contact with its uncertainty; depth and load zeroed there.
 * :func:`energies`: total, elastic and plastic work and η_IT (ISO 14577), in J.
 * :func:`events`: pop-ins / displacement excursions, load drops, fracture flag.
 """
@@ -12,5 +13,6 @@ Indentation Datasets follow :mod:`characterization.conventions` (technique ``"na
 from .energies import energies
 from .events import events
 from .segments import segment
+from .surface import zero_point
 
-__all__ = ["segment", "energies", "events"]
+__all__ = ["segment", "zero_point", "energies", "events"]

@@ -10,6 +10,7 @@ from .._api import public
 from .._apply import apply_kernel
 from ..errors import AnalysisError
 from ._kernels import fill_gaps, runs, valid_length
+from .surface import contact_index
 from ._labels import canonical_labels, depth_to_nm, load_to_mn, require, work_factor
 
 _MSG = "<U80"
@@ -24,16 +25,20 @@ _EVENT_VARS = (
 )
 
 
-def _loading_points(p, seg):
-    """Indices of the loading part: points labelled loading (all labels empty: up to P_max)."""
+def _loading_points(p, seg, start):
+    """Indices of the loading part: points labelled loading (all labels empty: from the
+    contact to P_max), from the surface index on when known."""
     lab = canonical_labels(seg)
     idx = np.flatnonzero(lab == "loading")
     if idx.size == 0 and not (lab != "").any():
-        idx = np.arange(int(np.nanargmax(p)) + 1)
+        first = int(start) if np.isfinite(start) else contact_index(p)[0]
+        idx = np.arange(max(first, 0), int(np.nanargmax(p)) + 1)
+    elif np.isfinite(start):
+        idx = idx[idx >= int(start)]
     return idx
 
 
-def _events_one(p, h, t, seg, *, threshold, window, min_excursion,
+def _events_one(p, h, t, seg, start, *, threshold, window, min_excursion,
                 fracture_excursion, fracture_load_drop, max_events, factor, to_mn, to_nm):
     out = np.full((len(_EVENT_VARS), max_events), np.nan)
     n = valid_length(p, h)
@@ -41,7 +46,7 @@ def _events_one(p, h, t, seg, *, threshold, window, min_excursion,
         return out, 0, False, np.nan, False, "fewer than 10 points"
     p, h = fill_gaps(p[:n]), fill_gaps(h[:n])
     t = fill_gaps(t[:n]) if np.isfinite(t[:n]).sum() >= 2 else np.arange(n, dtype=float)
-    idx = _loading_points(p, seg[:n])
+    idx = _loading_points(p, seg[:n], start)
     if idx.size < 2 * window + 3:
         return out, 0, False, np.nan, False, "loading segment shorter than the window"
     pl, hl = p[idx], h[idx]
@@ -121,9 +126,11 @@ def _events_one(p, h, t, seg, *, threshold, window, min_excursion,
     return out, len(found), fracture, first, True, message
 
 
-def _events_kernel(p, h, t, seg, **kw):
+def _events_kernel(p, h, t, seg, start, **kw):
     n = p.shape[-1]
-    shape = np.broadcast_shapes(p.shape[:-1], h.shape[:-1], t.shape[:-1], seg.shape[:-1])
+    shape = np.broadcast_shapes(p.shape[:-1], h.shape[:-1], t.shape[:-1], seg.shape[:-1],
+                                np.shape(start))
+    start = np.broadcast_to(start, shape)
     p, h = np.broadcast_to(p, shape + (n,)), np.broadcast_to(h, shape + (n,))
     t, seg = np.broadcast_to(t, shape + (n,)), np.broadcast_to(seg, shape + (n,))
     m = kw["max_events"]
@@ -135,7 +142,7 @@ def _events_kernel(p, h, t, seg, **kw):
     msg = np.full(shape, "", dtype=_MSG)
     for i in np.ndindex(shape):
         ev[i], count[i], frac[i], first[i], ok[i], msg[i] = _events_one(
-            p[i], h[i], t[i], seg[i], **kw)
+            p[i], h[i], t[i], seg[i], start[i], **kw)
     return (*[ev[..., k, :] for k in range(len(_EVENT_VARS))], count, frac, first, ok, msg)
 
 
@@ -146,8 +153,9 @@ def events(ds: xr.Dataset, *, threshold: float = 8.0, window: int = 25,
            max_events: int = 20) -> xr.Dataset:
     r"""Pop-ins (displacement excursions at near-constant load), load drops and fracture.
 
-    On the loading segment (``segment == "loading"``; the points up to the peak load when the
-    data carry no labels) each depth step :math:`\Delta h_i = h_{i+1} - h_i` is compared with
+    On the loading segment (``segment == "loading"``, from ``surface_index`` on when
+    :func:`zero_point` was run; from the contact to the peak load when the data carry no
+    labels) each depth step :math:`\Delta h_i = h_{i+1} - h_i` is compared with
     what its load step gives along the curve's own local compliance (running medians
     :math:`\tilde{\Delta h}, \tilde{\Delta P}` over :math:`2w+1` steps, w = ``window``):
 
@@ -231,9 +239,10 @@ def events(ds: xr.Dataset, *, threshold: float = 8.0, window: int = 25,
     time = ds["time"] if "time" in ds.coords else xr.DataArray(
         np.arange(ds.sizes["point"], dtype=float), dims="point")
     batch = [d for d in ds["load"].dims if d != "point"]
+    start = ds["surface_index"] if "surface_index" in ds.data_vars else xr.DataArray(np.nan)
     outs = apply_kernel(
-        _events_kernel, ds["load"], ds["displacement"], time, seg,
-        input_core_dims=[["point"]] * 4,
+        _events_kernel, ds["load"], ds["displacement"], time, seg, start,
+        input_core_dims=[["point"]] * 4 + [[]],
         output_core_dims=[["event"]] * len(_EVENT_VARS) + [()] * 5,
         output_dtypes=[float] * len(_EVENT_VARS) + [np.int64, bool, float, bool, _MSG],
         output_sizes={"event": int(max_events)},

@@ -31,7 +31,12 @@ def _events():
     return _indents(), {"min_excursion": 2.0}
 
 
+def _zero_point():
+    return _indents(approach_time=2.0, surface_offset=-30.0), {}
+
+
 EXAMPLES = {
+    "nanoindent.zero_point": _zero_point,
     "nanoindent.events": _events,
     "nanoindent.energies": _energies,
     "nanoindent.segment": _segment,

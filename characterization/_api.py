@@ -28,7 +28,7 @@ from . import conventions
 from .errors import AnalysisError
 
 #: Technique namespaces that exist; each is a subpackage and an accessor name.
-NAMESPACES: tuple[str, ...] = ("fit", "sorption", "raman", "xrd", "xps")
+NAMESPACES: tuple[str, ...] = ("fit", "sorption", "raman", "xrd", "xps", "nanoindent")
 
 
 @dataclasses.dataclass(frozen=True)

@@ -20,6 +20,7 @@ the function, not the module of the same name. Only numpy and xarray are needed.
 """
 
 from .isotherms import isotherms
+from .nanoindent import indentation_curves
 from .peaks import peak_spectra
 from .raman_carbon import carbon_spectra
 from .raman_silicon import silicon_spectra
@@ -28,4 +29,4 @@ from . import xps  # noqa: F401  (module: synthetic.xps.si2p_spectra ...)
 from .xps import si2p_spectra
 
 __all__ = ["peak_spectra", "isotherms", "carbon_spectra", "silicon_spectra", "xrd_patterns",
-           "kalpha_patterns", "si2p_spectra"]
+           "kalpha_patterns", "si2p_spectra", "indentation_curves"]

@@ -52,6 +52,7 @@ def test_every_data_file_of_the_manifest_is_listed():
 
 
 @needs_data
+@pytest.mark.filterwarnings("ignore:.*look damaged by the conversion")  # checked below
 @pytest.mark.parametrize("name", sorted(FILES))
 def test_every_file_and_every_test_reads(name):
     reader, n_tests, n0 = FILES[name]

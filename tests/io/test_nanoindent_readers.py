@@ -52,6 +52,7 @@ def test_every_data_file_of_the_manifest_is_listed():
 
 
 @needs_data
+@pytest.mark.filterwarnings("ignore:.*look damaged by the conversion")  # checked below
 @pytest.mark.parametrize("name", sorted(FILES))
 def test_every_file_and_every_test_reads(name):
     reader, n_tests, n0 = FILES[name]
@@ -252,7 +253,13 @@ def test_micromaterials_zip_and_hdf5():
     fs = ch.read(DATA / "micromechanics/examples/FischerScope/N1_1.hdf5")
     # displacement stored in µm (unit attribute) -> nm
     assert fs["displacement"].max() > 1000 and fs["load"].max() < 15.01   # max_load 15
-    mm = ch.read(DATA / "micromechanics/examples/Micromaterials/Sample1_Vac_RT.hdf5")
+    assert (fs["data_warning"].values == "").all()
+    with pytest.warns(UserWarning, match="look damaged by the conversion"):
+        mm = ch.read(DATA / "micromechanics/examples/Micromaterials/Sample1_Vac_RT.hdf5")
+    warn = mm["data_warning"].values
+    # test_2..test_4 peak at ≈955-960 mN with a 50 mN instrument limit; test_1 reaches 50.0
+    assert [bool(w) for w in warn] == [False, True, True, True, False, False]
+    assert "959.7 mN above the instrument's maximum_load_mN 50" in warn[1]
     assert "units_assumed" in mm.attrs
     assert mm["vendor_drift_rate"].values[0] == pytest.approx(15.070717000000059)
     assert mm["y"].attrs["units"] == "µm"

@@ -18,6 +18,7 @@ named ``maximum_depth_nm``, ``maximum_load_mN``), recorded in ``attrs["units_ass
 from __future__ import annotations
 
 import re
+import warnings
 
 import numpy as np
 
@@ -72,7 +73,10 @@ def read_hdf5_v2(path, indent=None):
         ``time`` (s), ``segment`` all ``""``; ``y``/``z`` stage coordinates (µm) on ``indent``
         when the groups carry ``y_coordinate_um``/``z_coordinate_um``, ``vendor_drift_rate``
         (nm/s) from ``drift_rate_nm_s``; root, instrument and post-test attributes in
-        ``original_metadata``.
+        ``original_metadata``; ``data_warning`` (str on ``indent``, ``""`` when none) naming
+        what makes a test implausible: force above the instrument's ``maximum_load_mN`` (three
+        tests of the shared Micromaterials conversion reach ≈955 mN with a 50 mN limit; a
+        UserWarning says so). Such tests are kept, never silently repaired.
 
     Raises
     ------
@@ -82,7 +86,9 @@ def read_hdf5_v2(path, indent=None):
 
     Notes
     -----
-    Time values below 1e-200 s (uninitialised memory in the FischerScope conversion, e.g.
+    ``time`` is kept as stored: in the FischerScope conversion it restarts near zero at each
+    segment of the load function (e.g. 0.1 … 33.1 s, then 0.1 … 2.0 s), so it is not
+    monotonic. Time values below 1e-200 s (uninitialised memory in the FischerScope conversion, e.g.
     7e-264 at the first point) are kept as they are: they are numerically zero.
     """
     import h5py
@@ -113,6 +119,8 @@ def read_hdf5_v2(path, indent=None):
                     assumed.add(f"{n}: {unit}")
                 q = {"force": "load"}.get(n, n)
                 arrays[n] = np.asarray(d[n][()], dtype=float) * _build.factor(q, unit, path)
+            problems = _check(arrays, meta.get("instrument", {}))
+            per.setdefault("data_warning", ([], None))[0].append("; ".join(problems))
             tests.append(_build.test_dataset(arrays["force"], arrays["displacement"],
                                              arrays["time"], path=path,
                                              original_units=found_units))
@@ -122,6 +130,7 @@ def read_hdf5_v2(path, indent=None):
                 per.setdefault(name, ([], units))[0].append(float(g.attrs.get(attr, np.nan)))
             per.setdefault("vendor_drift_rate", ([], "nm/s"))[0].append(
                 float(d.attrs.get("drift_rate_nm_s", np.nan)))
+    flags = per.pop("data_warning")[0]
     vendor = {"vendor_drift_rate": per.pop("vendor_drift_rate")}
     vendor = {k: v for k, v in vendor.items() if not np.isnan(v[0]).all()}
     per = {k: v for k, v in per.items() if not np.isnan(v[0]).all()}
@@ -130,4 +139,19 @@ def read_hdf5_v2(path, indent=None):
         attrs["units_assumed"] = ("no unit attribute in the file; read as "
                                   + ", ".join(sorted(assumed)))
     ds = _build.stack(tests, names, vendor=vendor, per_indent=per, attrs=attrs, path=path)
+    ds = ds.assign_coords(data_warning=("indent", np.array(flags, dtype=str)))
+    bad = [f"{n}: {f}" for n, f in zip(names, flags) if f]
+    if bad:
+        warnings.warn(f"{path}: {len(bad)} of {len(names)} tests look damaged by the conversion "
+                      f"(see the data_warning coordinate): {bad[0]}", stacklevel=2)
     return _build.select(ds, indent, path)
+
+
+def _check(arrays, instrument) -> list[str]:
+    """Reasons a converted test is not a plausible curve (empty list when it is)."""
+    out = []
+    cap = instrument.get("maximum_load_mN")
+    if isinstance(cap, (int, float)) and cap > 0 and np.nanmax(arrays["force"]) > 1.05 * cap:
+        out.append(f"force {np.nanmax(arrays['force']):.4g} mN above the instrument's "
+                   f"maximum_load_mN {cap:g}")
+    return out

@@ -49,6 +49,8 @@ READER_MODULES: tuple[str, ...] = (
     "xrd.bruker_raw", "xrd.uxd", "xrd.brml", "xrd.image",
     "xps.vamas", "xps.phi", "xps.avantage", "xps.casa_text", "xps.specs_xy", "xps.specs_xml",
     "xps.scienta", "xps.igor_ibw",
+    "nanoindent.nanosuite", "nanoindent.hysitron", "nanoindent.micromaterials",
+    "nanoindent.hdf5_v2", "nanoindent.indent_text",
 )
 
 

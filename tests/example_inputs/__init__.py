@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from importlib import import_module
 
-NAMESPACE_MODULES = ("fit", "raman", "xrd", "sorption", "xps", "exafs", "nanoindent")
+NAMESPACE_MODULES = ("fit", "raman", "xrd", "sorption", "xps", "exafs", "nanoindent", "nanoindent_op")
 
 
 def all_examples() -> dict:

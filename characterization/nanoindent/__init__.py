@@ -4,11 +4,13 @@ Indentation Datasets follow :mod:`characterization.conventions` (technique ``"na
 ``load`` (mN) and ``displacement`` (nm) along ``point``, coords ``time`` (s) and ``segment``
 (labels), a batch dim ``indent`` for files of many tests (NaN-padded, ``n_points``).
 
+* :func:`csm_profile`: hardness and modulus versus depth from CSM stiffness (``ni_op``).
 * :func:`oliver_pharr`: hardness and modulus from the unloading curve (``ni_op``).
 * :func:`segment`: approach / loading / hold / unloading / drift-hold labels and cycle numbers.
 """
 
+from .csm import csm_profile
 from .oliver_pharr import oliver_pharr
 from .segments import segment
 
-__all__ = ["oliver_pharr", "segment"]
+__all__ = ["csm_profile", "oliver_pharr", "segment"]

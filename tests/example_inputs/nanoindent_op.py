@@ -7,6 +7,7 @@ Synthetic Berkovich indents (``characterization.synthetic.indentation_curves``) 
 from __future__ import annotations
 
 import numpy as np
+import xarray as xr
 
 from characterization.synthetic import indentation_curves
 
@@ -19,10 +20,39 @@ def _indents(**kwargs):
     return indentation_curves(4, **options)
 
 
+def csm_indents(n: int = 3, *, hardness=9.0, reduced_modulus=69.6, seed: int = 0,
+                noise: float = 0.0) -> xr.Dataset:
+    """CSM loading curves of an ideal Berkovich contact with exact H and E_r (beta = 1).
+
+    On a contact-depth grid: A = 24.5 h_c², P = H A, S = 2/sqrt(pi) E_r sqrt(A),
+    h = h_c + 0.75 P/S; ``noise`` is a relative Gaussian error on S (fixed seed).
+    """
+    rng = np.random.default_rng(seed)
+    h_c = np.linspace(5.0, 400.0, 80)
+    a = 24.5 * h_c ** 2                                     # nm²
+    p = hardness * a * 1e-6                                 # mN
+    s = 2 / np.sqrt(np.pi) * reduced_modulus * np.sqrt(a)  # N/m
+    h = h_c + 0.75 * p / (s * 1e-6)
+    stiff = s * (1 + noise * rng.standard_normal((n, h_c.size)))
+    pts = ("indent", "point")
+    return xr.Dataset(
+        {"load": (pts, np.tile(p, (n, 1)), {"units": "mN"}),
+         "displacement": (pts, np.tile(h, (n, 1)), {"units": "nm"}),
+         "stiffness": (pts, stiff, {"units": "N/m"})},
+        coords={"indent": ("indent", np.arange(n), {"units": "1"}), "segment": ("point", np.full(h_c.size, "loading")),
+                "sample_poisson_ratio": 0.17},
+        attrs={"technique": "nanoindent", "area_coefficients": [24.5]})
+
+
+def _csm_profile():
+    return csm_indents(3, noise=0.01), {"depth_range": (100.0, 200.0)}
+
+
 def _oliver_pharr():
     return _indents(), {"tip": "berkovich", "unloading_range": (0.5, 1.0)}
 
 
 EXAMPLES = {
+    "nanoindent.csm_profile": _csm_profile,
     "nanoindent.oliver_pharr": _oliver_pharr,
 }

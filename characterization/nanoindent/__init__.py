@@ -7,10 +7,12 @@ Indentation Datasets follow :mod:`characterization.conventions` (technique ``"na
 * :func:`csm_profile`: hardness and modulus versus depth from CSM stiffness (``ni_op``).
 * :func:`oliver_pharr`: hardness and modulus from the unloading curve (``ni_op``).
 * :func:`segment`: approach / loading / hold / unloading / drift-hold labels and cycle numbers.
+* :func:`energies`: total, elastic and plastic work and η_IT (ISO 14577), in J.
 """
 
 from .csm import csm_profile
+from .energies import energies
 from .oliver_pharr import oliver_pharr
 from .segments import segment
 
-__all__ = ["csm_profile", "oliver_pharr", "segment"]
+__all__ = ["segment", "energies", "oliver_pharr", "csm_profile"]

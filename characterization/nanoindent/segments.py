@@ -31,6 +31,32 @@ def _merge_short(lab: np.ndarray, min_points: int) -> np.ndarray:
     return lab
 
 
+def _sse_line(t, y):
+    if t.size < 2:
+        return 0.0
+    a = np.vstack([t - t.mean(), np.ones_like(t)]).T
+    res = y - a @ np.linalg.lstsq(a, y, rcond=None)[0]
+    return float(res @ res)
+
+
+def _refine_boundaries(lab, t, p, w):
+    """Move each boundary between two segments (after the approach) to the kink of the load:
+    the split within ±w points minimising the squared residuals of two straight lines."""
+    lab = lab.copy()
+    rs = runs(lab)
+    for (a1, b1, v1), (a2, b2, v2) in zip(rs[:-1], rs[1:]):
+        if "approach" in (v1, v2) or v1 == v2:
+            continue
+        lo, hi = max(a1, b1 - w), min(b2, b1 + w)
+        if hi - lo < 6:
+            continue
+        splits = range(lo + 2, hi - 1)
+        cost = [_sse_line(t[lo:k], p[lo:k]) + _sse_line(t[k:hi], p[k:hi]) for k in splits]
+        k = splits[int(np.argmin(cost))]
+        lab[lo:k], lab[k:hi] = v1, v2
+    return lab
+
+
 def segment_kernel(load, displacement, time, *, window, rate_threshold, min_points,
                    drift_hold_load):
     """numpy: (..., N) load, displacement, time -> (..., N) labels and (..., N) cycle numbers."""
@@ -87,6 +113,7 @@ def _segment_one(p, h, t, *, window, rate_threshold, min_points, drift_hold_load
     for i, (a, b, v) in enumerate(rs):
         if v == "" and i > 0:
             lab[a:b] = lab[a - 1]
+    lab = _refine_boundaries(lab, t, p, w)
     rs = runs(lab)
     cycle, prev_motion, peak = 1, None, -np.inf
     for a, b, v in rs:
@@ -128,7 +155,9 @@ def segment(ds: xr.Dataset, *, source: str = "auto", window: int | None = None,
       :math:`\dot h > 0`, the start of a displacement-controlled ramp); unloading: the
       reverse; hold: neither rate significant; load and depth moving in opposite directions
       (pre-contact load decay, load drops) are given to the surrounding segment;
-    * runs shorter than ``min_points`` join their longer neighbour; everything before the
+    * runs shorter than ``min_points`` join their longer neighbour; each boundary is moved,
+      within ±``window`` points, to the kink of the load (the split minimising the residuals
+      of two straight lines of P(t)); everything before the
       first loading run is ``"approach"``; a hold after unloading at a median load below
       ``drift_hold_load`` × the cycle's peak load is ``"drift_hold"``; a loading run after an
       unloading run starts a new cycle.

@@ -23,6 +23,11 @@ def _segment():
     return _indents(drift_hold_time=2.0), {"source": "detect"}
 
 
+def _energies():
+    return _indents(drift_hold_time=2.0), {"unload_end": "drift_hold"}
+
+
 EXAMPLES = {
+    "nanoindent.energies": _energies,
     "nanoindent.segment": _segment,
 }

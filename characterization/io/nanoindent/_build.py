@@ -54,10 +54,17 @@ def factor(quantity: str, unit: str, path=None) -> float:
 
 
 def _number(v) -> float:
+    """A cell as float: numbers, numeric text (decimal comma too), else NaN."""
     try:
         return float(v)
     except (TypeError, ValueError):
-        return np.nan
+        pass
+    if isinstance(v, str) and v.count(",") == 1 and "." not in v:
+        try:
+            return float(v.replace(",", "."))
+        except ValueError:
+            pass
+    return np.nan
 
 
 def clean(values) -> np.ndarray:
@@ -149,9 +156,13 @@ def stack(tests: Sequence[xr.Dataset], names: Sequence[str], *, vendor=None,
     coords["time"] = (("indent", "point"),
                       np.vstack([_pad(t["time"].values, n, np.nan) for t in tests]),
                       {"units": "s"})
-    coords["segment"] = (("indent", "point"),
-                         np.vstack([_pad(t["segment"].values.astype(object), n, "")
-                                    for t in tests]).astype(str))
+    labels = [c for c in tests[0].coords if c != "time" and tests[0][c].dims == ("point",)
+              and tests[0][c].dtype.kind in "UO"]
+    for c in labels:
+        coords[c] = (("indent", "point"),
+                     np.vstack([_pad(t[c].values.astype(object), n, "") if c in t.coords
+                                else np.array([""] * n, dtype=object) for t in tests]
+                               ).astype(str))
     if any("cycle" in t.coords for t in tests):
         cyc = np.zeros((len(tests), n), dtype=int)
         for i, t in enumerate(tests):

@@ -11,7 +11,7 @@ import re
 
 import numpy as np
 
-from ._build import SENTINEL, snake
+from ._build import SENTINEL, _number, snake
 
 #: Vendor column labels (lower case, spaces collapsed) -> name of the quantity.
 CANONICAL = {
@@ -59,10 +59,7 @@ def number(v) -> float:
     """A cell as float; text, blanks and the DBL_MAX sentinel as NaN."""
     if isinstance(v, bool):
         return float(v)
-    try:
-        f = float(v)
-    except (TypeError, ValueError):
-        return np.nan
+    f = _number(v)
     return f if abs(f) < SENTINEL else np.nan
 
 

@@ -52,7 +52,38 @@ def _oliver_pharr():
     return _indents(), {"tip": "berkovich", "unloading_range": (0.5, 1.0)}
 
 
+def grid_results(n_side: int = 4, *, seed: int = 0, outlier: int | None = 5):
+    """Per-indent Oliver–Pharr + energy results of a synthetic n x n grid (10 µm pitch)."""
+    import characterization.nanoindent as ni
+
+    import xarray as xr
+
+    n = n_side * n_side
+    options = dict(loading_time=4.0, hold_time=1.0, unloading_time=2.0, noise_load=0.002,
+                   variation=0.03)
+    ds = indentation_curves(n, seed=seed, **options)
+    if outlier is not None:                     # one indent in a much harder phase
+        hard = indentation_curves(1, hardness=12.0, seed=seed + 1, **options)
+        ds = xr.concat([ds.isel(indent=slice(0, outlier)), hard,
+                        ds.isel(indent=slice(outlier + 1, None))], "indent",
+                       data_vars="all", coords="different", compat="equals",
+                       join="outer", combine_attrs="drop_conflicts")
+        ds = ds.assign_coords(indent=("indent", np.arange(n), {"units": "1"}))
+    op = ni.oliver_pharr(ds)
+    en = ni.energies(ds)
+    res = op.merge(en[["elastic_fraction", "plastic_work"]], compat="override")
+    pitch = 10.0
+    xs, ys = np.meshgrid(np.arange(n_side) * pitch, np.arange(n_side) * pitch)
+    return res.assign_coords(x=("indent", xs.ravel() + 0.1, {"units": "µm"}),
+                             y=("indent", ys.ravel() - 0.1, {"units": "µm"}))
+
+
+def _grid_map():
+    return grid_results(3, outlier=4), {"threshold": 3.5}
+
+
 EXAMPLES = {
+    "nanoindent.grid_map": _grid_map,
     "nanoindent.csm_profile": _csm_profile,
     "nanoindent.oliver_pharr": _oliver_pharr,
 }

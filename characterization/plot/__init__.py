@@ -32,6 +32,9 @@ DEFAULT_PANELS = {
     "xrd.scherrer": "characterization.plot.xrd:scherrer_sizes",
     "xrd.williamson_hall": "characterization.plot.xrd:williamson_hall_plot",
     "xrd.size_strain_plot": "characterization.plot.xrd:size_strain_plot",
+    "nanoindent.energies": "characterization.plot.nanoindent:load_displacement",
+    "nanoindent.oliver_pharr": "characterization.plot.nanoindent:unloading_fit",
+    "nanoindent.grid_map": "characterization.plot.nanoindent:grid_maps",
 }
 
 

@@ -19,7 +19,8 @@ from .recipe import load_recipe
 from .run import print_report, run_recipe
 
 #: Demo modules in characterization.cli.demos; each technique issue adds its own.
-DEMOS: tuple[str, ...] = ("peaks", "sorption", "raman_carbon", "raman_silicon", "xrd")
+DEMOS: tuple[str, ...] = ("peaks", "sorption", "raman_carbon", "raman_silicon", "xrd",
+                          "nanoindent")
 
 
 def demo(out, *, small: bool = False) -> int:

@@ -96,8 +96,8 @@ def load_displacement(result=None, *, data, index=None, ax=None, events=None,
     if shade and load_idx.size > 1 and unload.size > 1:
         ax.fill_between(h[load_idx], 0, p[load_idx], color=PLASTIC_COLOR, alpha=0.35, lw=0,
                         label=label_p)
-        ax.fill_between(h[unload], 0, p[unload], color=ELASTIC_COLOR, alpha=0.55, lw=0,
-                        label=label_e)
+        ax.fill_between(h[unload], 0, p[unload], color="#A5C3E6", alpha=1.0, lw=0,
+                        label=label_e)           # opaque: covers the loading fill below it
     ax.plot(h, p, color="k", lw=0.9, label="measured")
     if events is not None:
         esel = {d: v for d, v in sel.items() if d in events.dims}
@@ -112,7 +112,7 @@ def load_displacement(result=None, *, data, index=None, ax=None, events=None,
     ax.set_ylabel(axis_label(data["load"], "Load"))
     ax.set_xlim(left=min(0.0, float(np.nanmin(h))) if h.size else 0.0)
     ax.set_ylim(bottom=0.0)
-    ax.legend(loc="upper left", fontsize="small")
+    ax.legend(loc="upper left", bbox_to_anchor=(0.08, 1.0), fontsize="small")
     return ax
 
 
@@ -247,6 +247,9 @@ def energy_bars(result, *, data=None, dim=None, labels=None, ax=None,
         if np.isfinite(e + p) and e + p > 0:
             ax.text(x, e + p, f"{100 * e / (e + p):.1f} %", ha="center", va="bottom",
                     fontsize="small")
+    tops = st[:, 0] + st[:, 1] + st[:, 2]
+    if np.isfinite(tops).any():
+        ax.set_ylim(0, 1.15 * np.nanmax(tops))
     ax.set_xticks(pos)
     ax.set_xticklabels(groups, rotation=30 if len(groups) > 4 else 0)
     ax.set_ylabel(f"Work (× {energy_scale:g} J)" if energy_scale != 1 else "Work (J)")

@@ -18,6 +18,7 @@ REASONS = {
     4: "unloading exponent m at its bound (outside 0.8-3: not an elastic unloading)",
     5: "fit poor (R^2 < 0.95)",
     6: "non-physical contact (stiffness, contact depth or area not positive)",
+    7: "final depth h_f at its bound (the window's smallest depth): no power law",
 }
 
 M_BOUNDS = (0.8, 3.0)
@@ -218,9 +219,14 @@ def unloading_kernel(load, depth, unloading, *, lo, hi):
     valid_any = (np.isfinite(load) & np.isfinite(depth)).any(-1)
     status = np.zeros(p_max.shape, int)
     at_bound = (m <= M_BOUNDS[0] + 1e-6) | (m >= M_BOUNDS[1] - 1e-6)
+    wh = np.where(window, depth, np.nan)
+    with np.errstate(invalid="ignore"):
+        h_lo = np.where(npts > 0, np.nanmin(np.where(npts[..., None] > 0, wh, 0.0), -1), 0.0)
+        h_hi = np.where(npts > 0, np.nanmax(np.where(npts[..., None] > 0, wh, 0.0), -1), 1.0)
+        hf_bound = hf >= h_lo - 1e-5 * np.maximum(h_hi - h_lo, 1e-12)
     bad_contact = ~(stiffness > 0) | ~(h_max > hf)
     conditions = [(~valid_any, 1), (npts < 4, 2), (~converged, 3), (at_bound, 4),
-                  (~(r2 >= 0.95), 5), (bad_contact, 6)]
+                  (hf_bound, 7), (~(r2 >= 0.95), 5), (bad_contact, 6)]
     for cond, code in reversed(conditions):
         status = np.where(cond, code, status)
     failed = status != 0

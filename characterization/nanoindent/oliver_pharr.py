@@ -140,8 +140,8 @@ def oliver_pharr(ds: xr.Dataset, *, tip: str = "berkovich",
     golden-section search of :math:`h_f` on the log-log line, then Levenberg–Marquardt on
     :math:`\alpha, m, h_f`) rather than :func:`characterization.fit.fit_peaks`: the model is not
     a peak shape and a 10 000-indent map must not loop over indents. An indent whose fit has
-    fewer than 4 points, does not converge, has m at its bound (outside 0.8–3), R² < 0.95, or
-    gives a non-positive stiffness, contact depth or area, gets NaN results,
+    fewer than 4 points, does not converge, has m at its bound (outside 0.8–3) or
+    :math:`h_f` at its bound (the window's smallest depth), R² < 0.95, or gives a non-positive stiffness, contact depth or area, gets NaN results,
     ``success=False`` and the reason.
 
     Limitations: pile-up is not corrected (it makes :math:`A` too small, H and E too high);
@@ -159,8 +159,10 @@ def oliver_pharr(ds: xr.Dataset, *, tip: str = "berkovich",
     >>> from characterization.synthetic import indentation_curves
     >>> ds = indentation_curves(2, hardness=9.0, modulus=72.0)
     >>> op = oliver_pharr(ds)
-    >>> [round(float(v), 2) for v in op.hardness]
+    >>> [round(float(v), 1) for v in op.hardness]
     [9.0, 9.0]
+    >>> op.success.values.tolist()
+    [True, True]
     """
     lo, hi = sorted(float(v) for v in unloading_range)
     if not 0.0 <= lo < hi <= 1.0:

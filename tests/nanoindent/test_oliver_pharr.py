@@ -161,3 +161,16 @@ def test_fq_cycles_reproduce_vendor_stiffness_load_and_depth():
         e_r = np.sqrt(np.pi) / 2 * op.stiffness.values / np.sqrt(area * 1e-18) * 1e-9
         e = (1 - 0.18 ** 2) / (1 / e_r - (1 - 0.07 ** 2) / 1141.0)
         np.testing.assert_allclose(e, vendor.vendor_cycle_modulus.values, rtol=0.01)
+
+
+def test_final_depth_at_bound_is_flagged():
+    """A window down to zero load holds the point P = 0 at h = h_f: the best h_f is the
+    window's smallest depth, where the constraint h_f < min h stops it. NaN, not a number."""
+    from characterization.nanoindent._unloading import REASONS, unloading_kernel
+
+    h = np.r_[np.linspace(0, 100, 50), np.linspace(100, 60, 40)]
+    p = np.r_[np.linspace(0, 10, 50), 10 * ((np.linspace(100, 60, 40) - 60) / 40) ** 1.5]
+    out = unloading_kernel(p[None], h[None], np.zeros((1, h.size), bool), lo=0.0, hi=1.0)
+    status = int(out[-1][0])
+    assert status == 7, REASONS[status]
+    assert np.isnan(out[2][0])

@@ -50,7 +50,7 @@ READER_MODULES: tuple[str, ...] = (
     "xps.vamas", "xps.phi", "xps.avantage", "xps.casa_text", "xps.specs_xy", "xps.specs_xml",
     "xps.scienta", "xps.igor_ibw",
     "nanoindent.nanosuite", "nanoindent.hysitron", "nanoindent.micromaterials",
-    "nanoindent.hdf5_v2", "nanoindent.indent_text",
+    "nanoindent.hdf5_v2", "nanoindent.fischerscope",
 )
 
 

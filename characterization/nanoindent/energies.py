@@ -150,7 +150,7 @@ def energies(ds: xr.Dataset, *, cycle="last", unload_end: str = "end",
     unloading is elastic; the work of the pre-contact approach is zero. Limitations: the
     unloading work depends on where unloading stops; with ``unload_end="drift_hold"``
     :math:`W_e` misses the part below the drift hold (for P = α(h − h_f)^m it is the fraction
-    :math:`(P_{end}/P_{max})^{(m+1)/m}` of :math:`W_e`, 3 % at 10 % of P_max and m = 1.5).
+    :math:`(P_{end}/P_{max})^{(m+1)/m}` of :math:`W_e`, 2.2 % at 10 % of P_max and m = 1.5).
 
     References
     ----------

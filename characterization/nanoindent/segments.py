@@ -211,7 +211,7 @@ def segment(ds: xr.Dataset, *, source: str = "auto", window: int | None = None,
     >>> from characterization.nanoindent import segment
     >>> ds = indentation_curves(2, drift_hold_time=10.0, seed=1)
     >>> out = segment(ds, source="detect")
-    >>> sorted(set(out.segment.values[0]))
+    >>> sorted(str(s) for s in set(out.segment.values[0]))
     ['drift_hold', 'hold', 'loading', 'unloading']
     """
     from ..errors import AnalysisError

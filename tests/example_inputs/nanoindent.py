@@ -27,7 +27,27 @@ def _energies():
     return _indents(drift_hold_time=2.0), {"unload_end": "drift_hold"}
 
 
+def _events():
+    return _indents(), {"min_excursion": 2.0}
+
+
+def _zero_point():
+    return _indents(approach_time=2.0, surface_offset=-30.0), {}
+
+
+def _correct_drift():
+    return _indents(drift_hold_time=4.0, drift_rate=0.2), {}
+
+
+def _correct_frame_compliance():
+    return _indents(frame_compliance=0.25), {"frame_stiffness": 4e6}
+
+
 EXAMPLES = {
+    "nanoindent.correct_drift": _correct_drift,
+    "nanoindent.correct_frame_compliance": _correct_frame_compliance,
+    "nanoindent.zero_point": _zero_point,
+    "nanoindent.events": _events,
     "nanoindent.energies": _energies,
     "nanoindent.segment": _segment,
 }

@@ -197,7 +197,8 @@ def test_triboscan_text_units_line_ends_and_tdm():
     assert robin["displacement"].values[0] == 0.814723
     assert robin["load"].values[0] == pytest.approx(1.836146e-3, rel=1e-15)
     assert 2.99 < robin["load"].max() < 3.01                 # 3 mN test (MANIFEST)
-    assert robin["depth_voltage"].attrs["units"] == "V"
+    assert robin["depth_v"].attrs["units"] == "V"
+    assert robin["load"].attrs["original_units"] == "µN"
     assert robin.attrs["start_time"] == "Mon Apr 29 10:41:06 2019"
     g8 = ch.read(DATA / GRAIN / "grain8_6um_indent01_HL_QS_LC.txt")   # CR-only rows
     assert g8.sizes["point"] == 16403
@@ -257,28 +258,34 @@ def test_micromaterials_zip_and_hdf5():
     assert mm["y"].attrs["units"] == "µm"
 
 
-def test_indent_text_decimal_comma_and_units(tmp_path):
+def test_fischerscope_text_decimal_comma_and_units(tmp_path):
     p = tmp_path / "fischer.txt"
     p.write_bytes("Fischerscope HM2000 export\nProbe: A\n"
                   "Zeit [s];Kraft [mN];Eindringtiefe [µm]\n"
                   "0,0;0,000;0,0000\n0,1;1,5;0,1234\n0,2;3,0;0,2500\n".encode("cp1252"))
     ds = ch.read(p)
-    assert ds.attrs["reader"] == "indent_text"
+    assert ds.attrs["reader"] == "fischerscope_text"
     np.testing.assert_allclose(ds["displacement"].values, [0.0, 123.4, 250.0], rtol=1e-15)
     np.testing.assert_array_equal(ds["load"].values, [0.0, 1.5, 3.0])
     np.testing.assert_array_equal(ds["time"].values, [0.0, 0.1, 0.2])
-    q = tmp_path / "curve.csv"
-    q.write_text("time (s),load (uN),depth (nm),segment\n0,100,1.5,loading\n1,200,3,loading\n"
-                 "2,50,2,unloading\n")
-    c = ch.read(q)
+    tab = tmp_path / "fischer_tab.txt"          # tab-separated, English labels, Fischer named
+    tab.write_text("FISCHERSCOPE HM2000\nTime [s]\tForce [µN]\tDepth [nm]\tSegment\n"
+                   "0\t100\t1,5\tloading\n1\t200\t3\tloading\n2\t50\t2\tunloading\n",
+                   encoding="utf-8")
+    c = ch.read(tab)
+    assert c.attrs["reader"] == "fischerscope_text"
     np.testing.assert_allclose(c["load"].values, [0.1, 0.2, 0.05], rtol=1e-15)
+    np.testing.assert_array_equal(c["displacement"].values, [1.5, 3.0, 2.0])
     assert list(c["segment"].values) == ["loading", "loading", "unloading"]
-    bad = tmp_path / "bad.csv"
-    bad.write_text("time (s),load (furlong),depth (nm)\n0,1,2\n")
+    q = tmp_path / "curve.csv"                  # plain CSV: the generic delimited reader
+    q.write_text("time (s),load (uN),depth (nm)\n0,100,1.5\n1,200,3\n2,50,2\n")
+    assert ch.read(q).attrs["reader"] == "delimited"
+    bad = tmp_path / "bad.txt"
+    bad.write_text("Zeit [s];Kraft [furlong];Eindringtiefe [nm]\n0;1;2\n")
     with pytest.raises(ReadError, match="unknown load unit"):
         ch.read(bad)
-    cut = tmp_path / "cut.csv"
-    cut.write_text("time (s),load (mN),depth (nm)\n0,1,2\n1,2\n")
+    cut = tmp_path / "cut.txt"
+    cut.write_text("Zeit [s];Kraft [mN];Eindringtiefe [nm]\n0;1;2\n1;2\n")
     with pytest.raises(ReadError, match="expected 3 fields"):
         ch.read(cut)
 

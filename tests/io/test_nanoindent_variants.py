@@ -59,3 +59,34 @@ def test_variants_read_the_same_or_raise_read_error(corpus, source):
         except ReadError as exc:
             raise AssertionError(f"{v.name}: {exc}") from exc
         _same(original, got, f"{source} {v.name}")
+
+
+@needs_data
+def test_mutation_fuzz_reads_or_raises_read_error(tmp_path):
+    """Damaged copies (bit flips, cuts, insertions, header corruption, line-end swaps) of one
+    file per format give a Dataset or a ReadError, never another exception."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import random
+
+    import hostile_files as hf
+    seeds = [DATA / s for s in ("micromechanics/examples/Hysitron/RobinSteel0000LC.txt",
+                                "nanodent/tests/data/experiment_a.hld",
+                                "micromechanics/examples/Agilent/Popin.xls",
+                                "micromechanics/examples/Micromaterials/multipleIndentations.zip",
+                                "indentationGUI/micromechanics_indentationGUI/Examples/Example2/"
+                                "Tungsten_FrameStiffness.xlsx")]
+    rng = random.Random("fuzz-nanoindent")
+    escaped = []
+    for k in range(60):
+        seed = seeds[k % len(seeds)]
+        kind, data = hf.mutate(seed.read_bytes(), rng)
+        path = tmp_path / f"{k:04d}_{seed.name}"
+        path.write_bytes(data)
+        try:
+            out = read(path)
+            assert out["load"].attrs["units"] == "mN"
+        except ReadError:
+            pass
+        except Exception as exc:  # noqa: BLE001 - the point of the test
+            escaped.append(f"{k} {kind} {seed.name}: {type(exc).__name__}: {exc}")
+    assert not escaped, "\n".join(escaped)

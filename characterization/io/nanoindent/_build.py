@@ -84,13 +84,14 @@ def snake(label: str) -> str:
 def test_dataset(load, displacement, time, *, segment=None, cycle=None,
                  extra: dict[str, tuple[np.ndarray, str]] | None = None,
                  scalars: dict[str, Any] | None = None, attrs: dict | None = None,
-                 path=None) -> xr.Dataset:
+                 original_units: dict[str, str] | None = None, path=None) -> xr.Dataset:
     """One test as a conventions-valid Dataset along ``point``.
 
     ``load`` in mN, ``displacement`` in nm, ``time`` in s (already converted); ``segment``
     a sequence of labels (default all ``""``); ``cycle`` ints or None; ``extra`` maps variable
     names to ``(values, units)``; ``scalars`` become scalar coordinates (numbers need a unit:
-    pass ``(value, units)``).
+    pass ``(value, units)``); ``original_units`` maps ``load``/``displacement``/``time`` to
+    the unit the file used, stored as ``attrs["original_units"]``.
     """
     load = np.asarray(load, dtype=float)
     n = load.size
@@ -114,6 +115,9 @@ def test_dataset(load, displacement, time, *, segment=None, cycle=None,
             continue
         data[name] = ("point", np.asarray(values, dtype=float), {"units": units or "1"})
     ds = xr.Dataset(data, coords=coords)
+    for name, unit in (original_units or {}).items():
+        if unit:
+            ds[name].attrs["original_units"] = unit
     for name, value in (scalars or {}).items():
         if isinstance(value, tuple):
             ds = ds.assign_coords({name: ((), float(value[0]), {"units": value[1]})})

@@ -104,16 +104,18 @@ def read_hdf5_v2(path, indent=None):
             d = g.get("data")
             if d is None or not all(n in d for n in ("force", "displacement", "time")):
                 raise ReadError(path, f"{k}/data lacks force, displacement or time")
-            arrays = {}
+            arrays, found_units = {}, {}
             for n in ("force", "displacement", "time"):
                 unit = _plain(d[n].attrs.get("unit", ""))
+                found_units[{"force": "load"}.get(n, n)] = unit
                 if not unit:
                     unit = _DEFAULT[n]
                     assumed.add(f"{n}: {unit}")
                 q = {"force": "load"}.get(n, n)
                 arrays[n] = np.asarray(d[n][()], dtype=float) * _build.factor(q, unit, path)
             tests.append(_build.test_dataset(arrays["force"], arrays["displacement"],
-                                             arrays["time"], path=path))
+                                             arrays["time"], path=path,
+                                             original_units=found_units))
             names.append(k)
             for attr, (name, units) in {"y_coordinate_um": ("y", "µm"),
                                         "z_coordinate_um": ("z", "µm")}.items():

@@ -10,7 +10,8 @@ TriboScan "export curves" text (TI 950/990, HighLoad)::
 
 Line ends may be CR only (old-Mac style, as the TI 990 writes the data rows), LF or CRLF, mixed
 within one file; µ is the Latin-1 byte 0xB5 (UTF-8 and UTF-16 files are read too). Load is
-converted explicitly from the unit in its header (µN -> mN ÷ 1000). A file holding fewer rows
+converted explicitly from the unit in its header (µN -> mN ÷ 1000), recorded in
+``attrs["original_units"]``. A file holding fewer rows
 than its "Number of Points" is truncated: ReadError. A sibling ``.tdm`` (NI-USI metadata written
 by TriboScan beside the text) is summarised into ``original_metadata["tdm"]``.
 
@@ -95,7 +96,7 @@ def read_triboscan_txt(path):
     xarray.Dataset
         Technique ``"nanoindent"`` along ``point``: ``load`` (mN, from the µN column ÷ 1000),
         ``displacement`` (nm), coordinate ``time`` (s), ``segment`` all ``""`` (the export
-        has no markers), raw voltage channels ``depth_voltage``/``load_voltage`` (V) when
+        has no markers), raw voltage channels ``depth_v``/``load_v`` (V) when
         present; ``attrs["start_time"]`` from the date line.
 
     Raises
@@ -140,15 +141,14 @@ def read_triboscan_txt(path):
                               "truncated")
     if data.shape[0] == 0:
         raise ReadError(path, "no data rows after the column header")
-    found = {}
-    extra = {}
+    found, extra, units = {}, {}, {}
     for j, (name, unit) in enumerate(cols):
         if name in ("depth", "load", "time") and unit.lower() != "v" and name not in found:
             found[name] = data[:, j] * _build.factor(
                 "displacement" if name == "depth" else name, unit, path)
+            units["displacement" if name == "depth" else name] = unit
         else:
-            extra[_build.snake(f"{name} {'voltage' if unit.lower() == 'v' else unit}")] = (
-                data[:, j], unit)
+            extra[_build.snake(f"{name} {unit}")] = (data[:, j], unit)
     missing = [n for n in ("depth", "load", "time") if n not in found]
     if missing:
         raise ReadError(path, f"columns {missing} missing (header: {labels})")
@@ -161,7 +161,7 @@ def read_triboscan_txt(path):
         except ReadError as exc:
             meta["tdm"] = {"error": str(exc)}
     return _build.test_dataset(found["load"], found["depth"], found["time"], extra=extra,
-                               attrs={"start_time": date or "",
+                               original_units=units, attrs={"start_time": date or "",
                                       "original_metadata": _build.to_json(meta)}, path=path)
 
 
@@ -217,7 +217,7 @@ def read_hld(path):
         Technique ``"nanoindent"`` along ``point`` from the ``Test`` data block: ``load`` (mN,
         ``Force_µN`` ÷ 1000), ``displacement`` (nm, ``Disp_nm``), ``time`` (s), ``segment``
         from the load function (module docstring), every other channel under its snake-case
-        name with the unit of its column suffix (``load_cell`` nm, ``disp_v`` V ...); the
+        name with the unit of its column suffix (``loadcell`` nm, ``disp_v`` V ...); the
         drift-measurement block (when present) as ``drift_time``/``drift_displacement`` on dim
         ``drift_point``; scalar coordinates ``tip`` (``Tip ID``), ``frame_compliance`` (nm/mN,
         from ``Machine Comp``), ``drift_rate`` (nm/s), ``x``/``y`` (µm, from ``Stage X/Y`` mm);
@@ -270,19 +270,22 @@ def read_hld(path):
         raise ReadError(path, "no 'Test Data Points: N' block; not a Hysitron .hld test file "
                               f"(blocks found: {sorted(blocks) or 'none'})")
     labels, data = blocks["Test"]
-    found, extra = {}, {}
+    found, extra, units = {}, {}, {}
     for j, lab in enumerate(labels):
         base, _, unit = lab.rpartition("_")
         base, unit = (base or lab), _unit(unit)
         key = base.lower()
         if key == "time" and "time" not in found:
             found["time"] = data[:, j] * _build.factor("time", unit, path)
+            units["time"] = unit
         elif key == "disp" and unit.lower() != "v" and "displacement" not in found:
             found["displacement"] = data[:, j] * _build.factor("displacement", unit, path)
+            units["displacement"] = unit
         elif key == "force" and unit.lower() != "v" and "load" not in found:
             found["load"] = data[:, j] * _build.factor("load", unit, path)
+            units["load"] = unit
         elif unit in _KNOWN_UNITS:
-            name = _build.snake(base) + ("_voltage" if unit == "V" else "")
+            name = _build.snake(base) + ("_v" if unit == "V" else "")
             extra[name] = (data[:, j], unit)
         else:                                   # e.g. Piezo_LowV: unit not stated plainly
             extra[_build.snake(lab)] = (data[:, j], "")
@@ -317,7 +320,7 @@ def read_hld(path):
                                   "C5 h^(1/16), h in nm, A in nm^2 (Hysitron convention)")
     ds = _build.test_dataset(found["load"], found["displacement"], found["time"],
                              segment=_hld_segments(segments, found["time"]), extra=extra,
-                             scalars=scalars, attrs=attrs, path=path)
+                             original_units=units, scalars=scalars, attrs=attrs, path=path)
     if "Drift Measurement" in blocks:
         dl, dd = blocks["Drift Measurement"]
         names = [c.lower() for c in dl]

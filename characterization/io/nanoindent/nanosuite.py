@@ -167,7 +167,9 @@ def _test(rows, name, path, n_cycles=None):
         extra[key] = (values, _tables.unit_text(units[j]))
     ds = _build.test_dataset(load[keep] * lf, disp[keep] * df,
                              _build.clean([r[jt] for r in body])[keep] * tf,
-                             segment=seg, cycle=cyc, extra=extra, path=path)
+                             segment=seg, cycle=cyc, extra=extra, path=path,
+                             original_units={"load": units[jl], "displacement": units[jd],
+                                             "time": units[jt]})
     return ds.assign_coords(marker=("point", np.array(marks, dtype=str)))
 
 

@@ -1,21 +1,24 @@
-"""Delimited text of nanoindentation curves: CSV, tab- or semicolon-separated, decimal comma.
+"""FischerScope text exports of nanoindentation curves (decimal comma, German labels).
 
-Covers the column exports of FischerScope WIN/WIN-HCU ("Export as text", German or English
-labels, decimal comma, ``;`` or tab), and any CSV holding one curve with a header naming the
-columns and their units, e.g.::
+FischerScope WIN / WIN-HCU "export as text" writes one curve per file as ``;``- or
+tab-separated columns, with a decimal comma in German locales and German or English labels::
 
-    # notes (any lines before the header are kept as metadata)
-    Time [s];Force [mN];Indentation depth [µm]
+    Fischerscope HM2000 ... (any lines before the header are kept as metadata)
+    Zeit [s];Kraft [mN];Eindringtiefe [µm]
     0,00;0,000;0,0000
 
-Columns are recognised by name (case-insensitive, English or German): time ``time``/``zeit``/
-``t``; load ``load``/``force``/``kraft``/``F``/``P``; displacement ``displacement``/``depth``/
-``indentation depth``/``eindringtiefe``/``h``. Units in ``[...]`` or ``(...)`` are required for
-load and displacement and converted explicitly (µN, N -> mN; µm, mm -> nm); a missing time
-column gives NaN times. Other numeric columns are kept under snake-case names. A ``segment``
-column (text) is kept verbatim in ``segment``. No real FischerScope text export was available
-to validate this layout: it follows the published column names, and the tests use synthetic
-files.
+This reader claims text whose header uses the FischerScope labels (``Kraft``/``Prüfkraft``,
+``Eindringtiefe``, ``Zeit``) or whose preamble names Fischer; plain English CSV of load and
+displacement is read by the generic ``delimited`` reader (``characterization.io.delimited``).
+Recognised columns (case-insensitive): time ``zeit``/``time``/``t``; load ``kraft``/
+``prüfkraft``/``force``/``load``/``F``; displacement ``eindringtiefe``/``depth``/
+``displacement``/``h``. Units in ``[...]`` or ``(...)`` are required for load and displacement
+and converted explicitly (µN, N -> mN; µm, mm -> nm); a missing time column gives NaN times.
+Other numeric columns are kept under snake-case names; a ``segment`` column is kept verbatim.
+
+No real FischerScope text export was available (the shared FischerScope file is an HDF5
+conversion): this layout follows the column names the FischerScope software prints, and the
+tests use synthetic files.
 """
 
 from __future__ import annotations
@@ -66,18 +69,22 @@ def _header(lines):
 
 def _sniff(head, path):
     text = head.decode("utf-8", errors="replace")
-    if "Number of Points" in text:      # a TriboScan export (hysitron.read_triboscan_txt)
+    lines = re.split(r"\r\n|\r|\n", text)
+    found = _header(lines)
+    if found is None:
         return False
-    found = _header(re.split(r"\r\n|\r|\n", text))
-    return found is not None and all(c[2] for c in found[2] if c[0] in ("load",
+    fischer = "fischer" in " ".join(lines[:found[0]]).lower() or any(
+        re.match(r"\s*(kraft|prüfkraft|pruefkraft|eindringtiefe)\b", c[1], re.IGNORECASE)
+        for c in found[2])
+    return fischer and all(c[2] for c in found[2] if c[0] in ("load",
                                                                          "displacement"))
 
 
-@register_reader("indent_text", extensions=(".csv", ".txt", ".tsv"), sniff=_sniff,
+@register_reader("fischerscope_text", extensions=(".txt", ".csv", ".dat"), sniff=_sniff,
                  technique="nanoindent",
-                 description="Nanoindentation curve as delimited text (CSV, decimal comma)")
-def read_indent_text(path):
-    """Read one nanoindentation curve from delimited text (CSV, TSV, decimal comma).
+                 description="FischerScope nanoindentation text export (decimal comma)")
+def read_fischerscope_text(path):
+    """Read one FischerScope nanoindentation curve exported as text (decimal comma).
 
     Parameters
     ----------
@@ -149,6 +156,8 @@ def read_indent_text(path):
     time = out.get("time", np.full(data.shape[0], np.nan))
     return _build.test_dataset(out["load"], out["displacement"], time,
                                segment=segs, extra=extra, path=path,
+                               original_units={k: units.get(k, "") for k in
+                                               ("load", "displacement", "time")},
                                attrs={"original_metadata": _build.to_json(
                                    {"preamble": [s for s in lines[:h] if s.strip()],
                                     "columns": [c[1] for c in cols], "encoding": encoding})})

@@ -93,3 +93,14 @@ def test_energy_bars_pool_by_sample():
     heights = [round(p.get_height(), 9) for p in ax.patches]
     assert heights == [2.0, 1.0, 2.0, 5.0]       # W_p bars then W_e bars (×1e-10 J)
     assert [t.get_text() for t in ax.texts] == ["50.0 %", "83.3 %"]
+
+
+def test_events_of_the_events_step_are_marked():
+    ds = indentation_curves(1, seed=2, popin_load=[20.0], noise_load=0.002,
+                            noise_displacement=0.05)
+    ev = ni.events(ds)
+    ax = panels.load_displacement(data=ds, events=ev)
+    marks = next(ln for ln in ax.lines if ln.get_label() == "events").get_xydata()
+    found = ev.event_load.values[np.isfinite(ev.event_load.values)]
+    assert marks.shape[0] == found.size >= 1
+    assert abs(marks[0, 1] - 20.0) < 0.5                 # at the pop-in load

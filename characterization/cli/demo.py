@@ -19,8 +19,8 @@ from .recipe import load_recipe
 from .run import print_report, run_recipe
 
 #: Demo modules in characterization.cli.demos; each technique issue adds its own.
-DEMOS: tuple[str, ...] = ("peaks", "sorption", "raman_carbon", "raman_silicon", "xrd")
-DEMOS += ("xps", "xps_si2p")  # XPS: survey depth profile, Si 2p valence profile
+DEMOS: tuple[str, ...] = ("peaks", "sorption", "raman_carbon", "raman_silicon", "xrd",
+                          "xps", "xps_si2p", "nanoindent")
 
 
 def demo(out, *, small: bool = False) -> int:

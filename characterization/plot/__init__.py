@@ -36,6 +36,9 @@ DEFAULT_PANELS = {
     "xps.fit_region": "characterization.plot.xps:region_fit",
     "xps.fit_oxidation_states": "characterization.plot.xps:region_fit",
     "xps.fit_si2p": "characterization.plot.xps:region_fit",
+    "nanoindent.energies": "characterization.plot.nanoindent:load_displacement",
+    "nanoindent.oliver_pharr": "characterization.plot.nanoindent:unloading_fit",
+    "nanoindent.grid_map": "characterization.plot.nanoindent:grid_maps",
 }
 
 

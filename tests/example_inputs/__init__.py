@@ -12,7 +12,7 @@ from __future__ import annotations
 from importlib import import_module
 
 NAMESPACE_MODULES = ("fit", "raman", "xrd", "sorption", "xps", "exafs", "nanoindent",
-                     "xps_quant")
+                     "xps_quant", "nanoindent_op")
 
 
 def all_examples() -> dict:

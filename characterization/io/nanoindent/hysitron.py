@@ -351,7 +351,6 @@ def tdm_metadata(path) -> dict:
         if _local(el.tag) == "file" and el.get("url"):
             out["tdx"] = el.get("url")
             out["tdx_present"] = (p.parent / el.get("url")).is_file()
-    ids = {el.get("id"): el for el in root.iter() if el.get("id")}
 
     def fields(el):
         d = {}
@@ -377,7 +376,6 @@ def tdm_metadata(path) -> dict:
             g = re.search(r'id\("([^"]+)"\)', (el.findtext("group") or ""))
             f["group"] = out["groups"].get(g.group(1), {}).get("name") if g else None
             out["channels"].append(f)
-    del ids
     out["groups"] = list(out["groups"].values())
     return out
 

@@ -52,7 +52,7 @@ _TIME = ("time on sample", "time")
 _CSM = {"harmonic contact stiffness": "stiffness", "hardness": "hardness",
         "modulus": "modulus"}
 
-_MARKERS = [  # (pattern, segment or None to keep, cycle group)
+_MARKERS = [  # (pattern, segment from that point on; a group captures the cycle number)
     (r"load segment type", "loading"), (r"surface marker", "loading"),
     (r"hold segment type", "hold"), (r"unload from peak segment type", "unloading"),
     (r"unloading marker", "unloading"), (r"thermal drift hold segment(?: type)?", "drift_hold"),
@@ -239,8 +239,6 @@ def _read_workbook(path, indent, kind):
                 continue
             elif results:
                 vendor[_tables.vendor_name(lab)] = (col, unit)
-    coeff = [[text.get(n, {}).get(lab) for n in numbers] for lab in ()]
-    del coeff
     for sheet, (cols, values) in tables.items():
         labs = [lab for lab, _ in cols if re.fullmatch(r"area coefficient \d+",
                                                        _tables.norm(lab))]

@@ -1,0 +1,100 @@
+"""The CasaXPS-style LF line shape (damped asymmetric Lorentzian ⊗ Gaussian)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy.integrate import quad
+
+from characterization.fit.lineshapes import XPS_LINESHAPES, get_lineshape
+
+
+def _ev(shape, x, c, theta, amp=1.0, kind="area"):
+    return shape.evaluate(x, [[amp]], [[c]], [[[t]] for t in theta], kind)[0]
+
+
+def test_lf_registered_with_its_active_background_variant():
+    assert "lf" in XPS_LINESHAPES and "lf_shirley" in XPS_LINESHAPES
+    assert get_lineshape("CasaXPS-LF").name == "lf"
+    assert get_lineshape("lf").param_names == ("amplitude", "center", "fwhm", "alpha", "beta",
+                                               "damping", "fwhm_g")
+
+
+def test_lf_without_damping_is_la():
+    lf, la = get_lineshape("lf"), get_lineshape("la")
+    x = np.linspace(-30.0, 30.0, 3001)
+    for a, b, g in ((1.5, 3.0, 0.8), (1.0, 1.0, 0.0), (2.0, 243.0, 0.5)):
+        np.testing.assert_allclose(_ev(lf, x, 0.3, (0.9, a, b, 1e9, g)),
+                                   _ev(la, x, 0.3, (0.9, a, b, g)), rtol=1e-8, atol=1e-14)
+
+
+@pytest.mark.parametrize("a, b, w", [(0.54, 10.0, 3.0), (0.2, 2.0, 1.0), (1.3, 1.1, 10.0),
+                                     (0.0, 5.0, 0.5)])
+def test_lf_unbroadened_area_is_one(a, b, w):
+    """The analytic (Tricomi U) normalisation against adaptive quadrature of h(t)."""
+    lf = get_lineshape("lf")
+    F = 1.7
+
+    def f(x):
+        return _ev(lf, np.array([x]), 0.0, (F, a, b, w, 0.0))[0]
+
+    total = quad(f, -np.inf, 0.0, limit=400)[0] + quad(f, 0.0, np.inf, limit=400)[0]
+    assert total == pytest.approx(1.0, rel=1e-8)
+
+
+def test_lf_broadened_area_height_and_asymmetry():
+    lf = get_lineshape("lf")
+    x = np.linspace(-200.0, 200.0, 400001)
+    theta = (1.2, 0.54, 10.0, 4.0, 1.1)
+    v = _ev(lf, x, 0.0, theta, amp=3.0)
+    assert np.trapezoid(v, x) == pytest.approx(3.0, rel=1e-5)
+    d = lf.derived([[3.0]], [[0.0]], [[[t]] for t in theta])
+    assert float(d["height"][0, 0]) == pytest.approx(v.max(), rel=1e-4)
+    assert float(d["center"][0, 0]) == pytest.approx(x[np.argmax(v)], abs=5e-3)
+    above = x[v >= v.max() / 2]
+    assert float(d["fwhm"][0, 0]) == pytest.approx(above[-1] - above[0], abs=5e-3)
+    # alpha < beta: the tail is on the high-binding-energy (+x) side, and the damping ends it
+    assert v[(x > 3) & (x < 10)].sum() > 5 * v[(x < -3) & (x > -10)].sum()
+    assert v[x > 25].max() < 1e-6 * v.max()
+
+
+@pytest.mark.parametrize("name", ["lf", "lf_shirley"])
+@pytest.mark.parametrize("kind", ["area", "height"])
+def test_lf_analytic_jacobian(name, kind):
+    shape = get_lineshape(name)
+    x = np.linspace(95.0, 105.0, 101)[::-1]
+    base = {"amplitude": 2.0, "center": 100.1, "fwhm": 1.2, "alpha": 0.7, "beta": 2.5,
+            "damping": 2.0, "fwhm_g": 0.7, "shirley": 0.2}
+    vals = np.array([base[n] for n in shape.param_names])
+
+    def f(v):
+        return shape.evaluate(x, [[v[0]]], [[v[1]]], [[[t]] for t in v[2:]], kind)[0]
+
+    jac = shape.jacobian(x, [[vals[0]]], [[vals[1]]], [[[t]] for t in vals[2:]], kind)[0]
+    eye = np.eye(vals.size) * 1e-6
+    num = np.array([(f(vals + e) - f(vals - e)) / 2e-6 for e in eye])
+    tol = 1e-6 if kind == "area" else 1e-4       # height: r(theta) by nested differences
+    np.testing.assert_allclose(jac, num, atol=tol * np.abs(num).max())
+
+
+def test_lf_fit_recovers_a_synthetic_peak():
+    from characterization.fit import Model, Param, Peak, fit_peaks
+    import xarray as xr
+    lf = get_lineshape("lf")
+    x = np.linspace(700.0, 730.0, 601)
+    truth = (2.5, 0.6, 8.0, 3.0, 1.0)
+    rng = np.random.default_rng(7)
+    y = _ev(lf, x, 710.0, truth, amp=5000.0) + rng.normal(0, 2.0, x.size)
+    ds = xr.Dataset({"intensity": ("binding_energy", y, {"units": "count"})},
+                    coords={"binding_energy": ("binding_energy", x, {"units": "eV"})},
+                    attrs={"technique": "xps"})
+    model = Model([Peak("p", "lf", amplitude=4000.0, center=709.5, fwhm=Param(2.0, min=0.3),
+                        alpha=0.6, beta=8.0, damping=3.0, fwhm_g=Param(1.5, min=0.0))])
+    res = fit_peaks(ds, model)
+    assert bool(res.success)
+    val = res["value"]
+    assert float(val.sel(param="p.amplitude")) == pytest.approx(5000.0, rel=5e-3)
+    assert float(val.sel(param="p.center")) == pytest.approx(710.0, abs=5e-3)
+    assert float(val.sel(param="p.fwhm")) == pytest.approx(2.5, rel=1e-2)
+    assert float(val.sel(param="p.damping")) == pytest.approx(3.0, rel=5e-2)
+    assert float(res["area"].sel(peak="p")) == pytest.approx(5000.0, rel=5e-3)

@@ -73,6 +73,7 @@ class DampedAsymmetricLorentzian(AsymmetricLorentzian):
         ShapeParam("fwhm_g", "width", None, 0.0, np.inf, "Gaussian FWHM"),
     )
     _WIDTHS = (0, 4)          # indices of theta floored at zero (area_per_height differences)
+    _G_INDEX = 4              # index of fwhm_g in theta
 
     @staticmethod
     def _core(d, F, a, b, w, grad=False):
@@ -126,7 +127,7 @@ class DampedAsymmetricLorentzian(AsymmetricLorentzian):
     def _grid(self, theta):
         theta = [np.asarray(t, dtype=float)[..., None] for t in theta]
         F = np.maximum(theta[0], TINY)
-        half = 6.0 * (F + np.maximum(theta[4], 0.0))
+        half = 6.0 * (F + np.maximum(theta[self._G_INDEX], 0.0))
         d = half * np.linspace(-1.0, 1.0, 401)
         return d, self.profile(d, theta)
 

@@ -1,12 +1,13 @@
 r"""Doniach–Šunjić line shape broadened by a Gaussian, with a finite-window area convention.
 
 The Doniach–Šunjić (DS) profile of a core level in a metal, lifetime half-width ``γ = F/2``
-and singularity (asymmetry) index ``α`` (0 <= α < 1), is, with ``ε = c - x`` on the binding-energy
-axis (Doniach and Šunjić write it in kinetic energy, ``ε = E_K - E_0``; the tail is on the
-low-kinetic, i.e. high-binding-energy side, ``x > c``):
+and singularity (asymmetry) index ``α`` (0 <= α < 1), is, with ``ε = c - x`` on the
+binding-energy axis (Doniach and Šunjić write it in kinetic energy, ``ε = E_K - E_0``; the
+tail is on the low-kinetic, i.e. high-binding-energy side, ``x > c``):
 
 .. math:: D(\varepsilon) = \frac{\Gamma(1-\alpha)\,\cos\!\left[\frac{\pi\alpha}{2}
-          + (1-\alpha)\arctan(\varepsilon/\gamma)\right]}{(\varepsilon^2 + \gamma^2)^{(1-\alpha)/2}}
+          + (1-\alpha)\arctan(\varepsilon/\gamma)\right]}
+          {(\varepsilon^2 + \gamma^2)^{(1-\alpha)/2}}
           = \Gamma(1-\alpha)\,\mathrm{Re}\!\left[e^{i\pi\alpha/2}(\gamma - i\varepsilon)^{\alpha-1}
           \right]
 
@@ -61,7 +62,7 @@ def _window_area(a):
 
 
 class DoniachSunjic(DampedAsymmetricLorentzian):
-    """Doniach–Šunjić ⊗ Gaussian, amplitude = area within ``c ± 25 F`` of the unbroadened DS."""
+    """Doniach–Šunjić ⊗ Gaussian; amplitude = area of the unbroadened DS within ``c ± 25 F``."""
 
     name = "doniach_sunjic"
     aliases = ("ds", "doniach", "casaxps_ds")

@@ -57,7 +57,7 @@ def _free_side(b):
 
 
 class DampedAsymmetricLorentzian(AsymmetricLorentzian):
-    """LF: asymmetric Lorentzian with Gaussian-damped high-BE tail ⊗ Gaussian, area-normalised."""
+    """LF: asymmetric Lorentzian, Gaussian-damped high-BE tail, ⊗ Gaussian, area-normalised."""
 
     name = "lf"
     aliases = ("casaxps_lf", "damped_asymmetric_lorentzian")

@@ -29,9 +29,10 @@ def test_lf_without_damping_is_la():
 
 
 @pytest.mark.parametrize("a, b, w", [(0.54, 10.0, 3.0), (0.2, 2.0, 1.0), (1.3, 1.1, 10.0),
+                                     (500.0, 0.6, 100.0), (1000.0, 3.0, 0.05),
                                      (0.0, 5.0, 0.5)])
 def test_lf_unbroadened_area_is_one(a, b, w):
-    """The analytic (Tricomi U) normalisation against adaptive quadrature of h(t)."""
+    """The analytic (Tricomi U; quadrature fallback at large alpha) normalisation of h(t)."""
     lf = get_lineshape("lf")
     F = 1.7
 

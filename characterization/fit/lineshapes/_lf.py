@@ -41,13 +41,37 @@ from ._asymmetric_lorentzian import _G_SCALE, _NODES, _WEIGHTS, AsymmetricLorent
 from ._base import TINY, ShapeParam
 
 
+_GL_T, _GL_W = np.polynomial.legendre.leggauss(200)
+
+
+def _damped_side_quadrature(a, w):
+    """Same as :func:`_damped_side` by 200-point Gauss–Legendre quadrature of
+    ``(4/√π) ∫ h dt`` over ``0 <= t <= 12 s``, ``s = (4a + 1/w²)^(-1/2)`` (used where SciPy's
+    ``hyperu`` overflows: large ``a``, where the integrand is Gaussian-like of width ``s``)."""
+    a, w = np.broadcast_arrays(np.asarray(a, dtype=float), np.asarray(w, dtype=float))
+    top = 12.0 / np.sqrt(4.0 * a + 1.0 / (w * w))
+    t = 0.5 * top[..., None] * (_GL_T + 1.0)
+    wt = 0.5 * top[..., None] * _GL_W * (4.0 / np.sqrt(np.pi))
+    lnq = np.log1p(4.0 * t * t)
+    h = np.exp(-a[..., None] * lnq - t * t / (w * w)[..., None])
+    return ((wt * h).sum(-1), (-wt * h * lnq).sum(-1),
+            (wt * h * 2.0 * t * t).sum(-1) / w ** 3)
+
+
 def _damped_side(a, w):
     """Area factor ``U(1/2, 3/2 - a, 1/(4 w^2))`` and its derivatives in ``a`` and ``w``."""
     z = 0.25 / (w * w)
-    r = hyperu(0.5, 1.5 - a, z)
-    step = 1e-6 * np.maximum(np.abs(a), 1.0)
-    dr_da = (hyperu(0.5, 1.5 - (a + step), z) - hyperu(0.5, 1.5 - (a - step), z)) / (2 * step)
-    dr_dw = 0.5 * hyperu(1.5, 2.5 - a, z) / (2.0 * w ** 3)
+    with np.errstate(all="ignore"):
+        r = hyperu(0.5, 1.5 - a, z)
+        step = 1e-6 * np.maximum(np.abs(a), 1.0)
+        dr_da = (hyperu(0.5, 1.5 - (a + step), z)
+                 - hyperu(0.5, 1.5 - (a - step), z)) / (2 * step)
+        dr_dw = 0.5 * hyperu(1.5, 2.5 - a, z) / (2.0 * w ** 3)
+    bad = ~(np.isfinite(r) & np.isfinite(dr_da) & np.isfinite(dr_dw) & (r > 0))
+    if np.any(bad):
+        rq, daq, dwq = _damped_side_quadrature(a, w)
+        r, dr_da, dr_dw = (np.where(bad, q, v) for q, v in
+                           ((rq, r), (daq, dr_da), (dwq, dr_dw)))
     return r, dr_da, dr_dw
 
 

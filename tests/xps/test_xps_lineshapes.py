@@ -32,15 +32,22 @@ def test_lf_without_damping_is_la():
                                      (500.0, 0.6, 100.0), (1000.0, 3.0, 0.05),
                                      (0.0, 5.0, 0.5)])
 def test_lf_unbroadened_area_is_one(a, b, w):
-    """The analytic (Tricomi U; quadrature fallback at large alpha) normalisation of h(t)."""
+    """The analytic (Tricomi U; quadrature fallback at large alpha) normalisation: the profile
+    is h(t) / area, so its value at the centre times the adaptive-quadrature integral of the
+    textbook h must be 1, and its shape must be h."""
     lf = get_lineshape("lf")
     F = 1.7
 
-    def f(x):
-        return _ev(lf, np.array([x]), 0.0, (F, a, b, w, 0.0))[0]
+    def h(x):
+        t = x / F
+        return (1 + 4 * t * t) ** (-a) * np.exp(-t * t / (w * w)) if t > 0 else \
+            (1 + 4 * t * t) ** (-b)
 
-    total = quad(f, -np.inf, 0.0, limit=400)[0] + quad(f, 0.0, np.inf, limit=400)[0]
-    assert total == pytest.approx(1.0, rel=1e-8)
+    total = quad(h, -np.inf, 0.0, limit=400)[0] + quad(h, 0.0, np.inf, limit=400)[0]
+    x = np.array([-0.3, 0.0, 0.05, 0.4])
+    v = _ev(lf, x, 0.0, (F, a, b, w, 0.0))
+    assert v[1] * total == pytest.approx(1.0, rel=1e-8)
+    np.testing.assert_allclose(v, v[1] * np.array([h(e) for e in x]), rtol=1e-12)
 
 
 def test_lf_broadened_area_height_and_asymmetry():

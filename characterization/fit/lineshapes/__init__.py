@@ -19,11 +19,16 @@ name                          shape parameters                       natural
 ``split_lorentzian``          fwhm_left, fwhm_right                  area
 ``la``   (CasaXPS-style LA,   fwhm (F), alpha, beta, fwhm_g          area
 in XPS_LINESHAPES)            (asymmetric Lorentzian ⊗ Gaussian)
+``lf``   (CasaXPS-style LF,   fwhm (F), alpha, beta, damping,        area
+in XPS_LINESHAPES)            fwhm_g (LA with damped high-BE tail)
+``doniach_sunjic``            fwhm (F), alpha, fwhm_g (Doniach–      area
+(in XPS_LINESHAPES)           Šunjić ⊗ Gaussian; area within
+                              c ± 25 F)
 ``<shape>_shirley``           the shape's parameters, shirley        as shape
 (in XPS_LINESHAPES)           (peak + its own Shirley step, XPS
                               active background; gaussian,
                               lorentzian, pseudo_voigt, voigt, gl,
-                              sgl, la)
+                              sgl, la, lf, doniach_sunjic)
 ``kalpha_pseudo_voigt``       fwhm, eta, wavelength_ratio,           area
                               alpha2_ratio (Kα1/Kα2 doublet, XRD)
 ``kalpha_voigt``              fwhm_g, fwhm_l, wavelength_ratio,      area
@@ -61,12 +66,16 @@ from ._split import SplitLorentzian, SplitPseudoVoigt
 from ._symmetric import Gaussian, Lorentzian, PseudoVoigt
 from ._voigt import Voigt
 from ._asymmetric_lorentzian import AsymmetricLorentzian
+from ._lf import DampedAsymmetricLorentzian
+from ._doniach import DoniachSunjic
 from ._shirley_step import ShirleyStep
 
 _SHAPES = (Gaussian(), Lorentzian(), PseudoVoigt(), Voigt(), PearsonVII(), BreitWignerFano(),
            GaussianLorentzianProduct(), GaussianLorentzianSum(), SplitPseudoVoigt(),
            SplitLorentzian())
 _LA = AsymmetricLorentzian()
+_LF = DampedAsymmetricLorentzian()
+_DS = DoniachSunjic()
 
 #: Canonical name -> line shape instance.
 LINESHAPES = MappingProxyType({s.name: s for s in _SHAPES})
@@ -77,8 +86,9 @@ DOUBLET_LINESHAPES = MappingProxyType({s.name: s for s in (cls() for cls in DOUB
 #: carrying their own Shirley step (the "active" Shirley background), found by
 #: :func:`get_lineshape` like the others.
 XPS_LINESHAPES = MappingProxyType({s.name: s for s in (
-    _LA, *(ShirleyStep(b) for b in (*_SHAPES, _LA)
-           if b.name in ("gaussian", "lorentzian", "pseudo_voigt", "voigt", "gl", "sgl", "la")))})
+    _LA, _LF, _DS, *(ShirleyStep(b) for b in (*_SHAPES, _LA, _LF, _DS)
+                if b.name in ("gaussian", "lorentzian", "pseudo_voigt", "voigt", "gl", "sgl",
+                              "la", "lf", "doniach_sunjic")))})
 _ALIASES = {alias: s.name for s in (*_SHAPES, *DOUBLET_LINESHAPES.values(),
                                     *XPS_LINESHAPES.values())
             for alias in (s.name, *s.aliases)}
@@ -110,4 +120,5 @@ __all__ = ["LINESHAPES", "LineShape", "ShapeParam", "AMPLITUDE_TYPES", "FOUR_LN2
            "SplitPseudoVoigt", "SplitLorentzian", "DOUBLET_LINESHAPES", "KAlphaDoublet",
            "KAlphaPseudoVoigt", "KAlphaVoigt", "KAlphaPearsonVII", "KAlphaSplitPseudoVoigt",
            "KAlphaGaussian", "KAlphaLorentzian", "XPS_LINESHAPES", "AsymmetricLorentzian",
-           "ShirleyStep"]
+           "ShirleyStep", "DampedAsymmetricLorentzian",
+           "DoniachSunjic"]

@@ -4,8 +4,8 @@ The file's region line gives a U 3 Tougaard background with B = 335.44588 eV², 
 D = 436 eV² between KE 737.52 and 786.76 eV; CasaXPS (independent of this project) chose that
 B. Our Tougaard with B matched to the loss end must find the same B, and with CasaXPS's B the
 background-subtracted area of the region must equal the areas of CasaXPS's four components
-within what their tails outside the region explain. (A component-by-component refit needs
-CasaXPS's LF(α, β, w, m) tail damping, whose definition is not published: not done here.)
+within what their tails outside the region explain. The component-by-component refit with our
+LF line shape is in ``test_feo_casa_refit.py``.
 """
 
 from __future__ import annotations

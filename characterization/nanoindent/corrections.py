@@ -46,7 +46,8 @@ def _drift_kernel(h, t, seg, **kw):
     return rate, err
 
 
-@public("nanoindent", batch_dim="indent", transform=True)
+@public("nanoindent", batch_dim="indent", transform=True,
+        headline=("drift_rate", "drift_already_corrected"))
 def correct_drift(ds: xr.Dataset, *, rate: float | None = None, settle_fraction: float = 0.2,
                   errors: str = "nan") -> xr.Dataset:
     r"""Measure the thermal drift rate in the drift hold and remove it from the displacement.
@@ -150,7 +151,7 @@ def correct_drift(ds: xr.Dataset, *, rate: float | None = None, settle_fraction:
     return out
 
 
-@public("nanoindent", batch_dim="indent", transform=True)
+@public("nanoindent", batch_dim="indent", transform=True, headline=("frame_compliance",))
 def correct_frame_compliance(ds: xr.Dataset, *, frame_compliance: float | None = None,
                              frame_stiffness: float | None = None) -> xr.Dataset:
     r"""Remove the load-frame deflection from the displacement: :math:`h = h_m - C_f P`.

@@ -31,7 +31,7 @@ def _area_kernel(h_c, *, tip, coefficients, tip_radius, punch_diameter):
                                punch_diameter=punch_diameter)
 
 
-@public("nanoindent", batch_dim="indent")
+@public("nanoindent", batch_dim="indent", headline=("mean_hardness", "mean_modulus"))
 def csm_profile(ds: xr.Dataset, *, depth_range: tuple[float, float] = (100.0, 200.0),
                 tip: str = "berkovich", area=None, tip_radius: float | None = None,
                 punch_diameter: float | None = None, epsilon: float | None = None,

@@ -92,7 +92,8 @@ def _energy_kernel(p, h, seg, cyc, start, **kw):
     return (*outs, ok, msg)
 
 
-@public("nanoindent", batch_dim="indent")
+@public("nanoindent", batch_dim="indent",
+        headline=("total_work", "elastic_work", "plastic_work", "elastic_fraction"))
 def energies(ds: xr.Dataset, *, cycle="last", unload_end: str = "end",
              include_hold: bool = False) -> xr.Dataset:
     r"""Total, elastic and plastic indentation work and the elastic fraction η_IT, in joules.

@@ -146,7 +146,7 @@ def _events_kernel(p, h, t, seg, start, **kw):
     return (*[ev[..., k, :] for k in range(len(_EVENT_VARS))], count, frac, first, ok, msg)
 
 
-@public("nanoindent", batch_dim="indent")
+@public("nanoindent", batch_dim="indent", headline=("n_events", "popin_load", "fracture"))
 def events(ds: xr.Dataset, *, threshold: float = 8.0, window: int = 25,
            min_excursion: float = 0.0,
            fracture_excursion: float = 0.5, fracture_load_drop: float = 0.5,

@@ -38,7 +38,7 @@ def _cluster(positions: np.ndarray, tolerance: float) -> tuple[np.ndarray, np.nd
     return centers, labels
 
 
-@public("nanoindent", batch_dim=None)
+@public("nanoindent", batch_dim=None, headline=("outlier", "quality_ok"))
 def grid_map(ds: xr.Dataset, *, variables=("hardness", "modulus", "elastic_fraction",
                                             "plastic_work"),
              threshold: float = 3.5, position_tolerance: float = 0.5,

@@ -51,7 +51,8 @@ def _resolve_area(ds, tip, area):
     return None, "ideal"
 
 
-@public("nanoindent", batch_dim="indent")
+@public("nanoindent", batch_dim="indent",
+        headline=("hardness", "modulus", "reduced_modulus", "stiffness", "contact_depth"))
 def oliver_pharr(ds: xr.Dataset, *, tip: str = "berkovich",
                  unloading_range: tuple[float, float] = (0.5, 1.0), area=None,
                  tip_radius: float | None = None, punch_diameter: float | None = None,

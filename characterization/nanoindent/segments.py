@@ -133,7 +133,7 @@ def _segment_one(p, h, t, *, window, rate_threshold, min_points, drift_hold_load
     return labels, cycles
 
 
-@public("nanoindent", batch_dim="indent", transform=True)
+@public("nanoindent", batch_dim="indent", transform=True, headline=())
 def segment(ds: xr.Dataset, *, source: str = "auto", window: int | None = None,
             rate_threshold: float = 0.05, min_points: int = 5,
             drift_hold_load: float = 0.5) -> xr.Dataset:

@@ -91,7 +91,8 @@ def _surface_kernel(p, h, **kw):
     return tuple(outs)
 
 
-@public("nanoindent", batch_dim="indent", transform=True)
+@public("nanoindent", batch_dim="indent", transform=True,
+        headline=("surface_displacement", "surface_found"))
 def zero_point(ds: xr.Dataset, *, threshold: float = 5.0,
                fit_fraction: float = 0.05) -> xr.Dataset:
     r"""Find the surface contact of each test and put the zero of depth and load there.

@@ -3,7 +3,7 @@
 For each family a synthetic export typical of the instruments is written once to a temporary
 folder (1,000-line two-column Raman text with a header, 3,000-point ``.xy`` XRD pattern,
 66-point sorption CSV, the demo's AIF), and, where the shared corpus holds real files
-(``/work/shared/data``, ``$CHARACTERIZATION_DATA``), a few of those too; every file is read
+(``../shared/data`` beside the repository, or ``$CHARACTERIZATION_DATA``), a few of those too; every file is read
 ``--repeat`` times with :func:`characterization.read` and the median time per read is reported
 next to ``np.loadtxt`` of the same numeric block (a floor for a text reader in Python).
 
@@ -68,7 +68,8 @@ def _synthetic(folder: Path) -> list[tuple[str, Path, dict, tuple | None]]:
 
 
 def _real(limit: int = 3) -> list[tuple[str, Path, dict, int | None]]:
-    root = Path(os.environ.get("CHARACTERIZATION_DATA", "/work/shared/data"))
+    default = Path(__file__).resolve().parents[2] / "shared" / "data"
+    root = Path(os.environ.get("CHARACTERIZATION_DATA", default))
     picks = [("real XRD .xy", "xrd", "*.xy"), ("real XRD .xrdml", "xrd", "*.xrdml"),
              ("real Raman .txt", "raman", "*.txt"), ("real sorption .aif", "sorption", "*.aif")]
     out = []

@@ -10,6 +10,7 @@ import numpy as np
 import xarray as xr
 
 from ..errors import AnalysisError
+from .._steps import units_of
 from .model import Model
 
 
@@ -67,11 +68,7 @@ def check_range(rng):
 
 def units(obj, name) -> str:
     """``attrs["units"]`` of a variable or coordinate; AnalysisError when it has none."""
-    value = obj.attrs.get("units")
-    if not isinstance(value, str):
-        raise AnalysisError(f"{name!r} has no attrs['units']; set it (e.g. "
-                            f"ds[{name!r}].attrs['units'] = 'count') so results get units")
-    return value
+    return units_of(obj, name, "fit_peaks")
 
 
 COUNT_UNITS = ("count", "counts", "cts", "ct")
@@ -79,14 +76,19 @@ COUNT_UNITS = ("count", "counts", "cts", "ct")
 
 def _poisson_weights(ds, da, dim):
     """1/σ with σ² = N the counted events. ``y`` in counts: σ = √max(y, 1). ``y`` a rate or
-    otherwise scaled (XPS counts/s): σ = √max(N, 1)·(y/N) from a ``counts`` variable, the scale
-    y/N taken per spectrum as the median over points with N > 0. Anything else is refused: Poisson
+    otherwise scaled (XPS counts/s): σ = √max(N, 1)/t from a ``counts`` variable with
+    t = dwell_time·scans from the coordinates (right also after a background was subtracted),
+    or, without them, t = N/y taken per spectrum as the median over points with N > 0. Anything else is refused: Poisson
     weights on a rate would weight every point wrongly by the same unknown factor per point."""
     units = str(da.attrs.get("units", "")).strip().lower()
     if units in COUNT_UNITS:
         return 1.0 / np.sqrt(np.maximum(da, 1.0)), "poisson: 1/sqrt(max(y, 1))"
     if "counts" in ds.data_vars and dim in ds["counts"].dims and da.name != "counts":
         n = ds["counts"].sel({dim: da[dim]})
+        if "dwell_time" in ds.coords:        # y = counts / (dwell · scans), possibly minus a
+            t = ds["dwell_time"] * (ds["scans"] if "scans" in ds.coords else 1)   # background
+            return t / np.sqrt(np.maximum(n, 1.0)), \
+                "poisson: dwell_time*scans/sqrt(max(counts, 1))"
         scale = (da / n).where(n > 0).median(dim)
         return 1.0 / (np.sqrt(np.maximum(n, 1.0)) * scale), \
             "poisson: 1/(sqrt(max(counts, 1)) * median(y/counts))"

@@ -340,7 +340,8 @@ def bjh(ds: xr.Dataset, *, branch: str = "desorption", geometry: str = "cylinder
     Warns
     -----
     CavitationWarning
-        Desorption branch analysed and a steep closure in the cavitation window found.
+        Desorption branch analysed and the hysteresis loop closes by a steep step near
+        the cavitation range of the adsorptive (N2 at 77 K: p/p0 0.40–0.48; see ``loop_closure``).
 
     Notes
     -----
@@ -473,7 +474,8 @@ def dollimore_heal(ds: xr.Dataset, *, branch: str = "desorption", geometry: str 
     Warns
     -----
     CavitationWarning
-        Desorption branch analysed and a steep closure in the cavitation window found.
+        Desorption branch analysed and the hysteresis loop closes by a steep step near
+        the cavitation range of the adsorptive (N2 at 77 K: p/p0 0.40–0.48; see ``loop_closure``).
 
     Notes
     -----

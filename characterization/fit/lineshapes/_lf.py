@@ -35,9 +35,10 @@ References: CasaXPS manual, "Line shapes" (LA, LF); N. Fairley et al., Appl. Sur
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import digamma, gammaln, hyperu
+from scipy.special import hyperu
 
-from ._asymmetric_lorentzian import _G_SCALE, _NODES, _WEIGHTS, AsymmetricLorentzian
+from ._asymmetric_lorentzian import (_G_SCALE, _NODES, _WEIGHTS, AsymmetricLorentzian,
+                                     _side_area)
 from ._base import TINY, ShapeParam
 
 
@@ -75,11 +76,6 @@ def _damped_side(a, w):
     return r, dr_da, dr_dw
 
 
-def _free_side(b):
-    r = np.exp(gammaln(b - 0.5) - gammaln(b))
-    return r, r * (digamma(b - 0.5) - digamma(b))
-
-
 class DampedAsymmetricLorentzian(AsymmetricLorentzian):
     """LF: asymmetric Lorentzian, Gaussian-damped high-BE tail, ⊗ Gaussian, area-normalised."""
 
@@ -108,7 +104,7 @@ class DampedAsymmetricLorentzian(AsymmetricLorentzian):
         damp = np.where(high, np.exp(-(t * t) / (w * w)), 1.0)
         h = q ** (-p) * damp
         ra, dra_a, dra_w = _damped_side(a, w)
-        rb, drb = _free_side(b)
+        rb, drb = _side_area(b)
         total = ra + rb
         v = h / (F * np.sqrt(np.pi) / 4.0 * total)
         if not grad:

@@ -23,7 +23,6 @@ sentinel 1.797e308 (DBL_MAX) becomes NaN.
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any, Sequence
 
@@ -31,6 +30,7 @@ import numpy as np
 import xarray as xr
 
 from ...errors import ReadError
+from .._metadata import to_json  # noqa: F401  (re-exported to the readers)
 
 #: NanoSuite / MTS write DBL_MAX where a channel has no value.
 SENTINEL = 1e300
@@ -228,8 +228,3 @@ def select(ds: xr.Dataset, indent, path=None) -> xr.Dataset:
     n = int(one["n_points"])
     one = one.isel(point=slice(0, n)).drop_vars("n_points")
     return one
-
-
-def to_json(meta) -> str:
-    """Metadata as JSON (non-JSON values as strings)."""
-    return json.dumps(meta, default=str, ensure_ascii=False)

@@ -20,14 +20,11 @@ Also here, because several readers need them:
   ``shift = 1e7/λ_laser − 1e7/λ``; no laser wavelength means a ReadError, never a guess;
 * :func:`regular_grid` — whether scattered (x, y) stage positions form a complete rectangular
   grid, and each point's (row, column), so maps get their orientation from the positions;
-* :func:`to_json` — vendor metadata (datetimes, bytes, numpy scalars, enums) as JSON text.
+* :func:`to_json` — vendor metadata as JSON text (from :mod:`characterization.io._metadata`).
 """
 
 from __future__ import annotations
 
-import datetime as _dt
-import enum
-import json
 import math
 from typing import Any
 
@@ -36,6 +33,7 @@ import numpy as np
 from ... import conventions
 from ...errors import ConventionError, ReadError
 from .._units import canonical_unit
+from .._metadata import to_json  # noqa: F401  (re-exported to the readers)
 
 #: Plausible laser wavelengths (nm); a header value outside is treated as "not recorded".
 LASER_RANGE_NM = (150.0, 2500.0)
@@ -224,40 +222,6 @@ def _cluster(v: np.ndarray, tol: float):
         gid = n - 1 - gid
         means = means[::-1]
     return gid, means
-
-
-def _json_default(obj):
-    if isinstance(obj, (_dt.datetime, _dt.date)):
-        return obj.isoformat()
-    if isinstance(obj, np.datetime64):
-        return str(obj)
-    if isinstance(obj, enum.Enum):
-        return obj.name
-    if isinstance(obj, (bytes, bytearray)):
-        return f"<{len(obj)} bytes>"
-    if isinstance(obj, np.generic):
-        return obj.item()
-    if isinstance(obj, np.ndarray):
-        return obj.tolist()
-    if isinstance(obj, (set, tuple)):
-        return list(obj)
-    return str(obj)
-
-
-def _clean(obj):
-    """Replace non-finite floats (not JSON) by None, recursively."""
-    if isinstance(obj, float) and not math.isfinite(obj):
-        return None
-    if isinstance(obj, dict):
-        return {str(k): _clean(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [_clean(v) for v in obj]
-    return obj
-
-
-def to_json(metadata: dict) -> str:
-    """Vendor metadata as a JSON string (datetimes ISO, bytes summarised, NaN as null)."""
-    return json.dumps(_clean(metadata), default=_json_default, ensure_ascii=False)
 
 
 # --------------------------------------------------------------------------- the builder

@@ -36,7 +36,6 @@ equation (N2, Ar, CO2 only) at the file's temperature, with a warning saying so.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 import warnings
@@ -47,6 +46,7 @@ import xarray as xr
 
 from ...errors import ReadError
 from .._units import STP_MOLAR_VOLUME  # 22.414 cm³/mmol, ideal gas at 0 °C, 1 atm
+from .._metadata import to_json  # noqa: F401  (re-exported to the readers)
 
 
 #: Molar masses (g/mol) of common adsorptives, for mass-based loadings.
@@ -363,27 +363,6 @@ def _array(path, name, values, n=None) -> np.ndarray | None:
     if n is not None and arr.size != n:
         raise ReadError(path, f"{name} has {arr.size} values, the amounts {n}")
     return arr
-
-
-def _json_default(obj):
-    if isinstance(obj, (np.floating, np.integer)):
-        return obj.item()
-    if isinstance(obj, np.ndarray):
-        return obj.tolist()
-    return str(obj)
-
-
-def to_json(metadata: dict) -> str:
-    """``metadata`` as a JSON string (non-ASCII kept, numpy scalars converted, NaN -> null)."""
-    def clean(o):
-        if isinstance(o, dict):
-            return {str(k): clean(v) for k, v in o.items()}
-        if isinstance(o, (list, tuple)):
-            return [clean(v) for v in o]
-        if isinstance(o, (float, np.floating)) and not math.isfinite(float(o)):
-            return None
-        return o
-    return json.dumps(clean(metadata), ensure_ascii=False, default=_json_default)
 
 
 def build_isotherm(path, *, reader: str, amount, amount_units: str,

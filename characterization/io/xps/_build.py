@@ -29,7 +29,6 @@ region, node names sanitised and made unique (``"Si 2p"`` -> ``"Si_2p"``, a seco
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from typing import Any
@@ -38,6 +37,7 @@ import numpy as np
 
 from ... import conventions
 from ...errors import ConventionError, ReadError
+from .._metadata import to_json  # noqa: F401  (re-exported to the readers)
 
 #: Batch dims an XPS Dataset may have (from the conventions table).
 BATCH_DIMS = conventions.get("xps").batch_dims
@@ -69,31 +69,6 @@ def plausible_excitation(value) -> float | None:
     except (TypeError, ValueError):
         return None
     return v if EXCITATION_RANGE_EV[0] <= v <= EXCITATION_RANGE_EV[1] else None
-
-
-def _json_default(obj):
-    if isinstance(obj, np.generic):
-        return obj.item()
-    if isinstance(obj, np.ndarray):
-        return obj.tolist()
-    if isinstance(obj, (bytes, bytearray)):
-        return obj.decode("latin-1")
-    return str(obj)
-
-
-def _clean(obj):
-    if isinstance(obj, float) and not math.isfinite(obj):
-        return None
-    if isinstance(obj, dict):
-        return {str(k): _clean(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [_clean(v) for v in obj]
-    return obj
-
-
-def to_json(metadata) -> str:
-    """Vendor metadata as a JSON string (NaN as null, bytes as latin-1 text)."""
-    return json.dumps(_clean(metadata), default=_json_default, ensure_ascii=False)
 
 
 def node_name(label: str) -> str:

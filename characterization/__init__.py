@@ -24,7 +24,7 @@ from . import _accessors  # noqa: F401  (registers the lazy accessor namespaces 
 #: technique is added here when its package lands), so ``from characterization import *`` works.
 _SUBMODULES = frozenset(
     {"conventions", "io", "fit", "plot", "synthetic", "cli", "sorption", "xrd", "raman",
-     "xps", "xray_lines", "nanoindent"}
+     "xps", "xray_lines", "nanoindent", "exafs"}
 )
 
 __all__ = [

@@ -28,7 +28,8 @@ from . import conventions
 from .errors import AnalysisError
 
 #: Technique namespaces that exist; each is a subpackage and an accessor name.
-NAMESPACES: tuple[str, ...] = ("fit", "sorption", "raman", "xrd", "xps", "nanoindent")
+NAMESPACES: tuple[str, ...] = ("fit", "sorption", "raman", "xrd", "xps", "nanoindent",
+                               "exafs")
 
 
 @dataclasses.dataclass(frozen=True)

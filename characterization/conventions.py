@@ -94,6 +94,12 @@ TABLE: MappingProxyType = MappingProxyType({
         signal_coords=(Quantity("time", "s", "Time"), Quantity("segment", "", "Segment")),
         scalar_coords=(Quantity("tip", "", "Indenter tip"),),
         batch_dims=_BATCH),
+    "feff_paths": Convention(
+        # Scattering paths of one FEFF calculation (read from feffNNNN.dat files or computed by
+        # exafs.feff_paths): per-path amplitude and phase functions on FEFF's own k grid.
+        "feff_paths", Quantity("k", "1/angstrom", "Photoelectron wavenumber k"),
+        (Quantity("mag_feff", "angstrom", "|F_eff(k)|"),),
+        batch_dims=("path",)),
     "psd_kernel": Convention(
         # A pore-size-distribution kernel (read with format="psd_kernel", or built by
         # sorption.kelvin_kernel): isotherms of single pore widths. Its second axis, pore_width,

@@ -49,7 +49,7 @@ def test_no_private_io_name_is_imported_outside_io():
 
 
 #: data kinds that are not measurements but belong to a technique (kernel tables of sorption)
-AUXILIARY = {"psd_kernel": "sorption"}
+AUXILIARY = {"psd_kernel": "sorption", "feff_paths": "exafs"}
 
 
 def test_reader_modules_live_in_their_technique_folder():

@@ -1,0 +1,22 @@
+"""EXAFS / XANES analysis through xraylarch (namespace ``exafs``, accessor ``ds.exafs``).
+
+``import characterization`` never imports larch: larch is imported inside the functions that
+need it (:mod:`._larch`), and no larch Group ever leaves this package — every result is a
+Dataset following :mod:`characterization.conventions` (technique ``"exafs"``).
+
+Dataset layout (one spectrum per batch element; batch dims ``sample``, ``state``, ``time`` ...):
+
+* input ``mu(..., energy)`` (1) on ``energy`` (eV), optional channels ``i0``, ``itrans``,
+  ``ifluor``, ``irefer``, ``mu_reference``; scalar coords ``edge`` ("Sn K"), ``absorber``
+  ("Sn"), ``edge_energy`` (eV, tabulated, from xraydb) and ``measurement``
+  ("transmission", "fluorescence", "mu" when the file held μ only);
+* after normalisation: ``norm``, ``flat``, ``pre_edge_line``, ``post_edge_line`` on ``energy``,
+  per spectrum ``e0`` (eV) and ``edge_step`` (1);
+* after background removal: ``background`` on ``energy``, ``chi(..., k)`` on ``k`` (1/angstrom);
+* after the Fourier transform: ``chir_re``, ``chir_im``, ``chir_mag``, ``chir_pha`` on ``r``
+  (angstrom; |χ(R)| in angstrom^-3 for k-weight 2 with k in 1/angstrom);
+* scattering paths (``feff_paths`` technique, dim ``path`` × FEFF's ``k`` grid): see
+  :mod:`characterization.io.exafs.feffdat`.
+"""
+
+__all__: list[str] = []

@@ -20,3 +20,10 @@ Dataset layout (one spectrum per batch element; batch dims ``sample``, ``state``
 """
 
 __all__: list[str] = []
+
+# --- FEFF paths (exafs_feff) ---
+from . import structures  # noqa: E402
+from .feff import feff_paths  # noqa: E402
+
+__all__ += ["feff_paths", "structures"]
+# --- end FEFF paths ---

@@ -23,6 +23,7 @@ import os
 import re
 import subprocess
 import tempfile
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -166,10 +167,18 @@ def run(inp: str, *, version: str, timeout: float) -> xr.Dataset:
                 raise AnalysisError(f"{exe.name} could not be started: {exc}") from exc
             text = proc.stdout.decode("latin-1", "replace")
             log.append(text)
+            if re.search(r"paths found\s+0\b", text, re.I):
+                raise AnalysisError("FEFF found no scattering path with a half length within "
+                                    "r_max; increase r_max (and radius)")
             if proc.returncode != 0 or re.search(r"fatal error", text, re.I):
                 raise AnalysisError(f"{exe.name} failed (exit code {proc.returncode}):\n"
                                     + _tail(text))
-        return parse(folder, log="".join(log))
+        text = "".join(log)
+        if re.search(r"path finder limit exceeded", text, re.I):
+            warnings.warn("FEFF's path finder hit its internal limit: the path list may be "
+                          "incomplete; use a smaller r_max or nleg", RuntimeWarning,
+                          stacklevel=4)
+        return parse(folder, log=text)
 
 
 def _tail(text: str, n: int = 12) -> str:

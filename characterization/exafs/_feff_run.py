@@ -41,17 +41,29 @@ _FEFF8_MODULES = ("rdinp", "pot", "xsph", "pathfinder", "genfmt", "ff2x")
 _HOLES = {"K": 1, "L1": 2, "L2": 3, "L3": 4}
 
 
+def _bindir() -> Path:
+    """larch's folder of bundled executables (``larch/bin/<os><bits>``), found without
+    importing larch (which takes about a second)."""
+    import importlib.util
+    import sys
+
+    spec = importlib.util.find_spec("larch")
+    if spec is None or not spec.submodule_search_locations:
+        from . import _larch
+
+        _larch.require("larch")                       # raises the "install xraylarch" error
+    top = Path(list(spec.submodule_search_locations)[0])
+    system = "win" if sys.platform.startswith("win") else \
+        "darwin" if sys.platform == "darwin" else "linux"
+    bits = "64" if sys.maxsize > 2 ** 32 else "32"
+    return top / "bin" / f"{system}{bits}"
+
+
 def executables(version: str) -> list[Path]:
     """The binaries of ``version`` inside the installed larch package (AnalysisError if absent)."""
     if version not in PROGRAMS:
         raise AnalysisError(f"unknown FEFF version {version!r}; use one of {PROGRAMS}")
-    from . import _larch
-
-    larch = _larch.require("larch")
-    try:
-        from larch.utils import bindir
-    except ImportError:  # pragma: no cover - older larch
-        bindir = Path(larch.__file__).parent / "bin" / "linux64"
+    bindir = _bindir()
     names = ["feff6l"] if version == "feff6l" else [f"feff8l_{m}" for m in _FEFF8_MODULES]
     paths = [Path(bindir, n + (".exe" if os.name == "nt" else "")) for n in names]
     missing = [p for p in paths if not (p.is_file() and os.access(p, os.X_OK))]
@@ -115,9 +127,8 @@ def cluster(structure, site: int, radius: float) -> tuple[list[str], np.ndarray]
 def feff_input(elements, xyz, *, edge: str, r_max: float, nleg: int, version: str,
                title: str) -> str:
     """The text of ``feff.inp`` for one cluster (see the module docstring)."""
-    from . import _larch
+    from pymatgen.core import Element
 
-    xraydb = _larch.require("xraydb")
     edge = edge.upper()
     if edge not in _HOLES:
         raise AnalysisError(f"edge {edge!r}: FEFF paths are computed for K, L1, L2, L3")
@@ -138,7 +149,7 @@ def feff_input(elements, xyz, *, edge: str, r_max: float, nleg: int, version: st
     lines += [f"RMAX {r_max:.5f}", f"NLEG {int(nleg)}", "", "POTENTIALS",
               "*  ipot   Z  element"]
     for ipot, (_, el) in enumerate(potentials):
-        lines.append(f"   {ipot:3d} {xraydb.atomic_number(el):4d}  {el}")
+        lines.append(f"   {ipot:3d} {Element(el).Z:4d}  {el}")
     lines += ["", "ATOMS", "*   x          y          z      ipot  tag   distance"]
     for i, (el, (x, y, z)) in enumerate(zip(elements, xyz)):
         ipot = 0 if i == 0 else labels[el]

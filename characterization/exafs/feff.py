@@ -305,7 +305,7 @@ def _feff_paths(structure, *, absorber: str, edge: str = "K", radius: float = 6.
     s, description = structures.load(structure)
     if not isinstance(absorber, str) or not absorber.strip():
         raise AnalysisError("absorber= must be an element symbol such as 'Sn'")
-    absorber = absorber.strip()
+    absorber = absorber.strip().capitalize()
     edge = str(edge).upper()
     radius = float(radius)
     r_max = radius if r_max is None else float(r_max)

@@ -303,9 +303,8 @@ def test_bad_inputs_are_clear_errors(tmp_path):
 
 
 def test_missing_binary_is_an_analysis_error(monkeypatch, tmp_path):
-    import larch.utils
-
-    monkeypatch.setattr(larch.utils, "bindir", str(tmp_path))
+    assert _feff_run._bindir().joinpath("feff6l").is_file()
+    monkeypatch.setattr(_feff_run, "_bindir", lambda: tmp_path)
     with pytest.raises(AnalysisError, match="feff6l.*missing"):
         _feff_run.executables("feff6l")
 

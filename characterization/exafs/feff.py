@@ -202,8 +202,57 @@ def _compute(s, *, absorber, site, edge, radius, r_max, nleg, version, timeout, 
     return ds
 
 
+def _cached(s, *, absorber, site, edge, radius, r_max, nleg, version, cache, timeout):
+    """One FEFF run for one absorber site, through the disk cache."""
+    key = cache_key(s, absorber=absorber, site=site, edge=edge, radius=radius, r_max=r_max,
+                    nleg=nleg, version=version)
+    folder = cache_dir(cache)
+    target = folder / f"{key}.nc" if folder is not None else None
+    ds = None
+    if target is not None and cache != "refresh":
+        ds = _load_cached(target, key)
+    if ds is None:
+        ds = _compute(s, absorber=absorber, site=site, edge=edge, radius=radius, r_max=r_max,
+                      nleg=nleg, version=version, timeout=timeout, key=key)
+        if target is not None:
+            _store(ds, folder, target, key)
+    return ds
+
+
+def _all_sites(runs: list[xr.Dataset]) -> xr.Dataset:
+    """Paths of every inequivalent absorber site in one Dataset, N weighted by site fraction."""
+    k = runs[0]["k"].values
+    for r in runs[1:]:
+        if r.sizes["k"] != k.size or not np.array_equal(r["k"].values, k):
+            raise AnalysisError("the FEFF runs of the absorber sites have different k grids")
+    total = sum(int(r.site_multiplicity) for r in runs)
+    parts = []
+    for r in runs:
+        weight = int(r.site_multiplicity) / total
+        r = r.reset_coords(["absorber_site", "site_multiplicity"])
+        r["absorber_site"] = r["absorber_site"].expand_dims(path=r["path"]).copy()
+        r["site_multiplicity"] = r["site_multiplicity"].expand_dims(path=r["path"]).copy()
+        r["site_weight"] = xr.DataArray(
+            np.full(r.sizes["path"], weight), dims="path",
+            attrs={"units": "1", "long_name": "Fraction of the absorber atoms on this site"})
+        r["site_degeneracy"] = r["degeneracy"].assign_attrs(
+            long_name="Path degeneracy N seen from this site (FEFF)")
+        r["degeneracy"] = (r["degeneracy"] * weight).assign_attrs(
+            units="1", long_name="Path degeneracy N × site weight (site average)")
+        r["amplitude_ratio"] = r["amplitude_ratio"].copy()
+        parts.append(r)
+    ds = xr.concat(parts, dim="path", data_vars="all", coords="minimal", compat="override",
+                   join="override", combine_attrs="override")
+    ds = ds.assign_coords(path=("path", np.arange(1, ds.sizes["path"] + 1),
+                                {"units": "", "long_name": "Path"}))
+    ds.attrs["feff_inp"] = "\n".join(r.attrs["feff_inp"] for r in runs)
+    ds.attrs["feff_cache_key"] = ",".join(r.attrs["feff_cache_key"] for r in runs)
+    ds.attrs["title"] = "; ".join(r.attrs["title"] for r in runs)
+    return ds
+
+
 def _feff_paths(structure, *, absorber: str, edge: str = "K", radius: float = 6.0,
-                r_max: float | None = None, nleg: int = 4, site: int | None = None,
+                r_max: float | None = None, nleg: int = 4, site: int | str | None = None,
                 version: str = "feff6l", max_paths: int | None = None, cache=None,
                 timeout: float = 600.0) -> xr.Dataset:
     r"""Scattering paths of ``absorber`` in a crystal structure, computed by FEFF (cached).
@@ -243,10 +292,14 @@ def _feff_paths(structure, *, absorber: str, edge: str = "K", radius: float = 6.
         path.
     nleg : int
         Largest number of legs of a path (FEFF ``NLEG``; 2 = single scattering only).
-    site : int, optional
+    site : int or "all", optional
         Which inequivalent site of ``absorber`` (0, 1 ... in the order of the structure's
-        sites). Default: the first, with a ``UserWarning`` when there are several — a
-        multi-site absorber needs one run per site, weighted by ``site_multiplicity``.
+        sites). Default: the first, with a ``UserWarning`` when there are several.
+        ``"all"``: one run per inequivalent site, the paths of all runs stacked along
+        ``path``, each path's ``degeneracy`` multiplied by its ``site_weight`` (fraction of
+        the absorber atoms on that site) so that the sum over paths is the site-averaged
+        χ(k); FEFF's own N is kept as ``site_degeneracy``, and ``absorber_site`` and
+        ``site_multiplicity`` become per-path variables.
     version : {"feff6l", "feff8l"}
         FEFF program bundled with xraylarch (feff8l: self-consistency off, as in larch).
     max_paths : int, optional
@@ -316,18 +369,19 @@ def _feff_paths(structure, *, absorber: str, edge: str = "K", radius: float = 6.
     if version not in _feff_run.PROGRAMS:
         raise AnalysisError(f"unknown FEFF version {version!r}; use one of "
                             f"{_feff_run.PROGRAMS}")
-    key = cache_key(s, absorber=absorber, site=site, edge=edge, radius=radius, r_max=r_max,
-                    nleg=nleg, version=version)
-    folder = cache_dir(cache)
-    target = folder / f"{key}.nc" if folder is not None else None
-    ds = None
-    if target is not None and cache != "refresh":
-        ds = _load_cached(target, key)
-    if ds is None:
-        ds = _compute(s, absorber=absorber, site=site, edge=edge, radius=radius, r_max=r_max,
-                      nleg=nleg, version=version, timeout=timeout, key=key)
-        if target is not None:
-            _store(ds, folder, target, key)
+    if site == "all":
+        n_sites = len(_feff_run.absorber_sites(s, absorber))
+        runs = [_cached(s, absorber=absorber, site=i, edge=edge, radius=radius, r_max=r_max,
+                        nleg=nleg, version=version, cache=cache, timeout=timeout)
+                for i in range(n_sites)]
+        ds = _all_sites(runs)
+        key = ",".join(r.attrs["feff_cache_key"] for r in runs)
+    else:
+        if site is not None and (isinstance(site, bool) or not isinstance(site, (int, np.integer))):
+            raise AnalysisError(f"site= must be None, an int or 'all', got {site!r}")
+        ds = _cached(s, absorber=absorber, site=site, edge=edge, radius=radius, r_max=r_max,
+                     nleg=nleg, version=version, cache=cache, timeout=timeout)
+        key = ds.attrs["feff_cache_key"]
     if max_paths is not None:
         ds = ds.isel(path=slice(0, max(1, int(max_paths))))
     ds.attrs["method"] = f"FEFF ({version}, larch-bundled) on a {radius:g} Å cluster"

@@ -276,6 +276,30 @@ def test_inequivalent_absorber_sites(recwarn):
         exafs.feff_paths(s, absorber="Sn", radius=4.5, r_max=2.5, site=1, cache=False)
     with pytest.raises(AnalysisError, match="site=5"):
         exafs.feff_paths(s, absorber="Sn", radius=4.5, site=5, cache=False)
+    with pytest.raises(AnalysisError, match="site= must be"):
+        exafs.feff_paths(s, absorber="Sn", radius=4.5, site="first", cache=False)
+
+
+def test_all_sites_average_weights_degeneracy(tmp_path):
+    from pymatgen.core import Lattice, Structure
+
+    # Sn0 at the corner: 2 O at 2.0 Å; Sn1 at the centre: 4 O at 2√2 Å; one Sn of each
+    s = Structure(Lattice.cubic(4.0), ["Sn", "Sn", "O"], [(0, 0, 0), (0.5, 0.5, 0.5), (0.5, 0, 0)])
+    kw = dict(absorber="Sn", radius=4.5, r_max=3.5, cache=tmp_path)
+    both = exafs.feff_paths(s, site="all", **kw)
+    one = exafs.feff_paths(s, site=0, **kw)
+    two = exafs.feff_paths(s, site=1, **kw)
+    assert both.sizes["path"] == one.sizes["path"] + two.sizes["path"]
+    assert both.path.values.tolist() == list(range(1, both.sizes["path"] + 1))
+    np.testing.assert_allclose(both.site_weight.values, 0.5)
+    np.testing.assert_array_equal(both.site_degeneracy.values,
+                                  np.r_[one.degeneracy.values, two.degeneracy.values])
+    np.testing.assert_allclose(both.degeneracy.values, 0.5 * both.site_degeneracy.values)
+    oxygen = both.where(both.scatterers == "O", drop=True)
+    assert float(oxygen.degeneracy.sum()) == pytest.approx((2 + 4) / 2)    # O per Sn atom
+    np.testing.assert_array_equal(both.mag_feff.values,
+                                  np.r_[one.mag_feff.values, two.mag_feff.values])
+    assert both.absorber_site.dims == ("path",) and len(list(tmp_path.glob("*.nc"))) == 2
 
 
 # --- errors -----------------------------------------------------------------------------------

@@ -451,11 +451,32 @@ def test_two_processes_fill_the_same_cache(cache):
                              cache={str(cache)!r})
         print(p.sizes["path"])
     """)
+    repo = Path(__file__).resolve().parents[2]
     procs = [subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True) for _ in range(2)]
+                              stderr=subprocess.PIPE, text=True, cwd=repo) for _ in range(2)]
     outs = [p.communicate(timeout=300) for p in procs]
     assert all(p.returncode == 0 for p in procs), [o[1][-500:] for o in outs]
     assert outs[0][0].strip() == outs[1][0].strip()
     assert len(list(cache.glob("*.nc"))) == 1 and not list(cache.glob("*.tmp"))
     cached = exafs.feff_paths("SnO2", absorber="Sn", radius=4.0, r_max=3.3, cache=cache)
     assert cached.sizes["path"] == int(outs[0][0])
+
+
+def test_our_run_equals_larchs_runner_on_the_same_input(tmp_path, monkeypatch):
+    import contextlib
+    import os
+
+    from larch.xafs import feff6l
+
+    from characterization.io.exafs.feffdat import read_feffdat
+
+    ours = exafs.feff_paths("SnO2", absorber="Sn", radius=5.0, r_max=2.5, cache=False)
+    folder = tmp_path / "larch"
+    folder.mkdir()
+    (folder / "feff.inp").write_text(ours.attrs["feff_inp"])
+    monkeypatch.chdir(tmp_path)                 # larch's runner changes the working directory
+    with open(os.devnull, "w", encoding="utf-8") as null, contextlib.redirect_stdout(null):
+        feff6l(folder=str(folder), feffinp="feff.inp", verbose=False)
+    theirs = xr.concat([read_feffdat(folder / f"feff000{i}.dat") for i in (1, 2)], dim="path")
+    for name in ("mag_feff", "phase_feff", "real_phc", "reff", "degeneracy"):
+        np.testing.assert_array_equal(ours[name].values, theirs[name].values, err_msg=name)

@@ -75,7 +75,8 @@ def cache_key(structure, *, absorber, site, edge, radius, r_max, nleg, version) 
         "lattice": np.round(np.asarray(structure.lattice.matrix, dtype=float), 5).tolist(),
         "species": [str(sp) for sp in structure.species],
         "frac_coords": np.round(frac, 5).tolist(),
-        "absorber": absorber, "site": site, "edge": edge.upper(),
+        "absorber": absorber, "site": None if site is None else int(site),
+        "edge": edge.upper(),
         "radius": round(float(radius), 5), "r_max": round(float(r_max), 5),
         "nleg": int(nleg), "version": version, "writer": _feff_run.WRITER_VERSION,
     }
@@ -377,7 +378,8 @@ def _feff_paths(structure, *, absorber: str, edge: str = "K", radius: float = 6.
         ds = _all_sites(runs)
         key = ",".join(r.attrs["feff_cache_key"] for r in runs)
     else:
-        if site is not None and (isinstance(site, bool) or not isinstance(site, (int, np.integer))):
+        if site is not None and (isinstance(site, bool)
+                                 or not isinstance(site, (int, np.integer))):
             raise AnalysisError(f"site= must be None, an int or 'all', got {site!r}")
         ds = _cached(s, absorber=absorber, site=site, edge=edge, radius=radius, r_max=r_max,
                      nleg=nleg, version=version, cache=cache, timeout=timeout)

@@ -19,4 +19,10 @@ Dataset layout (one spectrum per batch element; batch dims ``sample``, ``state``
   :mod:`characterization.io.exafs.feffdat`.
 """
 
-__all__: list[str] = []
+# --- processing (normalize, background, FT, series tools) ---
+from .background import subtract_background
+from .fourier import back_transform, fourier_transform
+from .normalization import normalize
+
+__all__: list[str] = ["normalize", "subtract_background", "fourier_transform", "back_transform"]
+# --- end processing ---

@@ -23,6 +23,11 @@ Dataset layout (one spectrum per batch element; batch dims ``sample``, ``state``
 from .background import subtract_background
 from .fourier import back_transform, fourier_transform
 from .normalization import normalize
+from .alignment import align
+from .merging import merge
+from .deglitching import deglitch
+from .grids import combine, resample
 
-__all__: list[str] = ["normalize", "subtract_background", "fourier_transform", "back_transform"]
+__all__: list[str] = ["normalize", "subtract_background", "fourier_transform", "back_transform",
+                      "align", "merge", "deglitch", "resample", "combine"]
 # --- end processing ---

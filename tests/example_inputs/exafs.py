@@ -42,7 +42,31 @@ def _back_transform():
     return _exafs.fourier_transform(_with_chi(), k_range=(2, 12)), {"r_range": (1.5, 3.5)}
 
 
+def _align():
+    ds = _mu()
+    reference = _xas_spectra(1, seed=9).mu_reference.isel(sample=0)
+    return ds, {"reference": reference, "var": "mu_reference"}
+
+
+def _merge():
+    import xarray as xr
+    scans = [_xas_spectra(3, edge_step=[1.0, 0.8, 1.2], seed=s) for s in (1, 2, 3)]
+    return xr.concat(scans, dim="scan"), {"dim": "scan"}
+
+
+def _deglitch():
+    return _xas_spectra(3, glitches=2, glitch_size=0.08, noise=0.001, seed=5), {"threshold": 6}
+
+
+def _resample():
+    return _mu(), {"k_step": 0.1}
+
+
 EXAMPLES.update({
+    "exafs.align": _align,
+    "exafs.merge": _merge,
+    "exafs.deglitch": _deglitch,
+    "exafs.resample": _resample,
     "exafs.normalize": _normalize,
     "exafs.subtract_background": _subtract_background,
     "exafs.fourier_transform": _fourier_transform,

@@ -1,4 +1,4 @@
-r"""Single-point glitch removal (``exafs.deglitch``): robust residuals of a running median."""
+r"""Single-point glitch removal (``exafs.deglitch``): robust residuals of a local fit."""
 
 from __future__ import annotations
 
@@ -12,29 +12,89 @@ from ..errors import AnalysisError
 from ._common import attach
 
 
-def glitch_mask(y, *, x, threshold, width, lo, hi):
-    """Batched: True where y_i is an isolated outlier of the median of its neighbours.
+def prediction_weights(x, half):
+    """(N, 2·half) weights predicting y_i from its neighbours y_{i±1..half} (NaN at the ends).
 
-    r_i = y_i − median(y_{i−w} … y_{i+w} without y_i); a glitch has |r_i| above
-    ``threshold`` · 1.4826 · MAD(r) and above twice the residuals of both neighbours (a
-    smooth feature such as the edge gives similar residuals on neighbouring points).
+    The prediction is the value at x_i of the least-squares polynomial (degree 2, or 1 for
+    half = 1) through the neighbours: linear in y, so it is computed once per grid.
+    """
+    n = x.size
+    offsets = np.r_[np.arange(-half, 0), np.arange(1, half + 1)]
+    degree = min(2, 2 * half - 1)
+    w = np.full((n, offsets.size), np.nan)
+    inner = np.arange(half, n - half)
+    if inner.size == 0:
+        return w, offsets
+    dx = x[inner[:, None] + offsets[None, :]] - x[inner, None]          # (M, 2h)
+    scale = np.abs(dx).max(axis=1, keepdims=True)
+    v = (dx / scale)[..., None] ** np.arange(degree + 1)               # (M, 2h, d+1)
+    pinv = np.linalg.pinv(v)                                            # (M, d+1, 2h)
+    w[inner] = pinv[:, 0, :]
+    return w, offsets
+
+
+def _residuals(y, w, idx):
+    return y - np.einsum("...nj,nj->...n", y[..., idx], w)
+
+
+LOCAL_POINTS = 15
+
+
+def local_scale(resid, half):
+    """Robust local noise scale 1.4826 · median|r| over ±``half`` points (batched).
+
+    Local, because the misfit of the neighbour quadratic grows where the oscillations are
+    strong (low k) and a single scale for the whole spectrum would call them glitches.
+    """
+    a = np.abs(resid)
+    pad = np.pad(a, [(0, 0)] * (a.ndim - 1) + [(half, half)], mode="constant",
+                 constant_values=np.nan)
+    with np.errstate(all="ignore"):
+        import warnings
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            return 1.4826 * np.nanmedian(sliding_window_view(pad, 2 * half + 1, axis=-1),
+                                         axis=-1)
+
+
+def glitch_mask(y, *, x, threshold, width, lo, hi, max_iterations=20):
+    """Batched: True where y_i is an isolated outlier of the curve through its neighbours.
+
+    r_i = y_i − p_i(x_i), p_i the quadratic fitted to the neighbours (not y_i). Points with
+    |r_i| above ``threshold`` · 1.4826 · MAD(r) that are local maxima of |r| are glitches; they
+    are replaced by p_i and the search repeats (a glitch also disturbs its neighbours'
+    residuals, so two close glitches are found one pass after the other).
     """
     half = width // 2
-    pad = np.pad(y, [(0, 0)] * (y.ndim - 1) + [(half, half)], mode="constant",
-                 constant_values=np.nan)
-    windows = sliding_window_view(pad, width, axis=-1)
-    others = np.delete(windows, half, axis=-1)
-    med = np.nanmedian(others, axis=-1)
-    resid = y - med
+    w, offsets = prediction_weights(x, half)
+    n = x.size
+    idx = np.clip(np.arange(n)[:, None] + offsets[None, :], 0, n - 1)
+    if lo is None:   # default: from 20 eV above the edge (maximum derivative) to the end
+        d = np.gradient(np.where(np.isfinite(y), y, 0.0), x, axis=-1)
+        lo = x[np.argmax(d, axis=-1)][..., None] + 20.0
     inside = (x >= lo) & (x <= hi)
-    r_in = np.where(inside, resid, np.nan)
-    mad = np.nanmedian(np.abs(r_in - np.nanmedian(r_in, axis=-1, keepdims=True)), axis=-1,
-                       keepdims=True)
-    sigma = 1.4826 * mad
-    a = np.abs(resid)
-    a_pad = np.pad(a, [(0, 0)] * (y.ndim - 1) + [(1, 1)], mode="constant", constant_values=0)
-    neighbours = np.fmax(a_pad[..., :-2], a_pad[..., 2:])
-    return inside & np.isfinite(resid) & (a > threshold * sigma) & (a > 2 * neighbours)
+    work = np.array(y, dtype=float, copy=True)
+    resid = _residuals(work, w, idx)
+    sigma = local_scale(resid, LOCAL_POINTS)
+    mask = np.zeros(work.shape, bool)
+    for _ in range(max_iterations):
+        a = np.where(np.isfinite(resid), np.abs(resid), 0.0)
+        a_pad = np.pad(a, [(0, 0)] * (work.ndim - 1) + [(1, 1)], mode="constant",
+                       constant_values=0)
+        local_max = (a >= a_pad[..., :-2]) & (a >= a_pad[..., 2:])
+        # a glitch pulls its neighbours' predictions: their residuals have the opposite sign
+        # (a smooth feature the quadratic misses gives same-sign residuals on neighbours)
+        r = np.where(np.isfinite(resid), resid, 0.0)
+        r_pad = np.pad(r, [(0, 0)] * (work.ndim - 1) + [(1, 1)], mode="constant",
+                       constant_values=0)
+        opposite = (r * r_pad[..., :-2] < 0) & (r * r_pad[..., 2:] < 0)
+        new = inside & np.isfinite(resid) & (a > threshold * sigma) & local_max & opposite
+        if not new.any():
+            break
+        work = np.where(new, work - resid, work)
+        mask |= new
+        resid = _residuals(work, w, idx)
+    return mask
 
 
 def _deglitch_kernel(y, *, x, threshold, width, lo, hi, replace):
@@ -58,12 +118,20 @@ def deglitch(ds: xr.Dataset, *, threshold: float = 6.0, range=None, window: int 
 
     .. math::
 
-        r_i = y_i - \operatorname{median}(y_{i-w}, \dots, y_{i+w}), \qquad
-        \text{glitch: } |r_i| > t \cdot 1.4826\,\operatorname{MAD}(r)
+        r_i = y_i - p_i(E_i), \qquad
+        \text{glitch: } |r_i| > t \cdot 1.4826\,\operatorname{median}_{|j-i|\le 15}|r_j|
+        \ \text{and}\ |r_i| \ge \max(|r_{i-1}|, |r_{i+1}|)
+        \ \text{and}\ r_{i\pm 1} r_i < 0
 
-    The running median follows edges and smooth oscillations (a monotonic rise is its own
-    median), so only isolated outliers stand out; the noise scale is the median absolute
-    deviation of the residuals inside ``range``. Vectorised over the batch.
+    where :math:`p_i` is the quadratic least-squares fit to the ``window`` neighbours on each
+    side of point i (not the point itself), so the prediction follows the oscillations.
+    A glitch pulls its neighbours' predictions, so their residuals have the opposite sign;
+    a smooth feature the quadratic misses gives same-sign residuals and is kept.
+    Found points are replaced by their prediction and the search is repeated (a glitch
+    disturbs its neighbours' residuals, so close glitches are found in turn). The noise scale
+    is local (median of |r| over ±15 points), as the misfit of the quadratic grows where the
+    oscillations are strong. Vectorised over the
+    batch.
 
     Parameters
     ----------
@@ -72,7 +140,8 @@ def deglitch(ds: xr.Dataset, *, threshold: float = 6.0, range=None, window: int 
     threshold : float
         t, in robust standard deviations.
     range : (float, float), optional
-        Energy window searched (eV); default the whole spectrum.
+        Energy window searched (eV); default from 20 eV above the edge (maximum of dμ/dE) to
+        the end: the edge and XANES hold sharp real features, give a range to search there.
     window : int
         Half-width w of the neighbourhood whose median a point is compared with (points).
     replace : {"interpolate", "nan"}
@@ -89,7 +158,7 @@ def deglitch(ds: xr.Dataset, *, threshold: float = 6.0, range=None, window: int 
     Notes
     -----
     Assumptions: glitches are a few isolated points; the data are sampled densely enough that
-    the running median follows the EXAFS. Limitations: broad glitches (several eV) and
+    a quadratic through 2·window neighbours follows the spectrum. Limitations: broad glitches (several eV) and
     glitches on a sharp white line may be missed; check ``glitch``.
 
     References
@@ -110,7 +179,7 @@ def deglitch(ds: xr.Dataset, *, threshold: float = 6.0, range=None, window: int 
     if int(window) < 1 or threshold <= 0:
         raise AnalysisError(f"{fname}: window >= 1 and threshold > 0 needed")
     x = np.asarray(ds[dim].values, dtype=float)
-    lo, hi = (-np.inf, np.inf) if range is None else sorted(float(v) for v in range)
+    lo, hi = (None, np.inf) if range is None else sorted(float(v) for v in range)
     y, mask = apply_kernel(_deglitch_kernel, ds[var], input_core_dims=[[dim]],
                            output_core_dims=[[dim], [dim]], output_dtypes=[float, bool],
                            kwargs=dict(x=x, threshold=float(threshold), width=2 * int(window) + 1,
@@ -119,5 +188,5 @@ def deglitch(ds: xr.Dataset, *, threshold: float = 6.0, range=None, window: int 
                      "glitch": mask, "n_glitches": mask.sum(dim).astype(float)})
     attach(out, [("glitch", None, f"Glitch points removed from {var}"),
                  ("n_glitches", "1", "Number of glitch points")])
-    out.attrs["method"] = "running-median residual, MAD threshold"
+    out.attrs["method"] = "neighbour-quadratic residual, MAD threshold, iterated"
     return out

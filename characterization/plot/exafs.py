@@ -35,6 +35,10 @@ def _spectra(da, dim):
     return out
 
 
+def _units(units):
+    return pretty_units(units).replace("angstrom", "Å")
+
+
 def _first(result, names):
     return next((n for n in names if n in result.data_vars), None)
 
@@ -116,7 +120,7 @@ def chi_k(result, *, data=None, k_weight: int = 2, offset: float = 0.0, range=No
             w = w.sel(k=slice(*sorted(range)))
         ax.plot(w["k"].values, w.values * top, color="0.5", lw=0.8, ls="--", label="window")
     ax.set_xlabel(axis_label(result["k"], "k"))
-    units = pretty_units(f"angstrom^-{k_weight}") if k_weight else ""
+    units = _units(f"angstrom^-{k_weight}") if k_weight else ""
     ax.set_ylabel(f"k$^{{{k_weight}}}$χ(k)" + (f" ({units})" if units else ""))
     if legend and len(ax.lines) > 1:
         ax.legend(frameon=False, fontsize="small")
@@ -172,7 +176,8 @@ def chi_r(result, *, data=None, fit=None, parts=("mag", "re"), offset: float = 0
                         label="fit" if i == 0 and part == parts[0] else None)
     ax.axhline(0, color="0.7", lw=0.5)
     ax.set_xlabel(axis_label(result["r"], "R") + " (phase uncorrected)")
-    ax.set_ylabel(axis_label(result["chir_mag"], "|χ(R)|").replace("|χ(R)|", "χ(R)"))
+    units = _units(result["chir_mag"].attrs.get("units", ""))
+    ax.set_ylabel("χ(R)" + (f" ({units})" if units else ""))
     if legend:
         ax.legend(frameon=False, fontsize="small")
     return ax

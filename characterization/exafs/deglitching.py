@@ -158,8 +158,8 @@ def deglitch(ds: xr.Dataset, *, threshold: float = 6.0, range=None, window: int 
     Notes
     -----
     Assumptions: glitches are a few isolated points; the data are sampled densely enough that
-    a quadratic through 2·window neighbours follows the spectrum. Limitations: broad glitches (several eV) and
-    glitches on a sharp white line may be missed; check ``glitch``.
+    a quadratic through 2·window neighbours follows the spectrum. Limitations: broad glitches
+    (several eV) and glitches on a sharp white line may be missed; check ``glitch``.
 
     References
     ----------

@@ -1,4 +1,5 @@
-r"""Forward and back XAFS Fourier transforms (``exafs.fourier_transform``, ``exafs.back_transform``).
+r"""Forward and back XAFS Fourier transforms (``exafs.fourier_transform``,
+``exafs.back_transform``).
 
 Batched numpy FFTs with larch's conventions (window shapes and index rounding of
 ``larch.xafs.ftwindow``, the normalisation and R/q grids of ``xftf``/``xftr``): one FFT call
@@ -14,7 +15,7 @@ from .._api import public
 from .._apply import apply_kernel
 from ..errors import AnalysisError
 from . import _kernels as K
-from ._common import REASON, attach, join_reasons
+from ._common import REASON, attach
 
 _FT_OUT = (
     ("chir_re", None, "Re[χ(R)]"),

@@ -99,7 +99,8 @@ def _plan(ef, muf, e0, *, pre_range, post_range, pre_degree, post_degree, victor
     else:
         norm1, norm2 = sorted(float(v) for v in post_range)
         if norm1 >= emax:
-            return f"post_range {tuple(post_range)} lies beyond the data (last point E0+{emax:.1f} eV)"
+            return (f"post_range {tuple(post_range)} lies beyond the data "
+                    f"(last point E0+{emax:.1f} eV)")
         if norm2 > emax + 1e-9:
             notes.append(f"post_range ends beyond the data: clipped to {emax:.1f} eV")
     if norm2 < 0:
@@ -132,7 +133,8 @@ def _plan(ef, muf, e0, *, pre_range, post_range, pre_degree, post_degree, victor
 
 def normalize_arrays(mu, e0_in, step_in, *, energy, pre_range, post_range, pre_degree,
                      post_degree, victoreen):
-    """numpy: μ (..., N) on ``energy`` (N,) → norm, flat, pre, post, e0, step, degree, ranges, reason."""
+    """numpy: μ (..., N) on ``energy`` (N,) → norm, flat, pre, post, e0, step, degree, ranges,
+    reason (see :func:`normalize`)."""
     mu = np.asarray(mu, dtype=float)
     shape, n = mu.shape[:-1], mu.shape[-1]
     energy = np.asarray(energy, dtype=float)

@@ -10,7 +10,7 @@ Input: the Cu foil of the shared data (``xraylarch/cu_metal_rt.xdi``, 408 points
     ``exafs.fourier_transform`` on the whole batch (normalisation fits and the FFTs are
     batched numpy; AUTOBK is larch per spectrum inside the kernel);
 (c) ours on a 2-worker ``dask.distributed.LocalCluster`` (processes, one thread each), the
-    batch chunked along ``sample``; the cluster start-up is excluded, the transfer of the data
+    batch chunked along ``sample`` (``--chunks``, default 2: one chunk per worker); the cluster start-up is excluded, the transfer of the data
     and results is included;
 (d) normalise + FT only: larch ``pre_edge`` + ``xftf`` per spectrum vs our batched kernels —
     the gain of vectorising what larch does per spectrum.
@@ -18,7 +18,7 @@ Input: the Cu foil of the shared data (``xraylarch/cu_metal_rt.xdi``, 408 points
 The results of (a) and (b) are compared (edge step, χ(k), |χ(R)|). Writes
 ``benchmarks/results/exafs_processing.json``.
 
-Run:  .venv/bin/python benchmarks/exafs_processing.py [--n 100] [--repeat 3]
+Run:  .venv/bin/python benchmarks/exafs_processing.py [--n 100] [--repeat 3] [--chunks 2]
 """
 
 from __future__ import annotations
@@ -127,7 +127,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--n", type=int, default=100)
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--chunks", type=int, default=10)
+    parser.add_argument("--chunks", type=int, default=2)
     args = parser.parse_args()
     ds = spectra(args.n)
 

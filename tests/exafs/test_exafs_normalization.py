@@ -161,7 +161,8 @@ def test_does_not_import_larch_on_import():
 def test_found_e0_near_athena_stored(name):
     """E0 found (larch's rule) within 0.5 eV of Athena's stored E0 for the metal and SnO2;
     for SnCl2 the maximum-derivative E0 is 2.4 eV below Athena's stored one (MANIFEST:
-    29196.47 vs 29198.865; Athena's E0 was set by hand), so it is not listed."""
+    29196.47 vs 29198.865: Athena's stored E0 is not the derivative maximum), so it is not
+    listed."""
     g = athena_groups()[name]
     out = exafs.normalize(as_dataset(g.energy, g.mu)).isel(sample=0)
     assert abs(float(out.e0) - ATHENA[name][0]) < 0.5

@@ -20,7 +20,7 @@ from .run import print_report, run_recipe
 
 #: Demo modules in characterization.cli.demos; each technique issue adds its own.
 DEMOS: tuple[str, ...] = ("peaks", "sorption", "raman_carbon", "raman_silicon", "xrd",
-                          "xps", "xps_si2p", "nanoindent")
+                          "xps", "xps_si2p", "nanoindent", "exafs")
 
 
 def demo(out, *, small: bool = False) -> int:

@@ -21,6 +21,19 @@ Dataset layout (one spectrum per batch element; batch dims ``sample``, ``state``
 
 __all__: list[str] = []
 
+# --- processing (normalize, background, FT, series tools) ---
+from .background import subtract_background  # noqa: E402
+from .fourier import back_transform, fourier_transform  # noqa: E402
+from .normalization import normalize  # noqa: E402
+from .alignment import align  # noqa: E402
+from .merging import merge  # noqa: E402
+from .deglitching import deglitch  # noqa: E402
+from .grids import combine, resample  # noqa: E402
+
+__all__ += ["normalize", "subtract_background", "fourier_transform", "back_transform",
+            "align", "merge", "deglitch", "resample", "combine"]
+# --- end processing ---
+
 # --- FEFF paths (exafs_feff) ---
 from . import structures  # noqa: E402
 from .feff import feff_paths  # noqa: E402

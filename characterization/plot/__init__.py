@@ -39,6 +39,9 @@ DEFAULT_PANELS = {
     "nanoindent.energies": "characterization.plot.nanoindent:load_displacement",
     "nanoindent.oliver_pharr": "characterization.plot.nanoindent:unloading_fit",
     "nanoindent.grid_map": "characterization.plot.nanoindent:grid_maps",
+    "exafs.normalize": "characterization.plot.exafs:mu_stack",
+    "exafs.subtract_background": "characterization.plot.exafs:chi_k",
+    "exafs.fourier_transform": "characterization.plot.exafs:chi_r",
 }
 
 

@@ -14,6 +14,8 @@ the demo and the benchmarks can check recovered numbers against the truth.
   imported on use); :func:`kalpha_patterns`: Kα1/Kα2 doublet patterns of free lines.
 * :func:`si2p_spectra` (``synthetic.xps``): Si 2p (or any doublet) XPS regions with known
   oxidation-state fractions, Shirley step and Poisson counts.
+* :func:`xas_spectra` (``synthetic.exafs_mu``): μ(E) X-ray absorption spectra with known E0, edge
+  step and χ(k) shells, energy shifts, glitches and noise.
 
 The functions are bound here after their modules are imported, so ``synthetic.isotherms`` is
 the function, not the module of the same name. Only numpy and xarray are needed.
@@ -27,6 +29,7 @@ from .raman_silicon import silicon_spectra
 from .xrd import kalpha_patterns, xrd_patterns
 from . import xps  # noqa: F401  (module: synthetic.xps.si2p_spectra ...)
 from .xps import si2p_spectra
+from .exafs_mu import xas_spectra
 
 __all__ = ["peak_spectra", "isotherms", "carbon_spectra", "silicon_spectra", "xrd_patterns",
-           "kalpha_patterns", "si2p_spectra", "indentation_curves"]
+           "kalpha_patterns", "si2p_spectra", "indentation_curves", "xas_spectra"]

@@ -1,4 +1,8 @@
-"""Example inputs of the ``exafs`` public functions (one block per EXAFS engineer)."""
+"""Example inputs of the EXAFS functions (one block per EXAFS part; the integrator merges them).
+
+Synthetic Sn K-edge spectra (``characterization.synthetic.xas_spectra``) with a batch dim
+``sample``.
+"""
 
 from __future__ import annotations
 
@@ -16,3 +20,69 @@ def feff_paths():
 
 EXAMPLES["exafs.feff_paths"] = feff_paths
 # --- end FEFF paths ---
+
+# --- processing: normalize, subtract_background, fourier/back transform, align, merge,
+# --- deglitch, resample -------------------------------------------------------------------
+from characterization import exafs as _exafs  # noqa: E402
+from characterization.synthetic import xas_spectra as _xas_spectra  # noqa: E402
+
+
+def _mu():
+    return _xas_spectra(3, edge_step=[1.0, 0.8, 1.2], energy_shift=[0.0, 0.7, -0.4], seed=3)
+
+
+def _normalize():
+    return _mu(), {"pre_range": (-150, -30), "post_range": (50, 700), "post_degree": 2}
+
+
+def _normalized():
+    return _exafs.normalize(_mu(), pre_range=(-150, -30), post_range=(50, 700))
+
+
+def _subtract_background():
+    return _normalized(), {"rbkg": 1.0, "k_weight": 2}
+
+
+def _with_chi():
+    return _exafs.subtract_background(_normalized(), rbkg=1.0)
+
+
+def _fourier_transform():
+    return _with_chi(), {"k_range": (2, 12), "k_weight": 2, "dk": 1, "taper": "hanning"}
+
+
+def _back_transform():
+    return _exafs.fourier_transform(_with_chi(), k_range=(2, 12)), {"r_range": (1.5, 3.5)}
+
+
+def _align():
+    ds = _mu()
+    reference = _xas_spectra(1, seed=9).mu_reference.isel(sample=0)
+    return ds, {"reference": reference, "var": "mu_reference"}
+
+
+def _merge():
+    import xarray as xr
+    scans = [_xas_spectra(3, edge_step=[1.0, 0.8, 1.2], seed=s) for s in (1, 2, 3)]
+    return xr.concat(scans, dim="scan"), {"dim": "scan"}
+
+
+def _deglitch():
+    return _xas_spectra(3, glitches=2, glitch_size=0.08, noise=0.001, seed=5), {"threshold": 6}
+
+
+def _resample():
+    return _mu(), {"k_step": 0.1}
+
+
+EXAMPLES.update({
+    "exafs.align": _align,
+    "exafs.merge": _merge,
+    "exafs.deglitch": _deglitch,
+    "exafs.resample": _resample,
+    "exafs.normalize": _normalize,
+    "exafs.subtract_background": _subtract_background,
+    "exafs.fourier_transform": _fourier_transform,
+    "exafs.back_transform": _back_transform,
+})
+# --- end processing ------------------------------------------------------------------------

@@ -1,0 +1,96 @@
+"""exafs.subtract_background: larch's autobk numbers harvested (no Group leaks), failures NaN."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import xarray as xr
+
+from characterization import exafs, synthetic
+from exafs_proc_data import as_dataset, ascii_spectrum, athena_groups
+
+
+def _larch_chi(energy, mu, **kw):
+    larch = pytest.importorskip("larch")
+    from larch.xafs import autobk, pre_edge
+
+    g = larch.Group(energy=energy.copy(), mu=mu.copy())
+    pre_edge(g)
+    autobk(g, **kw)
+    return g
+
+
+@pytest.mark.parametrize("name", ["xraylarch/cu_metal_rt.xdi", "xraylarch/cu_10k.xmu",
+                                  "xraylarch/feo_xafs.dat"])
+@pytest.mark.parametrize("options", [
+    {},
+    {"rbkg": 1.1, "k_range": (0, 15), "k_weight": 1, "dk": 0.5, "taper": "kaiser",
+     "clamp_lo": 1, "clamp_hi": 10}])
+def test_equals_larch_autobk(name, options):
+    energy, mu = ascii_spectrum(name)
+    o = {"rbkg": 1.0, "k_range": (0, None), "k_weight": 2, "dk": 0.1, "taper": "hanning",
+         "clamp_lo": 0, "clamp_hi": 1, **options}
+    g = _larch_chi(energy, mu, rbkg=o["rbkg"], kmin=o["k_range"][0], kmax=o["k_range"][1],
+                   kweight=o["k_weight"], dk=o["dk"], win=o["taper"], clamp_lo=o["clamp_lo"],
+                   clamp_hi=o["clamp_hi"])
+    out = exafs.subtract_background(exafs.normalize(as_dataset(energy, mu)), **o).isel(sample=0)
+    n = g.chi.size
+    np.testing.assert_allclose(out.k.values[:n], g.k, atol=1e-12)
+    rel = np.sqrt(np.mean((out.chi.values[:n] - g.chi) ** 2)) / np.sqrt(np.mean(g.chi ** 2))
+    assert rel < 1e-6
+    assert np.isnan(out.chi.values[n:]).all()
+    np.testing.assert_allclose(out.background.values, g.bkg, rtol=1e-9)
+    assert out.background_reason.item() == ""
+    assert not any(type(v).__module__.startswith("larch") for v in out.attrs.values())
+
+
+def test_sn_metal_reference_chi_and_units():
+    g = athena_groups()["d_Ref_SnO2"]
+    ds = as_dataset(g.energy, g.mu)
+    out = exafs.subtract_background(exafs.normalize(ds), rbkg=1.0, k_weight=2)
+    assert out.chi.attrs["units"] == "1" and out.k.attrs["units"] == "1/angstrom"
+    assert out.background.attrs["units"] == "1"
+    kmax = float(out.k.where(out.chi.isel(sample=0).notnull()).max())
+    assert 14.0 < kmax < 14.5          # MANIFEST: k_max 14.30
+
+
+def test_batch_and_dask_equal_singles():
+    ds = exafs.normalize(synthetic.xas_spectra(4, energy_shift=[0, 1, -1, 2], seed=3))
+    full = exafs.subtract_background(ds, rbkg=1.0)
+    lazy = exafs.subtract_background(ds.chunk({"sample": 2}), rbkg=1.0)
+    assert lazy.chi.chunks is not None
+    xr.testing.assert_allclose(full.chi, lazy.chi.compute())
+    one = exafs.subtract_background(ds.isel(sample=[2]), rbkg=1.0)
+    np.testing.assert_allclose(one.chi.values[0], full.chi.values[2], equal_nan=True)
+
+
+def test_without_normalize_uses_larch_defaults():
+    energy, mu = ascii_spectrum("xraylarch/cu_metal_rt.xdi")
+    g = _larch_chi(energy, mu, rbkg=1.0, kweight=2)
+    out = exafs.subtract_background(as_dataset(energy, mu)).isel(sample=0)
+    np.testing.assert_allclose(out.chi.values[:g.chi.size], g.chi, atol=1e-9)
+
+
+def test_failures_are_nan_with_reason():
+    ds = exafs.normalize(synthetic.xas_spectra(2, seed=0))
+    bad = ds.copy(deep=True)
+    bad["e0"][1] = np.nan
+    out = exafs.subtract_background(bad)
+    assert np.isnan(out.chi.values[1]).all() and "E0" in out.background_reason[1].item()
+    assert np.isfinite(out.chi.values[0, 5:200]).all()
+    far = exafs.subtract_background(ds, k_range=(30, None))
+    assert np.isnan(far.chi).all() and "beyond the data" in far.background_reason[0].item()
+    from characterization.errors import AnalysisError
+    with pytest.raises(AnalysisError):
+        exafs.subtract_background(ds, k_range=(30, None), errors="raise")
+    with pytest.raises(AnalysisError, match="model"):
+        exafs.subtract_background(ds, model="spline")
+    clipped = exafs.subtract_background(ds, k_range=(0, 25))
+    assert "clipped" in clipped.background_reason[0].item()
+
+
+def test_rerun_replaces_stale_transforms():
+    ds = exafs.normalize(synthetic.xas_spectra(1, seed=0))
+    ft = exafs.fourier_transform(exafs.subtract_background(ds), k_range=(2, 12))
+    again = exafs.subtract_background(ft, rbkg=1.2)
+    assert "chir_mag" not in again and "r" not in again.dims

@@ -22,6 +22,8 @@ from . import _build, _text
 
 
 def _sniff(head: bytes, path: Path) -> bool:
+    if _source.logical_suffix(path) in (".chik", ".chiq"):
+        return True                     # the extension says χ(k); the reader checks the rest
     text, _ = _source.decode(_source.sniff_head(head), path)
     for line in text.splitlines()[:60]:
         c = _text.comment_text(line)

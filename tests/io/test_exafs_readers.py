@@ -102,7 +102,8 @@ def test_xdi_angle_column_converted_with_d_spacing(tmp_path):
                  "#----\n# angle i0 itrans\n" + rows + "\n")
     ds = ch.read(p)
     np.testing.assert_allclose(ds.energy.values, energy, rtol=1e-9)
-    assert "d sin" in ds.energy.attrs["conversion"]
+    assert "d sin" in ds.attrs["energy_conversion"]
+    assert ds.energy.attrs["original_units"] == "degrees"
 
 
 # --------------------------------------------------------------------------- column files
@@ -177,7 +178,8 @@ def test_kev_energies_converted_explicitly(tmp_path):
     p, e, *_ = _channels_file(tmp_path, header="energy(keV) I0 It If Iref", scale=1e-3)
     ds = ch.read(p, element="Cu", edge="K")
     np.testing.assert_allclose(ds.energy.values, e, rtol=1e-9)
-    assert "keV" in ds.energy.attrs["conversion"]
+    assert ds.energy.attrs["original_units"] == "keV"
+    assert ds.energy.attrs["original_name"] == "energy(keV)"
     q, *_ = _channels_file(tmp_path, name="kev2.txt", header="energy I0 It If Iref", scale=1e-3)
     with pytest.warns(UserWarning, match="below 100"):
         guessed = ch.read(q, element="Cu", edge="K")

@@ -5,7 +5,7 @@ Readers parse their file into plain arrays and call :func:`build_mu` (μ(E) data
 
 * converts the energy axis to eV explicitly (:func:`energy_in_ev`: header units ``keV``, a mono
   angle with a d-spacing, or, with a warning, energies below 100 that can only be keV), records
-  the conversion in ``energy.attrs["conversion"]``;
+  the conversion in ``energy.attrs["original_units"]`` and ``attrs["energy_conversion"]``;
 * computes μ from the detector channels when the file has no μ column (:func:`mu_from_channels`):
   transmission ``ln(i0/itrans)``, fluorescence ``ifluor/i0``, reference ``ln(itrans/irefer)``,
   the formula and the measurement recorded in ``mu.attrs``; a non-finite μ (a zero or negative
@@ -109,7 +109,7 @@ def energy_in_ev(path, values, units: str | None, *, d_spacing: float | None = N
         theta = np.deg2rad(x / 1000.0 if u.startswith("m") else x) if not u.startswith("rad") \
             else x
         return (HC_EV_ANGSTROM / (2.0 * d_spacing * np.sin(theta)),
-                f"mono angle ({units}) -> eV, E = hc/(2 d sin θ), d = {d_spacing} Å")
+                f"{units} (mono angle) -> eV, E = hc/(2 d sin θ), d = {d_spacing} Å")
     raise ReadError(path, f"energy column units {units!r} not understood: expected eV, keV or a "
                           "monochromator angle in degrees")
 
@@ -186,7 +186,7 @@ def estimate_e0(energy, mu) -> float:
     if m.ndim > 1:
         m = m.reshape(-1, m.shape[-1])[0]
     if e.size < 5:
-        return float(e[0])
+        return float(e[np.argmax(np.gradient(m, e))]) if e.size > 1 else float(e[0])
     ms = np.convolve(m, np.ones(3) / 3.0, mode="same")
     d = np.gradient(ms, e)
     d[[0, -1]] = -np.inf
@@ -273,6 +273,7 @@ def _finish(path, ds, scalars, original_metadata, attrs):
 
 def build_mu(path, *, energy, mu=None, channels=None, measurement: str | None = None,
              energy_units: str | None = "eV", d_spacing: float | None = None,
+             energy_name: str | None = None,
              element: str | None = None, edge: str | None = None, stddev=None,
              variables=None, scalars=None, original_metadata=None, attrs=None,
              mu_attrs=None) -> xr.Dataset:
@@ -293,7 +294,10 @@ def build_mu(path, *, energy, mu=None, channels=None, measurement: str | None = 
     measurement : str, optional
         ``"transmission"``, ``"fluorescence"``, ``"reference"`` or ``"mu"`` (μ stored as such).
     energy_units, d_spacing
-        See :func:`energy_in_ev`.
+        See :func:`energy_in_ev`; a conversion is recorded in ``energy.attrs["original_units"]``
+        and described in ``attrs["energy_conversion"]``.
+    energy_name : str, optional
+        The file's name of the energy column (``energy.attrs["original_name"]``).
     element, edge : str, optional
         From the file header or the caller; see :func:`edge_coords`.
     stddev : array_like, optional
@@ -330,8 +334,8 @@ def build_mu(path, *, energy, mu=None, channels=None, measurement: str | None = 
         if v is not None and v.shape[-1:] != (n,):
             raise ReadError(path, f"{k} has {v.shape[-1] if v.ndim else 0} points, the energy "
                                   f"axis {n}")
-    if n < 5:
-        raise ReadError(path, f"only {n} data points; a μ(E) spectrum needs at least 5")
+    if n < 2:
+        raise ReadError(path, f"only {n} data point(s); a μ(E) spectrum needs at least 2")
     if not np.all(np.isfinite(energy)):
         i = int(np.flatnonzero(~np.isfinite(energy))[0])
         raise ReadError(path, "non-finite energy", f"data row {i + 1}")
@@ -342,9 +346,11 @@ def build_mu(path, *, energy, mu=None, channels=None, measurement: str | None = 
         why = (f" ({mu_attrs['formula']} of a zero or negative count?)"
                if measurement in FORMULAS else "")
         raise ReadError(path, f"μ is not finite at {energy[i]:g} eV{why}", f"data row {i + 1}")
+    conv = {"original_units": conversion.split()[0]} if conversion else {}
+    if energy_name is not None:
+        conv["original_name"] = str(energy_name)
     coords = {"energy": ("energy", energy, {"units": "eV", "long_name": "Incident energy",
-                                            **({"conversion": conversion} if conversion
-                                               else {})})}
+                                            **conv})}
     ds = xr.Dataset(coords=coords)
     ds["mu"] = ("energy", arrays.pop("mu"), {"units": "1", "long_name": "μ(E)",
                                               "measurement": measurement, **mu_attrs})
@@ -367,6 +373,7 @@ def build_mu(path, *, energy, mu=None, channels=None, measurement: str | None = 
                             mu=ds.mu.values)
     sc = {**edge_info, "measurement": measurement, **(scalars or {})}
     at = {"technique": "exafs", **({"energy_order": order} if order else {}),
+          **({"energy_conversion": conversion} if conversion else {}),
           **({"edge_guessed": "true"} if edge_info.get("_guessed") else {}), **(attrs or {})}
     return _finish(path, ds, sc, original_metadata, at)
 

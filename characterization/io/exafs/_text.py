@@ -16,6 +16,7 @@ import numpy as np
 from ...errors import ReadError
 from .. import _source
 from .._text_layout import detect, parse_fast, parse_slow, split_lines
+from .._units import canonical_unit
 
 #: Column-name aliases by role (lower case, spaces/underscores/dots removed).
 ALIASES = {
@@ -96,19 +97,48 @@ def _check_last_line(path, lines, layout):
                               "the file is truncated", f"line {layout.stop}")
 
 
-def names_line(lines, layout) -> list[str] | None:
-    """Column names from the last non-blank line above the data when it has one name per
-    column (a comment marker stripped), else None."""
-    i = layout.start - 1
+def _above(lines, i):
+    i -= 1
     while i >= 0 and not lines[i].strip():
         i -= 1
+    return i
+
+
+def _cells(lines, i, layout) -> list[str] | None:
+    if i < 0:
+        return None
+    text = comment_text(lines[i])
+    text = lines[i].strip() if text is None else text
+    if layout.delimiter not in ("whitespace", None):
+        return [t.strip().strip('"') for t in text.split(layout.delimiter)]
+    return text.split()
+
+
+def names_and_units(lines, layout):
+    """``(names, units)``: column names as :func:`names_line`; when the line above the data is
+    a line of units (``keV``, ``a.u.``, empty cells), the names are the line above it and
+    ``units`` one entry per column (None for an empty cell), else ``units`` is None."""
+    i = _above(lines, layout.start)
+    cells = _cells(lines, i, layout)
+    if cells and len(cells) <= layout.ncols and any(cells) and all(
+            canonical_unit(c) is not None for c in cells if c):
+        units = [c or None for c in cells] + [None] * (layout.ncols - len(cells))
+        return names_line(lines, layout, _above(lines, i) + 1), units
+    return names_line(lines, layout), None
+
+
+def names_line(lines, layout, start=None) -> list[str] | None:
+    """Column names from the last non-blank line above the data (or above line ``start``)
+    when it has one name per column (a comment marker stripped), else None."""
+    i = _above(lines, layout.start if start is None else start)
     if i < 0:
         return None
     text = comment_text(lines[i])
     text = lines[i].strip() if text is None else text
     if not text:
         return None
-    for sep in (None, "\t", ",", ";"):
+    delim = None if layout.delimiter == "whitespace" else layout.delimiter
+    for sep in dict.fromkeys((delim, None, "\t", ",", ";")):
         tokens = [t.strip().strip('"') for t in (text.split(sep) if sep else text.split())]
         tokens = [t for t in tokens if t]
         if len(tokens) == layout.ncols:

@@ -7,7 +7,8 @@ otherwise a k-weighted column (``chik``, ``chi*k^2``, ``k2chi`` ...) divided by 
 only when ``k_weight=`` states what the second column is: a k-weighted χ cannot be told from χ
 by its numbers, so it is refused rather than guessed.
 
-Result: ``chi`` (1) on ``k`` (1/Å), technique ``"spectrum"`` (see ``_build.build_chi``).
+Result: ``chi`` (1) on ``k`` (1/Å). The reader is registered under technique ``"exafs"``; the
+Dataset is of technique ``"spectrum"`` (see ``_build.build_chi``).
 """
 
 from __future__ import annotations
@@ -22,6 +23,13 @@ from . import _build, _text
 
 
 def _sniff(head: bytes, path: Path) -> bool:
+    try:
+        return _sniff_text(head, path)
+    except Exception:  # noqa: BLE001 - a sniff never raises (binary content, odd bytes)
+        return False
+
+
+def _sniff_text(head: bytes, path: Path) -> bool:
     if _source.logical_suffix(path) in (".chik", ".chiq"):
         return True                     # the extension says χ(k); the reader checks the rest
     text, _ = _source.decode(_source.sniff_head(head), path)
@@ -36,7 +44,7 @@ def _sniff(head: bytes, path: Path) -> bool:
 
 
 @register_reader("chik", extensions=(".chik", ".chi", ".chiq"), sniff=_sniff,
-                 technique="spectrum", description="χ(k) columns (larch/Athena chi export)")
+                 technique="exafs", description="χ(k) columns (larch/Athena chi export)")
 def read_chik(path, *, k_weight: int | None = None, element: str | None = None,
               edge: str | None = None):
     """Read a χ(k) export into a Dataset with ``chi`` on ``k``.

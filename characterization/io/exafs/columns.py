@@ -41,6 +41,13 @@ def _names_in_head(text: str) -> list[list[str]]:
 
 
 def _sniff(head: bytes, path: Path) -> bool:
+    try:
+        return _sniff_text(head, path)
+    except Exception:  # noqa: BLE001 - a sniff never raises (binary content, odd bytes)
+        return False
+
+
+def _sniff_text(head: bytes, path: Path) -> bool:
     text, _ = _source.decode(_source.sniff_head(head), path)
     if text.lstrip("\ufeff").startswith("# XDI/") or "Athena project file" in text[:200]:
         return False
@@ -138,7 +145,7 @@ def read_xas_columns(path, *, columns: dict | None = None, measurement: str | No
     """
     text, lines = _text.read_lines(path)
     data, layout = _text.table(path, text, lines)
-    names = _text.names_line(lines, layout)
+    names, col_units = _text.names_and_units(lines, layout)
     header = _percent_header(lines, layout.start)
     ncols = data.shape[1]
     columns = dict(columns or {})
@@ -169,10 +176,12 @@ def read_xas_columns(path, *, columns: dict | None = None, measurement: str | No
     mu = None if measurement is not None or "mu" not in idx else data[:, idx["mu"]]
     if mu is not None:
         measurement = mu_kind if mu_kind not in (None, "mu") else "mu"
-    units = energy_units or _energy_units(names[idx["energy"]] if names else None, header)
+    units = (energy_units or (col_units[idx["energy"]] if col_units else None)
+             or _energy_units(names[idx["energy"]] if names else None, header))
     metadata = {**header, "column_names": names}
     cols = {"column": names[idx["mu"]]} if (mu is not None and names) else {}
     return _build.build_mu(
         path, energy=data[:, idx["energy"]], mu=mu, channels=channels, measurement=measurement,
-        energy_units=units, element=element or header.get("atom"),
+        energy_units=units, energy_name=names[idx["energy"]] if names else None,
+        element=element or header.get("atom"),
         edge=edge or header.get("edge"), original_metadata=metadata, mu_attrs=cols)

@@ -40,6 +40,13 @@ _FIELD = re.compile(r"([A-Za-z][\w-]*)\.([\w-]+)\s*:\s*(.*)")
 
 
 def _sniff(head: bytes, path: Path) -> bool:
+    try:
+        return _sniff_text(head, path)
+    except Exception:  # noqa: BLE001 - a sniff never raises (binary content, odd bytes)
+        return False
+
+
+def _sniff_text(head: bytes, path: Path) -> bool:
     text, _ = _source.decode(_source.sniff_head(head), path)
     return text.lstrip("\ufeff \t\r\n").startswith("# XDI/")
 
@@ -172,7 +179,7 @@ def read_xdi(path, *, measurement: str | None = None, element: str | None = None
     metadata = {"xdi_version": version, **fields, "comments": comments}
     return _build.build_mu(
         path, energy=data[:, ie], mu=mu, channels=channels, measurement=measurement,
-        energy_units=units, d_spacing=d_spacing,
+        energy_units=units, d_spacing=d_spacing, energy_name=names[ie],
         element=element or _get(fields, ("element", "symbol"), ("scan", "element")),
         edge=edge or _get(fields, ("element", "edge"), ("scan", "edge")),
         original_metadata=metadata, mu_attrs=mu_attrs)

@@ -394,3 +394,45 @@ def test_chik_unnamed_or_contradicting_weight_is_refused(tmp_path):
     r, *_ = _chik(tmp_path, "k chik2")
     with pytest.raises(ReadError, match="contradicts"):
         ch.read(r, k_weight=0)
+
+
+def test_athena_project_written_by_larch_round_trips(tmp_path):
+    """A project saved by larch's AthenaProject reads to larch's arrays; larch stores its own
+    nnorm (a degree) as bkg_nnorm, recognised from the header."""
+    from larch.io import read_ascii
+    from larch.io.athena_project import AthenaProject
+    from larch.xafs import pre_edge
+    g = _larch_quiet(read_ascii, str(shared_data("exafs") / "xraylarch/cu_10k.xmu"))
+    _larch_quiet(pre_edge, g, nnorm=2, pre1=-180, pre2=-90)
+    p = tmp_path / "saved.prj"
+    prj = AthenaProject(str(p))
+    prj.add_group(g)
+    _larch_quiet(prj.save, use_gzip=True)
+    tree = ch.read(p)
+    (ds,) = [n.to_dataset() for n in tree.subtree if n.has_data]
+    np.testing.assert_array_equal(ds.energy.values, g.energy)
+    np.testing.assert_array_equal(ds.mu.values, g.mu)
+    proc = json.loads(ds.attrs["stored_processing"])["normalize"]
+    assert ds.attrs["athena_writer"] == "larch"
+    assert proc["post_degree"] == 2 and proc["pre_range"] == [-180.0, -90.0]
+    assert ds.stored_e0.item() == pytest.approx(g.e0, abs=0.01)
+
+
+def test_athena_json_project(tmp_path):
+    e = np.linspace(8900.0, 9100.0, 41)
+    mu = 1.0 / (1.0 + np.exp(-(e - 8980.0) / 3.0))
+    js = {"_____header1": "# Athena project file -- Demeter version 0.9.24",
+          "_____header2": "# Using Larch version 0.9.80",
+          "_____order": ["abcde"],
+          "abcde": {"args": {"label": "Cu foil", "bkg_e0": 8980.0, "bkg_nnorm": 2,
+                             "bkg_z": "Cu", "fft_edge": "K", "is_xmu": 1},
+                    "x": e.tolist(), "y": mu.tolist(), "i0": np.ones(41).tolist()}}
+    p = tmp_path / "json.prj"
+    p.write_bytes(gzip.compress(json.dumps(js).encode()))
+    ds = ch.read(p, group="Cu foil")
+    np.testing.assert_array_equal(ds.mu.values, mu)
+    assert ds.edge.item() == "Cu K" and ds.stored_e0.item() == 8980.0
+    bad = tmp_path / "bad.prj"
+    bad.write_bytes(gzip.compress(json.dumps(js).encode()[:-200]))
+    with pytest.raises(ReadError, match="JSON"):
+        ch.read(bad)

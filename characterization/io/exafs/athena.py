@@ -30,7 +30,10 @@ fixed it, ``bkg_fixstep``), ``bkg_pre1/pre2`` -> ``pre_range``, ``bkg_nor1/nor2`
 ``bkg_kwindow``/``bkg_win`` -> ``taper``, ``bkg_clamp1/2`` -> ``clamp_lo/clamp_hi`` (Athena's
 names None/Slight/Weak/Medium/Strong/Rigid = 0/3/6/12/24/96, Demeter's clamp configuration),
 ``fft_kmin/kmax/dk/kwindow`` and ``fft_kw`` (else the project's plot k-weight) ->
-``fourier_transform``, ``bft_rmin/rmax/dr/rwindow`` -> ``back_transform``.
+``fourier_transform``, ``bft_rmin/rmax/dr/rwindow`` -> ``back_transform``. Projects written by
+larch (header "Using Larch version ...") store larch's ``nnorm`` (a degree) in ``bkg_nnorm``;
+for them ``post_degree = bkg_nnorm`` (``attrs["athena_writer"]`` says which). JSON-style
+projects (``"_____header"`` keys, written by Larix) are read too.
 """
 
 from __future__ import annotations
@@ -122,8 +125,13 @@ def _drop_none(d: dict) -> dict:
     return {k: v for k, v in d.items() if v is not None}
 
 
-def stored_processing(args: dict, plot_features: dict | None = None) -> dict:
+def stored_processing(args: dict, plot_features: dict | None = None, *,
+                      nnorm_is_degree: bool = False) -> dict:
     """Athena's stored parameters of one record mapped to our keyword names (module docstring).
+
+    ``nnorm_is_degree``: the project was written by larch (its header says "Using Larch
+    version"), whose writer stores larch's ``nnorm`` (a degree) as ``bkg_nnorm``; then
+    ``post_degree = bkg_nnorm``. Athena itself stores the number of terms (degree + 1).
 
     Returns ``{"normalize": {...}, "subtract_background": {...}, "fourier_transform": {...},
     "back_transform": {...}}``; parameters the record does not store are left out.
@@ -135,7 +143,9 @@ def stored_processing(args: dict, plot_features: dict | None = None) -> dict:
         "step": _num(a.get("bkg_step")) if _flag(a.get("bkg_fixstep")) else None,
         "pre_range": _pair(a.get("bkg_pre1"), a.get("bkg_pre2")),
         "post_range": _pair(a.get("bkg_nor1"), a.get("bkg_nor2")),
-        "post_degree": int(nnorm) - 1 if nnorm is not None and 1 <= nnorm <= 4 else None,
+        "post_degree": (int(nnorm) - (0 if nnorm_is_degree else 1)
+                        if nnorm is not None and (0 if nnorm_is_degree else 1) <= nnorm <= 4
+                        else None),
         "victoreen": _num(a.get("bkg_nvict")),
     })
     if "victoreen" in normalize:
@@ -191,11 +201,10 @@ def node_name(label: str) -> str:
 def _records(path, text):
     """Records (dicts of ``old_group``, ``args`` dict, arrays) and the project globals."""
     first = text.lstrip("\ufeff").split("\n", 1)[0]
-    if "Athena project file" not in first:
+    if "Athena project file" not in first and "____header" not in text[:500]:
         raise ReadError(path, "first line is not '# Athena project file -- ...'", "line 1")
     if "____header" in text[:500]:
-        raise ReadError(path, "JSON-style Athena project (written by larch/Larix): not "
-                              "supported by this reader; export the groups from Athena")
+        return _json_records(path, text)
     records, current, glob, closed = [], {}, {}, False
     for sigil, name, value, line in _perl.statements(path, text):
         if sigil == "[record]":
@@ -230,9 +239,40 @@ def _records(path, text):
         raise ReadError(path, "the last record has no '[record]' marker: the file is truncated")
     if not records:
         raise ReadError(path, "the project holds no records")
-    header = [s[1:].strip() for s in text.split("\n", 8)[:8] if s.startswith("#")]
-    glob["header"] = header
+    glob["header"] = [s[1:].strip() for s in text.split("\n", 8)[:8] if s.startswith("#")]
     return records, glob
+
+
+def _json_records(path, text):
+    """Records of a JSON-style project (``{"_____header1": ..., "_____order": [...], id:
+    {"args": {...}, "x": [...], "y": [...]}}``, written by Larix)."""
+    import json as _json
+    try:
+        js = _json.loads(text)
+    except ValueError as exc:
+        raise ReadError(path, f"JSON Athena project is damaged or truncated: {exc}") from None
+    if not isinstance(js, dict):
+        raise ReadError(path, "JSON Athena project is not an object")
+    header = [str(v) for k, v in js.items() if str(k).startswith("_____head")]
+    order = next((v for k, v in js.items() if str(k).startswith("_____order")), None)
+    if not isinstance(order, list) or not order:
+        raise ReadError(path, "JSON Athena project without a '_____order' list of groups")
+    records = []
+    for name in order:
+        dat = js.get(name)
+        if not isinstance(dat, dict) or "x" not in dat or "y" not in dat:
+            raise ReadError(path, f"JSON Athena group {name!r} has no x and y arrays")
+        rec = {"old_group": str(name), "line": f"group {name!r}",
+               "args": dict(dat.get("args") or {})}
+        for key in _ARRAYS:
+            if key in dat:
+                try:
+                    rec[key] = np.asarray(dat[key], dtype=float).reshape(-1)
+                except (TypeError, ValueError):
+                    raise ReadError(path, f"JSON Athena group {name!r}: {key} is not a list of "
+                                          "numbers") from None
+        records.append(rec)
+    return records, {"header": header}
 
 
 def _record_dataset(path, rec, glob):
@@ -248,14 +288,16 @@ def _record_dataset(path, rec, glob):
     flags = {k: _flag(v) for k, v in args.items() if k.startswith("is_")}
     datatype = next((k[3:] for k in ("is_chi", "is_xanes", "is_nor", "is_bkg", "is_diff",
                                      "is_xmudat", "is_xmu") if flags.get(k)), "xmu")
-    processing = stored_processing(args, glob.get("plot_features"))
+    larch_writer = any("larch version" in str(h).lower() for h in glob.get("header") or ())
+    processing = stored_processing(args, glob.get("plot_features"), nnorm_is_degree=larch_writer)
     element = args.get("bkg_z")
     element = element if isinstance(element, str) and element.isalpha() else None
     edge = args.get("fft_edge")
     edge = edge if isinstance(edge, str) and edge.strip() else None
     metadata = {"athena_header": glob.get("header"), "old_group": rec.get("old_group"),
                 "args": args}
-    attrs = {"stored_processing": json.dumps(processing), "athena_datatype": datatype}
+    attrs = {"stored_processing": json.dumps(processing), "athena_datatype": datatype,
+             "athena_writer": "larch" if larch_writer else "athena"}
     try:
         if datatype == "chi":
             return _build.build_chi(path, k=x, chi=y, element=element, edge=edge,

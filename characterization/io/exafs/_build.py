@@ -21,6 +21,7 @@ Readers parse their file into plain arrays and call :func:`build_mu` (μ(E) data
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import warnings
@@ -179,6 +180,28 @@ def _xraydb():
     return xraydb
 
 
+@functools.lru_cache(maxsize=256)
+def _edges(element: str) -> dict:
+    """``{edge: energy}`` of ``element`` (xraydb), or KeyError for an unknown symbol."""
+    xdb = _xraydb()
+    try:
+        xdb.atomic_number(element)
+    except Exception:  # noqa: BLE001 - xraydb raises various errors for unknown symbols
+        raise KeyError(element) from None
+    return {k: float(v.energy) for k, v in xdb.xray_edges(element).items()}
+
+
+@functools.lru_cache(maxsize=1)
+def _all_edges() -> tuple:
+    xdb = _xraydb()
+    out = []
+    for z in range(3, 99):
+        sym = xdb.atomic_symbol(z)
+        out += [(sym, name, e) for name, e in _edges(sym).items() if name in ("K", "L1", "L2",
+                                                                          "L3")]
+    return tuple(out)
+
+
 def estimate_e0(energy, mu) -> float:
     """Energy of the steepest rise of μ (maximum of dμ/dE over a 3-point smoothed μ)."""
     e = np.asarray(energy, dtype=float)
@@ -202,13 +225,12 @@ def edge_coords(path, *, element: str | None = None, edge: str | None = None,
     that energy with :func:`xraydb.guess_edge`, with a warning listing the other edges within
     25 eV, never silently.
     """
-    xdb = _xraydb()
     if element is not None:
         element = str(element).strip()
         element = element[:1].upper() + element[1:].lower()
         try:
-            xdb.atomic_number(element)
-        except Exception:  # noqa: BLE001 - xraydb raises various errors for unknown symbols
+            _edges(element)
+        except KeyError:
             raise ReadError(path, f"element {element!r} is not a chemical symbol") from None
     if edge is not None:
         edge = str(edge).strip().upper()
@@ -217,37 +239,29 @@ def edge_coords(path, *, element: str | None = None, edge: str | None = None,
         if edge not in _EDGES:
             raise ReadError(path, f"edge {edge!r} is not an absorption edge (K, L1-L3, M1-M5)")
     if element is not None and edge is not None:
-        edges = xdb.xray_edges(element)
+        edges = _edges(element)
         if edge not in edges:
             raise ReadError(path, f"{element} has no tabulated {edge} edge")
-        return {"edge": f"{element} {edge}", "absorber": element,
-                "edge_energy": float(edges[edge].energy)}
+        return {"edge": f"{element} {edge}", "absorber": element, "edge_energy": edges[edge]}
     where = e0 if e0 is not None else (estimate_e0(energy, mu) if energy is not None else None)
     if where is None:
         raise ReadError(path, "no element/edge in the file and no data to guess them from")
     if element is not None:
-        edges = {k: v.energy for k, v in xdb.xray_edges(element).items() if k in _EDGES}
+        edges = {k: v for k, v in _edges(element).items() if k in _EDGES}
         edge = min(edges, key=lambda k: abs(edges[k] - where))
-        return {"edge": f"{element} {edge}", "absorber": element,
-                "edge_energy": float(edges[edge])}
-    element, guess = xdb.guess_edge(where)
+        return {"edge": f"{element} {edge}", "absorber": element, "edge_energy": edges[edge]}
+    element, guess = _xraydb().guess_edge(where)
     if element is None:
         raise ReadError(path, f"no element/edge in the file and no tabulated edge near "
                               f"{where:.1f} eV; pass element= and edge=")
-    near = []
-    for z in range(3, 99):
-        sym = xdb.atomic_symbol(z)
-        for name, val in xdb.xray_edges(sym).items():
-            if name in ("K", "L1", "L2", "L3") and abs(val.energy - where) <= 25 \
-                    and (sym, name) != (element, guess):
-                near.append(f"{sym} {name} ({val.energy:g} eV)")
+    near = [f"{sym} {name} ({e:g} eV)" for sym, name, e in _all_edges()
+            if abs(e - where) <= 25 and (sym, name) != (element, guess)]
     warnings.warn(f"{path}: the file names no absorbing element; guessed {element} {guess} from "
                   f"the edge at {where:.1f} eV" + (f" (other edges within 25 eV: "
                                                   f"{', '.join(near)})" if near else "")
                   + "; pass element= and edge= to state it", stacklevel=3)
-    edge_energy = float(xdb.xray_edges(element)[guess].energy)
-    return {"edge": f"{element} {guess}", "absorber": element, "edge_energy": edge_energy,
-            "_guessed": True}
+    return {"edge": f"{element} {guess}", "absorber": element,
+            "edge_energy": _edges(element)[guess], "_guessed": True}
 
 
 # --------------------------------------------------------------------------- Dataset builders

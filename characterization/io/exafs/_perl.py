@@ -29,14 +29,32 @@ _NAME = re.compile(r"[$@%]([A-Za-z_]\w*)\s*=\s*")
 _WS = re.compile(r"\s*")
 _HEX = re.compile(r"\\x\{([0-9A-Fa-f]+)\}")
 _CLOSE = {"(": ")", "[": "]", "{": "}"}
+#: A flat list (no nesting, no quotes holding brackets or escapes): the arrays, parsed at once.
+_FLAT = re.compile(r"[(\[]((?:'[^'\\()\[\]{}]*'|[^()\[\]{}'\"\\])*)[)\]]")
+_ITEM = re.compile(r"\s*(?:'([^']*)'|([^\s,=>']+))\s*(?:,|=>|$)")
+
+
+def _bare(word: str):
+    if word == "undef":
+        return None
+    try:
+        return float(word)
+    except ValueError:
+        return word
 
 
 class _Parser:
     def __init__(self, path, text: str):
         self.path, self.text, self.pos = path, text, 0
+        self._lp, self._ln = 0, 1          # newlines counted up to _lp (incrementally)
 
     def line(self, pos=None) -> str:
-        return f"line {self.text.count(chr(10), 0, self.pos if pos is None else pos) + 1}"
+        pos = self.pos if pos is None else pos
+        if pos < self._lp:
+            self._lp, self._ln = 0, 1
+        self._ln += self.text.count("\n", self._lp, pos)
+        self._lp = pos
+        return f"line {self._ln}"
 
     def fail(self, why):
         raise ReadError(self.path, f"Athena project: {why}", self.line())
@@ -71,16 +89,16 @@ class _Parser:
         if m is None:
             self.fail(f"unexpected {t[i:i + 20]!r}")
         self.pos = m.end()
-        word = m.group(0)
-        if word == "undef":
-            return None
-        try:
-            return float(word)
-        except ValueError:
-            return word
+        return _bare(m.group(0))
 
     def sequence(self, opener, depth):
         closer = _CLOSE[opener]
+        m = _FLAT.match(self.text, self.pos) if opener != "{" else None
+        if m is not None and self.text[m.end() - 1] == closer:
+            items = self.flat(m.group(1))
+            if items is not None:
+                self.pos = m.end()
+                return items
         self.pos += 1
         items = []
         while True:
@@ -98,6 +116,21 @@ class _Parser:
                 self.pos += 1
             elif self.pos < len(self.text) and self.text[self.pos] != closer:
                 self.fail(f"expected ',' or '{closer}', found {self.text[self.pos:self.pos + 20]!r}")
+
+    @staticmethod
+    def flat(inner: str):
+        """Items of a flat list body, or None when it does not split cleanly (slow path)."""
+        if not inner.strip():
+            return []
+        out, pos, n = [], 0, len(inner)
+        for m in _ITEM.finditer(inner):
+            if m.start() != pos:
+                return None
+            out.append(m.group(1) if m.group(1) is not None else _bare(m.group(2)))
+            pos = m.end()
+            if pos >= n:
+                break
+        return out if pos >= n and not inner.rstrip().endswith((",", "=>")) else None
 
     def statements(self):
         t = self.text

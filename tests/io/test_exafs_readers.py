@@ -436,3 +436,16 @@ def test_athena_json_project(tmp_path):
     bad.write_bytes(gzip.compress(json.dumps(js).encode()[:-200]))
     with pytest.raises(ReadError, match="JSON"):
         ch.read(bad)
+
+
+def test_normalised_columns_are_not_read_as_mu(tmp_path):
+    e = np.linspace(8900.0, 9100.0, 41)
+    norm = 1.0 / (1.0 + np.exp(-(e - 8980.0) / 3.0))
+    p = tmp_path / "athena.nor"
+    p.write_text("# exported by Athena\n#  e norm nbkg flat\n"
+                 + "\n".join(f"{a} {b} {b} {b}" for a, b in zip(e, norm)) + "\n")
+    with pytest.raises(ReadError, match="no μ column"):
+        ch.read(p, format="xas_columns", element="Cu", edge="K")
+    ds = ch.read(p, format="xas_columns", columns={"mu": "norm"}, element="Cu", edge="K")
+    assert ds.mu.attrs["column"] == "norm"
+    np.testing.assert_array_equal(ds.mu.values, norm)

@@ -129,6 +129,10 @@ def make(root: Path, out: Path) -> list[Variant]:
                                                 + lines[2:sep + 1]
                                                 + ["# an extra user comment, 1.5 mm"]
                                                 + lines[sep + 1:]).encode())
+            renamed = [re.sub(r"(Column\.\d+: )(\w+)", lambda m: m.group(1) + {
+                "i0": "I0", "itrans": "I_trans", "mutrans": "MU.TRANS", "energy": "Energy"}
+                .get(m.group(2), m.group(2)), s) for s in lines]
+            put(src, "renamed_columns", _join(renamed).encode())
             put(src, "no_column_fields", _join([s for s in lines if "Column." not in s])
                 .encode(), "ReadError")
         else:

@@ -4,7 +4,9 @@ The numeric block is found and parsed by :mod:`characterization.io._text_layout`
 decimal separator detected together, so decimal-comma exports read; a damaged row is a ReadError
 naming its line). The header is every line before the block; comment markers (``#``, ``#%``,
 ``%``, ``;``) are stripped by :func:`comment_text`. Column names are matched to roles
-(energy, μ, detector channels, k, χ) by :func:`role`.
+(energy, μ, detector channels, k, χ) by :func:`role`. Normalised or flattened columns
+(``norm``, ``flat`` of Athena's ``.nor`` export) are deliberately no μ alias: reading them as
+μ would be a silent wrong answer; ``columns={"mu": "norm"}`` reads them on purpose.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ ALIASES = {
     "energy": ("energy", "e", "ev", "energyev", "energykev", "enc", "energyencoder", "en",
                "ener", "photonenergy", "kev", "energy(ev)", "energy(kev)", "e(ev)", "e(kev)"),
     "mu": ("mu", "xmu", "mutrans", "mut", "mufluor", "muf", "murefer", "mur", "absorption",
-           "mue", "mu(e)", "xmu(e)", "norm", "flat"),
+           "mue", "mu(e)", "xmu(e)"),
     "i0": ("i0", "io", "mon", "monitor", "izero"),
     "itrans": ("it", "itrans", "i1", "trans", "itr"),
     "ifluor": ("if", "ifluor", "fluo", "fluor", "ifl", "fl", "ifluo"),

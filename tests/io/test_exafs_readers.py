@@ -449,3 +449,10 @@ def test_normalised_columns_are_not_read_as_mu(tmp_path):
     ds = ch.read(p, format="xas_columns", columns={"mu": "norm"}, element="Cu", edge="K")
     assert ds.mu.attrs["column"] == "norm"
     np.testing.assert_array_equal(ds.mu.values, norm)
+
+
+def test_edge_outside_the_data_warns(tmp_path):
+    p, *_ = _channels_file(tmp_path)
+    with pytest.warns(UserWarning, match="energies run"):
+        ds = ch.read(p, element="Sn", edge="K")
+    assert ds.attrs["edge_outside_data"] == "true"

@@ -385,6 +385,12 @@ def build_mu(path, *, energy, mu=None, channels=None, measurement: str | None = 
         ds[k] = ("energy", arrays.pop(k), {"units": units, "long_name": long_name})
     edge_info = edge_coords(path, element=element, edge=edge, energy=ds.energy.values,
                             mu=ds.mu.values)
+    lo, hi = float(ds.energy[0]), float(ds.energy[-1])
+    if not edge_info.get("_guessed") and not lo - 50 <= edge_info["edge_energy"] <= hi + 50:
+        warnings.warn(f"{path}: the file names the {edge_info['edge']} edge "
+                      f"({edge_info['edge_energy']:g} eV) but its energies run {lo:g}-{hi:g} eV; "
+                      "check the element and edge (element=, edge=)", stacklevel=3)
+        attrs = {**(attrs or {}), "edge_outside_data": "true"}
     sc = {**edge_info, "measurement": measurement, **(scalars or {})}
     at = {"technique": "exafs", **({"energy_order": order} if order else {}),
           **({"energy_conversion": conversion} if conversion else {}),

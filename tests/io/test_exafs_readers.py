@@ -456,3 +456,14 @@ def test_edge_outside_the_data_warns(tmp_path):
     with pytest.warns(UserWarning, match="energies run"):
         ds = ch.read(p, element="Sn", edge="K")
     assert ds.attrs["edge_outside_data"] == "true"
+
+
+def test_athena_broken_record_named_others_readable(tmp_path):
+    x = np.linspace(8900, 9100, 41)
+    dup = x.copy()
+    dup[5] = dup[4]                                  # a repeated energy in the second record
+    p = tmp_path / "dup.prj"
+    p.write_bytes(_prj(_rec("good") + _rec("broken", x=dup)))
+    with pytest.raises(ReadError, match="record 'broken'.*appears twice|appears twice.*group="):
+        ch.read(p)
+    assert ch.read(p, group="good").label.item() == "good"

@@ -315,7 +315,8 @@ def _record_dataset(path, rec, glob):
             element=element, edge=edge, stddev=rec.get("stddev"), variables=extra,
             scalars=scalars, original_metadata=metadata, attrs=attrs, mu_attrs=mu_attrs)
     except ReadError as exc:
-        raise ReadError(path, exc.reason, where) from None
+        raise ReadError(path, f"{exc.reason} (the other records read with group=)",
+                        where) from None
 
 
 def _key(label) -> str:

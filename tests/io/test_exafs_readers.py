@@ -467,3 +467,12 @@ def test_athena_broken_record_named_others_readable(tmp_path):
     with pytest.raises(ReadError, match="record 'broken'.*appears twice|appears twice.*group="):
         ch.read(p)
     assert ch.read(p, group="good").label.item() == "good"
+
+
+def test_names_with_bracketed_units(tmp_path):
+    p, e, i0, it, *_ = _channels_file(tmp_path, header="Energy [keV] I0 (counts) It (counts) "
+                                                       "If Iref", scale=1e-3)
+    ds = ch.read(p, element="Cu", edge="K")
+    np.testing.assert_allclose(ds.energy.values, e, rtol=1e-12)
+    assert ds.energy.attrs["original_units"] == "keV"
+    np.testing.assert_allclose(ds.mu.values, np.log(i0 / it), rtol=1e-12)

@@ -33,6 +33,7 @@ ALIASES = {
     "k": ("k", "wavenumber"),
 }
 _ROLE = {alias: r for r, names in ALIASES.items() for alias in names}
+_BRACKETED = re.compile(r"[^\s(\[]+(?:\s*[(\[][^)\]]*[)\]])?")
 
 
 def key(name: str) -> str:
@@ -41,8 +42,12 @@ def key(name: str) -> str:
 
 
 def role(name: str) -> str | None:
-    """Role of a column name (``"energy"``, ``"mu"``, ``"i0"`` ...), or None."""
-    return _ROLE.get(key(name))
+    """Role of a column name (``"energy"``, ``"mu"``, ``"i0"`` ...), or None; units in
+    brackets are ignored (``Energy [keV]``, ``I0 (counts)``)."""
+    found = _ROLE.get(key(name))
+    if found is None:
+        found = _ROLE.get(key(re.sub(r"[(\[][^)\]]*[)\]]", "", str(name))))
+    return found
 
 
 def mu_kind(name: str) -> str | None:
@@ -140,8 +145,12 @@ def names_line(lines, layout, start=None) -> list[str] | None:
     if not text:
         return None
     delim = None if layout.delimiter == "whitespace" else layout.delimiter
-    for sep in dict.fromkeys((delim, None, "\t", ",", ";")):
-        tokens = [t.strip().strip('"') for t in (text.split(sep) if sep else text.split())]
+    splits = [text.split(sep) if sep else text.split()
+              for sep in dict.fromkeys((delim, None, "\t", ",", ";"))]
+    splits.append(re.split(r"\s{2,}", text))                      # names with single spaces
+    splits.append(_BRACKETED.findall(text))                       # "Energy [keV] I0 (counts)"
+    for tokens in splits:
+        tokens = [t.strip().strip('"') for t in tokens]
         tokens = [t for t in tokens if t]
         if len(tokens) == layout.ncols:
             if sum(bool(re.fullmatch(r"[-+]?[\d.,]+(?:[eEdD][-+]?\d+)?", t)) for t in tokens) \

@@ -51,7 +51,7 @@ READER_MODULES: tuple[str, ...] = (
     "xps.scienta", "xps.igor_ibw",
     "nanoindent.nanosuite", "nanoindent.hysitron", "nanoindent.micromaterials",
     "nanoindent.hdf5_v2", "nanoindent.fischerscope",
-    "exafs.feffdat",
+    "exafs.feffdat", "exafs.xdi", "exafs.athena", "exafs.columns", "exafs.chik",
 )
 
 

@@ -167,6 +167,7 @@ FAMILIES = {
     "sorption_text": ["sorption/**/*.csv", "sorption/**/*.json", "sorption/**/*.txt",
                       "sorption/**/*.DAT", "sorption/**/*.aif"],
     "sorption_excel": ["sorption/**/*.xls", "sorption/**/*.xlsx"],
+    "exafs": ["exafs/**/*.xdi", "exafs/**/*.xmu", "exafs/**/*.dat"],   # .prj: a DataTree
 }
 MAX_SEED_BYTES = 2_000_000
 SEEDS_PER_PATTERN = 3

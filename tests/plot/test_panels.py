@@ -35,8 +35,8 @@ def test_units_and_labels():
 def test_figure_layout_and_letters():
     fig, axes = plot.figure(2, 2, width="double")
     assert axes.size == 4
-    assert fig.get_size_inches()[0] == pytest.approx(178 / 25.4)
-    letters = [t.get_text() for ax in axes for t in ax.texts]
+    assert fig.get_size_inches()[0] == pytest.approx(174 / 25.4)
+    letters = [ax.get_title(loc="left") for ax in axes]
     assert letters == ["(a)", "(b)", "(c)", "(d)"]
     with pytest.raises(ValueError, match="width"):
         plot.figure(width="poster")

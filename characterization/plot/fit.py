@@ -78,13 +78,7 @@ def fit_result(result, *, data=None, var=None, index=None, ax=None, residual: bo
     if legend:
         ax.legend(loc="upper left", ncol=1, fontsize="x-small", handlelength=1.2)
     if residual and y is not None:
-        from mpl_toolkits.axes_grid1 import make_axes_locatable
+        from ._strip import residual_strip
 
-        strip = make_axes_locatable(ax).append_axes("bottom", size="25%", pad=0.05, sharex=ax)
-        strip.axhline(0, color="0.6", lw=0.6)
-        strip.plot(x, np.asarray(y) - best.values, color="0.3", lw=0.6)
-        strip.set_ylabel("resid.")
-        strip.set_xlabel(ax.get_xlabel())
-        ax.tick_params(labelbottom=False)
-        ax.set_xlabel("")
+        residual_strip(ax, x.values, np.asarray(y) - best.values)
     return ax

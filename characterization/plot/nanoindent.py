@@ -17,6 +17,14 @@ ELASTIC_COLOR = "#4477AA"
 PLASTIC_COLOR = "#EE6677"
 
 
+def _power_of_ten(scale: float) -> str:
+    """``1e-10`` -> ``"10$^{-10}$"``; other numbers as ``:g``."""
+    exponent = np.log10(scale) if scale > 0 else np.nan
+    if np.isfinite(exponent) and float(exponent).is_integer():
+        return f"10$^{{{int(exponent)}}}$"
+    return f"{scale:g}"
+
+
 def _axes(ax):
     import matplotlib.pyplot as plt
 
@@ -91,8 +99,8 @@ def load_displacement(result=None, *, data, index=None, ax=None, events=None,
         label_e += f" = {we:.3g}"
         label_p += f" = {wp:.3g}"
         if energy_scale != 1:
-            label_e += f" × {energy_scale:g} J"
-            label_p += f" × {energy_scale:g} J"
+            label_e += f" × {_power_of_ten(energy_scale)} J"
+            label_p += f" × {_power_of_ten(energy_scale)} J"
     if shade and load_idx.size > 1 and unload.size > 1:
         ax.fill_between(h[load_idx], 0, p[load_idx], color=PLASTIC_COLOR, alpha=0.35, lw=0,
                         label=label_p)
@@ -252,6 +260,6 @@ def energy_bars(result, *, data=None, dim=None, labels=None, ax=None,
         ax.set_ylim(0, 1.15 * np.nanmax(tops))
     ax.set_xticks(pos)
     ax.set_xticklabels(groups, rotation=30 if len(groups) > 4 else 0)
-    ax.set_ylabel(f"Work (× {energy_scale:g} J)" if energy_scale != 1 else "Work (J)")
+    ax.set_ylabel(f"Work ({_power_of_ten(energy_scale)} J)" if energy_scale != 1 else "Work (J)")
     ax.legend(loc="best", fontsize="small")
     return ax

@@ -63,7 +63,11 @@ def stacked(ds, *, var: str | None = None, dim: str | None = None, offset: float
         label = labels[i] if labels is not None else None
         ax.plot(c[dim].values, y + i * offset, label=label, **line_kw)
     ax.set_xlabel(axis_label(da[dim], dim))
-    ax.set_ylabel(axis_label(da, var) + (" (offset)" if len(curves) > 1 else ""))
+    if normalize:
+        name = axis_label(da, var).split(" (")[0]
+        ax.set_ylabel(f"{name} (norm." + (", offset)" if len(curves) > 1 else ")"))
+    else:
+        ax.set_ylabel(axis_label(da, var) + (", offset" if len(curves) > 1 else ""))
     if labels is not None:
         ax.legend(loc="best", fontsize=6)
     return ax

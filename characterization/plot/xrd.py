@@ -173,13 +173,7 @@ def pattern_fit(result, *, data, index=None, ax=None, residual: bool = True,
     sel = select_one(result["best_fit"], "two_theta", index)
     one = result.isel({d: i for d, i in sel.items() if d in result.dims})
     if "center" in one and "peak" in one.dims:
-        y = one["best_fit"].values
-        top = float(np.nanmax(y)) if y.size else 1.0
-        for name, c in zip(one["peak"].values, one["center"].values):
-            if np.isfinite(c):
-                ax.text(c, 1.02 * top, f"{name}", rotation=90, ha="center", va="bottom",
-                        fontsize=5, color="C0")
-        ax.set_ylim(top=1.3 * top)
+        _peak_names(ax, one)
     if references is not None:
         ymin, ymax = ax.get_ylim()
         row = 0.1 * (ymax - ymin)
@@ -190,6 +184,35 @@ def pattern_fit(result, *, data, index=None, ax=None, residual: bool = True,
         ax.text(0.98, 0.97, annotate, transform=ax.transAxes, ha="right", va="top", fontsize=7,
                 bbox={"facecolor": "white", "alpha": 0.8, "lw": 0, "pad": 1.5})
     return ax
+
+
+def _peak_names(ax, one):
+    """Peak names above the fit, horizontal; names of peaks closer than 4 % of the axis span
+    are stacked one above the other over their group instead of overprinting each other."""
+    y = np.asarray(one["best_fit"].values, dtype=float)
+    top = float(np.nanmax(y)) if np.isfinite(y).any() else 1.0
+    centers = np.asarray(one["center"].values, dtype=float)
+    names = [str(n) for n in one["peak"].values]
+    order = [i for i in np.argsort(centers) if np.isfinite(centers[i])]
+    lo, hi = ax.get_xlim()
+    gap = 0.04 * abs(hi - lo)
+    groups: list[list[int]] = []
+    for i in order:
+        if groups and centers[i] - centers[groups[-1][-1]] < gap:
+            groups[-1].append(i)
+        else:
+            groups.append([i])
+    x = one["best_fit"][one["best_fit"].dims[-1]].values
+    for group in groups:
+        xc = float(np.mean(centers[group]))
+        near = np.abs(x - xc) <= max(gap, 1e-9)
+        base = float(np.nanmax(y[near])) if near.any() else top
+        for k, i in enumerate(group):
+            ax.annotate(names[i], (xc, base), xytext=(0, 2 + 6.5 * k),
+                        textcoords="offset points", ha="center", va="bottom", fontsize=5.5,
+                        color="0.15")
+    tallest = max((len(g) for g in groups), default=1)
+    ax.set_ylim(top=(1.2 + 0.12 * tallest) * top)
 
 
 def _line_panel(result, x_name, y_name, index, ax, xlabel, ylabel, intercept, slope, text):

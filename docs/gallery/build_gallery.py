@@ -15,6 +15,7 @@ under the journal style, so the gallery shows exactly what a user gets. The test
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -23,7 +24,7 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 #: Where the shared instrument files live (beside the repository).
-SHARED = REPO.parent / "shared" / "data"
+SHARED = Path(os.environ.get("CHARACTERIZATION_SHARED_DATA", REPO.parent / "shared" / "data"))
 
 
 # --------------------------------------------------------------------------------------- XRD
@@ -172,7 +173,7 @@ def real_figure():
         specs.append({"panel": "raman.silicon_fit", "result": fit_silicon(si), "data": si,
                       "title": "Si reference (raman-fitting)"})
     if sorption.exists():
-        iso = read(sorption, technique="sorption")
+        iso = read(sorption, technique="sorption", temperature=77.0)
         specs.append({"panel": "sorption.isotherm", "data": iso, "log": True,
                       "title": "MOF, N$_2$ 77 K (pyGAPS)"})
     if not specs:

@@ -7,6 +7,7 @@ import numpy as np
 
 from ._labels import axis_label
 from ._select import select_one
+from .style import FIT_COLOR
 
 
 def _signal_dim(result) -> str:
@@ -72,7 +73,7 @@ def fit_result(result, *, data=None, var=None, index=None, ax=None, residual: bo
                 ax.plot(x, c, "--", color="0.5", lw=0.8, label="background")
             else:
                 ax.fill_between(x, base, base + c, alpha=0.3, lw=0.6, label=name)
-    ax.plot(x, best, color="C3", lw=1.0, label="fit", zorder=3)
+    ax.plot(x, best, color=FIT_COLOR, lw=1.0, label="fit", zorder=3)
     ax.set_xlabel(axis_label(x, dim))
     ax.set_ylabel(axis_label(best if data is None else data[var], "intensity"))
     if legend:

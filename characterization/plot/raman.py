@@ -11,6 +11,7 @@ import numpy as np
 
 from ._labels import axis_label
 from ._select import select_one
+from .style import FIT_COLOR, MAIN_COLOR, SECOND_COLOR
 
 
 def _axes(ax):
@@ -54,7 +55,7 @@ def band_fit(result, *, data, index=None, ax=None, annotate=None, residual: bool
         bf = result["best_fit"].isel({d: i for d, i in sel.items()
                                       if d in result["best_fit"].dims})
         xf = bf["raman_shift"].values
-        ax.plot(xf, bf.values, color="C3", lw=1.0, label="fit", zorder=3)
+        ax.plot(xf, bf.values, color=FIT_COLOR, lw=1.0, label="fit", zorder=3)
         lo, hi = np.nanmin(xf), np.nanmax(xf)
         ax.set_xlim(lo, hi)
     shown = y
@@ -160,8 +161,8 @@ def background(result, *, data, index=None, ax=None):
                                    if d in result["background"].dims})
     c = result["intensity"].isel(sel)
     ax.plot(x, y, color="0.4", lw=0.7, label="measured")
-    ax.plot(b["raman_shift"].values, b.values, color="C1", lw=1.0, label="baseline")
-    ax.plot(c["raman_shift"].values, c.values, color="C0", lw=0.7, label="corrected")
+    ax.plot(b["raman_shift"].values, b.values, color=SECOND_COLOR, lw=1.0, label="baseline")
+    ax.plot(c["raman_shift"].values, c.values, color=MAIN_COLOR, lw=0.7, label="corrected")
     ax.set_xlabel(axis_label(data["raman_shift"]))
     ax.set_ylabel(axis_label(da, "intensity"))
     ax.legend(loc="best", fontsize="x-small")
@@ -176,9 +177,9 @@ def spikes(result, *, data, index=None, ax=None):
     clean = result["intensity"].isel(sel).values
     flags = result["spike"].isel(sel).values.astype(bool)
     ax.plot(x, y, color="0.6", lw=0.7, label="measured")
-    ax.plot(x, clean, color="C0", lw=0.8, label="cleaned")
+    ax.plot(x, clean, color=MAIN_COLOR, lw=0.8, label="cleaned")
     if flags.any():
-        ax.plot(x[flags], y[flags], "x", color="C3", ms=4, label=f"spikes ({flags.sum()})")
+        ax.plot(x[flags], y[flags], "x", color=FIT_COLOR, ms=4, label=f"spikes ({flags.sum()})")
     ax.set_xlabel(axis_label(data["raman_shift"]))
     ax.set_ylabel(axis_label(da, "intensity"))
     ax.legend(loc="best", fontsize="x-small")

@@ -6,6 +6,7 @@ import numpy as np
 
 from ._labels import axis_label
 from ._select import select_one
+from .style import FIT_COLOR, MAIN_COLOR, SECOND_COLOR
 
 
 def _one(ds, index):
@@ -150,22 +151,22 @@ def bet_plot(result, *, data, index=None, ax=None, rouquerol: bool = True):
     y = x / (n * (1 - x))
     ax.plot(x[show & ~used], y[show & ~used], "o", fillstyle="none", color="0.5", ms=3,
             label="not used")
-    ax.plot(x[used], y[used], "o", color="C0", ms=3, label="BET range")
+    ax.plot(x[used], y[used], "o", color=MAIN_COLOR, ms=3, label="BET range")
     if bool(res["success"]):
         xx = np.linspace(0, float(res["p_max"]) * 1.1, 50)
-        ax.plot(xx, float(res["intercept"]) + float(res["slope"]) * xx, color="C3", lw=0.8,
+        ax.plot(xx, float(res["intercept"]) + float(res["slope"]) * xx, color=FIT_COLOR, lw=0.8,
                 label=(f"S = {float(res['bet_area']):.4g} m² g⁻¹, "
                        f"C = {float(res['c_constant']):.3g}"))
     ax.set_xlabel(axis_label(data["relative_pressure"]))
-    ax.set_ylabel("p/[n(p0 − p)] (g mmol$^{-1}$)")
+    ax.set_ylabel("p/[n(p$_0$ − p)] (g mmol$^{-1}$)")
     ax.legend(loc="upper left")
     if rouquerol:
         inset = ax.inset_axes([0.6, 0.1, 0.37, 0.37])
         order = np.argsort(x[ads])
         inset.plot(x[ads][order], (n * (1 - x))[ads][order], ".-", color="0.4", ms=2, lw=0.5)
-        inset.plot(x[used], (n * (1 - x))[used], "o", color="C0", ms=2)
+        inset.plot(x[used], (n * (1 - x))[used], "o", color=MAIN_COLOR, ms=2)
         inset.set_xscale("log")
-        inset.set_title("n(1 − p/p0)", fontsize=6)
+        inset.set_title("n(1 − p/p$_0$)", fontsize=6)
         inset.tick_params(labelsize=5)
     return ax
 
@@ -182,11 +183,11 @@ def tplot_plot(result, *, data, index=None, ax=None, thickness="harkins_jura"):
     t[ads] = thickness_function(thickness)(x[ads])
     used = res["used"].values.astype(bool)
     ax.plot(t[ads & ~used], n[ads & ~used], "o", fillstyle="none", color="0.5", ms=3)
-    ax.plot(t[used], n[used], "o", color="C0", ms=3, label="fitted")
+    ax.plot(t[used], n[used], "o", color=MAIN_COLOR, ms=3, label="fitted")
     if np.isfinite(res["slope"]):
         tt = np.linspace(0, np.nanmax(t), 50)
-        ax.plot(tt, float(res["intercept"]) + float(res["slope"]) * tt, color="C3", lw=0.8,
-                label=(f"S_ext = {float(res['external_area']):.4g} m² g⁻¹, V_µ = "
+        ax.plot(tt, float(res["intercept"]) + float(res["slope"]) * tt, color=FIT_COLOR, lw=0.8,
+                label=(f"S$_{{ext}}$ = {float(res['external_area']):.4g} m² g⁻¹, V$_µ$ = "
                        f"{float(res['micropore_volume']):.3g} cm³ g⁻¹"))
     ax.set_xlabel("Statistical thickness t (nm)")
     ax.set_ylabel(axis_label(data["amount"]))
@@ -246,7 +247,7 @@ def psd_plot(result, *, data=None, index=None, ax=None, log_derivative: bool = T
     sel = select_one(da, "pore_width", index)
     curve = da.isel(sel)
     w = curve["pore_width"]
-    ax.plot(w, curve, color="C0", lw=1.0, label=axis_label(da).split(" (")[0])
+    ax.plot(w, curve, color=MAIN_COLOR, lw=1.0, label=axis_label(da).split(" (")[0])
     ax.set_xscale("log")
     ax.set_xlabel(axis_label(w))
     ax.set_ylabel(axis_label(da))
@@ -256,9 +257,11 @@ def psd_plot(result, *, data=None, index=None, ax=None, log_derivative: bool = T
         twin = ax.twinx()
         cum = result[cum_name].isel({d: i for d, i in sel.items()
                                      if d in result[cum_name].dims})
-        twin.plot(cum["pore_width"], cum, color="C1", lw=0.8, ls="--")
-        twin.set_ylabel(axis_label(result[cum_name]), color="C1")
-        twin.tick_params(axis="y", colors="C1", which="both")
+        twin.plot(cum["pore_width"], cum, color=SECOND_COLOR, lw=0.8, ls="--")
+        units = axis_label(result[cum_name]).rpartition(" (")[2]
+        twin.set_ylabel(f"Cumulative volume ({units}" if units else "Cumulative volume",
+                        color=SECOND_COLOR)
+        twin.tick_params(axis="y", colors=SECOND_COLOR, which="both")
         twin.set_ylim(bottom=0)
         ax.tick_params(axis="y", which="both", right=False)
     return ax

@@ -40,6 +40,12 @@ _WIDTH_ALIASES = {"one": "single", "column": "single", "one_half": "onehalf",
 #: the yellow comes last (weak on white paper).
 OKABE_ITO = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000",
              "#F0E442")
+#: Semantic colours of the panels (resolved hex, so a figure saved outside :func:`style` keeps
+#: them): the main series, a second series (baseline, cumulative curve), the fitted curve.
+MAIN_COLOR = OKABE_ITO[0]
+SECOND_COLOR = OKABE_ITO[4]
+FIT_COLOR = OKABE_ITO[1]
+
 #: Line style and marker of each pass through the colour cycle (more than 8 samples).
 CYCLE_PATTERNS = (("-", "o"), ("--", "s"), (":", "^"), ("-.", "D"), ((0, (5, 1, 1, 1)), "v"),
                   ((0, (1, 2)), "P"))

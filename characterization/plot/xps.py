@@ -10,6 +10,7 @@ import numpy as np
 
 from ._labels import axis_label
 from ._select import select_one
+from .style import OKABE_ITO
 
 __all__ = ["region_fit", "stack", "profile", "composition"]
 
@@ -94,7 +95,7 @@ def region_fit(result, *, data=None, var: str = "intensity", index=None, ax=None
         group = name[:-3] if name.endswith("_so") else name     # a doublet's two lines
         first = group not in colors
         if first:
-            colors[group] = f"C{len(colors) % 10}"
+            colors[group] = OKABE_ITO[len(colors) % len(OKABE_ITO)]
         part = comps.sel(component=name).values
         ax.fill_between(x, base, base + part, alpha=0.35, lw=0.6, color=colors[group],
                         label=group if first else None)

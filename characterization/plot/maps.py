@@ -104,7 +104,9 @@ def histogram(ds, var: str, *, ax=None, bins="auto", stats: bool = True, **hist_
     finite = values[np.isfinite(values)]
     if ax is None:
         _, ax = plt.subplots()
-    ax.hist(finite, bins=bins, color=MAIN_COLOR, alpha=0.8, **hist_kw)
+    counts, _, _ = ax.hist(finite, bins=bins, color=MAIN_COLOR, alpha=0.8, **hist_kw)
+    if stats and finite.size:
+        ax.set_ylim(0, 1.45 * float(np.max(counts)))          # headroom for the statistics
     ax.set_xlabel(axis_label(da, var))
     ax.set_ylabel("Count")
     if stats and finite.size:

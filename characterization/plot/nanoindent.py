@@ -25,6 +25,14 @@ def _power_of_ten(scale: float) -> str:
     return f"{scale:g}"
 
 
+def _sci(value: float, digits: int = 4) -> str:
+    """``191200.0`` -> ``"1.912 × 10$^{5}$"`` (plain ``:.4g`` between 0.01 and 10⁴)."""
+    if not np.isfinite(value) or value == 0 or 1e-2 <= abs(value) < 1e4:
+        return f"{value:.{digits}g}"
+    exponent = int(np.floor(np.log10(abs(value))))
+    return f"{value / 10**exponent:.{digits - 1}f} × 10$^{{{exponent}}}$"
+
+
 def _axes(ax):
     import matplotlib.pyplot as plt
 
@@ -154,7 +162,7 @@ def unloading_fit(result, *, data, index=None, ax=None):
                 label=f"P = α(h − h$_f$)$^{{m}}$, m = {m:.3f}")
         ht = np.array([hmax - pmax / s, hmax])
         ax.plot(ht, pmax + s * (ht - hmax), "--", color="k", lw=0.8,
-                label=f"S = {float(r['stiffness']):.4g} N/m")
+                label=f"S = {_sci(float(r['stiffness']))} N m$^{{-1}}$")
         hc = float(r["contact_depth"])
         ax.axvline(hc, color="0.4", lw=0.7, ls=":", label=f"h$_c$ = {hc:.1f} nm")
     else:
@@ -162,8 +170,8 @@ def unloading_fit(result, *, data, index=None, ax=None):
                 fontsize="small")
     ax.set_xlabel(axis_label(data["displacement"], "Displacement"))
     ax.set_ylabel(axis_label(data["load"], "Load"))
-    ax.set_ylim(bottom=0.0)
-    ax.legend(loc="upper left", fontsize="small")
+    ax.set_ylim(0.0, 1.7 * float(np.nanmax(p[unload])) if unload.size else None)
+    ax.legend(loc="upper left", fontsize="small")    # above the curve, in the headroom
     return ax
 
 

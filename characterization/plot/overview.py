@@ -53,6 +53,17 @@ def headline_columns(columns, step: str) -> list[tuple[str, str | None, str]]:
     return out
 
 
+def _typeset(label: str) -> str:
+    """``"bet_area (m^2/g)"`` -> ``"bet area (m$^2$ g$^{-1}$)"`` for an axis."""
+    from ._labels import pretty_name, pretty_units
+
+    name, sep, units = label.partition(" (")
+    name = pretty_name(name.replace("_", " ")) if "[" not in name else name
+    if sep and units.endswith(")"):
+        return f"{name} ({pretty_units(units[:-1])})"
+    return name
+
+
 def _numeric(values) -> np.ndarray:
     out = np.full(len(values), np.nan)
     for i, v in enumerate(values):
@@ -116,10 +127,10 @@ def step_overview(rows, step: str, *, width="double"):
             ax.axvline(med, color=FIT_COLOR, lw=0.8)
             ax.text(0.98, 0.95, f"median {med:.4g}\nn = {data.size} of {values.size}",
                     transform=ax.transAxes, ha="right", va="top", fontsize=6)
-            ax.set_xlabel(label)
+            ax.set_xlabel(_typeset(label))
             ax.set_ylabel("spectra")
             continue
-        ax.set_ylabel(label)
+        ax.set_ylabel(_typeset(label))
     for ax in axes[len(panels):]:
         ax.set_visible(False)
     fig.suptitle(f"{step}: {len(rows)} spectra", fontsize=8)

@@ -271,9 +271,14 @@ def composition(result, *, data=None, index=None, ax=None):
     errors = one["atomic_percent_stderr"].values
     pos = np.arange(len(labels))
     ax.bar(pos, np.nan_to_num(values), yerr=np.nan_to_num(errors), capsize=2, color="0.6")
-    for p, v, detected in zip(pos, values, one["detected"].values):
-        ax.text(p, (0 if np.isnan(v) else v), f"{v:.1f}" if detected else "n.d.",
-                ha="center", va="bottom", fontsize=6)
+    for p, v, e, detected in zip(pos, values, errors, one["detected"].values):
+        top = (0 if np.isnan(v) else v) + (0 if not np.isfinite(e) else e)
+        ax.annotate(f"{v:.1f}" if detected else "n.d.", (p, top), xytext=(0, 1.5),
+                    textcoords="offset points", ha="center", va="bottom", fontsize=6)
+    finite = np.isfinite(values)
+    if finite.any():
+        ax.set_ylim(0, 1.15 * float(np.nanmax(np.where(finite, values + np.nan_to_num(errors),
+                                                        np.nan))))
     ax.set_xticks(pos, labels)
     ax.set_ylabel(axis_label(result["atomic_percent"], "Atomic concentration (%)"))
     return ax

@@ -229,8 +229,13 @@ def available_panels() -> list[str]:
                 continue
             if obj.__module__ != mod.__name__ or (public is not None and name not in public):
                 continue
-            if "ax" in inspect.signature(obj).parameters:
-                out.append(f"{module}.{name}")
+            params = list(inspect.signature(obj).parameters.values())
+            required_kw = [q.name for q in params if q.kind is q.KEYWORD_ONLY
+                           and q.default is q.empty and q.name != "data"]
+            if ("ax" in inspect.signature(obj).parameters and params[0].name != "ax"
+                    and not required_kw):            # helpers such as reference_ticks are not
+                out.append(f"{module}.{name}")       # panels
+
     return sorted(out)
 
 

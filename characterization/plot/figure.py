@@ -35,7 +35,7 @@ def _letter_text(i: int, letter_format: str) -> str:
 def figure(layout=1, ncols: int | None = None, *, panels=None, width="single",
            aspect: float = 0.75, height=None, letters: bool = True,
            letter_format: str = "({})", sharex=False, sharey=False, style: bool = True,
-           **subplot_kw):
+           errors: str = "raise", **subplot_kw):
     """A multi-panel figure at a journal column width.
 
     Parameters
@@ -72,13 +72,18 @@ def figure(layout=1, ncols: int | None = None, *, panels=None, width="single",
         Share the x (y) axis of all panels (True), or of each group of panel names given.
     style : bool
         Draw under the journal style (:func:`characterization.plot.style`).
+    errors : {"raise", "nan"}
+        A panel function that raises: re-raise (default), or, with ``"nan"`` (a batch report
+        that must not die on one panel), leave its axes empty with ``"panel not drawn:
+        <reason>"`` written in it and the reason in ``fig.panel_errors``. An unknown panel
+        name always raises.
 
     Returns
     -------
     (matplotlib.figure.Figure, numpy.ndarray of Axes) or matplotlib.figure.Figure
         With an int ``layout``: the figure and the flat array of its axes. Otherwise the
         figure, with ``fig.panels`` ``{name: Axes}`` and ``fig.panel_results`` ``{name: what
-        the panel function returned}``.
+        the panel function returned}`` and ``fig.panel_errors`` ``{name: reason}``.
 
     Raises
     ------
@@ -107,7 +112,7 @@ def figure(layout=1, ncols: int | None = None, *, panels=None, width="single",
                      **subplot_kw)
     return compose(layout, panels=panels, width=width, aspect=aspect, height=height,
                    letters=letters, letter_format=letter_format, sharex=sharex,
-                   sharey=sharey, style=style, **subplot_kw)
+                   sharey=sharey, style=style, errors=errors, **subplot_kw)
 
 
 def _context(style: bool):
@@ -266,9 +271,12 @@ def _draw(spec, ax):
 
 def compose(layout, *, panels=None, width="single", aspect: float = 0.75, height=None,
             letters: bool = True, letter_format: str = "({})", sharex=False, sharey=False,
-            style: bool = True, **subplot_kw):
+            style: bool = True, errors: str = "raise", **subplot_kw):
     """Compose panel functions into one figure; see :func:`figure` (which calls this)."""
     import matplotlib.pyplot as plt
+
+    if errors not in ("raise", "nan"):
+        raise ValueError(f"errors must be 'raise' or 'nan', got {errors!r}")
 
     grid, specs = _normalise_layout(layout, panels)
     n_rows, n_cols = len(grid), len(grid[0])
@@ -283,14 +291,39 @@ def compose(layout, *, panels=None, width="single", aspect: float = 0.75, height
         order = list(dict.fromkeys(order))
         _share_groups(axd, sharex, "x")
         _share_groups(axd, sharey, "y")
-        results = {}
+        results, failures = {}, {}
         for name in order:
-            results[name] = _draw(specs.get(name), axd[name])
+            spec = specs.get(name)
+            if isinstance(spec, dict) and "panel" in spec:
+                resolve_panel(spec["panel"])               # unknown names always raise
+            try:
+                results[name] = _draw(spec, axd[name])
+            except Exception as err:                       # noqa: BLE001 (reported per panel)
+                if errors == "raise":
+                    raise
+                failures[name] = f"{type(err).__name__}: {err}"
+                results[name] = None
+                _failed_panel(axd[name], failures[name])
         if letters and len(order) > 1:
             label_panels([axd[n] for n in order], letter_format)
     fig.panels = {n: axd[n] for n in order}
     fig.panel_results = results
+    fig.panel_errors = failures
     return fig
+
+
+def _failed_panel(ax, reason: str):
+    """Clear ``ax`` and say why its panel is missing (``errors="nan"``)."""
+    import textwrap
+
+    for child in list(ax.child_axes):
+        child.remove()
+    ax.clear()
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.minorticks_off()
+    ax.text(0.5, 0.5, "panel not drawn:\n" + textwrap.fill(reason, 40), ha="center",
+            va="center", transform=ax.transAxes, fontsize=6, color="0.3")
 
 
 def _share_groups(axd, share, which):

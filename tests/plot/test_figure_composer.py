@@ -114,3 +114,20 @@ def test_export_vector_text_and_600_dpi_png(tmp_path, iso):
     with pytest.raises(ValueError, match="formats"):
         plot.export(fig, tmp_path / "x", formats=("doc",))
     assert np.isfinite(fig.get_size_inches()).all()
+
+
+def test_a_failing_panel_is_reported_with_errors_nan(iso):
+    def broken(ds, *, ax):
+        raise KeyError("no 'amount_stderr' in this result")
+
+    layout = [[{"panel": "sorption.isotherm", "data": iso}, (broken, iso, {})]]
+    with pytest.raises(KeyError):
+        plot.figure(layout)
+    fig = plot.figure(layout, errors="nan")
+    assert list(fig.panel_errors) == ["b"] and "amount_stderr" in fig.panel_errors["b"]
+    text = " ".join(t.get_text() for t in fig.panels["b"].texts)
+    assert "panel not drawn" in text and "amount_stderr" in text
+    assert fig.panels["a"].get_lines()                        # the others are drawn
+    assert panel_letters(fig) == ["(a)", "(b)"]
+    with pytest.raises(ValueError, match="unknown panel"):
+        plot.figure([[{"panel": "sorption.nope", "data": iso}]], errors="nan")

@@ -69,6 +69,10 @@ def stacked(ds, *, var: str | None = None, dim: str | None = None, offset: float
     if normalize:
         name = axis_label(da, var).split(" (")[0]
         ax.set_ylabel(f"{name} (norm." + (", offset)" if len(curves) > 1 else ")"))
+        if len(curves) > 1 and offset:
+            ax.set_yticks([])          # offset normalised curves: tick values mean nothing
+            ax.minorticks_off()
+            ax.xaxis.set_minor_locator(_auto_minor())
     else:
         ax.set_ylabel(axis_label(da, var) + (", offset" if len(curves) > 1 else ""))
     if labels is not None and legend == "box":
@@ -76,6 +80,12 @@ def stacked(ds, *, var: str | None = None, dim: str | None = None, offset: float
     elif labels is not None and legend == "ends":
         label_curve_ends(ax)
     return ax
+
+
+def _auto_minor():
+    from matplotlib.ticker import AutoMinorLocator
+
+    return AutoMinorLocator()
 
 
 def label_curve_ends(ax, *, fontsize: float = 5.5):

@@ -171,7 +171,7 @@ def stack(ds, *, dim: str = "sputter_time", var: str = "intensity", select=None,
         ax.text(x.min() if x[0] > x[-1] else x.max(), curve[-1] + i * offset, " " + label,
                 fontsize=5, va="center")
     ax.set_xlabel(axis_label(da[signal], "Binding energy (eV)"))
-    ax.set_ylabel(("Normalised " if normalize else "") + "intensity (offset)")
+    ax.set_ylabel("Intensity (norm., offset)" if normalize else "Intensity (offset)")
     ax.set_yticks([])
     _invert(ax, signal)
     return ax
@@ -240,7 +240,9 @@ def profile(result, *, var: str = "atomic_percent", dim: str = "sputter_time",
     ax.set_xlabel(axis_label(result[dim], dim))
     ax.set_ylabel(axis_label(result[var], var))
     if label_dim:
-        ax.legend(fontsize=6, frameon=False, title=how, title_fontsize=5)
+        # beside the panel: a profile fills its axes, a legend inside would cover points
+        ax.legend(title=how, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0,
+                  handlelength=1.2)
     else:
         ax.set_title(how, fontsize=6)
     return ax

@@ -160,25 +160,43 @@ def exafs_figure():
 
 # ------------------------------------------------------------------ real instrument files
 def real_figure():
-    """Real files from the shared data: a Raman Si spectrum with its phonon fit, and the N2
-    isotherm of a MOF (pyGAPS test data). None when the shared data are not present."""
-    from characterization import plot, read
+    """Real files from the shared data: a Raman Si spectrum with its phonon fit, the N2 isotherm
+    of a MOF (pyGAPS test data), a rutile TiO2 pattern (datalab) with its reference ticks and a
+    Hysitron load–displacement curve of steel (micromechanics) with W_e and W_p. None when the
+    shared data are not present."""
+    from characterization import plot, read, xrd
+    from characterization.nanoindent import energies, segment
     from characterization.raman import fit_silicon
 
     raman = SHARED / "raman" / "raman-fitting" / "Si_spectrum01.txt"
     sorption = SHARED / "sorption" / "pygaps" / "MOF_N2_77K.xlsx"
+    tio2 = SHARED / "xrd" / "datalab" / "pydatalab" / "example_data" / "XRD" / "TiO2.raw"
+    steel = SHARED / "nanoindent" / "micromechanics" / "examples" / "Hysitron" / \
+        "RobinSteel0000LC.txt"
     specs = []
     if raman.exists():
         si = read(raman, technique="raman")
         specs.append({"panel": "raman.silicon_fit", "result": fit_silicon(si), "data": si,
-                      "title": "Si reference (raman-fitting)"})
+                      "title": "Si wafer (raman-fitting)"})
     if sorption.exists():
         iso = read(sorption, technique="sorption", temperature=77.0)
         specs.append({"panel": "sorption.isotherm", "data": iso, "log": True,
                       "title": "MOF, N$_2$ 77 K (pyGAPS)"})
+    if tio2.exists():
+        pattern = read(tio2, technique="xrd")
+        specs.append({"panel": "xrd.stacked_patterns", "data": pattern, "sqrt": True,
+                      "references": xrd.reference_pattern(["rutile"], pattern=pattern),
+                      "label_hkl": True, "title": "TiO$_2$ (datalab)"})
+    if steel.exists():
+        curve = segment(read(steel, technique="nanoindent"))
+        specs.append({"panel": "nanoindent.load_displacement", "result": energies(curve),
+                      "data": curve, "title": "Steel, Hysitron (micromechanics)"})
     if not specs:
         return None
-    return plot.figure([specs], width="double", aspect=0.7)
+    rows = [specs[i:i + 2] for i in range(0, len(specs), 2)]
+    if len(rows[-1]) == 1:
+        rows[-1].append(None)
+    return plot.figure(rows, width="double", aspect=0.62)
 
 
 FIGURES = {

@@ -187,6 +187,8 @@ def _normalise_layout(layout, panels):
                 if name is None:
                     name = string.ascii_lowercase[auto % 26] * (1 + auto // 26)
                     auto += 1
+                if str(name) in specs or str(name) == ".":
+                    raise ValueError(f"layout: two panels are named {name!r}")
                 ids[key] = str(name)
                 specs[str(name)] = spec
             names.append(ids[key])

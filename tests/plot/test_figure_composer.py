@@ -81,6 +81,9 @@ def test_mosaic_without_spec_gives_empty_axes_and_bad_names_are_explained():
         plot.figure("AB", panels={"Z": {"panel": "sorption.isotherm"}})
     with pytest.raises(ValueError, match="same number of cells"):
         plot.figure("AB;C")
+    with pytest.raises(ValueError, match="two panels are named 'x'"):
+        plot.figure([[{"panel": "sorption.isotherm", "name": "x"},
+                      {"panel": "sorption.isotherm", "name": "x"}]])
     assert "xps.region_fit" in plot.available_panels()
     assert "sorption.isotherms" in plot.available_panels()
 

@@ -3,8 +3,11 @@
 The only subpackage that imports matplotlib (DESIGN §7). Analysis never plots; panels never
 compute more than what drawing needs. Axis labels come from ``long_name`` and ``units``.
 
-* :func:`figure` lays out multi-panel supplementary figures at journal column widths with panel
-  letters; save them yourself as vector graphics (``fig.savefig("S3.pdf")``).
+* :func:`style` is the journal style (a context manager); :func:`colors_for` gives one colour
+  per sample, :func:`state_style` one line style per branch or state, the same in every panel.
+* :func:`figure` composes panel functions into a multi-panel figure at a journal column width
+  (85, 114, 174 mm) with panel letters and shared axes; :func:`export` writes it as PDF/SVG
+  (fonts embedded, text as text) and a 600 dpi PNG.
 * :func:`default_panel` maps a public analysis function (``"fit.fit_peaks"``) to the panel that
   shows its result best; the ``characterize`` command uses it.
 """
@@ -13,8 +16,10 @@ from __future__ import annotations
 
 from importlib import import_module
 
-from .figure import figure, label_panels, new_figure
-from .style import JOURNAL_WIDTHS_INCH, style
+from .export import export
+from .figure import available_panels, figure, label_panels, new_figure, resolve_panel
+from .style import (JOURNAL_WIDTHS_INCH, JOURNAL_WIDTHS_MM, OKABE_ITO, colors_for, state_style,
+                    style)
 
 #: Default panel per public function, as "module:function" (resolved lazily).
 DEFAULT_PANELS = {
@@ -55,4 +60,5 @@ def default_panel(qualname: str):
 
 
 __all__ = ["figure", "label_panels", "new_figure", "style", "JOURNAL_WIDTHS_INCH",
-           "default_panel", "DEFAULT_PANELS"]
+           "JOURNAL_WIDTHS_MM", "OKABE_ITO", "colors_for", "state_style", "export",
+           "resolve_panel", "available_panels", "default_panel", "DEFAULT_PANELS"]

@@ -7,6 +7,7 @@ import numpy as np
 
 from ._labels import axis_label
 from ._select import select_one
+from .style import FIT_COLOR
 
 
 def _signal_dim(result) -> str:
@@ -72,19 +73,13 @@ def fit_result(result, *, data=None, var=None, index=None, ax=None, residual: bo
                 ax.plot(x, c, "--", color="0.5", lw=0.8, label="background")
             else:
                 ax.fill_between(x, base, base + c, alpha=0.3, lw=0.6, label=name)
-    ax.plot(x, best, color="C3", lw=1.0, label="fit", zorder=3)
+    ax.plot(x, best, color=FIT_COLOR, lw=1.0, label="fit", zorder=3)
     ax.set_xlabel(axis_label(x, dim))
     ax.set_ylabel(axis_label(best if data is None else data[var], "intensity"))
     if legend:
         ax.legend(loc="upper left", ncol=1, fontsize="x-small", handlelength=1.2)
     if residual and y is not None:
-        from mpl_toolkits.axes_grid1 import make_axes_locatable
+        from ._strip import residual_strip
 
-        strip = make_axes_locatable(ax).append_axes("bottom", size="25%", pad=0.05, sharex=ax)
-        strip.axhline(0, color="0.6", lw=0.6)
-        strip.plot(x, np.asarray(y) - best.values, color="0.3", lw=0.6)
-        strip.set_ylabel("resid.")
-        strip.set_xlabel(ax.get_xlabel())
-        ax.tick_params(labelbottom=False)
-        ax.set_xlabel("")
+        residual_strip(ax, x.values, np.asarray(y) - best.values)
     return ax

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._labels import axis_label
+from .style import FIT_COLOR, MAIN_COLOR
 
 _NICE = (1, 2, 5)
 
@@ -103,12 +104,14 @@ def histogram(ds, var: str, *, ax=None, bins="auto", stats: bool = True, **hist_
     finite = values[np.isfinite(values)]
     if ax is None:
         _, ax = plt.subplots()
-    ax.hist(finite, bins=bins, color="C0", alpha=0.8, **hist_kw)
+    counts, _, _ = ax.hist(finite, bins=bins, color=MAIN_COLOR, alpha=0.8, **hist_kw)
+    if stats and finite.size:
+        ax.set_ylim(0, 1.45 * float(np.max(counts)))          # headroom for the statistics
     ax.set_xlabel(axis_label(da, var))
     ax.set_ylabel("Count")
     if stats and finite.size:
         q1, med, q3 = np.percentile(finite, [25, 50, 75])
-        ax.axvline(med, color="C3", lw=0.8)
+        ax.axvline(med, color=FIT_COLOR, lw=0.8)
         text = f"median {med:.3g}\nIQR {q1:.3g}–{q3:.3g}\nn = {finite.size}"
         if finite.size < values.size:
             text += f" ({values.size - finite.size} NaN)"

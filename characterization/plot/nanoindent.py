@@ -17,6 +17,22 @@ ELASTIC_COLOR = "#4477AA"
 PLASTIC_COLOR = "#EE6677"
 
 
+def _power_of_ten(scale: float) -> str:
+    """``1e-10`` -> ``"10$^{-10}$"``; other numbers as ``:g``."""
+    exponent = np.log10(scale) if scale > 0 else np.nan
+    if np.isfinite(exponent) and float(exponent).is_integer():
+        return f"10$^{{{int(exponent)}}}$"
+    return f"{scale:g}"
+
+
+def _sci(value: float, digits: int = 4) -> str:
+    """``191200.0`` -> ``"1.912 × 10$^{5}$"`` (plain ``:.4g`` between 0.01 and 10⁴)."""
+    if not np.isfinite(value) or value == 0 or 1e-2 <= abs(value) < 1e4:
+        return f"{value:.{digits}g}"
+    exponent = int(np.floor(np.log10(abs(value))))
+    return f"{value / 10**exponent:.{digits - 1}f} × 10$^{{{exponent}}}$"
+
+
 def _axes(ax):
     import matplotlib.pyplot as plt
 
@@ -91,8 +107,8 @@ def load_displacement(result=None, *, data, index=None, ax=None, events=None,
         label_e += f" = {we:.3g}"
         label_p += f" = {wp:.3g}"
         if energy_scale != 1:
-            label_e += f" × {energy_scale:g} J"
-            label_p += f" × {energy_scale:g} J"
+            label_e += f" × {_power_of_ten(energy_scale)} J"
+            label_p += f" × {_power_of_ten(energy_scale)} J"
     if shade and load_idx.size > 1 and unload.size > 1:
         ax.fill_between(h[load_idx], 0, p[load_idx], color=PLASTIC_COLOR, alpha=0.35, lw=0,
                         label=label_p)
@@ -146,7 +162,7 @@ def unloading_fit(result, *, data, index=None, ax=None):
                 label=f"P = α(h − h$_f$)$^{{m}}$, m = {m:.3f}")
         ht = np.array([hmax - pmax / s, hmax])
         ax.plot(ht, pmax + s * (ht - hmax), "--", color="k", lw=0.8,
-                label=f"S = {float(r['stiffness']):.4g} N/m")
+                label=f"S = {_sci(float(r['stiffness']))} N m$^{{-1}}$")
         hc = float(r["contact_depth"])
         ax.axvline(hc, color="0.4", lw=0.7, ls=":", label=f"h$_c$ = {hc:.1f} nm")
     else:
@@ -154,8 +170,8 @@ def unloading_fit(result, *, data, index=None, ax=None):
                 fontsize="small")
     ax.set_xlabel(axis_label(data["displacement"], "Displacement"))
     ax.set_ylabel(axis_label(data["load"], "Load"))
-    ax.set_ylim(bottom=0.0)
-    ax.legend(loc="upper left", fontsize="small")
+    ax.set_ylim(0.0, 1.7 * float(np.nanmax(p[unload])) if unload.size else None)
+    ax.legend(loc="upper left", fontsize="small")    # above the curve, in the headroom
     return ax
 
 
@@ -252,6 +268,6 @@ def energy_bars(result, *, data=None, dim=None, labels=None, ax=None,
         ax.set_ylim(0, 1.15 * np.nanmax(tops))
     ax.set_xticks(pos)
     ax.set_xticklabels(groups, rotation=30 if len(groups) > 4 else 0)
-    ax.set_ylabel(f"Work (× {energy_scale:g} J)" if energy_scale != 1 else "Work (J)")
+    ax.set_ylabel(f"Work ({_power_of_ten(energy_scale)} J)" if energy_scale != 1 else "Work (J)")
     ax.legend(loc="best", fontsize="small")
     return ax

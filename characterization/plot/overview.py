@@ -13,6 +13,8 @@ import re
 
 import numpy as np
 
+from .style import FIT_COLOR, MAIN_COLOR, OKABE_ITO
+
 #: Largest number of spectra drawn as labelled points; more become a histogram.
 POINTS_UP_TO = 40
 #: Largest number of panels in one overview figure.
@@ -23,12 +25,12 @@ _COLUMN = re.compile(r"^(?P<step>[^.]+)\.(?P<var>[^\[ ]+)(?P<label>\[[^\]]*\])?"
 
 
 def sample_colors(n: int) -> list:
-    """``n`` distinct colours: the default cycle up to ten, a perceptual colormap beyond
+    """``n`` distinct colours: the Okabe–Ito set up to eight, a perceptual colormap beyond
     (the cycle would repeat and make two samples look like one)."""
     import matplotlib as mpl
 
-    if n <= 10:
-        return [f"C{i}" for i in range(n)]
+    if n <= len(OKABE_ITO):
+        return list(OKABE_ITO[:n])
     cmap = mpl.colormaps["viridis"]
     return [cmap(v) for v in np.linspace(0.0, 0.92, n)]
 
@@ -49,6 +51,17 @@ def headline_columns(columns, step: str) -> list[tuple[str, str | None, str]]:
                                                     else "")
         out.append((col, err, label))
     return out
+
+
+def _typeset(label: str) -> str:
+    """``"bet_area (m^2/g)"`` -> ``"bet area (m$^2$ g$^{-1}$)"`` for an axis."""
+    from ._labels import pretty_name, pretty_units
+
+    name, sep, units = label.partition(" (")
+    name = pretty_name(name.replace("_", " ")) if "[" not in name else name
+    if sep and units.endswith(")"):
+        return f"{name} ({pretty_units(units[:-1])})"
+    return name
 
 
 def _numeric(values) -> np.ndarray:
@@ -103,21 +116,21 @@ def step_overview(rows, step: str, *, width="double"):
             ax.errorbar(x[finite], values[finite],
                         yerr=None if errors is None else np.where(
                             np.isfinite(errors), errors, 0.0)[finite],
-                        fmt="o", ms=3, lw=0.8, capsize=1.5, color="C0")
+                        fmt="o", ms=3, lw=0.8, capsize=1.5, color=MAIN_COLOR)
             ax.set_xticks(x, names, rotation=90, fontsize=5 if len(rows) > 15 else 6)
             ax.set_xlim(-0.5, len(rows) - 0.5)
         else:
             data = values[finite]
-            ax.hist(data, bins=min(60, max(10, int(np.sqrt(data.size)))), color="C0",
+            ax.hist(data, bins=min(60, max(10, int(np.sqrt(data.size)))), color=MAIN_COLOR,
                     alpha=0.8)
             med = float(np.median(data))
-            ax.axvline(med, color="C3", lw=0.8)
+            ax.axvline(med, color=FIT_COLOR, lw=0.8)
             ax.text(0.98, 0.95, f"median {med:.4g}\nn = {data.size} of {values.size}",
                     transform=ax.transAxes, ha="right", va="top", fontsize=6)
-            ax.set_xlabel(label)
+            ax.set_xlabel(_typeset(label))
             ax.set_ylabel("spectra")
             continue
-        ax.set_ylabel(label)
+        ax.set_ylabel(_typeset(label))
     for ax in axes[len(panels):]:
         ax.set_visible(False)
     fig.suptitle(f"{step}: {len(rows)} spectra", fontsize=8)

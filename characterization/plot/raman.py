@@ -11,6 +11,7 @@ import numpy as np
 
 from ._labels import axis_label
 from ._select import select_one
+from .style import FIT_COLOR, MAIN_COLOR, SECOND_COLOR
 
 
 def _axes(ax):
@@ -27,16 +28,9 @@ def _spectrum(data, sel, dim="raman_shift", var="intensity"):
 
 
 def _residual_strip(ax, x, resid):
-    from mpl_toolkits.axes_grid1 import make_axes_locatable
+    from ._strip import residual_strip
 
-    strip = make_axes_locatable(ax).append_axes("bottom", size="25%", pad=0.05, sharex=ax)
-    strip.axhline(0, color="0.6", lw=0.6)
-    strip.plot(x, resid, color="0.3", lw=0.6)
-    strip.set_ylabel("resid.")
-    strip.set_xlabel(ax.get_xlabel())
-    ax.tick_params(labelbottom=False)
-    ax.set_xlabel("")
-    return strip
+    return residual_strip(ax, x, resid)
 
 
 def band_fit(result, *, data, index=None, ax=None, annotate=None, residual: bool = True):
@@ -61,23 +55,30 @@ def band_fit(result, *, data, index=None, ax=None, annotate=None, residual: bool
         bf = result["best_fit"].isel({d: i for d, i in sel.items()
                                       if d in result["best_fit"].dims})
         xf = bf["raman_shift"].values
-        ax.plot(xf, bf.values, color="C3", lw=1.0, label="fit", zorder=3)
+        ax.plot(xf, bf.values, color=FIT_COLOR, lw=1.0, label="fit", zorder=3)
         lo, hi = np.nanmin(xf), np.nanmax(xf)
         ax.set_xlim(lo, hi)
+    shown = y
+    if "best_fit" in result:                       # limits from the fitted range only
+        shown = np.concatenate([y[(x >= lo) & (x <= hi)], bf.values])
+    shown = shown[np.isfinite(shown)]
+    if shown.size:
+        ymin, ymax = float(shown.min()), float(shown.max())
+        pad = 0.05 * (ymax - ymin) or 1.0
+        ax.set_ylim(ymin - pad, ymax + 0.2 * (ymax - ymin) + pad)   # headroom for band names
     if "center" in result and "peak" in result.dims:
         centers = result["center"].isel({d: i for d, i in sel.items()
                                          if d in result["center"].dims})
-        ymax = np.nanmax(y) if y.size else 1.0
         for name, c in zip(centers["peak"].values, centers.values):
             if np.isfinite(c):
-                ax.axvline(c, color="C0", lw=0.5, ls="--", zorder=0)
-                ax.text(c, ymax, str(name), rotation=90, ha="right", va="top", fontsize=6,
-                        color="C0")
+                ax.axvline(c, color="0.55", lw=0.5, ls=":", zorder=0)
+                ax.text(c, 0.985, str(name), transform=ax.get_xaxis_transform(),
+                        ha="center", va="top", fontsize=6, color="0.2", clip_on=True)
     ax.set_xlabel(axis_label(data["raman_shift"]))
     ax.set_ylabel(axis_label(da, "intensity"))
     if annotate:
-        ax.text(0.98, 0.80, annotate, transform=ax.transAxes, ha="right", va="top", fontsize=7,
-                bbox={"facecolor": "white", "alpha": 0.8, "lw": 0, "pad": 1.5})
+        ax.text(0.03, 0.86, annotate, transform=ax.transAxes, ha="left", va="top",
+                fontsize=7)
     if residual and "best_fit" in result:
         on = np.isin(x, xf)
         resid = np.interp(xf, x[on], y[on]) - bf.values if on.any() else None
@@ -115,7 +116,7 @@ def carbon_fit(result, *, data, index=None, ax=None, residual: bool = True):
         sel_res = result.isel(sel)
     text = (f"I$_D$/I$_G$ = {float(sel_res['id_ig_height']):.3f} ± "
             f"{float(sel_res['id_ig_height_stderr']):.3f}\nmodel {str(sel_res['model'].values)}")
-    ax = band_fit(result, data=data, index=index, ax=ax, annotate=text, residual=residual)
+    ax = band_fit(result, data=data, index=index, ax=ax, annotate=None, residual=residual)
     if "best_fit" in sel_res and bool(sel_res["success"]):
         x = sel_res["best_fit"]["raman_shift"].values
         from ..raman.carbon_models import PREFIX_LABELS
@@ -130,7 +131,8 @@ def carbon_fit(result, *, data, index=None, ax=None, residual: bool = True):
             for band, curve in curves.items():
                 ax.fill_between(x, base, base + curve, alpha=0.3, lw=0.5,
                                 label=PREFIX_LABELS.get(band, band))
-            ax.legend(loc="upper left", fontsize="x-small", handlelength=1.2)
+    ax.legend(loc="upper left", ncol=2, handlelength=1.2, columnspacing=0.8, title=text,
+              alignment="left", bbox_to_anchor=(0.0, 0.9))
     return ax
 
 
@@ -159,8 +161,8 @@ def background(result, *, data, index=None, ax=None):
                                    if d in result["background"].dims})
     c = result["intensity"].isel(sel)
     ax.plot(x, y, color="0.4", lw=0.7, label="measured")
-    ax.plot(b["raman_shift"].values, b.values, color="C1", lw=1.0, label="baseline")
-    ax.plot(c["raman_shift"].values, c.values, color="C0", lw=0.7, label="corrected")
+    ax.plot(b["raman_shift"].values, b.values, color=SECOND_COLOR, lw=1.0, label="baseline")
+    ax.plot(c["raman_shift"].values, c.values, color=MAIN_COLOR, lw=0.7, label="corrected")
     ax.set_xlabel(axis_label(data["raman_shift"]))
     ax.set_ylabel(axis_label(da, "intensity"))
     ax.legend(loc="best", fontsize="x-small")
@@ -175,9 +177,9 @@ def spikes(result, *, data, index=None, ax=None):
     clean = result["intensity"].isel(sel).values
     flags = result["spike"].isel(sel).values.astype(bool)
     ax.plot(x, y, color="0.6", lw=0.7, label="measured")
-    ax.plot(x, clean, color="C0", lw=0.8, label="cleaned")
+    ax.plot(x, clean, color=MAIN_COLOR, lw=0.8, label="cleaned")
     if flags.any():
-        ax.plot(x[flags], y[flags], "x", color="C3", ms=4, label=f"spikes ({flags.sum()})")
+        ax.plot(x[flags], y[flags], "x", color=FIT_COLOR, ms=4, label=f"spikes ({flags.sum()})")
     ax.set_xlabel(axis_label(data["raman_shift"]))
     ax.set_ylabel(axis_label(da, "intensity"))
     ax.legend(loc="best", fontsize="x-small")

@@ -8,7 +8,7 @@ from ._labels import axis_label
 
 
 def stacked(ds, *, var: str | None = None, dim: str | None = None, offset: float | None = None,
-            labels=None, normalize: bool = False, ax=None, **line_kw):
+            labels=None, normalize: bool = False, ax=None, legend: str = "ends", **line_kw):
     """Spectra of a batch stacked with a vertical offset.
 
     Parameters
@@ -22,6 +22,9 @@ def stacked(ds, *, var: str | None = None, dim: str | None = None, offset: float
         ``source_file`` when present).
     normalize : bool
         Scale each curve to [0, 1] first.
+    legend : {"ends", "box", "none"}
+        Name each curve at its right end in its colour (default: never covers a curve), in a
+        legend box, or not at all.
 
     Returns
     -------
@@ -63,7 +66,38 @@ def stacked(ds, *, var: str | None = None, dim: str | None = None, offset: float
         label = labels[i] if labels is not None else None
         ax.plot(c[dim].values, y + i * offset, label=label, **line_kw)
     ax.set_xlabel(axis_label(da[dim], dim))
-    ax.set_ylabel(axis_label(da, var) + (" (offset)" if len(curves) > 1 else ""))
-    if labels is not None:
-        ax.legend(loc="best", fontsize=6)
+    if normalize:
+        name = axis_label(da, var).split(" (")[0]
+        ax.set_ylabel(f"{name} (norm." + (", offset)" if len(curves) > 1 else ")"))
+        if len(curves) > 1 and offset:
+            ax.set_yticks([])          # offset normalised curves: tick values mean nothing
+            ax.minorticks_off()
+            ax.xaxis.set_minor_locator(_auto_minor())
+    else:
+        ax.set_ylabel(axis_label(da, var) + (", offset" if len(curves) > 1 else ""))
+    if labels is not None and legend == "box":
+        ax.legend(loc="best")
+    elif labels is not None and legend == "ends":
+        label_curve_ends(ax)
     return ax
+
+
+def _auto_minor():
+    from matplotlib.ticker import AutoMinorLocator
+
+    return AutoMinorLocator()
+
+
+def label_curve_ends(ax, *, fontsize: float = 5.5):
+    """Write each labelled line's name above its right end, in its colour."""
+    for line in ax.get_lines():
+        name = line.get_label()
+        x = np.asarray(line.get_xdata(), dtype=float)
+        y = np.asarray(line.get_ydata(), dtype=float)
+        if name.startswith("_") or not np.isfinite(y).any():
+            continue
+        right = int(np.nanargmax(x))
+        tail = y[np.abs(np.arange(y.size) - right) <= max(1, y.size // 4)]
+        ax.annotate(name, (float(x[right]), float(np.nanmax(tail))), xytext=(-1, 1),
+                    textcoords="offset points", ha="right", va="bottom",
+                    color=line.get_color(), fontsize=fontsize)

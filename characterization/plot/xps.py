@@ -10,6 +10,7 @@ import numpy as np
 
 from ._labels import axis_label
 from ._select import select_one
+from .style import OKABE_ITO
 
 __all__ = ["region_fit", "stack", "profile", "composition"]
 
@@ -94,7 +95,7 @@ def region_fit(result, *, data=None, var: str = "intensity", index=None, ax=None
         group = name[:-3] if name.endswith("_so") else name     # a doublet's two lines
         first = group not in colors
         if first:
-            colors[group] = f"C{len(colors) % 10}"
+            colors[group] = OKABE_ITO[len(colors) % len(OKABE_ITO)]
         part = comps.sel(component=name).values
         ax.fill_between(x, base, base + part, alpha=0.35, lw=0.6, color=colors[group],
                         label=group if first else None)
@@ -170,7 +171,7 @@ def stack(ds, *, dim: str = "sputter_time", var: str = "intensity", select=None,
         ax.text(x.min() if x[0] > x[-1] else x.max(), curve[-1] + i * offset, " " + label,
                 fontsize=5, va="center")
     ax.set_xlabel(axis_label(da[signal], "Binding energy (eV)"))
-    ax.set_ylabel(("Normalised " if normalize else "") + "intensity (offset)")
+    ax.set_ylabel("Intensity (norm., offset)" if normalize else "Intensity (offset)")
     ax.set_yticks([])
     _invert(ax, signal)
     return ax
@@ -239,7 +240,9 @@ def profile(result, *, var: str = "atomic_percent", dim: str = "sputter_time",
     ax.set_xlabel(axis_label(result[dim], dim))
     ax.set_ylabel(axis_label(result[var], var))
     if label_dim:
-        ax.legend(fontsize=6, frameon=False, title=how, title_fontsize=5)
+        # beside the panel: a profile fills its axes, a legend inside would cover points
+        ax.legend(title=how, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0,
+                  handlelength=1.2)
     else:
         ax.set_title(how, fontsize=6)
     return ax
@@ -270,9 +273,14 @@ def composition(result, *, data=None, index=None, ax=None):
     errors = one["atomic_percent_stderr"].values
     pos = np.arange(len(labels))
     ax.bar(pos, np.nan_to_num(values), yerr=np.nan_to_num(errors), capsize=2, color="0.6")
-    for p, v, detected in zip(pos, values, one["detected"].values):
-        ax.text(p, (0 if np.isnan(v) else v), f"{v:.1f}" if detected else "n.d.",
-                ha="center", va="bottom", fontsize=6)
+    for p, v, e, detected in zip(pos, values, errors, one["detected"].values):
+        top = (0 if np.isnan(v) else v) + (0 if not np.isfinite(e) else e)
+        ax.annotate(f"{v:.1f}" if detected else "n.d.", (p, top), xytext=(0, 1.5),
+                    textcoords="offset points", ha="center", va="bottom", fontsize=6)
+    finite = np.isfinite(values)
+    if finite.any():
+        ax.set_ylim(0, 1.15 * float(np.nanmax(np.where(finite, values + np.nan_to_num(errors),
+                                                        np.nan))))
     ax.set_xticks(pos, labels)
     ax.set_ylabel(axis_label(result["atomic_percent"], "Atomic concentration (%)"))
     return ax

@@ -12,6 +12,7 @@ import numpy as np
 
 from ._labels import axis_label
 from ._select import select_one
+from .style import FIT_COLOR, MAIN_COLOR, OKABE_ITO
 
 
 def _axes(ax):
@@ -68,18 +69,19 @@ def reference_ticks(references, *, ax, y0: float, row_height: float, label_hkl: 
     rows = _phase_rows(references)
     lo, hi = ax.get_xlim() if xlim is None else xlim
     for i, (name, tt, inten, hkl) in enumerate(rows):
-        color = colors[i] if colors is not None else f"C{(i + 3) % 10}"
+        color = colors[i] if colors is not None else OKABE_ITO[(i + 3) % len(OKABE_ITO)]
         top = y0 - i * row_height
         keep = (inten >= min_intensity) & (tt >= lo) & (tt <= hi)
-        heights = 0.8 * row_height * np.sqrt(np.clip(inten[keep], 0, 100) / 100.0)
+        scale = 0.4 if label_hkl else 0.8          # labels take the lower half of the row
+        heights = scale * row_height * np.sqrt(np.clip(inten[keep], 0, 100) / 100.0)
         ax.vlines(tt[keep], top - heights, top, color=color, lw=0.8)
         ax.text(hi, top - 0.4 * row_height, f" {name}", color=color, fontsize=6, va="center",
                 ha="left", clip_on=False)
         if label_hkl:
             for t, h, s in zip(tt[keep], heights, np.asarray(hkl, dtype=object)[keep]):
-                if h >= 0.8 * row_height * np.sqrt(0.2):
-                    ax.text(t, top - h, s, fontsize=5, color=color, rotation=90, ha="center",
-                            va="top")
+                if h >= scale * row_height * np.sqrt(0.2):
+                    ax.text(t, top - h, s, fontsize=4.5, color=color, rotation=90,
+                            ha="center", va="top", clip_on=True)
     return y0 - len(rows) * row_height
 
 
@@ -119,23 +121,13 @@ def stacked_patterns(ds, *, references=None, offset=None, labels=None, normalize
     if offset is None and normalize:
         offset = 1.05
     stacked(data, var="intensity", dim="two_theta", offset=offset, labels=labels,
-            normalize=normalize, ax=ax, lw=0.7, **line_kw)
+            normalize=normalize, ax=ax, lw=0.7, legend="ends", **line_kw)
     x = ds["two_theta"].values
     ax.set_xlim(float(np.nanmin(x)), float(np.nanmax(x)))
-    legend = ax.get_legend()
-    if legend is not None:  # label each pattern at its right end instead of a legend box
-        legend.remove()
-        for line in ax.get_lines():
-            y = np.asarray(line.get_ydata(), dtype=float)
-            name = line.get_label()
-            if name.startswith("_") or not np.isfinite(y).any():
-                continue
-            tail = y[-max(1, y.size // 3):]
-            ax.text(float(np.nanmax(x)), float(np.nanmax(tail)), f"{name} ", color=line.get_color(),
-                    fontsize=5, ha="right", va="bottom")
     if references is not None:
         ymin, ymax = ax.get_ylim()
-        row = 0.12 * (ymax - ymin) / max(1.0, 0.5 * len(_phase_rows(references)))
+        row = ((0.2 if label_hkl else 0.12) * (ymax - ymin)
+               / max(1.0, 0.5 * len(_phase_rows(references))))
         bottom = reference_ticks(references, ax=ax, y0=ymin, row_height=row,
                                  label_hkl=label_hkl, min_intensity=min_intensity)
         ax.set_ylim(bottom, ymax)
@@ -173,23 +165,49 @@ def pattern_fit(result, *, data, index=None, ax=None, residual: bool = True,
     sel = select_one(result["best_fit"], "two_theta", index)
     one = result.isel({d: i for d, i in sel.items() if d in result.dims})
     if "center" in one and "peak" in one.dims:
-        y = one["best_fit"].values
-        top = float(np.nanmax(y)) if y.size else 1.0
-        for name, c in zip(one["peak"].values, one["center"].values):
-            if np.isfinite(c):
-                ax.text(c, 1.02 * top, f"{name}", rotation=90, ha="center", va="bottom",
-                        fontsize=5, color="C0")
-        ax.set_ylim(top=1.3 * top)
+        _peak_names(ax, one)
     if references is not None:
         ymin, ymax = ax.get_ylim()
         row = 0.1 * (ymax - ymin)
         bottom = reference_ticks(references, ax=ax, y0=ymin, row_height=row,
                                  xlim=ax.get_xlim())
         ax.set_ylim(bottom, ymax)
+        ticks = [t for t in ax.get_yticks() if 0 <= t <= ymax]   # no negative counts
+        ax.set_yticks(ticks)
+        ax.set_ylim(bottom, ymax)
     if annotate:
         ax.text(0.98, 0.97, annotate, transform=ax.transAxes, ha="right", va="top", fontsize=7,
                 bbox={"facecolor": "white", "alpha": 0.8, "lw": 0, "pad": 1.5})
     return ax
+
+
+def _peak_names(ax, one):
+    """Peak names above the fit, horizontal; names of peaks closer than 4 % of the axis span
+    are stacked one above the other over their group instead of overprinting each other."""
+    y = np.asarray(one["best_fit"].values, dtype=float)
+    top = float(np.nanmax(y)) if np.isfinite(y).any() else 1.0
+    centers = np.asarray(one["center"].values, dtype=float)
+    names = [str(n) for n in one["peak"].values]
+    order = [i for i in np.argsort(centers) if np.isfinite(centers[i])]
+    lo, hi = ax.get_xlim()
+    gap = 0.04 * abs(hi - lo)
+    groups: list[list[int]] = []
+    for i in order:
+        if groups and centers[i] - centers[groups[-1][-1]] < gap:
+            groups[-1].append(i)
+        else:
+            groups.append([i])
+    x = one["best_fit"][one["best_fit"].dims[-1]].values
+    for group in groups:
+        xc = float(np.mean(centers[group]))
+        near = np.abs(x - xc) <= max(gap, 1e-9)
+        base = float(np.nanmax(y[near])) if near.any() else top
+        for k, i in enumerate(group):
+            ax.annotate(names[i], (xc, base), xytext=(0, 2 + 6.5 * k),
+                        textcoords="offset points", ha="center", va="bottom", fontsize=5.5,
+                        color="0.15")
+    tallest = max((len(g) for g in groups), default=1)
+    ax.set_ylim(top=(1.2 + 0.12 * tallest) * top)
 
 
 def _line_panel(result, x_name, y_name, index, ax, xlabel, ylabel, intercept, slope, text):
@@ -205,7 +223,7 @@ def _line_panel(result, x_name, y_name, index, ax, xlabel, ylabel, intercept, sl
                if "instrument_limited" in one else np.zeros(x.shape, bool))
     ok = np.isfinite(x) & np.isfinite(y)
     ax.errorbar(x[ok & ~limited], y[ok & ~limited],
-                yerr=None if err is None else err[ok & ~limited], fmt="o", ms=3, color="C0",
+                yerr=None if err is None else err[ok & ~limited], fmt="o", ms=3, color=MAIN_COLOR,
                 capsize=1.5, lw=0.7, label="peaks")
     if "peak" in one.dims:
         for name, xi, yi in zip(one["peak"].values, x, y):
@@ -215,7 +233,7 @@ def _line_panel(result, x_name, y_name, index, ax, xlabel, ylabel, intercept, sl
     a, b = intercept(one), slope(one)
     if np.isfinite(a) and np.isfinite(b) and ok.any():
         xs = np.linspace(0.0, 1.05 * np.nanmax(x[ok]), 50)
-        ax.plot(xs, a + b * xs, color="C3", lw=0.9, label="fit")
+        ax.plot(xs, a + b * xs, color=FIT_COLOR, lw=0.9, label="fit")
     ax.set_xlim(left=0.0)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
@@ -295,7 +313,7 @@ def scherrer_sizes(result, *, data=None, index=None, ax=None):
     errors = np.asarray(one["crystallite_size_stderr"].values, dtype=float)
     pos = np.arange(len(names))
     ok = np.isfinite(values)
-    ax.bar(pos[ok], values[ok], yerr=errors[ok], color="C0", alpha=0.7, capsize=2)
+    ax.bar(pos[ok], values[ok], yerr=errors[ok], color=MAIN_COLOR, alpha=0.7, capsize=2)
     if (~ok).any():
         ax.bar(pos[~ok], np.zeros((~ok).sum()), color="none", edgecolor="0.5", hatch="//")
         for p in pos[~ok]:

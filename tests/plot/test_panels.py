@@ -35,8 +35,8 @@ def test_units_and_labels():
 def test_figure_layout_and_letters():
     fig, axes = plot.figure(2, 2, width="double")
     assert axes.size == 4
-    assert fig.get_size_inches()[0] == pytest.approx(178 / 25.4)
-    letters = [t.get_text() for ax in axes for t in ax.texts]
+    assert fig.get_size_inches()[0] == pytest.approx(174 / 25.4)
+    letters = [ax.get_title(loc="left") for ax in axes]
     assert letters == ["(a)", "(b)", "(c)", "(d)"]
     with pytest.raises(ValueError, match="width"):
         plot.figure(width="poster")
@@ -52,8 +52,8 @@ def test_fit_panel_draws_data_components_fit_and_residual():
     assert "data" in labels and "fit" in labels and "background" in labels
     fit_line = next(line for line in ax.get_lines() if line.get_label() == "fit")
     np.testing.assert_allclose(fit_line.get_ydata(), res.best_fit.isel(sample=2).values)
-    assert len(ax.figure.axes) == 2  # residual strip
-    assert "cm$^{-1}$" in ax.figure.axes[1].get_xlabel()
+    assert len(ax.child_axes) == 1  # residual strip
+    assert "cm$^{-1}$" in ax.child_axes[0].get_xlabel()
 
 
 def test_stacked_offsets_curves():
@@ -120,7 +120,7 @@ def test_raman_panels():
     wide = carbon_spectra(2, model="2band", include=("2D",), seed=3)
     ax = raman_panels.carbon_fit(fit_carbon(wide, model="2band", include=("2D",)), data=wide)
     assert "2D" in {t.get_text() for t in ax.get_legend().get_texts()}  # labelled parameters
-    assert "I$_D$/I$_G$" in " ".join(t.get_text() for t in ax.texts)
+    assert "I$_D$/I$_G$" in ax.get_legend().get_title().get_text()
     si = silicon_spectra(2, seed=1)
     ax = raman_panels.silicon_fit(fit_silicon(si), data=si)
     assert "ω =" in " ".join(t.get_text() for t in ax.texts)

@@ -43,8 +43,7 @@ def test_pattern_fit_panel_has_data_fit_components_residual_and_ticks():
     res = xrd.fit_pattern(data, peaks=PEAKS)
     ax = xrd_panels.pattern_fit(res, data=data, index=1, references=_references(),
                                 annotate="D = 20 nm")
-    fig = ax.figure
-    assert len(fig.axes) == 2  # main + residual strip
+    assert len(ax.child_axes) == 1  # residual strip under the main panel
     labels = [line.get_label() for line in ax.lines]
     assert "data" in labels and "fit" in labels and "background" in labels
     # one filled area per doublet component
@@ -59,7 +58,7 @@ def test_pattern_fit_panel_has_data_fit_components_residual_and_ticks():
     texts = [t.get_text().strip() for t in ax.texts]
     assert {"p0", "p1", "p2", "Si", "CoSi2", "D = 20 nm"} <= set(texts)
     # residual = data - fit of the selected pattern
-    resid = fig.axes[1].lines[-1].get_ydata()
+    resid = ax.child_axes[0].lines[-1].get_ydata()
     sel = data.intensity.isel(sample=1).sel(two_theta=res.two_theta)
     np.testing.assert_allclose(resid, sel.values - res.best_fit.isel(sample=1).values)
 

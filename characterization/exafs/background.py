@@ -65,6 +65,11 @@ def _autobk_one(energy, mu, e0, step, *, nk, rbkg, k_range, k_weight, dk, taper,
                kweight=k_weight, dk=dk, win=taper, nclamp=3,
                clamp_lo=clamp_lo, clamp_hi=clamp_hi, kstep=k_step, nfft=nfft)
     except Exception as exc:  # larch raises plain exceptions from its spline fit
+        if isinstance(exc, TypeError) and "NoneType" in str(exc):
+            # larch's leastsq returned no covariance: a spline knot the k-weighted window does
+            # not constrain (seen with taper="kaiser" and dk=0, as Athena projects store)
+            return bkg, chi, ("autobk failed: singular spline fit (a knot the window does not "
+                              "constrain); use dk > 0 or taper='hanning'")
         return bkg, chi, f"autobk failed: {type(exc).__name__}: {exc}"
     got = harvest(g, "bkg", "chi")
     if not isinstance(got["chi"], np.ndarray):

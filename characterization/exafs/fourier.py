@@ -52,7 +52,8 @@ def _ft_kernel(chi, *, k_step, k_range, dk, taper, k_weight, nfft, n_r):
     reason = np.full(chi.shape[:-1], "", dtype=REASON)
     none = ~(kmax_data > k_range[0])
     short = ~none & (kmax_data < k_range[1] - 1e-9)
-    for idx in zip(*np.nonzero(short)):
+    for idx in np.argwhere(short):            # argwhere: also for one spectrum (0-d)
+        idx = tuple(idx)
         reason[idx] = (f"k_range {tuple(k_range)} ends beyond the data "
                        f"(k_max {kmax_data[idx]:.2f} 1/angstrom): zero-padded")
     reason[none] = "no data inside k_range"

@@ -126,3 +126,11 @@ def test_window_beyond_data_is_flagged_and_empty_is_nan():
     assert "beyond the data" in ft.ft_reason[0].item()
     none = exafs.fourier_transform(ds, k_range=(16, 18))
     assert np.isnan(none.chir_mag).all() and none.ft_reason[0].item() == "no data inside k_range"
+
+
+def test_window_beyond_data_on_one_spectrum_without_batch_dim():
+    # a single spectrum (no batch dim) read from a file: the reason is set, nothing raises
+    ds = exafs.subtract_background(exafs.normalize(synthetic.xas_spectra(1, seed=0)))
+    ft = exafs.fourier_transform(ds.isel(sample=0), k_range=(2, 18))
+    assert "beyond the data" in ft.ft_reason.item()
+    assert np.isfinite(ft.chir_mag).all()

@@ -151,3 +151,15 @@ def test_real_profile_two_regions_sharing_the_charge_reference(phi):
     np.testing.assert_allclose(tied.center.sel(peak="C_1s/C") - tied.center.sel(peak="Si_2p/Si4"),
                                dist, atol=1e-9)
     assert tied.sputter_time.values.tolist() == [510.0, 540.0, 570.0, 600.0]
+
+
+def test_a_spectrum_missing_a_region_fails_alone():
+    regions = _regions(seed=4)
+    o = regions["O_1s"].copy(deep=True)
+    o["intensity"][0] = np.nan
+    o["counts"][0] = np.nan
+    regions["O_1s"] = o
+    res = ch.xps.fit_regions(regions, _model(), ties=SHARED)
+    assert not bool(res.success[0]) and bool(np.isnan(res.center[0]).all())
+    assert not bool(res.region_success[0].any())
+    assert bool(res.success[1:].all())

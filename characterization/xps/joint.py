@@ -374,10 +374,12 @@ def _finish(res, virtual, w, owner, prepared, layout, stacked, grid, dim, var, j
     reg = xr.DataArray(layout.regions, dims="region")
     chi2 = xr.concat(region_chi2, dim="region").assign_coords(region=reg)
     dof = xr.DataArray(region_dof, dims="region", coords={"region": reg})
+    chi_units = res["chisqr"].attrs.get("units", "1")
     out["region_chisqr"] = chi2.where(res["success"]).assign_attrs(
-        units="1", long_name="Chi-square of the region's points")
+        units=chi_units, long_name="Chi-square of the region's points")
     out["region_redchi"] = (chi2 / dof).where(res["success"]).assign_attrs(
-        units="1", long_name="Reduced chi-square of the region (dof apportioned by points)")
+        units=chi_units,
+        long_name="Reduced chi-square of the region (dof apportioned by points)")
     peak_region = xr.DataArray([r for r, _ in ext], dims="peak", coords={"peak": res["peak"]})
     det = res["detected"]
     region_det = xr.concat([det.where(peak_region == r, False).any("peak")

@@ -183,7 +183,8 @@ def stack_regions(data, *, dim: str = "region", energy_dim: str = "binding_energ
                                                      coords={energy_dim: grid}))
         ds[energy_dim].attrs = attrs
         ds["measured"] = xr.DataArray(measured, dims=energy_dim,
-                                      attrs={"units": "1", "long_name": "Measured point of the node"})
+                                      attrs={"units": "1",
+                                             "long_name": "Measured point of the node"})
         ds["n_points"] = xr.DataArray(x.size, attrs={"units": "1", "long_name": "Points measured"})
         ds["energy_step"] = xr.DataArray(_step(x), attrs={"units": "eV",
                                                          "long_name": "Energy step of the node"})

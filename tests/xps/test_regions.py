@@ -54,7 +54,8 @@ def test_steps_that_differ_are_interpolated_and_recorded():
     # a point of b's own lattice is reproduced exactly, a point between is the linear mean
     y = b.intensity.isel(sample=0)
     got = st.intensity.sel(region="region1").isel(sample=0)
-    assert float(got.sel(binding_energy=100.0)) == pytest.approx(float(y.sel(binding_energy=100.0)))
+    y100 = float(y.sel(binding_energy=100.0))
+    assert float(got.sel(binding_energy=100.0)) == pytest.approx(y100)
     assert float(got.sel(binding_energy=100.1, method="nearest")) == pytest.approx(
         float(y.sel(binding_energy=100.0)) + 0.4 * (float(y.sel(binding_energy=100.25))
                                                      - float(y.sel(binding_energy=100.0))))

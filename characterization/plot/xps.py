@@ -125,7 +125,7 @@ def regions_fit(result, *, data=None, var: str = "intensity", index=None, axes=N
     ----------
     result : xarray.Dataset
         A :func:`characterization.xps.fit_regions` result (``best_fit(..., region,
-        binding_energy)``, ``components(..., peak, binding_energy)`` with ``peak_region``).
+        binding_energy)``, ``components(..., component, binding_energy)``, ``peak_region``).
     data : xarray.Dataset or xarray.DataTree, optional
         The fitted regions (a :func:`~characterization.xps.stack_regions` Dataset or the tree),
         for the measured points and the residuals.
@@ -155,9 +155,10 @@ def regions_fit(result, *, data=None, var: str = "intensity", index=None, axes=N
         part = part.isel({_BE: keep.values.nonzero()[0]})
         names = [p for p, r in zip(result["peak"].values, owner) if r == region]
         if "components" in result:
-            comps = result["components"].sel(peak=names).isel({_BE: keep.values.nonzero()[0]})
+            comps = result["components"].sel(component=names)
+            comps = comps.isel({_BE: keep.values.nonzero()[0]})
             labels = [str(n).split("/", 1)[-1] for n in names]
-            part["components"] = comps.rename(peak="component").assign_coords(component=labels)
+            part["components"] = comps.assign_coords(component=labels)
         node = None
         if data is not None:
             node = data[region].to_dataset() if hasattr(data, "children") \

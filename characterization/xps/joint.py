@@ -272,7 +272,8 @@ def fit_regions(ds, model: dict, *, ties: dict | None = None, background: str | 
         ``region_chisqr``, ``region_redchi`` (dof apportioned by points:
         :math:`n_r - P\,n_r/N`), ``region_success`` (joint success and a detected peak in
         the region) and ``n_points``; on the regions' common axis ``best_fit`` (background
-        included), ``background`` and ``components(..., peak, dim)`` (NaN off their region).
+        included), ``background`` and ``components(..., component, dim)`` (labels as ``peak``;
+        NaN off their region).
 
     Notes
     -----
@@ -408,9 +409,10 @@ def _finish(res, virtual, w, owner, prepared, layout, stacked, grid, dim, var, j
             sub, _ = prepared[r]
             c = comps.isel(component=k, drop=True).isel({dim: np.flatnonzero(owner == r)})
             rows.append(c.assign_coords({dim: sub[dim].values}).reindex({dim: grid}))
-        comp = xr.concat(rows, dim="peak", coords="minimal", compat="override")
+        comp = xr.concat(rows, dim="component", coords="minimal", compat="override")
         comp = comp.drop_vars([c for c in comp.coords if c not in comp.dims])
-        out["components"] = comp.assign_coords(peak=res["peak"]).assign_attrs(
+        out["components"] = comp.assign_coords(
+            component=[f"{r}{_SEP}{n}" for r, n in ext]).assign_attrs(
             units=units, long_name="Component (without background)")
     labels_peak = [f"{r}{_SEP}{n}" for r, n in ext]
     long = [str(t) for t in res["param_long_name"].values] if "param_long_name" in res.coords \

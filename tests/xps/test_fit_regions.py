@@ -81,7 +81,7 @@ def test_without_ties_the_joint_fit_is_the_separate_fits():
         got = res.best_fit.sel(region=region).dropna("binding_energy", how="all")
         np.testing.assert_allclose(got.values, alone.best_fit.values, rtol=1e-4)
     # a component is NaN off its region (no leakage onto the other's points)
-    assert bool(res.components.sel(peak="O_1s/O", binding_energy=slice(112, 97)).isnull().all())
+    assert bool(res.components.sel(component="O_1s/O", binding_energy=slice(112, 97)).isnull().all())
 
 
 def test_same_width_and_area_ratio_across_regions():

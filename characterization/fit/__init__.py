@@ -22,6 +22,7 @@ then returns a lazy result whose chunks the dask scheduler fits in parallel.
 """
 
 from .backgrounds import Background
+from ._inputs import residual_weights
 from ._labels import units_of
 from .engine import fit_peaks
 from .lineshapes import LINESHAPES, get_lineshape
@@ -30,4 +31,4 @@ from .params import Param, Tie
 from .propagate import propagate
 
 __all__ = ["fit_peaks", "propagate", "Model", "Peak", "Param", "Tie", "Background", "LINESHAPES",
-           "get_lineshape", "units_of"]
+           "get_lineshape", "units_of", "residual_weights"]

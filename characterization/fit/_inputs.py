@@ -119,3 +119,17 @@ def weights_of(ds, da, weights, dim):
     if dim in weights.dims:
         weights = weights.sel({dim: da[dim]})
     return xr.broadcast(weights, da)[0], desc
+
+
+def residual_weights(ds: xr.Dataset, weights, *, dim: str, var: str):
+    """The residual weights ``1/sigma`` :func:`~characterization.fit.fit_peaks` uses for
+    ``ds[var]`` (None for ``weights=None``), broadcast to it: ``"poisson"`` from counts (or raw
+    ``counts`` with ``dwell_time``/``scans``), a variable name or a DataArray. For callers that
+    combine several fits (a joint fit's per-region chi-square) and need the same numbers.
+
+    >>> import numpy as np, xarray as xr
+    >>> y = xr.DataArray([4.0, 9.0], dims="x", attrs={"units": "count"})
+    >>> residual_weights(xr.Dataset({"y": y}), "poisson", dim="x", var="y").values.tolist()
+    [0.5, 0.3333333333333333]
+    """
+    return weights_of(ds, ds[var], weights, dim)[0]

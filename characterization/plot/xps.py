@@ -12,7 +12,7 @@ from ._labels import axis_label
 from ._select import select_one
 from .style import OKABE_ITO
 
-__all__ = ["region_fit", "stack", "profile", "composition"]
+__all__ = ["region_fit", "regions_fit", "stack", "profile", "composition"]
 
 _BE = "binding_energy"
 
@@ -116,6 +116,59 @@ def region_fit(result, *, data=None, var: str = "intensity", index=None, ax=None
     if legend:
         ax.legend(fontsize=5, frameon=False, ncol=2 if len(colors) > 4 else 1)
     return ax
+
+
+def regions_fit(result, *, data=None, var: str = "intensity", index=None, axes=None,
+                residual: bool = True, legend: bool = True):
+    """Every region of an ``xps.fit_regions`` result, one :func:`region_fit` panel each.
+
+    Parameters
+    ----------
+    result : xarray.Dataset
+        A :func:`characterization.xps.fit_regions` result (``best_fit(..., region,
+        binding_energy)``, ``components(..., component, binding_energy)``, ``peak_region``).
+    data : xarray.Dataset or xarray.DataTree, optional
+        The fitted regions (a :func:`~characterization.xps.stack_regions` Dataset or the tree),
+        for the measured points and the residuals.
+    var, index, residual, legend
+        As :func:`region_fit`.
+    axes : sequence of matplotlib Axes, optional
+        One per region (default: a row of new panels).
+
+    Returns
+    -------
+    list of matplotlib.axes.Axes
+    """
+    regions = [str(r) for r in result["region"].values]
+    if axes is None:
+        import matplotlib.pyplot as plt
+
+        _, axes = plt.subplots(1, len(regions), squeeze=False)
+        axes = list(axes[0])
+    if len(axes) != len(regions):
+        raise ValueError(f"regions_fit: {len(regions)} regions, {len(axes)} axes")
+    owner = [str(r) for r in result["peak_region"].values]
+    out = []
+    for ax, region in zip(axes, regions):
+        part = result[["best_fit", "background"]].sel(region=region, drop=True)
+        keep = part["best_fit"].notnull()
+        keep = keep.any([d for d in keep.dims if d != _BE])
+        part = part.isel({_BE: keep.values.nonzero()[0]})
+        names = [p for p, r in zip(result["peak"].values, owner) if r == region]
+        if "components" in result:
+            comps = result["components"].sel(component=names)
+            comps = comps.isel({_BE: keep.values.nonzero()[0]})
+            labels = [str(n).split("/", 1)[-1] for n in names]
+            part["components"] = comps.assign_coords(component=labels)
+        node = None
+        if data is not None:
+            node = data[region].to_dataset() if hasattr(data, "children") \
+                else data.sel(region=region, drop=True)
+        region_fit(part, data=node, var=var, index=index, ax=ax, residual=residual,
+                   legend=legend)
+        ax.set_title(region, fontsize=7)
+        out.append(ax)
+    return out
 
 
 def stack(ds, *, dim: str = "sputter_time", var: str = "intensity", select=None,

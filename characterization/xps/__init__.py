@@ -11,14 +11,20 @@ dask-chunked input.
 * :func:`fit_oxidation_states`, :func:`fit_si2p` (``xps.oxidation``): state fractions and
   average valence with Monte Carlo uncertainty (Poisson counts + energy referencing).
 * :func:`quantify` (``xps.quantify``): atomic % from survey peak areas and sensitivity factors.
+* :func:`stack_regions`, :func:`unstack_regions` (``xps.regions``): regions (or depth-profile
+  cycles) with different energy axes as one NaN-padded Dataset along ``region``, and back.
+* :func:`fit_regions` (``xps.joint``): joint fit of several regions with parameters tied
+  across them (one charge shift, one width, an area ratio).
 """
 
 from .background import subtract_background
 from .components import SPIN_ORBIT, doublet, fit_region
 from .oxidation import SI2P_SHIFTS, SI2P_TOLERANCE, fit_oxidation_states, fit_si2p
 from .quantify import quantify
+from .joint import fit_regions
 from .referencing import calibrate, reference_energy
+from .regions import stack_regions, unstack_regions
 
 __all__ = ["subtract_background", "reference_energy", "calibrate", "doublet", "fit_region",
            "fit_oxidation_states", "fit_si2p", "SPIN_ORBIT", "SI2P_SHIFTS", "SI2P_TOLERANCE",
-           "quantify"]
+           "quantify", "stack_regions", "unstack_regions", "fit_regions"]

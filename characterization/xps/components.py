@@ -19,7 +19,6 @@ from .._api import public
 from .._apply import apply_kernel
 from ..errors import AnalysisError
 from ..fit import Model, Param, Peak, Tie, fit_peaks
-from ._common import weights_for
 from .background import BACKGROUNDS, crop_region, subtract_background
 
 #: Spin–orbit splittings (eV) and area ratios (j = l - 1/2 : j = l + 1/2) of common levels.
@@ -96,7 +95,7 @@ def active_model(model: Model) -> Model:
         base = peak.shape
         params = dict(peak.params)
         amplitude, center = params.pop("amplitude"), params.pop("center")
-        params["shirley"] = Param(0.1, min=0.0) if k == 0 else Tie(f"{first}.shirley")
+        params["shirley"] = Param(0.0, min=0.0) if k == 0 else Tie(f"{first}.shirley")
         peaks.append(Peak(peak.name, f"{base}_shirley", amplitude=amplitude, center=center,
                           amplitude_type=peak.amplitude_type, **params))
     return Model(peaks, background="constant")
@@ -149,8 +148,10 @@ def fit_region(ds: xr.Dataset, model, *, background: str = "shirley",
         Region, eV (default: the whole axis).
     n_average : int
         End-point averaging of the subtracted backgrounds.
-    weights : "poisson", None or DataArray
-        ``"poisson"``: :math:`1/\sigma` from the raw ``counts`` (dwell, scans).
+    weights : "poisson", None, str or DataArray
+        Passed to :func:`characterization.fit.fit_peaks`: ``"poisson"`` is the engine's rule,
+        :math:`1/\sigma = t/\sqrt{\max(N, 1)}` from the raw ``counts`` N with
+        :math:`t` = ``dwell_time`` × ``scans`` (right also after a background was subtracted).
     background_kwargs : dict, optional
         More options of :func:`subtract_background` (``cross_section``, ``tougaard_b`` ...).
     fit_kwargs : dict, optional
@@ -217,8 +218,7 @@ def fit_region(ds: xr.Dataset, model, *, background: str = "shirley",
                                      dim=dim, var=var, **(background_kwargs or {}))
         bg_fixed = region["background"]
         fit_model = model
-    w = weights_for(region, var, dim, weights)
-    res = fit_peaks(region, fit_model, dim=dim, var=var, weights=w, **fit_kwargs)
+    res = fit_peaks(region, fit_model, dim=dim, var=var, weights=weights, **fit_kwargs)
     x = np.asarray(res[dim].values, dtype=float)
     names = list(res["param"].values)
     bare = apply_kernel(_bare_components, res["value"], input_core_dims=[["param"]],

@@ -16,7 +16,6 @@ import xarray as xr
 from .._api import public
 from .._apply import apply_kernel
 from ..errors import AnalysisError
-from ._common import weights_for
 from .background import subtract_background
 
 #: Binding energy of adventitious carbon C 1s (C–C/C–H), eV: the common convention (ISO 19318
@@ -106,10 +105,9 @@ def reference_energy(ds: xr.Dataset, *, reference: float = ADVENTITIOUS_C1S,
                             f"{reference!r}")
     sub = subtract_background(ds, background=background, range=range, n_average=n_average,
                               dim=dim, var=var)
-    w = weights_for(sub, var, dim, weights)
     peak_kw = {"m": Param(30.0, min=0.0, max=100.0)} if shape in ("gl", "sgl") else {}
     model = Model([Peak("reference", shape, **peak_kw)], background="none")
-    fit = fit_peaks(sub, model, dim=dim, var=var, weights=w, components=False,
+    fit = fit_peaks(sub, model, dim=dim, var=var, weights=weights, components=False,
                     **(fit_kwargs or {}))
     center = fit["center"].sel(peak="reference", drop=True)
     center_err = fit["center_stderr"].sel(peak="reference", drop=True)

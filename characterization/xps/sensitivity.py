@@ -20,7 +20,12 @@ Sets and where their numbers come from (transcribed by hand; see ``docs/xps_quan
     parentheses in the source (estimates) are marked in ``WAGNER_ESTIMATED``.
 ``phi``
     PHI MultiPak relative sensitivity factors (VersaProbe, Al Kα, F 1s = 1 scale) for the lines we
-    could source from a public MultiPak atomic-concentration report; others raise.
+    could source from a public MultiPak atomic-concentration report; others raise. Not extended
+    (issue #12): no other public source of the MultiPak table was found (the KherveFitting
+    library's ``C-UL-PHI1486`` set is the Scofield table under another name, e.g. N 1s 1.8 and
+    Na 1s 8.52 on the C 1s = 1 scale, not MultiPak's factors; the PHI Handbook (Moulder 1992)
+    factors belong to an older analyser generation), and factors are not transcribed from
+    memory. Pass the instrument's table as a dict.
 
 The Thermo/Avantage set is ``scofield_al`` with an energy dependence ``KE**THERMO_KE_EXPONENT``
 (applied in :mod:`characterization.xps.quantify`).
@@ -104,10 +109,15 @@ PHI = MappingProxyType({
 })
 
 #: Lines of ``scofield_al`` compared with an independent public transcription: O 1s and Si 2p
-#: (a thesis appendix quoting the CasaXPS values), Cl 2p (KherveFitting library, C-Al1486),
-#: Fe 2p (RSF of the CasaXPS region saved in the shared ``FeO_analyzed.vms``), Au 4f (a
-#: published comparison of sensitivity-factor sets).
-CHECKED = ("C 1s", "O 1s", "Si 2p", "Cl 2p", "Fe 2p", "Au 4f")
+#: (a thesis appendix quoting the CasaXPS values), Cl 2p, N 1s and Na 1s (KherveFitting
+#: library ``KherveFitting_library.json``, sets ``C-Al1486``/``A-ALSCOF``: 1.8 and 8.52; its
+#: ``A-ALWAGNER`` set also gives our Wagner N 1s 0.42 and Na 1s 2.3), Fe 2p (RSF of the
+#: CasaXPS region saved in the shared ``FeO_analyzed.vms``), Au 4f (a published comparison of
+#: sensitivity-factor sets, and a public Q&A thread quoting Scofield Au 4f 17.12).
+CHECKED = ("C 1s", "O 1s", "Si 2p", "Cl 2p", "Fe 2p", "Au 4f", "N 1s", "Na 1s")
+#: Lines of ``wagner`` compared with the same independent transcription (KherveFitting
+#: ``A-ALWAGNER``).
+WAGNER_CHECKED = ("N 1s", "Na 1s")
 
 SETS = MappingProxyType({
     "scofield_al": (SCOFIELD_AL, AL_KALPHA, 0.0),

@@ -47,7 +47,25 @@ def fit_oxidation_states_example():
                      "e0": 99.4, "splitting": 0.61, "ratio": 0.5, "n_draws": 3}
 
 
-EXAMPLES = {"xps.fit_region": fit_region_example,
+def fit_regions_example():
+    from characterization.fit import Param, Peak, Tie
+    from characterization.xps import stack_regions
+
+    common = {"fractions": [1.0], "shifts": [0.0], "fwhm": [1.3], "splitting": 0.0,
+              "ratio": 0.0, "n_spectra": 3}
+    si = si2p_spectra(e0=103.5, energy=(99.0, 108.0, 0.1), seed=4, **common)
+    o = si2p_spectra(e0=532.9, energy=(528.0, 538.0, 0.1), seed=5, **common)
+    for d in (si, o):
+        d.attrs.pop("ground_truth")
+    fw = {"fwhm": Param(1.2, min=0.5, max=3.0), "m": Param(30.0, vary=False)}
+    model = {"Si_2p": [Peak("Si4", "gl", center=103.4, **fw)],
+             "O_1s": [Peak("O", "gl", center=532.8, **fw)]}
+    return stack_regions({"Si_2p": si, "O_1s": o}), {
+        "model": model, "ties": {"O_1s/O.center": Tie("Si_2p/Si4.center", offset=429.4)}}
+
+
+EXAMPLES = {"xps.fit_regions": fit_regions_example,
+            "xps.fit_region": fit_region_example,
             "xps.fit_si2p": fit_si2p_example,
             "xps.fit_oxidation_states": fit_oxidation_states_example,
             "xps.subtract_background": subtract_background_example,

@@ -117,3 +117,29 @@ def test_region_fit_of_an_xps_fit_region_result_stacks_components_on_its_backgro
     # each filled component sits on the background: its lower edge is the background
     lower = ax.collections[0].get_paths()[0].vertices[:, 1].min()
     assert lower == pytest.approx(float(np.nanmin(result["background"].isel(sample=0))), rel=1e-6)
+
+
+def test_regions_fit_draws_one_panel_per_region_of_a_joint_fit():
+    import matplotlib.pyplot as plt
+
+    from characterization.fit import Param, Peak, Tie
+    from characterization.xps import fit_regions, stack_regions
+
+    common = {"fractions": [1.0], "shifts": [0.0], "fwhm": [1.3], "splitting": 0.0,
+              "ratio": 0.0, "n_spectra": 2}
+    si = si2p_spectra(e0=103.5, energy=(99.0, 108.0, 0.1), seed=4, **common)
+    o = si2p_spectra(e0=532.9, energy=(528.0, 538.0, 0.1), seed=5, **common)
+    fw = {"fwhm": Param(1.2, min=0.5, max=3.0), "m": Param(30.0, vary=False)}
+    model = {"Si_2p": [Peak("Si4", "gl", center=103.4, **fw)],
+             "O_1s": [Peak("O", "gl", center=532.8, **fw)]}
+    data = stack_regions({"Si_2p": si, "O_1s": o})
+    res = fit_regions(data, model, ties={"O_1s/O.center": Tie("Si_2p/Si4.center",
+                                                                 offset=429.4)})
+    axes = xps_panels.regions_fit(res, data=data, index=1)
+    assert [ax.get_title() for ax in axes] == ["Si_2p", "O_1s"]
+    for ax, name, lo, hi in ((axes[0], "Si4", 99.0, 108.0), (axes[1], "O", 528.0, 538.0)):
+        assert ax.xaxis_inverted() and len(ax.collections) == 1
+        assert name in {t.get_text() for t in ax.get_legend().get_texts()}
+        env = next(line for line in ax.lines if line.get_label() == "envelope")
+        assert env.get_xdata().min() == pytest.approx(lo) and env.get_xdata().max() == pytest.approx(hi)
+    plt.close("all")

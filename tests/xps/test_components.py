@@ -113,3 +113,18 @@ def test_shirley_step_shape_is_peak_plus_its_integral():
     assert v[0] == pytest.approx(p[0], abs=1e-12)
     vr = step.evaluate(x[::-1], [[1.0]], [[100.0]], [[[1.0]], [[30.0]], [[0.5]]])[0]
     np.testing.assert_allclose(vr[::-1], v, rtol=1e-12)
+
+
+@pytest.mark.parametrize("background", ["active", "shirley"])
+def test_poisson_weights_are_the_engine_rule_from_raw_counts(background):
+    """weights="poisson" goes to the engine unchanged: the same numbers as the explicit
+    1/sigma = dwell*scans/sqrt(max(counts, 1)) (the rule the XPS package used to repeat)."""
+    ds = si2p_spectra(3, fractions=[0.6, 0, 0, 0, 0.4], seed=5)
+    t = ds["dwell_time"] * (ds["scans"] if "scans" in ds.coords else 1)
+    explicit = (t / np.sqrt(np.maximum(ds["counts"], 1.0))).broadcast_like(ds["intensity"])
+    a = ch.xps.fit_region(ds, _si_model(), background=background, weights="poisson")
+    b = ch.xps.fit_region(ds, _si_model(), background=background, weights=explicit)
+    assert bool(a.success.all())
+    np.testing.assert_array_equal(a.value.values, b.value.values)
+    np.testing.assert_array_equal(a.stderr.values, b.stderr.values)
+    np.testing.assert_array_equal(a.redchi.values, b.redchi.values)

@@ -137,8 +137,11 @@ def test_tabulated_values_transcribed_from_their_sources():
 
     # Scofield (C 1s = 1) as quoted by independent sources; Wagner (F 1s = 1) from the table
     for line, value in {"O 1s": 2.93, "Si 2p": 0.817, "Cl 2p": 2.285, "Fe 2p": 16.42,
-                        "Au 4f": 17.12}.items():
+                        "Au 4f": 17.12, "N 1s": 1.80, "Na 1s": 8.52}.items():
         assert tables.SCOFIELD_AL[line] == value
+    # KherveFitting library (A-ALWAGNER) for Wagner N 1s and Na 1s
+    assert {k: tables.WAGNER[k] for k in tables.WAGNER_CHECKED} == {"N 1s": 0.42, "Na 1s": 2.3}
+    assert set(tables.PHI) == {"C 1s", "O 1s", "Sn 3d", "In 3d5/2"}   # no guessed lines
     for line, value in {"Li 1s": 0.02, "C 1s": 0.25, "N 1s": 0.42, "O 1s": 0.66,
                         "Si 2p": 0.27, "S 2p": 0.54, "Cl 2p": 0.73, "K 2p": 1.24}.items():
         assert tables.WAGNER[line] == value

@@ -20,3 +20,9 @@ Dataset layout (one spectrum per batch element; batch dims ``sample``, ``state``
 """
 
 __all__: list[str] = []
+
+# --- exafs_fit block: shell fits, LCF, PCA ---
+from .shells import fit_shells  # noqa: E402
+
+__all__ += ["fit_shells"]
+# --- end exafs_fit block ---

@@ -14,11 +14,14 @@ the demo and the benchmarks can check recovered numbers against the truth.
   imported on use); :func:`kalpha_patterns`: Kα1/Kα2 doublet patterns of free lines.
 * :func:`si2p_spectra` (``synthetic.xps``): Si 2p (or any doublet) XPS regions with known
   oxidation-state fractions, Shirley step and Poisson counts.
+* :func:`exafs_chi` (``synthetic.exafs_chi``): EXAFS χ(k) from scattering paths with known N,
+  ΔR, σ², S0², ΔE0 and noise; :func:`feff_path_example`: a model path Dataset.
 
 The functions are bound here after their modules are imported, so ``synthetic.isotherms`` is
 the function, not the module of the same name. Only numpy and xarray are needed.
 """
 
+from .exafs_chi import exafs_chi, feff_path_example
 from .isotherms import isotherms
 from .nanoindent import indentation_curves
 from .peaks import peak_spectra
@@ -29,4 +32,5 @@ from . import xps  # noqa: F401  (module: synthetic.xps.si2p_spectra ...)
 from .xps import si2p_spectra
 
 __all__ = ["peak_spectra", "isotherms", "carbon_spectra", "silicon_spectra", "xrd_patterns",
-           "kalpha_patterns", "si2p_spectra", "indentation_curves"]
+           "kalpha_patterns", "si2p_spectra", "indentation_curves",
+           "exafs_chi", "feff_path_example"]

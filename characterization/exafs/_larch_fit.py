@@ -15,11 +15,41 @@ import numpy as np
 from . import _larch, _spec
 
 
+_CLASS = {}
+
+
+def _feffdat_class():
+    """FeffDatFile whose copies keep their tables (larch's copy re-reads the file by name)."""
+    if "cls" not in _CLASS:
+        feffdat = _larch.require("larch.xafs.feffdat")
+
+        class TableFeffDat(feffdat.FeffDatFile):
+            def __copy__(self):
+                new = TableFeffDat()
+                new.__setstate__(self.__getstate__())
+                return new
+
+            def __deepcopy__(self, memo):
+                return self.__copy__()
+
+        class TablePath(_larch.require("larch.xafs").FeffPathGroup):
+            def __copy__(self):
+                new = super().__copy__()
+                new._feffdat = self._feffdat.__copy__()
+                return new
+
+            def __deepcopy__(self, memo):
+                return self.__copy__()
+
+        _CLASS["cls"] = TableFeffDat
+        _CLASS["path"] = TablePath
+    return _CLASS["cls"]
+
+
 def _feffdat(table, j):
-    feffdat = _larch.require("larch.xafs.feffdat")
     import json
 
-    fd = feffdat.FeffDatFile()
+    fd = _feffdat_class()()
     t = table.tables[j]
     setattr(fd, "__reff__", float(table.reff[j]))
     try:
@@ -89,7 +119,7 @@ def fit(chi, k_data, table, spec, trans, *, shared=(), extras=None, fit_kwargs=N
                        fit_kwargs or {})
         except Exception as exc:  # noqa: BLE001 - a failed fit never kills the batch
             out["status"][g] = -2
-            out["reason"][g] = f"larch feffit failed: {exc}"[:200]
+            out["reason"][g] = f"larch feffit failed: {exc}"[:400]
     out["reason"] = out["reason"].astype(str)
     out["kfit"] = kfit
     return out
@@ -99,6 +129,7 @@ def _fit_group(g, chi, k_data, table, spec, trans, shared, extras, names, kfit, 
     larch = _larch.require("larch")
     xafs = _larch.require("larch.xafs")
     fitting = _larch.require("larch.fitting")
+    _feffdat_class()
     S = chi.shape[0]
     series = S > 1
     local = [n for n in names if series and n not in shared]
@@ -113,7 +144,7 @@ def _fit_group(g, chi, k_data, table, spec, trans, shared, extras, names, kfit, 
                 pars[pname] = fitting.param(expr=_rename(p.expr, mapping))
             else:
                 pars[pname] = fitting.param(p.value, vary=p.vary, min=p.min, max=p.max)
-    params = fitting.param_group(**pars)
+    params = larch.Group(**pars)
     datasets = []
     for s in range(S):
         mapping = {n: f"{n}_s{s}" for n in local}
@@ -125,7 +156,10 @@ def _fit_group(g, chi, k_data, table, spec, trans, shared, extras, names, kfit, 
             kws = {}
             for key, expr in entry.items():
                 kws[_spec.LARCH_NAMES[key]] = _rename(_rename(expr, subst), mapping)
-            path = xafs.FeffPathGroup(filename=f"<characterization path {table.labels[j]}>",
+            if "degen" in kws:   # larch multiplies by degen unevaluated: fold N into S0²
+                kws["s02"] = f"({kws['s02']})*({kws.pop('degen')})"
+                kws["degen"] = 1.0
+            path = _CLASS["path"](filename=f"<characterization path {table.labels[j]}>",
                                       label=f"p{j}", _feffdat=_feffdat(table, j), **kws)
             paths[f"p{j}"] = path
         tr = xafs.feffit_transform(kmin=trans.k_range[0], kmax=trans.k_range[1],

@@ -22,7 +22,8 @@ Dataset layout (one spectrum per batch element; batch dims ``sample``, ``state``
 __all__: list[str] = []
 
 # --- exafs_fit block: shell fits, LCF, PCA ---
+from .lcf import fit_lcf  # noqa: E402
 from .shells import fit_shells  # noqa: E402
 
-__all__ += ["fit_shells"]
+__all__ += ["fit_shells", "fit_lcf"]
 # --- end exafs_fit block ---

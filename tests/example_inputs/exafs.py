@@ -45,5 +45,10 @@ def _lcf():
     return ds, {"reference": ref}
 
 
-EXAMPLES.update({"exafs.fit_shells": _shells, "exafs.fit_lcf": _lcf})
+def _pca():
+    ds, ref = _xanes_refs()
+    return ds, {"reference": ref}
+
+
+EXAMPLES.update({"exafs.fit_shells": _shells, "exafs.fit_lcf": _lcf, "exafs.pca": _pca})
 # --- end exafs_fit block ---

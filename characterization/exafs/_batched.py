@@ -111,10 +111,10 @@ def fit(chi, k_data, table, spec, trans, *, shared=(), extras=None, fit_kwargs=N
         vals = _spec.resolve_params(spec, free, ex)
         return vals, ex
 
-    def model_chi(p, rows):
+    def model_chi(p, rows, fine=True):
         vals, ex = values_of(p, rows)
         pv = _spec.path_values(spec, table, vals, ex)
-        return path_chi(table, kfit, **pv)                         # (b, S, nk)
+        return path_chi(table, kfit, fine=fine, **pv)              # (b, S, nk)
 
     def model(p, rows):
         with np.errstate(all="ignore"):
@@ -134,7 +134,7 @@ def fit(chi, k_data, table, spec, trans, *, shared=(), extras=None, fit_kwargs=N
     with np.errstate(all="ignore"):
         res = model(p, rows).reshape(G, S, -1)
         dat = trans.residual(data, eps_k, eps_r)
-        fitted = model_chi(p, rows)
+        fitted = model_chi(p, rows, fine=False)   # exact splines (also where k' < 0)
     npts_s = res.shape[-1]
     n_idp_s = trans.n_idp()
     n_idp = S * n_idp_s

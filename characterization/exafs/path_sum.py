@@ -41,6 +41,7 @@ import xarray as xr
 ETOK = 0.2624682843
 _SMALL_ENERGY = 1.0e-6
 _NAMES = ("s02", "n", "de0", "delr", "sigma2", "c3")
+FINE_STEP = 0.002
 
 
 class PathTable:
@@ -89,6 +90,14 @@ class PathTable:
             self.tables.append(table)
             self.splines.append({name: make_interp_spline(k, table[name], k=3)
                                  for name in ("amp", "pha", "rep", "lam")})
+        # the splines tabulated once on a fine uniform grid: evaluating them at a batch of
+        # shifted wavenumbers is then one index computation and four gathers (linear
+        # interpolation between points FINE_STEP apart; error ~ f''·h²/8 < 1e-6)
+        kf_max = min(t["k"].max() for t in self.tables)
+        self.fine_k = np.arange(0.0, kf_max + FINE_STEP / 2, FINE_STEP)
+        self.fine = np.stack([np.stack([spl[name](self.fine_k)
+                                        for name in ("amp", "pha", "rep", "lam")])
+                              for spl in self.splines])          # (npath, 4, nf)
 
     def __len__(self) -> int:
         return len(self.labels)
@@ -108,7 +117,7 @@ class PathTable:
 
 
 def path_chi(table: PathTable, k, *, s02=1.0, n=None, de0=0.0, delr=0.0, sigma2=0.0, c3=0.0,
-             complex_out: bool = False):
+             complex_out: bool = False, fine: bool = False):
     r"""χ(k) of the paths of ``table`` for a batch of parameter sets (numpy).
 
     Parameters
@@ -123,6 +132,9 @@ def path_chi(table: PathTable, k, *, s02=1.0, n=None, de0=0.0, delr=0.0, sigma2=
         The last axis runs over the paths; leading axes are the batch.
     complex_out : bool
         Return the complex χ̃ (imaginary part = χ) instead of χ.
+    fine : bool
+        Interpolate linearly in the splines tabulated every 0.002 Å⁻¹ (faster for large
+        batches; differs from the spline by < 1e-6 relative) instead of evaluating the splines.
 
     Returns
     -------
@@ -140,20 +152,37 @@ def path_chi(table: PathTable, k, *, s02=1.0, n=None, de0=0.0, delr=0.0, sigma2=
     en = k * k - de0 * ETOK
     en = np.where(np.abs(en) < _SMALL_ENERGY, _SMALL_ENERGY, en)
     q = np.sign(en) * np.sqrt(np.abs(en))           # (..., npath, nk)
-    total = np.zeros(q.shape[:-2] + (k.size,), dtype=complex)
+    total = np.zeros(q.shape[:-2] + (k.size,), dtype=complex if complex_out else float)
     for j in range(npath):
-        spl = table.splines[j]
         qj = q[..., j, :]
-        amp, pha = spl["amp"](qj), spl["pha"](qj)
-        rep, lam = spl["rep"](qj), spl["lam"](qj)
+        if fine:
+            pos = qj / FINE_STEP
+            i0 = np.clip(np.floor(pos).astype(np.intp), 0, table.fine_k.size - 2)
+            frac = pos - i0
+            tab = table.fine[j]
+            lo, hi = tab[:, i0], tab[:, i0 + 1]
+            amp, pha, rep, lam = lo + (hi - lo) * frac
+        else:
+            spl = table.splines[j]
+            amp, pha = spl["amp"](qj), spl["pha"](qj)
+            rep, lam = spl["rep"](qj), spl["lam"](qj)
         reff = table.reff[j]
-        pp = (rep + 1j / lam) ** 2
-        p = np.sqrt(pp)
+        # p = Re p + i/λ (the principal root of p², as Re p > 0); with a = Re p, b = 1/λ the
+        # exponent of the complex EXAFS equation splits into real arithmetic:
+        a, b = rep, 1.0 / lam
         s2, dr, t3 = sigma2[..., j, :], delr[..., j, :], c3[..., j, :]
-        cchi = np.exp(-2 * reff * p.imag - 2 * pp * s2
-                      + 1j * (2 * qj * reff + pha + 2 * p * (dr - 2 * s2 / reff - 2 * pp * t3 / 3)))
-        cchi = n[..., j, :] * s02[..., j, :] * amp * cchi / (qj * (reff + dr) ** 2)
+        d = dr - 2 * s2 / reff
+        damp = -2 * reff * b - 2 * s2 * (a * a - b * b) - 2 * b * d
+        theta = 2 * qj * reff + pha + 2 * a * d - 4 * a * b * s2
+        if np.any(t3 != 0):
+            damp = damp + (4.0 / 3.0) * t3 * (3 * a * a * b - b ** 3)
+            theta = theta - (4.0 / 3.0) * t3 * (a ** 3 - 3 * a * b * b)
+        mag = n[..., j, :] * s02[..., j, :] * amp * np.exp(damp) / (qj * (reff + dr) ** 2)
+        if complex_out:
+            part = mag * np.exp(1j * theta)
+        else:
+            part = mag * np.sin(theta)
         if k.size > 2 and k[0] == 0.0:
-            cchi[..., 0] = 2 * cchi[..., 1] - cchi[..., 2]
-        total = total + cchi
-    return total if complex_out else total.imag
+            part[..., 0] = 2 * part[..., 1] - part[..., 2]
+        total = total + part
+    return total

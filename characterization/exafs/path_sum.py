@@ -98,6 +98,7 @@ class PathTable:
         self.fine = np.stack([np.stack([spl[name](self.fine_k)
                                         for name in ("amp", "pha", "rep", "lam")])
                               for spl in self.splines])          # (npath, 4, nf)
+        self.fine_slope = np.diff(self.fine, axis=-1)
 
     def __len__(self) -> int:
         return len(self.labels)
@@ -159,9 +160,8 @@ def path_chi(table: PathTable, k, *, s02=1.0, n=None, de0=0.0, delr=0.0, sigma2=
             pos = qj / FINE_STEP
             i0 = np.clip(np.floor(pos).astype(np.intp), 0, table.fine_k.size - 2)
             frac = pos - i0
-            tab = table.fine[j]
-            lo, hi = tab[:, i0], tab[:, i0 + 1]
-            amp, pha, rep, lam = lo + (hi - lo) * frac
+            tab, slope = table.fine[j], table.fine_slope[j]
+            amp, pha, rep, lam = (tab[r].take(i0) + slope[r].take(i0) * frac for r in range(4))
         else:
             spl = table.splines[j]
             amp, pha = spl["amp"](qj), spl["pha"](qj)

@@ -39,6 +39,9 @@ DEFAULT_PANELS = {
     "nanoindent.energies": "characterization.plot.nanoindent:load_displacement",
     "nanoindent.oliver_pharr": "characterization.plot.nanoindent:unloading_fit",
     "nanoindent.grid_map": "characterization.plot.nanoindent:grid_maps",
+    "exafs.fit_shells": "characterization.plot.exafs_fit:shell_fit_r",
+    "exafs.fit_lcf": "characterization.plot.exafs_fit:lcf_fit",
+    "exafs.pca": "characterization.plot.exafs_fit:pca_scree",
 }
 
 

@@ -89,7 +89,8 @@ def pca(ds: xr.Dataset, *, var: str = "norm", dim: str | None = None,
     >>> e = np.linspace(-20, 40, 121)
     >>> a, b = 1 / (1 + np.exp(-e / 2)), 1 / (1 + np.exp(-(e - 4) / 3))
     >>> w = np.linspace(0, 1, 6)[:, None]
-    >>> ds = xr.Dataset({"norm": (("state", "energy"), w * a + (1 - w) * b)},
+    >>> noise = np.random.default_rng(0).normal(0, 1e-3, (6, e.size))
+    >>> ds = xr.Dataset({"norm": (("state", "energy"), w * a + (1 - w) * b + noise)},
     ...                 coords={"energy": e})
     >>> int(ch.exafs.pca(ds).n_components)
     2

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import xarray as xr
 
 from .._api import public
 from .._apply import apply_kernel
 from ..errors import AnalysisError
+from ..fit.solver import STATUS
 from . import _spec
 from ._xft import Transform
 from .path_sum import PathTable
@@ -160,12 +163,14 @@ def fit_shells(ds: xr.Dataset, *, paths: xr.Dataset, model: dict | None = None,
     >>> import characterization as ch
     >>> from characterization.synthetic import exafs_chi, feff_path_example
     >>> paths = feff_path_example()
-    >>> data = exafs_chi(paths, n=[[12], [12]], sigma2=[[0.006], [0.009]], s02=0.9, seed=0)
-    >>> fit = ch.exafs.fit_shells(data, paths=paths, engine="batched",
+    >>> data = exafs_chi(paths, sigma2=[[0.006], [0.009]], s02=0.9, noise=0.001, seed=0)
+    >>> fit = ch.exafs.fit_shells(data, paths=paths, engine="batched", k_range=(3, 14),
     ...                           model={"params": {"s02": {"value": 1, "min": 0}, "de0": 0,
     ...                                             "delr": 0, "sigma2": 0.005}})
     >>> bool(fit.success.all())
     True
+    >>> fit.value.sel(param="sigma2").round(3).values.tolist()
+    [0.006, 0.009]
     """
     if var not in ds:
         raise AnalysisError(f"fit_shells: no variable {var!r} (χ(k)); run "
@@ -204,7 +209,6 @@ def fit_shells(ds: xr.Dataset, *, paths: xr.Dataset, model: dict | None = None,
     n_r = int(1.01 + R_MAX_OUT / trans.rstep)
     # per-spectrum scalar coords used in expressions
     used = set()
-    import re
     for entry in spec.paths:
         for expr in entry.values():
             used.update(re.findall(r"[A-Za-z_]\w*", expr))
@@ -264,9 +268,8 @@ def fit_shells(ds: xr.Dataset, *, paths: xr.Dataset, model: dict | None = None,
         param_units=("param", units),
         k=("k", k_fit, {"units": "1/angstrom", "long_name": "Photoelectron wavenumber k"}),
         r=("r", r, {"units": "angstrom", "long_name": "Radial distance R"}))
-    out["status"].attrs["codes"] = str({c: m for c, m in __import__(
-        "characterization.fit.solver", fromlist=["STATUS"]).STATUS.items()
-        if c in (1, 2, 3, 4, 5, 6, -1, -2, -3, -4)})
+    out["status"].attrs["codes"] = str({c: m for c, m in STATUS.items()
+                                        if c in (1, 2, 3, 4, 5, 6, -1, -2, -3, -4)})
     if errors == "nan":
         failed = out["status"] < 0
         for name in ("value", "stderr", "correlation"):

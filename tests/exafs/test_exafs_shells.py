@@ -186,3 +186,56 @@ def test_k_range_outside_data_is_an_error():
     data = exafs_chi(paths, k=np.arange(0, 10, 0.05))
     with pytest.raises(Exception, match="k_range"):
         ch.exafs.fit_shells(data, paths=paths, k_range=(3, 14))
+
+
+def _sn_chi(name):
+    larch_io = pytest.importorskip("larch.io")
+    xafs = pytest.importorskip("larch.xafs")
+    import xarray as xr
+
+    prj = larch_io.read_athena(str(shared_data("exafs") / "xraylarch" / "Sn.prj"))
+    g = getattr(prj, name)
+    xafs.pre_edge(g)
+    xafs.autobk(g, rbkg=1.0, kweight=2)
+    return xr.Dataset({"chi": (("sample", "k"), g.chi[None])}, coords={"k": g.k})
+
+
+SN_MODEL = {"params": {"s02": {"value": 1.0, "min": 0}, "de0": 0.0, "alpha": 0.0,
+                       "sigma2": {"value": 0.005, "min": 0}},
+            "paths": {"*": {"delr": "alpha*reff"}}}
+
+
+@pytest.mark.parametrize("engine", ["larch", "batched"])
+def test_sno2_first_shell_sn_o(tmp_path, engine):
+    """SnO2 of Sn.prj: 6 O (4 at 2.052, 2 at 2.057 Å) with FEFF6 paths of rutile SnO2 made
+    here with feff6l; Sn–O near 2.05 Å (FEFF6 without SCF: within 0.03 Å), N·S0² ≈ 6·S0²."""
+    pytest.importorskip("pymatgen")
+    from exafs._feff_clusters import feff6l_paths, sno2
+
+    paths = ch.read_many(feff6l_paths(tmp_path, sno2(), rmax=2.2), dim="path")
+    assert sorted(paths.degeneracy.values.tolist()) == [2.0, 4.0]
+    assert set(paths.scatterers.values) == {"O"}
+    fit = ch.exafs.fit_shells(_sn_chi("SnO2"), paths=paths, model=SN_MODEL, k_range=(3, 12),
+                              r_range=(1.0, 2.2), dk=1, engine=engine)
+    assert bool(fit.success.item())
+    r = paths.reff.values * (1 + fit.value.sel(param="alpha").item())
+    assert np.all(np.abs(r - 2.05) < 0.03), r
+    s02 = fit.value.sel(param="s02").item()
+    assert 0.7 < s02 < 1.1                              # 6 O with a physical S0²
+    assert fit.r_factor.item() < 0.02
+
+
+@pytest.mark.parametrize("engine", ["larch", "batched"])
+def test_sn_metal_two_shells(tmp_path, engine):
+    """Sn metal (the SnO2 scan's reference channel, MANIFEST): β-Sn paths 4 Sn at 3.02 and
+    2 Sn at 3.18 Å (Sn at the origin of I4_1/amd) fitted with an isotropic expansion."""
+    pytest.importorskip("pymatgen")
+    from exafs._feff_clusters import beta_sn, feff6l_paths
+
+    paths = ch.read_many(feff6l_paths(tmp_path, beta_sn(), rmax=3.3), dim="path")
+    np.testing.assert_allclose(paths.reff.values, [3.0225, 3.1819], atol=1e-3)
+    fit = ch.exafs.fit_shells(_sn_chi("d_Ref_SnO2"), paths=paths, model=SN_MODEL,
+                              k_range=(3, 12), r_range=(2.0, 3.4), dk=1, engine=engine)
+    assert bool(fit.success.item())
+    r = paths.reff.values * (1 + fit.value.sel(param="alpha").item())
+    np.testing.assert_allclose(r, [3.02, 3.18], atol=0.03)

@@ -16,7 +16,7 @@ import numpy as np
 
 from ..fit.solver import STATUS, SolverOptions, covariance, levenberg_marquardt
 from . import _spec
-from .path_sum import path_chi
+from .path_sum import path_chi, path_chi_grad
 
 
 class Layout:
@@ -48,6 +48,25 @@ class Layout:
     def expand(self, p):
         """(..., P) -> (..., S, n_free)."""
         return p[..., self.index]
+
+
+class AnalyticProblem:
+    """Residual and Jacobian from the analytic path-parameter derivatives of the path sum
+    (:func:`.path_sum.path_chi_grad`), chained with the derivatives of the parameter
+    expressions (forward differences of the cheap expression evaluation only)."""
+
+    def __init__(self, pieces, layout: Layout):
+        self.pieces = pieces          # (p, rows) -> (r0 (b, M), J (b, P, M))
+        self.layout = layout
+
+    def linearize(self, p, rows):
+        r0, jac = self.pieces(p, rows)
+        with np.errstate(all="ignore"):
+            jtj = np.einsum("bim,bjm->bij", jac, jac)
+            jtr = np.einsum("bim,bm->bi", jac, r0)
+            chi2 = np.einsum("bm,bm->b", r0, r0)
+        chi2[~np.isfinite(chi2)] = np.inf
+        return chi2, jtj, jtr
 
 
 class Problem:
@@ -122,13 +141,40 @@ def fit(chi, k_data, table, spec, trans, *, shared=(), extras=None, fit_kwargs=N
             res = trans.residual(diff, eps_k[rows], eps_r[rows])   # (b, S, M)
         return res.reshape(res.shape[0], -1)
 
-    options = SolverOptions(**(fit_kwargs or {}))
+    def pieces(p, rows):
+        """Residual (b, M) and Jacobian df/dp (b, P, M) with analytic path derivatives."""
+        vals, ex = values_of(p, rows)
+        pv = _spec.path_values(spec, table, vals, ex)
+        b, P = p.shape
+        dpv = {key: np.zeros(pv[key].shape + (P,)) for key in pv}
+        h = 1e-7 * np.maximum(np.abs(p), 1e-3)
+        for c in range(P):
+            pc = p.copy()
+            pc[:, c] += h[:, c]
+            vc, exc = values_of(pc, rows)
+            pvc = _spec.path_values(spec, table, vc, exc)
+            for key in pv:
+                dpv[key][..., c] = (pvc[key] - pv[key]) / h[:, c, None, None]
+        with np.errstate(all="ignore"):
+            chi, grads = path_chi_grad(table, kfit, **pv)
+            dchi = sum(np.einsum("bsjk,bsjc->bcsk", grads[key], dpv[key]) for key in pv
+                       if np.any(dpv[key]))
+            if np.isscalar(dchi):
+                dchi = np.zeros((b, P) + chi.shape[1:])
+            r0 = trans.residual(data[rows] - chi, eps_k[rows], eps_r[rows])
+            jac = trans.residual(dchi, eps_k[rows][:, None], eps_r[rows][:, None])
+        return r0.reshape(b, -1), jac.reshape(b, P, -1)
+
+    fit_kwargs = dict(fit_kwargs or {})
+    numeric = fit_kwargs.pop("jacobian", "analytic") == "numeric"
+    options = SolverOptions(**fit_kwargs)
     p0 = np.broadcast_to(layout.start, (G, layout.n)).copy()
     status0 = np.where(np.isfinite(data).all(axis=(1, 2)), 0, -2)
     if layout.n == 0:
         raise ValueError("no free parameter")
-    sol = levenberg_marquardt(Problem(model, layout, None), p0, layout.lower, layout.upper,
-                              options, status0=status0)
+    problem = Problem(model, layout, None) if numeric else AnalyticProblem(pieces, layout)
+    sol = levenberg_marquardt(problem, p0, layout.lower, layout.upper, options,
+                              status0=status0)
     rows = np.arange(G)
     p = sol.params
     with np.errstate(all="ignore"):
@@ -145,7 +191,7 @@ def fit(chi, k_data, table, spec, trans, *, shared=(), extras=None, fit_kwargs=N
     r_factor = (res ** 2).sum(-1) / (dat ** 2).sum(-1)
     r_joint = (res ** 2).sum(axis=(1, 2)) / (dat ** 2).sum(axis=(1, 2))
     # stderr as feffit: inv(J^T J) * chi2_raw / (N_idp - N_varys)
-    _, jtj, _ = Problem(model, layout, None).linearize(p, rows)
+    _, jtj, _ = problem.linearize(p, rows)
     cov = covariance(jtj, chi2_raw, np.full(G, n_idp - nvarys))
     names = spec.names()
     npar = len(names)

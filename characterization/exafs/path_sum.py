@@ -108,7 +108,13 @@ class PathTable:
         return float(min(t["k"].max() for t in self.tables))
 
     def reduced_mass(self, i: int) -> float:
-        """Reduced mass of path ``i`` (amu) from its geometry (for σ² models)."""
+        """Reduced mass of path ``i`` (amu) from its geometry (for σ² models; cached)."""
+        cache = self.__dict__.setdefault("_rmass", {})
+        if i not in cache:
+            cache[i] = self._reduced_mass(i)
+        return cache[i]
+
+    def _reduced_mass(self, i: int) -> float:
         try:
             from xraydb import atomic_mass
             atoms = json.loads(self.geometry[i])
@@ -186,3 +192,77 @@ def path_chi(table: PathTable, k, *, s02=1.0, n=None, de0=0.0, delr=0.0, sigma2=
             part[..., 0] = 2 * part[..., 1] - part[..., 2]
         total = total + part
     return total
+
+
+def path_chi_grad(table: PathTable, k, *, s02, n, de0, delr, sigma2, c3):
+    """χ(k) and its analytic derivatives with respect to every path parameter (fine tables).
+
+    Parameters are arrays (..., npath) (broadcast); returns ``chi`` (..., nk) and a dict
+    ``{"s02", "n", "de0", "delr", "sigma2", "c3"} -> (..., npath, nk)`` of ∂χ/∂(parameter of
+    path j) (χ is a sum over paths, so the derivative with respect to path j's parameter is
+    that of path j's term). ΔE0 enters through k' (∂k'/∂ΔE0 = −c/(2k')) and the derivative of
+    the linearly interpolated tables, i.e. exactly the derivative of what is evaluated.
+    """
+    k = np.asarray(k, dtype=float)
+    npath = len(table)
+    pars = np.broadcast_arrays(*(np.asarray(v, dtype=float)[..., None]
+                                 for v in (s02, n, de0, delr, sigma2, c3)))
+    s02, n, de0, delr, sigma2, c3 = pars
+    en = k * k - de0 * ETOK
+    en = np.where(np.abs(en) < _SMALL_ENERGY, _SMALL_ENERGY, en)
+    q = np.sign(en) * np.sqrt(np.abs(en))
+    shape = q.shape
+    total = np.zeros(shape[:-2] + (k.size,))
+    grads = {key: np.empty(shape) for key in _NAMES}
+    for j in range(npath):
+        qj = q[..., j, :]
+        pos = qj / FINE_STEP
+        i0 = np.clip(np.floor(pos).astype(np.intp), 0, table.fine_k.size - 2)
+        frac = pos - i0
+        tab, slope = table.fine[j], table.fine_slope[j]
+        vals, ders = [], []
+        for r in range(4):
+            sl = slope[r].take(i0)
+            vals.append(tab[r].take(i0) + sl * frac)
+            ders.append(sl / FINE_STEP)
+        amp, pha, a, lam = vals
+        amp_q, pha_q, a_q, lam_q = ders
+        b = 1.0 / lam
+        b_q = -lam_q * b * b
+        reff = table.reff[j]
+        s2, dr, t3 = sigma2[..., j, :], delr[..., j, :], c3[..., j, :]
+        nn, ss = n[..., j, :], s02[..., j, :]
+        d = dr - 2 * s2 / reff
+        damp = -2 * reff * b - 2 * s2 * (a * a - b * b) - 2 * b * d
+        theta = 2 * qj * reff + pha + 2 * a * d - 4 * a * b * s2
+        damp_q = (-2 * reff * b_q - 4 * s2 * (a * a_q - b * b_q) - 2 * b_q * d)
+        theta_q = 2 * reff + pha_q + 2 * a_q * d - 4 * s2 * (a_q * b + a * b_q)
+        c3_damp = (4.0 / 3.0) * (3 * a * a * b - b ** 3)
+        c3_theta = -(4.0 / 3.0) * (a ** 3 - 3 * a * b * b)
+        if np.any(t3 != 0):
+            damp = damp + t3 * c3_damp
+            theta = theta + t3 * c3_theta
+            damp_q = damp_q + t3 * (4.0 / 3.0) * (6 * a * a_q * b + 3 * a * a * b_q
+                                                  - 3 * b * b * b_q)
+            theta_q = theta_q - t3 * (4.0 / 3.0) * (3 * a * a * a_q - 3 * a_q * b * b
+                                                    - 6 * a * b * b_q)
+        rr = reff + dr
+        base = amp * np.exp(damp) / (qj * rr * rr)          # per unit N·S0²
+        mag = nn * ss * base
+        sin, cos = np.sin(theta), np.cos(theta)
+        chi = mag * sin
+        grads["s02"][..., j, :] = nn * base * sin
+        grads["n"][..., j, :] = ss * base * sin
+        grads["sigma2"][..., j, :] = mag * ((-2 * (a * a - b * b) + 4 * b / reff) * sin
+                                            + (-4 * a / reff - 4 * a * b) * cos)
+        grads["delr"][..., j, :] = mag * ((-2 / rr - 2 * b) * sin + 2 * a * cos)
+        grads["c3"][..., j, :] = mag * (c3_damp * sin + c3_theta * cos)
+        dlnmag_q = amp_q / amp - 1 / qj + damp_q
+        dchi_q = mag * (dlnmag_q * sin + theta_q * cos)
+        grads["de0"][..., j, :] = dchi_q * (-ETOK / (2 * qj))
+        if k.size > 2 and k[0] == 0.0:
+            chi[..., 0] = 2 * chi[..., 1] - chi[..., 2]
+            for g in grads.values():
+                g[..., j, 0] = 2 * g[..., j, 1] - g[..., j, 2]
+        total = total + chi
+    return total, grads

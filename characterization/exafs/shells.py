@@ -128,8 +128,9 @@ def fit_shells(ds: xr.Dataset, *, paths: xr.Dataset, model: dict | None = None,
     var : str
         The χ(k) variable.
     fit_kwargs : dict, optional
-        Options for the engine (batched: ``max_nfev``, ``xtol``, ``ftol``; larch: passed to
-        ``feffit``).
+        Options for the engine (batched: ``max_nfev``, ``xtol``, ``ftol``, and
+        ``jacobian="numeric"`` for forward differences instead of the analytic path
+        derivatives; larch: passed to ``feffit``).
     errors : {"nan", "raise"}
         A failed fit gives NaN values and ``success=False`` (default) or raises.
 

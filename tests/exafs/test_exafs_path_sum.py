@@ -60,3 +60,38 @@ def test_synthetic_generator_records_truth_and_noise():
     assert resid.std() == pytest.approx(0.01, rel=0.05)
     again = exafs_chi(paths, sigma2=[[0.004], [0.008]], s02=0.9, noise=0.01, seed=4)
     np.testing.assert_array_equal(again.chi.values, noisy.chi.values)
+
+
+def test_analytic_derivatives_equal_finite_differences():
+    from characterization.exafs.path_sum import path_chi_grad
+
+    table = PathTable(feff_path_example(reff=(2.1, 3.0), degeneracy=(6, 12),
+                                        scatterers=("O", "Fe")))
+    k = np.arange(0, 15, 0.05)
+    p = dict(s02=np.array([[0.9, 0.8]]), n=np.array([[6.0, 12.0]]),
+             de0=np.array([[2.0, 2.0]]), delr=np.array([[0.01, -0.02]]),
+             sigma2=np.array([[0.005, 0.008]]), c3=np.array([[1e-4, 0.0]]))
+    chi, grads = path_chi_grad(table, k, **p)
+    np.testing.assert_allclose(chi, path_chi(table, k, fine=True, **p), atol=1e-14)
+    sel = k > 1.5
+    for key in p:
+        for j in range(2):
+            h = 1e-6 * max(1.0, abs(p[key][0, j]))
+            up = {kk: v.copy() for kk, v in p.items()}
+            dn = {kk: v.copy() for kk, v in p.items()}
+            up[key][0, j] += h
+            dn[key][0, j] -= h
+            fd = (path_chi(table, k, fine=True, **up) - path_chi(table, k, fine=True, **dn)) / (
+                2 * h)
+            scale = np.abs(fd[..., sel]).max()
+            assert np.abs(fd - grads[key][..., j, :])[..., sel].max() <= 1e-4 * scale, key
+
+
+def test_batched_engine_analytic_equals_numeric_jacobian():
+    paths = feff_path_example()
+    data = exafs_chi(paths, sigma2=[[0.005], [0.009]], de0=1.5, s02=0.85, noise=0.001, seed=8)
+    a = ch.exafs.fit_shells(data, paths=paths, engine="batched", k_range=(3, 14))
+    b = ch.exafs.fit_shells(data, paths=paths, engine="batched", k_range=(3, 14),
+                            fit_kwargs={"jacobian": "numeric"})
+    assert bool((np.abs(a.value - b.value) <= 0.01 * a.stderr).all())
+    np.testing.assert_allclose(a.stderr, b.stderr, rtol=1e-3)

@@ -40,3 +40,11 @@ from .feff import feff_paths  # noqa: E402
 
 __all__ += ["feff_paths", "structures"]
 # --- end FEFF paths ---
+
+# --- exafs_fit block: shell fits, LCF, PCA ---
+from .lcf import fit_lcf  # noqa: E402
+from .pca import pca  # noqa: E402
+from .shells import fit_shells  # noqa: E402
+
+__all__ += ["fit_shells", "fit_lcf", "pca"]
+# --- end exafs_fit block ---

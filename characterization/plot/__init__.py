@@ -47,6 +47,9 @@ DEFAULT_PANELS = {
     "exafs.normalize": "characterization.plot.exafs:mu_stack",
     "exafs.subtract_background": "characterization.plot.exafs:chi_k",
     "exafs.fourier_transform": "characterization.plot.exafs:chi_r",
+    "exafs.fit_shells": "characterization.plot.exafs_fit:shell_fit_r",
+    "exafs.fit_lcf": "characterization.plot.exafs_fit:lcf_fit",
+    "exafs.pca": "characterization.plot.exafs_fit:pca_scree",
 }
 
 

@@ -16,11 +16,14 @@ the demo and the benchmarks can check recovered numbers against the truth.
   oxidation-state fractions, Shirley step and Poisson counts.
 * :func:`xas_spectra` (``synthetic.exafs_mu``): μ(E) X-ray absorption spectra with known E0, edge
   step and χ(k) shells, energy shifts, glitches and noise.
+* :func:`exafs_chi` (``synthetic.exafs_chi``): EXAFS χ(k) from scattering paths with known N,
+  ΔR, σ², S0², ΔE0 and noise; :func:`feff_path_example`: a model path Dataset.
 
 The functions are bound here after their modules are imported, so ``synthetic.isotherms`` is
 the function, not the module of the same name. Only numpy and xarray are needed.
 """
 
+from .exafs_chi import exafs_chi, feff_path_example
 from .isotherms import isotherms
 from .nanoindent import indentation_curves
 from .peaks import peak_spectra
@@ -32,4 +35,5 @@ from .xps import si2p_spectra
 from .exafs_mu import xas_spectra
 
 __all__ = ["peak_spectra", "isotherms", "carbon_spectra", "silicon_spectra", "xrd_patterns",
-           "kalpha_patterns", "si2p_spectra", "indentation_curves", "xas_spectra"]
+           "kalpha_patterns", "si2p_spectra", "indentation_curves", "xas_spectra",
+           "exafs_chi", "feff_path_example"]

@@ -78,8 +78,17 @@ def mu_stack(result, *, data=None, var: str | None = None, offset: float = 0.0, 
     ax.set_xlabel(axis_label(result["energy"], "Energy"))
     ax.set_ylabel(da.attrs.get("long_name", var) + (" (offset)" if offset else ""))
     if legend and len(ax.lines) > 1:
-        ax.legend(frameon=False, fontsize="small")
+        _legend_in_headroom(ax)
     return ax
+
+
+def _legend_in_headroom(ax, fraction: float = 0.45, title: str | None = None):
+    """Legend at the top right, above the curves: the y range grows by ``fraction``."""
+    lo, hi = ax.get_ylim()
+    ax.set_ylim(lo, hi + fraction * (hi - lo))
+    ax.legend(frameon=False, fontsize="small", loc="upper right", title=title,
+              title_fontsize="small",
+              ncol=2 if len(ax.get_legend_handles_labels()[1]) > 3 else 1)
 
 
 def chi_k(result, *, data=None, k_weight: int = 2, offset: float = 0.0, range=None,
@@ -123,7 +132,7 @@ def chi_k(result, *, data=None, k_weight: int = 2, offset: float = 0.0, range=No
     units = _units(f"angstrom^-{k_weight}") if k_weight else ""
     ax.set_ylabel(f"k$^{{{k_weight}}}$χ(k)" + (f" ({units})" if units else ""))
     if legend and len(ax.lines) > 1:
-        ax.legend(frameon=False, fontsize="small")
+        _legend_in_headroom(ax)
     return ax
 
 
@@ -175,11 +184,14 @@ def chi_r(result, *, data=None, fit=None, parts=("mag", "re"), offset: float = 0
                 ax.plot(fv["r"].values, fv.values + i * offset, ls="--", color="k", lw=0.8,
                         label="fit" if i == 0 and part == parts[0] else None)
     ax.axhline(0, color="0.7", lw=0.5)
-    ax.set_xlabel(axis_label(result["r"], "R") + " (phase uncorrected)")
+    ax.set_xlabel(axis_label(result["r"], "R"))
     units = _units(result["chir_mag"].attrs.get("units", ""))
-    ax.set_ylabel("χ(R)" + (f" ({units})" if units else ""))
+    name = "|χ(R)|" if tuple(parts) == ("mag",) else "χ(R)"
+    ax.set_ylabel(name + (f" ({units})" if units else ""))
     if legend:
-        ax.legend(frameon=False, fontsize="small")
+        _legend_in_headroom(ax, title="phase uncorrected")
+    else:
+        ax.set_title("phase uncorrected", loc="right", fontsize="small")
     return ax
 
 

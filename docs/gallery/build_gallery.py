@@ -146,16 +146,22 @@ def nanoindent_figure():
 
 # ------------------------------------------------------------------------ EXAFS (slot)
 def exafs_figure():
-    """Sn K-edge |χ(R)| for pristine, lithiated and delithiated states.
+    """Sn K-edge μ(E), χ(k)·k² and |χ(R)| for pristine, lithiated and delithiated states
+    (the demo's synthetic series: β-Sn shells, a weak disordered Li shell, metallic Sn back)."""
+    from characterization import exafs, plot
+    from characterization.cli.demos.exafs import STATES
+    from characterization.synthetic import xas_spectra
 
-    Slot for the EXAFS panels (``characterization.plot.exafs``): returns None until they land;
-    the integrator fills it in.
-    """
-    try:
-        from characterization.plot import exafs  # noqa: F401
-    except ImportError:
-        return None
-    return None
+    ds = xas_spectra(batch={"state": ["pristine", "lithiated", "delithiated"]},
+                     edge_step=[s for _, s, _ in STATES], shells=[sh for _, _, sh in STATES],
+                     edge_shape="erf", edge_width=2.5, noise=0.001, seed=21)
+    ds = exafs.normalize(ds, pre_range=(-150, -30), post_range=(50, 700), post_degree=2)
+    ds = exafs.subtract_background(ds, rbkg=1.0, k_weight=2)
+    ds = exafs.fourier_transform(ds, k_range=(2, 12), k_weight=2, dk=1, taper="hanning")
+    return plot.figure([[{"panel": "exafs.mu_stack", "result": ds, "range": (29150, 29300)},
+                         {"panel": "exafs.chi_k", "result": ds, "k_weight": 2},
+                         {"panel": "exafs.chi_r", "result": ds, "parts": ("mag",)}]],
+                       width="double", aspect=0.8)
 
 
 # ------------------------------------------------------------------ real instrument files

@@ -30,12 +30,10 @@ import hashlib
 import os
 import sys
 import time
-import warnings
 from pathlib import Path
 
-from ..errors import ReadError
-from ..io import expand_paths, read
-from . import _batching, _output, _store, _summary
+from ..io import expand_paths
+from . import _batching, _fastread, _output, _store, _summary
 from .recipe import Recipe, RecipeError, load_recipe
 
 #: Largest number of files stacked into one batch by default.
@@ -114,19 +112,6 @@ def _batch_dims(ds) -> list[str]:
     return [d for d in dims if d != sig]
 
 
-def _read(path: Path, options: dict):
-    """(Dataset, read warnings, None) or (None, None, error message)."""
-    try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            ds = read(path, **options)
-    except ReadError as exc:
-        return None, None, str(exc)
-    except Exception as exc:  # noqa: BLE001 - never let one file stop the batch
-        return None, None, f"{type(exc).__name__}: {exc}"
-    return ds, "; ".join(sorted({str(w.message) for w in caught})), None
-
-
 def _figure(result, data, qualname, path, fmt):
     from ..plot import default_panel, new_figure, style
 
@@ -168,14 +153,17 @@ def process_batch(items: list[dict], recipe: Recipe, out, datasets: list | None 
             ds, warn = datasets[k]
             msg = None
         else:
-            ds, warn, msg = _read(Path(it["file"]), recipe.read_options)
+            ds, warn, msg = _fastread._read(Path(it["file"]), recipe.read_options)
         if ds is None:
             entry["status"] = "failed"
             errors.append({"file": it["file"], "stage": "read", "message": msg})
             continue
         read_warn[it["key"]] = warn
         good.append((entry, ds))
-    if recipe.resample and len(good) > 1 and _batching.signature(good[0][1]) is not None:
+    rows_of = _fastread.one_template(ds for _, ds in good)
+    if rows_of is None:            # Datasets (files read in full, or rows of several headers)
+        good = [(e, _fastread.materialize(ds, e["file"])) for e, ds in good]
+    if recipe.resample and rows_of is None and len(good) > 1 and _batching.signature(good[0][1]) is not None:
         keys = [e["key"] for e, _ in good]
         resampled, notes, failed = _batching.resample_onto_first([d for _, d in good], keys)
         kept = []
@@ -194,7 +182,8 @@ def process_batch(items: list[dict], recipe: Recipe, out, datasets: list | None 
     results: dict = {}
     rows: dict[str, dict] = {}
     stacked = None
-    if len(good) == 1 and _batching.signature(good[0][1]) is None:
+    if (len(good) == 1 and rows_of is None
+            and _batching.signature(good[0][1]) is None):
         entry, ds = good[0]
         results, step_errors, step_warn = _batching.run_single(ds, recipe)
         dims = _batch_dims(ds)
@@ -220,7 +209,12 @@ def process_batch(items: list[dict], recipe: Recipe, out, datasets: list | None 
                 r["read_warnings"] = read_warn[entry["key"]]
     elif good:
         table_dims = [_batching.DIM]
-        stacked = _batching.stack([ds for _, ds in good], [e["key"] for e, _ in good])
+        labels = [e["key"] for e, _ in good]
+        if rows_of is not None:    # one header: the batch straight from the parsed columns
+            stacked = _batching.stack_rows(rows_of, [ds.values for _, ds in good], labels,
+                                           [e["file"] for e, _ in good])
+        else:
+            stacked = _batching.stack([ds for _, ds in good], labels)
         results, step_errors, step_warn = _batching.run_steps(stacked, recipe)
         for step in recipe.steps:
             if step.label not in results:
@@ -250,6 +244,8 @@ def process_batch(items: list[dict], recipe: Recipe, out, datasets: list | None 
               "files": entries, "steps": sorted(results), "summary": summary,
               "errors": errors}
     if recipe.output.get("figures") == "per-file" and results:
+        if rows_of is not None:
+            good = [(e, _fastread.materialize(ds, e["file"])) for e, ds in good]
         _per_file_figures(results, good, stacked, recipe, Path(out))
 
     files_of = {e["key"]: e["file"] for e in entries}
@@ -372,12 +368,14 @@ def process_chunk(items: list[dict], recipe: Recipe, out) -> list[dict]:
     The unit of work of both the serial and the distributed run, so both form the same
     batches: a folder of exports on one axis gives batches of ``batch_size`` files; a chunk
     mixing axes gives one batch per axis. An unreadable file is a batch of one whose marker
-    records the failure."""
+    records the failure. Files whose header equals that of a file read before (exports of
+    one instrument and method) are read through its
+    :class:`~characterization.io.delimited.SharedHeader` (:mod:`._fastread`)."""
     groups: dict[str, tuple[int, list, list]] = {}
     singles: list[tuple[int, list, list | None]] = []
+    reader = _fastread.FolderReader(recipe.read_options, resample=recipe.resample)
     for pos, it in enumerate(items):
-        ds, warn, msg = _read(Path(it["file"]), recipe.read_options)
-        sig = None if ds is None else _batching.signature(ds, resample=recipe.resample)
+        ds, warn, sig, msg = reader.read(Path(it["file"]))
         if sig is None:
             singles.append((pos, [it], None if ds is None else [(ds, warn)]))
             continue

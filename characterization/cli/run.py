@@ -37,7 +37,7 @@ from . import _batching, _fastread, _output, _store, _summary
 from .recipe import Recipe, RecipeError, load_recipe
 
 #: Largest number of files stacked into one batch by default.
-BATCH_SIZE = 256
+BATCH_SIZE = 1024
 #: Number of files to process from which ``workers=None`` starts a local cluster.
 AUTO_PARALLEL_FROM = 2000
 #: Suffix of a batch's long-table fragment of a step (``batches/<batch>/<step>.table.csv``).
@@ -250,9 +250,12 @@ def process_batch(items: list[dict], recipe: Recipe, out, datasets: list | None 
 
     files_of = {e["key"]: e["file"] for e in entries}
 
+    kept = stored_steps(recipe)
+
     def write(folder: Path):
         for label, result in results.items():
-            _output.write_netcdf(result, folder / f"{label}.nc")
+            if label in kept:
+                _output.write_netcdf(result, folder / f"{label}.nc")
             table = _summary.long_table(result, table_dims, files_of)
             table.to_csv(folder / f"{label}{TABLE_SUFFIX}", index=False, na_rep="nan")
         _store.write_marker(folder, marker)
@@ -260,6 +263,21 @@ def process_batch(items: list[dict], recipe: Recipe, out, datasets: list | None 
 
     _store.commit(out, batch_id, write)
     return marker
+
+
+def stored_steps(recipe: Recipe) -> set[str]:
+    """Labels of the steps whose results are written as ``batches/<batch>/<step>.nc``: every
+    step, or with ``[output] store = "results"`` every step but the transforms
+    (``remove_spikes``, ``subtract_background``...) whose output only feeds a later step (their
+    tables and summary columns are still written)."""
+    from .. import _api
+
+    labels = {s.label for s in recipe.steps}
+    if recipe.output.get("store", "all") == "all":
+        return labels
+    feeding = {s.input for s in recipe.steps if s.input is not None}
+    return {s.label for s in recipe.steps
+            if not (s.label in feeding and _api.get(s.qualname).transform)}
 
 
 def _per_file_figures(results, good, stacked, recipe, out: Path):

@@ -321,7 +321,8 @@ def run_recipe(recipe: Recipe, inputs, out, *, force: bool = False, progress: bo
     batch_size : int
         Largest number of files stacked into one batch.
     workers : int, optional
-        1: run in this process. N >= 2: a local ``dask.distributed`` cluster of N processes.
+        1: run in this process. N >= 2: N processes, this one and a local
+        ``dask.distributed`` cluster of N - 1 started while this one already works.
         None (default): the machine's cores when at least :data:`AUTO_PARALLEL_FROM` files are
         to be processed (a cluster takes seconds to start), else in this process.
     scheduler : str, optional
@@ -352,9 +353,16 @@ def run_recipe(recipe: Recipe, inputs, out, *, force: bool = False, progress: bo
         todo.append(it)
     if workers is None:
         workers = (os.cpu_count() or 1) if len(todo) >= AUTO_PARALLEL_FROM else 1
+    # no process has anything to do beside this one's first chunk: stay in this process
+    workers = min(workers, max(1, -(-len(todo) // max(batch_size, 1))))
     bar = _progress(len(todo), progress)
     lost: list[dict] = []
-    if todo and (scheduler is not None or workers >= 2):
+    if todo and scheduler is None and workers >= 2:
+        from . import _cluster
+
+        markers, lost = _cluster.run_local(_chunks(todo, batch_size), process_chunk, recipe,
+                                           out, workers, bar)
+    elif todo and scheduler is not None:
         from . import _cluster
 
         client, cluster = _cluster.client_for(workers, scheduler)

@@ -54,6 +54,8 @@ This module holds the registered reader and the Dataset builders (spectral, sorp
 nanoindentation). The file layout (dialect, header, metadata, numeric block) is found by
 :mod:`._text_layout`, column roles and column units by :mod:`._columns`, and the unit table and
 explicit conversions, shared with other readers, are in :mod:`._units`.
+:class:`SharedHeader` reads further files of a folder whose header equals a first file's
+block-only (used by ``characterize run``; about 0.4 ms instead of 3 ms for a 1000-line export).
 """
 
 from __future__ import annotations
@@ -537,6 +539,7 @@ class SharedHeader:
         self.layout, self.values = layout, values
         self.prefix, self.suffix = text[:offset], text[end:]
         self.suffix_ext = (_source.logical_suffix(path), _source.compression_suffix(path))
+        self.marks = "#%/" + ("" if layout.delimiter == ";" else ";")
         self.columns, self.signal, self.ok = columns, sig, True
 
     @staticmethod
@@ -559,7 +562,7 @@ class SharedHeader:
         if not text.startswith(self.prefix) or not text.endswith(self.suffix):
             return None
         block = text[len(self.prefix):len(text) - len(self.suffix)]
-        if any(c in block for c in "#%/;"):
+        if any(c in block for c in self.marks):
             return None                              # comment lines or odd tokens: in full
         arr = _parse_numpy(block, self.layout)
         if arr is None or arr.shape != self.values.shape or np.isnan(arr).any():

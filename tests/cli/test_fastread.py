@@ -74,3 +74,19 @@ def test_folder_reader_returns_rows_and_keeps_warnings(tmp_path):
     for (d, warn, sig, msg), (ds, warn_full, _), p in zip(out, full, paths):
         assert msg is None and warn == warn_full and sig == _batching.signature(ds)
         xr.testing.assert_identical(_fastread.materialize(d, str(p)), ds)
+
+
+def test_semicolon_files_with_decimal_point_use_the_template(tmp_path):
+    x = np.linspace(800.0, 2000.0, 50)
+    paths = []
+    for i in range(3):
+        p = tmp_path / f"s{i}.csv"
+        p.write_text("Raman shift (cm-1);Intensity (counts)\n"
+                     + "".join(f"{a:.3f};{100 + i + a / 1000:.3f}\n" for a in x))
+        paths.append(p)
+    ds0 = read(paths[0], technique="raman")
+    t = SharedHeader(paths[0], ds0, {"technique": "raman"})
+    for p in paths[1:]:
+        row = t.read_row(p)
+        assert row is not None
+        xr.testing.assert_identical(t.dataset(row, p), read(p, technique="raman"))

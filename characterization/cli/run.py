@@ -163,7 +163,8 @@ def process_batch(items: list[dict], recipe: Recipe, out, datasets: list | None 
     rows_of = _fastread.one_template(ds for _, ds in good)
     if rows_of is None:            # Datasets (files read in full, or rows of several headers)
         good = [(e, _fastread.materialize(ds, e["file"])) for e, ds in good]
-    if recipe.resample and rows_of is None and len(good) > 1 and _batching.signature(good[0][1]) is not None:
+    if (recipe.resample and rows_of is None and len(good) > 1
+            and _batching.signature(good[0][1]) is not None):
         keys = [e["key"] for e, _ in good]
         resampled, notes, failed = _batching.resample_onto_first([d for _, d in good], keys)
         kept = []

@@ -188,7 +188,8 @@ def remove_spikes(ds: xr.Dataset, *, method: str = "auto", threshold: float | No
     3-channel spikes, 61.1 % of 416 overall with no falsely corrected channel in 26 759
     (47.4 % before the joint tests; 31 % before the offset-proof noise model and the
     local-step guard; a 3-channel spike with outer channels near half its height is as wide
-    as the narrowest band the guard protects), and none in 238 525 on the map. With ``min_band_fwhm`` set to the Si FWHM (6.6, 8.8 and
+    as the narrowest band the guard protects), and none in 238 525 on the map. With
+    ``min_band_fwhm`` set to the Si FWHM (6.6, 8.8 and
     3.7 cm⁻¹ on three instruments whose axis step is 1.2–1.5x its median at 520 cm⁻¹) the
     Si line is unchanged (before the local-step guard it lost 57–74 % of its height).
 

@@ -105,6 +105,9 @@ def run_local(chunks, process_chunk, recipe, out, workers: int,
             with lock:
                 markers.extend(done)
                 bar.update(len(chunk))
+    except BaseException:
+        queue.clear()              # interrupted: the workers finish what they hold, no more
+        raise
     finally:
         thread.join()
     if cluster_error:

@@ -18,8 +18,8 @@ Cases, each written as synthetic instrument exports to a temporary folder:
 
 Peak RSS is the benchmark process's own (``ru_maxrss``; the serial runs and, with
 ``--workers 2``, one of the two working processes run in it). The cluster worker's is not
-measured (``RUSAGE_CHILDREN`` reports the RSS a spawned child inherits at its fork). Each run's stores are opened with
-``xarray.open_mfdataset`` as a check that the outputs read.
+measured (``RUSAGE_CHILDREN`` reports the RSS a spawned child inherits at its fork). Each
+run's stores are opened with ``xarray.open_mfdataset`` as a check that the outputs read.
 
 Run from the repository root: ``PYTHONPATH=. python benchmarks/batch_run.py [--raman 2000]``;
 writes ``benchmarks/results/batch_run.txt``. The issue's full size is 10,000 files; on a shared

@@ -93,11 +93,12 @@ def test_single_method_finds_spikes_and_keeps_si_band():
     assert s["found"] >= 0.99 * s["spikes"], s
     assert s["fp"] == 0 and s["fp_band"] == 0, s
     # default guard (two channel steps): still no false positive; 3-channel spikes with tall
-    # outer channels are then kept as possible bands (measured 138/156; 92.1 % over 4 seeds)
+    # outer channels are then kept as possible bands (measured 152/156 with the joint
+    # shoulder test and the shared-center guard; 138/156 before)
     out = remove_spikes(ds, method="single")
     s2 = _score(out.spike.values, mask, spikes)
     assert s2["fp"] == 0, s2
-    assert s2["found"] >= 0.75 * s2["spikes"], s2
+    assert s2["found"] >= 0.9 * s2["spikes"], s2
     # cleaned values: spike channels back near the truth (median |error| ~ noise)
     cleaned = remove_spikes(ds, method="single", min_band_fwhm=3.0).intensity.values
     assert np.median(np.abs(cleaned - truth)[mask]) < 3 * SIGMA

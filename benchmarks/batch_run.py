@@ -12,13 +12,14 @@ Cases, each written as synthetic instrument exports to a temporary folder:
   2band/4band/5band/bwf), one process and two workers; the lmfit ratio is against the
   4-Lorentzian loop (a lower bound: the loop does one model, the recipe four).
 * **XRD series** (``--xrd`` ``.xy`` patterns, the XRD demo recipe) and **sorption**
-  (``--sorption`` CSV isotherms, the sorption demo recipe): batched (256 per batch) against
+  (``--sorption`` CSV isotherms, the sorption demo recipe): batched (1024 files per batch) against
   the same run with ``--batch-size 1`` (the per-file engine calls), on ``--single-subset``
   files.
 
-Peak RSS is the benchmark process's own (``ru_maxrss``, the serial runs happen in it) and, for
-the ``--workers 2`` runs, the largest worker's. Each run's stores are opened with
-``xarray.open_mfdataset`` as a check that the outputs read.
+Peak RSS is the benchmark process's own (``ru_maxrss``; the serial runs and, with
+``--workers 2``, one of the two working processes run in it). The cluster worker's is not
+measured (``RUSAGE_CHILDREN`` reports the RSS a spawned child inherits at its fork). Each
+run's stores are opened with ``xarray.open_mfdataset`` as a check that the outputs read.
 
 Run from the repository root: ``PYTHONPATH=. python benchmarks/batch_run.py [--raman 2000]``;
 writes ``benchmarks/results/batch_run.txt``. The issue's full size is 10,000 files; on a shared
@@ -57,11 +58,46 @@ formula = "cancado"
 
 [output]
 figures = false
+store = "results"
 """
 
 
 def _no_figures(recipe: str) -> str:
-    return recipe.replace("figures = true", "figures = false")
+    """Figures off, and no store of a transform that only feeds a later step (the lmfit loop
+    writes nothing at all)."""
+    return recipe.replace("figures = true", 'figures = false\nstore = "results"')
+
+
+def stage_costs(folder: Path, n: int = 1024) -> dict:
+    """Per-file cost of each stage of the 4band recipe on ``n`` files, in this process:
+    reading and stacking (shared header), despike, fit, crystallite size, one store write."""
+    from characterization import raman
+    from characterization.cli import _batching, _fastread
+    from characterization.cli._output import write_netcdf
+
+    files = sorted(folder.iterdir())[:n]
+    out = {}
+    t = time.perf_counter()
+    reader = _fastread.FolderReader({"technique": "raman"})
+    rows = [reader.read(f)[0] for f in files]
+    batch = _batching.stack_rows(rows[0].template, [r.values for r in rows],
+                                 [f.stem for f in files], [str(f) for f in files])
+    out["read + stack"] = time.perf_counter() - t
+    t = time.perf_counter()
+    clean = raman.remove_spikes(batch)
+    out["remove_spikes"] = time.perf_counter() - t
+    t = time.perf_counter()
+    fit = raman.fit_carbon(clean, model="4band", weights="poisson")
+    out["fit_carbon 4band"] = time.perf_counter() - t
+    t = time.perf_counter()
+    size = raman.crystallite_size(fit, formula="cancado")
+    out["crystallite_size"] = time.perf_counter() - t
+    with tempfile.TemporaryDirectory() as tmp:
+        t = time.perf_counter()
+        write_netcdf(fit, Path(tmp) / "fit.nc")
+        write_netcdf(size, Path(tmp) / "size.nc")
+        out["write 2 stores"] = time.perf_counter() - t
+    return {k: v / len(files) * 1e3 for k, v in out.items()}
 
 
 def write_raman(folder: Path, n: int, seed: int = 0) -> None:
@@ -197,8 +233,9 @@ def main() -> None:
     from characterization.cli.demos import raman_carbon, sorption, xrd
 
     lines = [f"batch_run benchmark, {platform.machine()} Python {platform.python_version()}, "
-             f"shared 2-core machine (other jobs running); sizes reduced from the issue's "
-             f"10,000 files: {args.raman} Raman, {args.xrd} XRD, {args.sorption} sorption", ""]
+             f"shared 2-core machine (other jobs running); {args.raman} Raman, {args.xrd} "
+             f"XRD, {args.sorption} sorption files (the issue: 10,000 Raman, 1000 XRD and "
+             f"1000 sorption)", ""]
 
     def say(text):
         print(text, flush=True)
@@ -213,6 +250,9 @@ def main() -> None:
         say(f"wrote {args.raman} Raman exports in {time.perf_counter() - t:.1f} s")
         files = sorted(raman_in.iterdir())
         subset = files[:args.subset]
+        costs = stage_costs(raman_in)
+        say("per-file cost by stage (1024 files, one batch, this process): " + ", ".join(
+            f"{k} {v:.2f} ms" for k, v in costs.items()))
         t_lmfit, _ = lmfit_loop(subset)
         per_lmfit = t_lmfit / len(subset) * 1e3
         say(f"lmfit per-file loop (loadtxt, despike, 4 Lorentzians + line, La): "
@@ -232,7 +272,7 @@ def main() -> None:
             per2 = dt2 / args.raman * 1e3
             say(f"raman {name:<5} 2 workers : {dt2:7.1f} s, {per2:6.2f} ms/file, "
                 f"{dt / dt2:4.2f}x one process (cluster start included), "
-                f"{per_lmfit / per2:6.1f}x the lmfit loop")
+                f"{per_lmfit / per2:6.1f}x the lmfit loop, {len(rep2.errors)} errors")
         shutil.rmtree(raman_in)
         for name, writer, n_files, recipe, step in (
                 ("xrd", write_xrd, args.xrd, _no_figures(xrd.RECIPE), "fit_pattern"),

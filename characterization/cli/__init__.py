@@ -39,11 +39,12 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--force", action="store_true", help="recompute inputs whose outputs exist")
     r.add_argument("--no-progress", action="store_true", help="no progress bar")
     r.add_argument("--batch-size", type=int, default=None, metavar="N",
-                   help="largest number of files stacked into one batch (default 256)")
+                   help="largest number of files stacked into one batch (default 1024)")
     where = r.add_mutually_exclusive_group()
     where.add_argument("--workers", type=int, default=None, metavar="N",
-                       help="1: run in this process; N>=2: a local dask.distributed cluster of "
-                            "N processes (default: the machine's cores from 2000 files on)")
+                       help="1: run in this process; N>=2: this process and a local "
+                            "dask.distributed cluster of N-1 (default: the machine's cores "
+                            "from 2000 files on)")
     where.add_argument("--scheduler", default=None, metavar="ADDRESS",
                        help="run the batches on an existing dask.distributed scheduler, e.g. "
                             "tcp://10.0.0.5:8786 (workers must see the same paths)")

@@ -116,6 +116,40 @@ def stack(datasets: list[xr.Dataset], labels: list[str]) -> xr.Dataset:
     return out
 
 
+def stack_rows(template, rows: list[dict], labels: list[str], files: list[str]) -> xr.Dataset:
+    """What :func:`stack` gives for the Datasets ``template.dataset(row, file)`` (files read
+    through one :class:`characterization.io.delimited.SharedHeader`), built directly from the
+    parsed columns: one array per variable instead of a Dataset per file and a concat.
+
+    Follows :func:`xarray.concat` (``data_vars="all"``, ``coords="different"``): every data
+    variable gains the batch dim first; a coordinate does only where its values differ between
+    the files (``source_file``, a column-copy coordinate)."""
+    ds0 = template.dataset0
+    n = len(rows)
+    index = pd.Index(labels, name=DIM)
+    stacked = {name: np.stack([r[name] for r in rows]) for name in template.columns}
+    data_vars = {}
+    for name, var in ds0.data_vars.items():
+        if name in stacked:
+            data = stacked[name]
+        else:
+            data = np.broadcast_to(var.values, (n, *var.shape)).copy()
+        data_vars[name] = xr.Variable((DIM, *var.dims), data, var.attrs)
+    coords = {}
+    for name, var in ds0.coords.items():
+        if name == "source_file":
+            values = [str(Path(f)) for f in files]
+            if len(set(values)) > 1:
+                var = xr.Variable((DIM,), np.array(values), var.attrs)
+        elif name in stacked and not (stacked[name] == stacked[name][:1]).all():
+            var = xr.Variable((DIM, *var.dims), stacked[name], var.attrs)
+        coords[name] = var
+    coords[DIM] = index
+    out = xr.Dataset(data_vars, coords, attrs=dict(ds0.attrs))
+    out[DIM].attrs.update({"long_name": "File (stem)"})
+    return out
+
+
 def _message(exc: BaseException) -> str:
     tb = traceback.extract_tb(exc.__traceback__)
     where = f" ({Path(tb[-1].filename).name}:{tb[-1].lineno})" if tb else ""

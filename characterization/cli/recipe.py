@@ -15,6 +15,7 @@
 
     [output]                    # optional
     figures = true              # one overview figure per step ("per-file": a panel per file)
+    store = "all"               # "results": no store of a transform only feeding a later step
 
 Every step receives the Dataset read from the input file, unless it names an earlier step with
 ``input = "<function name>"``, in which case it receives that step's result (pre-processing
@@ -79,10 +80,14 @@ def parse_recipe(data: dict, *, text: str = "", source: str = "<recipe>") -> Rec
         raise RecipeError(f"{source}: [read] resample = {read_opts['resample']!r} must be true "
                           "or false")
     output = dict(data.get("output", {}))
-    unknown_out = set(output) - {"figures", "figure_format"}
+    unknown_out = set(output) - {"figures", "figure_format", "store"}
     if unknown_out:
         raise RecipeError(f"{source}: [output] has unknown keys {sorted(unknown_out)}; "
-                          "known: figures, figure_format")
+                          "known: figures, figure_format, store")
+    if output.get("store", "all") not in ("all", "results"):
+        raise RecipeError(f"{source}: [output] store = {output['store']!r}; use \"all\" (a "
+                          "store per step) or \"results\" (no store for a transform whose "
+                          "output only feeds a later step)")
     if output.get("figures", False) not in (True, False, "overview", "per-file"):
         raise RecipeError(f"{source}: [output] figures = {output['figures']!r}; use true or "
                           "\"overview\" (one overview per step), \"per-file\" (one panel per "

@@ -30,16 +30,14 @@ import hashlib
 import os
 import sys
 import time
-import warnings
 from pathlib import Path
 
-from ..errors import ReadError
-from ..io import expand_paths, read
-from . import _batching, _output, _store, _summary
+from ..io import expand_paths
+from . import _batching, _fastread, _output, _store, _summary
 from .recipe import Recipe, RecipeError, load_recipe
 
 #: Largest number of files stacked into one batch by default.
-BATCH_SIZE = 256
+BATCH_SIZE = 1024
 #: Number of files to process from which ``workers=None`` starts a local cluster.
 AUTO_PARALLEL_FROM = 2000
 #: Suffix of a batch's long-table fragment of a step (``batches/<batch>/<step>.table.csv``).
@@ -114,19 +112,6 @@ def _batch_dims(ds) -> list[str]:
     return [d for d in dims if d != sig]
 
 
-def _read(path: Path, options: dict):
-    """(Dataset, read warnings, None) or (None, None, error message)."""
-    try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            ds = read(path, **options)
-    except ReadError as exc:
-        return None, None, str(exc)
-    except Exception as exc:  # noqa: BLE001 - never let one file stop the batch
-        return None, None, f"{type(exc).__name__}: {exc}"
-    return ds, "; ".join(sorted({str(w.message) for w in caught})), None
-
-
 def _figure(result, data, qualname, path, fmt):
     from ..plot import default_panel, new_figure, style
 
@@ -168,14 +153,18 @@ def process_batch(items: list[dict], recipe: Recipe, out, datasets: list | None 
             ds, warn = datasets[k]
             msg = None
         else:
-            ds, warn, msg = _read(Path(it["file"]), recipe.read_options)
+            ds, warn, msg = _fastread._read(Path(it["file"]), recipe.read_options)
         if ds is None:
             entry["status"] = "failed"
             errors.append({"file": it["file"], "stage": "read", "message": msg})
             continue
         read_warn[it["key"]] = warn
         good.append((entry, ds))
-    if recipe.resample and len(good) > 1 and _batching.signature(good[0][1]) is not None:
+    rows_of = _fastread.one_template(ds for _, ds in good)
+    if rows_of is None:            # Datasets (files read in full, or rows of several headers)
+        good = [(e, _fastread.materialize(ds, e["file"])) for e, ds in good]
+    if (recipe.resample and rows_of is None and len(good) > 1
+            and _batching.signature(good[0][1]) is not None):
         keys = [e["key"] for e, _ in good]
         resampled, notes, failed = _batching.resample_onto_first([d for _, d in good], keys)
         kept = []
@@ -194,7 +183,8 @@ def process_batch(items: list[dict], recipe: Recipe, out, datasets: list | None 
     results: dict = {}
     rows: dict[str, dict] = {}
     stacked = None
-    if len(good) == 1 and _batching.signature(good[0][1]) is None:
+    if (len(good) == 1 and rows_of is None
+            and _batching.signature(good[0][1]) is None):
         entry, ds = good[0]
         results, step_errors, step_warn = _batching.run_single(ds, recipe)
         dims = _batch_dims(ds)
@@ -220,7 +210,12 @@ def process_batch(items: list[dict], recipe: Recipe, out, datasets: list | None 
                 r["read_warnings"] = read_warn[entry["key"]]
     elif good:
         table_dims = [_batching.DIM]
-        stacked = _batching.stack([ds for _, ds in good], [e["key"] for e, _ in good])
+        labels = [e["key"] for e, _ in good]
+        if rows_of is not None:    # one header: the batch straight from the parsed columns
+            stacked = _batching.stack_rows(rows_of, [ds.values for _, ds in good], labels,
+                                           [e["file"] for e, _ in good])
+        else:
+            stacked = _batching.stack([ds for _, ds in good], labels)
         results, step_errors, step_warn = _batching.run_steps(stacked, recipe)
         for step in recipe.steps:
             if step.label not in results:
@@ -250,13 +245,18 @@ def process_batch(items: list[dict], recipe: Recipe, out, datasets: list | None 
               "files": entries, "steps": sorted(results), "summary": summary,
               "errors": errors}
     if recipe.output.get("figures") == "per-file" and results:
+        if rows_of is not None:
+            good = [(e, _fastread.materialize(ds, e["file"])) for e, ds in good]
         _per_file_figures(results, good, stacked, recipe, Path(out))
 
     files_of = {e["key"]: e["file"] for e in entries}
 
+    kept = stored_steps(recipe)
+
     def write(folder: Path):
         for label, result in results.items():
-            _output.write_netcdf(result, folder / f"{label}.nc")
+            if label in kept:
+                _output.write_netcdf(result, folder / f"{label}.nc")
             table = _summary.long_table(result, table_dims, files_of)
             table.to_csv(folder / f"{label}{TABLE_SUFFIX}", index=False, na_rep="nan")
         _store.write_marker(folder, marker)
@@ -264,6 +264,21 @@ def process_batch(items: list[dict], recipe: Recipe, out, datasets: list | None 
 
     _store.commit(out, batch_id, write)
     return marker
+
+
+def stored_steps(recipe: Recipe) -> set[str]:
+    """Labels of the steps whose results are written as ``batches/<batch>/<step>.nc``: every
+    step, or with ``[output] store = "results"`` every step but the transforms
+    (``remove_spikes``, ``subtract_background``...) whose output only feeds a later step (their
+    tables and summary columns are still written)."""
+    from .. import _api
+
+    labels = {s.label for s in recipe.steps}
+    if recipe.output.get("store", "all") == "all":
+        return labels
+    feeding = {s.input for s in recipe.steps if s.input is not None}
+    return {s.label for s in recipe.steps
+            if not (s.label in feeding and _api.get(s.qualname).transform)}
 
 
 def _per_file_figures(results, good, stacked, recipe, out: Path):
@@ -307,7 +322,8 @@ def run_recipe(recipe: Recipe, inputs, out, *, force: bool = False, progress: bo
     batch_size : int
         Largest number of files stacked into one batch.
     workers : int, optional
-        1: run in this process. N >= 2: a local ``dask.distributed`` cluster of N processes.
+        1: run in this process. N >= 2: N processes, this one and a local
+        ``dask.distributed`` cluster of N - 1 started while this one already works.
         None (default): the machine's cores when at least :data:`AUTO_PARALLEL_FROM` files are
         to be processed (a cluster takes seconds to start), else in this process.
     scheduler : str, optional
@@ -338,9 +354,16 @@ def run_recipe(recipe: Recipe, inputs, out, *, force: bool = False, progress: bo
         todo.append(it)
     if workers is None:
         workers = (os.cpu_count() or 1) if len(todo) >= AUTO_PARALLEL_FROM else 1
+    # no process has anything to do beside this one's first chunk: stay in this process
+    workers = min(workers, max(1, -(-len(todo) // max(batch_size, 1))))
     bar = _progress(len(todo), progress)
     lost: list[dict] = []
-    if todo and (scheduler is not None or workers >= 2):
+    if todo and scheduler is None and workers >= 2:
+        from . import _cluster
+
+        markers, lost = _cluster.run_local(_chunks(todo, batch_size), process_chunk, recipe,
+                                           out, workers, bar)
+    elif todo and scheduler is not None:
         from . import _cluster
 
         client, cluster = _cluster.client_for(workers, scheduler)
@@ -372,12 +395,14 @@ def process_chunk(items: list[dict], recipe: Recipe, out) -> list[dict]:
     The unit of work of both the serial and the distributed run, so both form the same
     batches: a folder of exports on one axis gives batches of ``batch_size`` files; a chunk
     mixing axes gives one batch per axis. An unreadable file is a batch of one whose marker
-    records the failure."""
+    records the failure. Files whose header equals that of a file read before (exports of
+    one instrument and method) are read through its
+    :class:`~characterization.io.delimited.SharedHeader` (:mod:`._fastread`)."""
     groups: dict[str, tuple[int, list, list]] = {}
     singles: list[tuple[int, list, list | None]] = []
+    reader = _fastread.FolderReader(recipe.read_options, resample=recipe.resample)
     for pos, it in enumerate(items):
-        ds, warn, msg = _read(Path(it["file"]), recipe.read_options)
-        sig = None if ds is None else _batching.signature(ds, resample=recipe.resample)
+        ds, warn, sig, msg = reader.read(Path(it["file"]))
         if sig is None:
             singles.append((pos, [it], None if ds is None else [(ds, warn)]))
             continue

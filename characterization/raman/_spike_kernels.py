@@ -135,9 +135,13 @@ def _single_rows(y, x, threshold, max_width, min_band_fwhm, n_sigma, guard_sigma
     near = grow(cand, np.ones_like(cand), max_width - 1)
 
     score = (y - smooth) / sigma
+    # the joint shoulder test measures against at least the spectrum-wide noise (from the
+    # MAD of the first differences): the read + shot noise model can underestimate it on a
+    # flat spectrum, and the joint test is the one that acts on spikes of 10-20 sigma
+    pair_sigma = np.maximum(sigma, _MAD_TO_SIGMA * mad / np.sqrt(2.0))
     core = near & narrow_peaks(x, y - smooth, sigma, threshold=threshold, max_width=max_width,
                                min_band_fwhm=min_band_fwhm, n_sigma=guard_sigma,
-                               tolerance=tolerance, y=y)
+                               tolerance=tolerance, y=y, pair_sigma=pair_sigma)
     # wings must stand out by 4 sigma and by 10 % of the spike (not the top of a band under it)
     level = running_max(np.where(core, y - smooth, 0.0), max_width - 1)
     mask = grow_wings(x, y, core, np.maximum(n_sigma * sigma, 0.1 * level), max_width)
@@ -145,7 +149,7 @@ def _single_rows(y, x, threshold, max_width, min_band_fwhm, n_sigma, guard_sigma
 
 
 def narrow_peaks(x, excess, sigma, *, threshold, max_width, min_band_fwhm, n_sigma=3.0,
-                 tolerance=0.05, y=None):
+                 tolerance=0.05, y=None, pair_sigma=None):
     """Local maxima of ``excess`` (B, N) too narrow to be a band: the width limit and guard.
 
     A channel ``p`` qualifies if ``h = excess[p]`` is a local maximum above ``threshold``
@@ -223,8 +227,86 @@ def narrow_peaks(x, excess, sigma, *, threshold, max_width, min_band_fwhm, n_sig
                 beside = shift(level, side * k, np.inf)
             bound = top * np.where(live, floor, 0.0) - n_sigma * shift(sigma, side * k, 0.0)
             too_narrow |= live & (beside < bound)
+    def height_at(k):           # the excess of channel p + k over the baseline of p's test
+        if level is not None:
+            return shift(level, k, np.nan)
+        far = np.clip(idx + k, 0, n - 1)
+        return np.where((idx + k >= 0) & (idx + k < n), y[..., far] - chord(far), np.nan)
+
+    if pair_sigma is not None:
+        too_narrow |= (_shoulders_too_low(xs, fwhm, top, sigma, n_sigma, tolerance,
+                                          height_at)
+                       & (top > threshold * pair_sigma))
+        too_narrow |= (_no_band_center(xs, fwhm, top, sigma, n_sigma, tolerance, height_at,
+                                       reach) & (top > threshold * pair_sigma))
     too_narrow &= top > 0
     return peak & narrow & too_narrow
+
+
+def _shoulders_too_low(xs, fwhm, top, sigma, n_sigma, tolerance, height_at):
+    """Channels whose two neighbours *together* lie below what a band of FWHM >= ``fwhm``
+    needs: the joint form of the profile guard (issue 10, spikes of 10-30 sigma).
+
+    Wherever the center of a band lies (within half a step of its highest channel ``p``), its
+    two neighbours hold at least ``F = min_s f(d_left) + f(d_right)`` of its height (``f``
+    :func:`band_floor`, ``d`` the distances to the center shifted by ``s``); one side alone
+    may fall to ``f`` at one and a half steps, which is what the per-side test must allow, so
+    a spike of 10-20 sigma is tested against about 0.2 of its height per side but against
+    about 1.0 of it for the pair. Flagged when the sum of the neighbours is below
+    ``(F - 2 tolerance) top`` by more than ``n_sigma`` standard deviations of that difference.
+    """
+    n = xs.size
+    idx = np.arange(n)
+    hl = np.abs(xs - xs[np.clip(idx - 1, 0, n - 1)])
+    hr = np.abs(xs[np.clip(idx + 1, 0, n - 1)] - xs)
+    floor = np.full(n, np.inf)
+    for t in np.linspace(-0.5, 0.5, 21):
+        s = np.where(t < 0, t * hl, t * hr)
+        floor = np.minimum(floor, band_floor(hl + s, fwhm) + band_floor(hr - s, fwhm))
+    floor = floor - 2.0 * tolerance
+    left, right = height_at(-1), height_at(1)
+    spread = n_sigma * np.sqrt(shift(sigma, -1, np.inf) ** 2 + shift(sigma, 1, np.inf) ** 2
+                               + (floor * sigma) ** 2)
+    with np.errstate(invalid="ignore"):
+        return ((idx >= 1) & (idx < n - 1) & (floor > 0) & (hl > 0) & (hr > 0)
+                & np.isfinite(left + right) & (left + right < top * floor - spread))
+
+
+def _no_band_center(xs, fwhm, top, sigma, n_sigma, tolerance, height_at, reach):
+    """Channels where no band of FWHM >= ``fwhm`` fits, wherever its center: the per-side
+    guard with one center for both sides.
+
+    The per-side guard must let each side take the center offset (up to half a step) that
+    suits it best, so a 2-channel spike ``[1, 0.8]`` passes: towards its tall neighbour it
+    looks like an off-center band, away from it like a centered one. Here the center offset
+    ``s`` is shared: for every ``s`` (11 values across the half steps) some channel within
+    ``reach`` must lie below ``(f(d) - tolerance) top - n_sigma sigma`` (``f``
+    :func:`band_floor`, ``d`` its distance to ``x_p + s``) for the channel to be flagged.
+    """
+    n = xs.size
+    idx = np.arange(n)
+    hl = np.abs(xs - xs[np.clip(idx - 1, 0, n - 1)])
+    hr = np.abs(xs[np.clip(idx + 1, 0, n - 1)] - xs)
+    near = {}
+    for side in (-1, 1):
+        for k in range(1, reach + 1):
+            q = idx + side * k
+            inside = (q >= 0) & (q < n)
+            seen = np.where(inside, height_at(side * k), np.inf)
+            near[side * k] = (np.abs(xs[np.clip(q, 0, n - 1)] - xs), inside,
+                              seen + n_sigma * shift(sigma, side * k, np.inf))
+    out = (hl > 0) & (hr > 0) & (top > 0)
+    for t in np.linspace(-0.5, 0.5, 11):
+        s = np.where(t < 0, t * hl, t * hr)             # the center at x_p + s
+        some = np.zeros(top.shape, dtype=bool)
+        for k, (dist, inside, seen) in near.items():
+            d = np.abs(np.sign(k) * dist - s)
+            floor = band_floor(d, fwhm) - tolerance
+            some |= inside & (floor > 0) & (seen < top * floor)
+        out &= some
+        if not out.any():
+            break
+    return out
 
 
 def local_variance(y: np.ndarray, smooth: np.ndarray, n_bins: int = 8) -> np.ndarray:

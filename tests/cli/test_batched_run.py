@@ -263,3 +263,27 @@ def test_every_declared_headline_exists_in_its_functions_result():
             assert _summary._select(result, name, dims) is not None, (qualname, name)
         checked += 1
     assert checked >= 30
+
+
+def test_store_results_skips_the_intermediate_transform(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    _write_carbon(folder, 4)
+    recipe = tmp_path / "r.toml"
+    recipe.write_text(RECIPE + '\n[output]\nstore = "results"\n')
+    assert main(["run", str(recipe), str(folder), "-o", str(tmp_path / "out"),
+                 "--no-progress", "--workers", "1"]) == 0
+    (batch,) = (tmp_path / "out" / "batches").iterdir()
+    names = {p.name for p in batch.iterdir()}
+    assert "fit_peaks.nc" in names and "remove_spikes.nc" not in names
+    assert "remove_spikes.table.csv" in names           # its small numbers are still tabled
+    full = tmp_path / "full.toml"
+    full.write_text(RECIPE)
+    assert main(["run", str(full), str(folder), "-o", str(tmp_path / "out_all"),
+                 "--no-progress", "--workers", "1"]) == 0
+    a = _store(tmp_path / "out", "c_002.txt", "fit_peaks")
+    b = _store(tmp_path / "out_all", "c_002.txt", "fit_peaks")
+    xr.testing.assert_identical(a, b)
+    bad = tmp_path / "bad.toml"
+    bad.write_text(RECIPE + '\n[output]\nstore = "headline"\n')
+    assert main(["run", str(bad), str(folder), "-o", str(tmp_path / "x")]) == 2

@@ -93,11 +93,12 @@ def test_single_method_finds_spikes_and_keeps_si_band():
     assert s["found"] >= 0.99 * s["spikes"], s
     assert s["fp"] == 0 and s["fp_band"] == 0, s
     # default guard (two channel steps): still no false positive; 3-channel spikes with tall
-    # outer channels are then kept as possible bands (measured 138/156; 92.1 % over 4 seeds)
+    # outer channels are then kept as possible bands (measured 152/156 with the joint
+    # shoulder test and the shared-center guard; 138/156 before)
     out = remove_spikes(ds, method="single")
     s2 = _score(out.spike.values, mask, spikes)
     assert s2["fp"] == 0, s2
-    assert s2["found"] >= 0.75 * s2["spikes"], s2
+    assert s2["found"] >= 0.9 * s2["spikes"], s2
     # cleaned values: spike channels back near the truth (median |error| ~ noise)
     cleaned = remove_spikes(ds, method="single", min_band_fwhm=3.0).intensity.values
     assert np.median(np.abs(cleaned - truth)[mask]) < 3 * SIGMA
@@ -362,3 +363,54 @@ def test_real_spectra_with_injected_spikes():
     for i, p in spikes:
         allowed[i, p - 1:p + 2] = True
     assert not (new & ~allowed).any()
+
+
+def test_single_spectrum_recall_on_every_real_single_spectrum():
+    """Issue 10 goal: 1-3-channel spikes of 10-200 local noise sigmas (log-uniform; 2-channel
+    ``[1, u]``, 3-channel ``[u, 1, u]``, u in 0.2-0.8), fixed seed, injected into every
+    single spectrum of ``shared/data/raman`` (16 files, 26 759 channels) and found with the
+    default guard. Measured: 61.1 % of 416 (1-channel 90 %, 2-channel 86 %, 3-channel 18 %),
+    no channel falsely corrected; 47.4 % (78 / 76 / 0 %) before the joint shoulder test and
+    the shared-center guard."""
+    import characterization as ch
+    from conftest import shared_data
+
+    root = shared_data("raman")
+    spectra = []
+    for f in sorted(root.rglob("*")):
+        if not f.is_file() or f.name == "MANIFEST.md":
+            continue
+        try:
+            ds = ch.read(f, technique="raman")
+        except ch.ReadError:
+            continue
+        if hasattr(ds, "data_vars") and ds.intensity.ndim == 1:
+            spectra.append(ds)
+    if len(spectra) < 10:
+        pytest.skip("the real single Raman spectra are not all available")
+    rng = np.random.default_rng(20261207)
+    found, false = [], 0
+    for ds in spectra:
+        y0 = ds.intensity.values.astype(float)
+        base = remove_spikes(ds).spike.values
+        sigma = remove_spikes(ds, scores=True).noise.values
+        n = y0.size
+        step = max(n // 30, 8)
+        y, spikes = y0.copy(), []
+        for p in rng.choice(np.arange(20, n - 20, step), min(26, (n - 40) // step),
+                            replace=False):
+            w = int(rng.integers(1, 4))
+            h = np.exp(rng.uniform(np.log(10), np.log(200))) * sigma[p]
+            prof = {1: [1.0], 2: [1.0, rng.uniform(0.2, 0.8)],
+                    3: [rng.uniform(0.2, 0.8), 1.0, rng.uniform(0.2, 0.8)]}[w]
+            y[p:p + w] += h * np.array(prof)
+            spikes.append((p, w))
+        out = remove_spikes(ds.assign(intensity=(ds.intensity.dims, y, ds.intensity.attrs)))
+        new = out.spike.values & ~base
+        allowed = np.zeros(n, dtype=bool)
+        for p, w in spikes:
+            allowed[p - 1:p + w + 1] = True
+            found.append(bool(new[p:p + w].any()))
+        false += int((new & ~allowed).sum())
+    assert np.mean(found) >= 0.60, np.mean(found)
+    assert false == 0

@@ -17,7 +17,7 @@ from __future__ import annotations
 import sys
 import types
 
-from .formats import html, latex, markdown
+from .formats import html, latex, latex_escape, markdown, value_text
 from .recipes import DEFAULT_RECIPES, FIGURE_STEPS, QUANTITIES, Quantity, technique_key
 from .run import FileRun, check_rows, run_file, run_sheet
 from .sheet import SheetError, SheetRow, parse_sheet, read_sheet
@@ -106,5 +106,5 @@ sys.modules[__name__].__class__ = _CallableModule
 
 __all__ = ["report", "read_sheet", "parse_sheet", "SheetError", "SheetRow", "run_sheet",
            "run_file", "check_rows", "FileRun", "long_table", "wide_table", "LONG_COLUMNS",
-           "markdown", "html", "latex", "DEFAULT_RECIPES", "QUANTITIES", "FIGURE_STEPS",
+           "markdown", "html", "latex", "latex_escape", "value_text", "DEFAULT_RECIPES", "QUANTITIES", "FIGURE_STEPS",
            "Quantity", "technique_key"]

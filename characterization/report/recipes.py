@@ -151,24 +151,36 @@ FIGURE_STEPS = {"xrd": ("fit_pattern",), "raman_carbon": ("fit_carbon",),
 def technique_key(technique: str, ds=None) -> str:
     """The technique key for a sheet's ``technique`` cell or a reader's technique.
 
-    ``raman`` becomes ``raman_carbon`` when the spectrum covers 1300-1650 cm⁻¹ (D and G
-    bands), else ``raman_silicon`` when it covers 480-560 cm⁻¹; ``xps`` is ``xps_si2p``.
+    ``raman`` becomes ``raman_carbon`` or ``raman_silicon`` by where the strongest band
+    above the median lies: 1300-1650 cm⁻¹ (D and G) or 480-560 cm⁻¹ (Si phonon), looking only
+    at the windows the spectrum covers; ``xps`` is ``xps_si2p``.
     Raises ValueError for an unknown technique.
     """
     t = (technique or "").lower()
     if t in DEFAULT_RECIPES:
         return t
     if t == "raman" and ds is not None and "raman_shift" in ds.coords:
-        x = ds["raman_shift"].values
-        lo, hi = float(x.min()), float(x.max())
-        if lo <= 1300 and hi >= 1650:
-            return "raman_carbon"
-        if lo <= 480 and hi >= 560:
-            return "raman_silicon"
-        raise ValueError(f"Raman spectrum over {lo:.0f}-{hi:.0f} cm^-1 covers neither the D/G "
-                         "bands (1300-1650) nor the Si phonon (480-560); give the technique "
-                         "(raman_carbon or raman_silicon) or a recipe")
+        return _raman_route(ds)
     if t in KEYS_OF_TECHNIQUE:
         return KEYS_OF_TECHNIQUE[t][0]
     raise ValueError(f"no default recipe for technique {technique!r}; known: "
                      f"{', '.join(DEFAULT_RECIPES)} (or give a recipe column)")
+
+
+def _raman_route(ds) -> str:
+    import numpy as np
+
+    x = np.asarray(ds["raman_shift"].values, float)
+    var = "intensity" if "intensity" in ds.data_vars else next(iter(ds.data_vars))
+    y = np.asarray(ds[var].values, float).reshape(-1, x.size)[0]
+    base = float(np.nanmedian(y))
+    scores = {}
+    for key, (lo, hi) in (("raman_carbon", (1300.0, 1650.0)), ("raman_silicon", (480.0, 560.0))):
+        on = (x >= lo) & (x <= hi)
+        if on.sum() >= 5:
+            scores[key] = float(np.nanmax(y[on])) - base
+    if not scores:
+        raise ValueError(f"Raman spectrum over {x.min():.0f}-{x.max():.0f} cm^-1 covers neither "
+                         "the D/G bands (1300-1650) nor the Si phonon (480-560); give the "
+                         "technique (raman_carbon or raman_silicon) or a recipe")
+    return max(scores, key=scores.get)

@@ -4,6 +4,7 @@ Runs :func:`characterization.report.report`'s machinery (every sheet row's recip
 in memory) and writes::
 
     OUT/table.csv          one row per sample (× state): value and stderr column per quantity
+                           (empty: not measured or no finite value; table_long.csv tells which)
     OUT/table_long.csv     the tidy table: value, stderr, units, n, method, settings, files
     OUT/table.md           Markdown table (value ± error) with the methods and settings
     OUT/table.html         the same as an HTML table
@@ -122,7 +123,7 @@ def write_report(sheet, out) -> dict:
     wide = wide_table(long)
     out.mkdir(parents=True, exist_ok=True)
     tables = {
-        "table.csv": lambda tmp: wide.to_csv(tmp, index=False, na_rep="nan"),
+        "table.csv": lambda tmp: wide.to_csv(tmp, index=False, na_rep=""),
         "table_long.csv": lambda tmp: long.to_csv(tmp, index=False, na_rep="nan"),
     }
     for name, write in tables.items():

@@ -83,18 +83,22 @@ def _comparison_draws(long):
     draws = []
     for (q, label, units), part in (shared or groups):
         by_row = {(r.sample, r.state): (r.value, r.stderr) for r in part.itertuples()}
+        bounds = {(r.sample, r.state) for r in part.itertuples()
+                  if r.flag and r.n == 0 and "lower bound" in r.flag}
         title = part["long_name"].iloc[0] + (f" [{label}]" if label else "")
         unit_text = _UNITS.get(units, units)
 
-        def draw(ax, by_row=by_row, title=title, unit_text=unit_text):
+        def draw(ax, by_row=by_row, title=title, unit_text=unit_text, bounds=bounds):
             x = np.arange(len(rows))
             v = np.array([by_row.get(r, (np.nan, np.nan))[0] for r in rows], float)
             e = np.array([by_row.get(r, (np.nan, np.nan))[1] for r in rows], float)
             ax.bar(x, np.where(np.isfinite(v), v, 0.0), yerr=np.where(np.isfinite(e), e, 0.0),
                    color=[colors[r[0]] for r in rows], capsize=2, width=0.7)
-            for xi, vi in zip(x, v):
+            for xi, vi, r in zip(x, v, rows):
                 if not np.isfinite(vi):
                     ax.text(xi, 0, "n/a", ha="center", va="bottom", fontsize=6, color="0.4")
+                elif r in bounds:                  # a lower bound, not an estimate
+                    ax.text(xi, vi, "≥", ha="center", va="bottom", fontsize=7)
             ax.set_xticks(x, names, rotation=30 if len(rows) > 2 else 0,
                           ha="right" if len(rows) > 2 else "center", fontsize=6)
             ax.set_title(title, fontsize=7)

@@ -2,7 +2,8 @@
 
 Every format shows one row per sample (× state) and one column per quantity with
 ``value ± stderr`` rounded to the error (two significant digits of the error), then a list of
-the method and settings behind each column.
+the method and settings behind each column. A flagged number (``flag`` column of the tidy table)
+is marked: ``≥ 20`` for a lower bound, ``*`` otherwise, with the reason in the list.
 """
 
 from __future__ import annotations
@@ -35,7 +36,13 @@ def _grid(long):
             columns.append(col)
             notes[column_name(*col)] = f"{r.long_name}: {r.method}" + (
                 f"; {r.settings}" if r.settings else "")
-        rows.setdefault((r.sample, r.state), {})[col] = value_text(r.value, r.stderr)
+        cell = value_text(r.value, r.stderr)
+        flag = getattr(r, "flag", "")
+        if isinstance(flag, str) and flag:
+            cell = f"≥ {cell}" if r.n == 0 and "lower bound" in flag and cell != "n/a" else (
+                f"{cell} *")
+            notes[column_name(*col)] += f" [* {r.sample}: {flag}]"
+        rows.setdefault((r.sample, r.state), {})[col] = cell
     with_state = any(state for _, state in rows)
     header = ["sample"] + (["state"] if with_state else []) + [column_name(*c) for c in columns]
     body = [[s] + ([st] if with_state else []) + [cells.get(c, "") for c in columns]
@@ -73,7 +80,8 @@ def html(long) -> str:
     return "\n".join(out) + "\n"
 
 
-_LATEX = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
+_LATEX = {"≥": r"$\geq$", "|": r"\textbar{}", "<": r"\textless{}", ">": r"\textgreater{}",
+          "\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
           "_": r"\_", "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}",
           "^": r"\textasciicircum{}", "±": r"$\pm$", "Å": r"\AA{}", "°": r"$^\circ$",
           "θ": r"$\theta$", "μ": r"$\mu$", "χ": r"$\chi$", "ç": r"\c{c}"}

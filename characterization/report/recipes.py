@@ -47,8 +47,9 @@ formula = "cancado"
 technique = "raman"
 
 [raman.fit_silicon]
-shape = "voigt"
+shape = "split_pseudo_voigt"   # confined (nano) Si lines are asymmetric
 amorphous = "auto"
+center_method = "apex"         # maximum of the measured line
 
 [raman.confinement_size]
 input = "fit_silicon"
@@ -104,13 +105,19 @@ KEYS_OF_TECHNIQUE = {"xrd": ("xrd",), "raman": ("raman_carbon", "raman_silicon")
 
 @dataclasses.dataclass(frozen=True)
 class Quantity:
-    """One headline column: variable ``var`` of step ``step`` (``ratio``: var / ratio)."""
+    """One headline column: variable ``var`` of step ``step`` (``ratio``: var / ratio).
+
+    ``status`` names an integer variable of the result whose non-zero codes (explained in its
+    ``attrs["codes"]``) mark values that are not plain estimates (a lower bound, out of the
+    model's range): they are kept out of the pooled mean and reported in the ``flag`` column.
+    """
 
     name: str
     step: str
     var: str
     long_name: str
     ratio: str | None = None
+    status: str | None = None
 
 
 QUANTITIES: dict[str, tuple[Quantity, ...]] = {
@@ -121,7 +128,8 @@ QUANTITIES: dict[str, tuple[Quantity, ...]] = {
                               "L_a (Cançado)")),
     "raman_silicon": (Quantity("si_center", "fit_silicon", "center", "Si phonon center"),
                       Quantity("si_size", "confinement_size", "size_richter",
-                               "Si crystallite size (phonon confinement)")),
+                               "Si crystallite size (phonon confinement)",
+                               status="status_richter")),
     "sorption": (Quantity("bet_area", "bet", "bet_area", "BET area"),
                  Quantity("bet_c", "bet", "c_constant", "BET C"),
                  Quantity("total_pore_volume", "total_pore_volume", "total_pore_volume",

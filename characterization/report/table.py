@@ -18,13 +18,21 @@ many were finite. No finite value gives NaN, never a number from the others.
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 
 from .recipes import QUANTITIES
 
 LONG_COLUMNS = ["sample", "state", "group", "technique", "quantity", "label", "long_name",
-                "value", "stderr", "units", "n", "n_total", "method", "settings", "files"]
+                "value", "stderr", "units", "n", "n_total", "flag", "method", "settings",
+                "files"]
+
+
+def _codes(text: str) -> dict[int, str]:
+    """``"0: ok; 1: lower bound: ...; 2: ..."`` -> {0: "ok", 1: "lower bound: ...", ...}."""
+    return {int(m[1]): m[2].strip() for m in re.finditer(r"(\d+): (.*?)(?=; \d+: |$)",
+                                                         str(text))}
 
 
 def _label_dims(da) -> list[str]:
@@ -34,34 +42,41 @@ def _label_dims(da) -> list[str]:
 
 
 def _pieces(run, q):
-    """(label, values, stderrs, units) of quantity ``q`` in one file's results."""
+    """(label, values, stderrs, statuses, codes, units) of quantity ``q`` in one file."""
     result = run.results.get(q.step)
     if result is None or q.var not in result.data_vars:
         return []
     da = result[q.var]
     err = result.get(f"{q.var}_stderr")
+    status = result.get(q.status) if q.status else None
+    codes = _codes(status.attrs.get("codes", "")) if status is not None else {}
     units = str(da.attrs.get("units", ""))
     if q.ratio is not None:
         if q.ratio not in result.data_vars:
             return []
         other = result[q.ratio]
         da = da / other
-        units = "1" if other.attrs.get("units") == units else f"({units})/({other.attrs.get('units', '')})"
+        units = ("1" if other.attrs.get("units") == units
+                 else f"({units})/({other.attrs.get('units', '')})")
         err = None
+
+    def flat(x, sel, fill):
+        if x is None:
+            return None
+        x = x.isel({k: v for k, v in sel.items() if k in x.dims})
+        return np.asarray(x.values, fill.dtype if hasattr(fill, "dtype") else float).reshape(-1)
+
     labels = _label_dims(da)
+    selections = ([("", {})] if not labels else
+                  [(str(name), {labels[0]: k}) for k, name in enumerate(da[labels[0]].values)])
     out = []
-    if not labels:
-        v = np.asarray(da.values, float).reshape(-1)
-        e = (np.asarray(err.values, float).reshape(-1) if err is not None
-             else np.full(v.size, np.nan))
-        return [("", v, e, units)]
-    dim = labels[0]
-    for k, name in enumerate(da[dim].values):
-        one = da.isel({dim: k})
-        v = np.asarray(one.values, float).reshape(-1)
-        e = (np.asarray(err.isel({dim: k}).values, float).reshape(-1)
-             if err is not None and dim in err.dims else np.full(v.size, np.nan))
-        out.append((str(name), v, e, units))
+    for label, sel in selections:
+        v = np.asarray(da.isel(sel).values, float).reshape(-1)
+        e = flat(err, sel, v)
+        st = flat(status, sel, np.zeros(1, np.int64))
+        out.append((label, v, np.full(v.size, np.nan) if e is None or e.size != v.size else e,
+                    np.zeros(v.size, np.int64) if st is None or st.size != v.size
+                    else st.astype(np.int64), codes, units))
     return out
 
 
@@ -95,33 +110,42 @@ def long_table(runs):
     pooled: dict[tuple, dict] = {}
     for run in runs:
         for q in QUANTITIES.get(run.key, ()):
-            for label, v, e, units in _pieces(run, q):
+            for label, v, e, st, codes, units in _pieces(run, q):
                 key = (run.row.sample, run.row.state, q.name, label)
                 entry = pooled.setdefault(key, {
                     "sample": run.row.sample, "state": run.row.state, "group": run.row.group,
                     "technique": run.key, "quantity": q.name, "label": label,
                     "long_name": q.long_name, "units": units, "values": [], "errors": [],
+                    "status": [], "codes": {},
                     "method": _method(run, q.step), "settings": _settings(run, q.step),
                     "files": []})
                 entry["values"].extend(v.tolist())
                 entry["errors"].extend(e.tolist())
+                entry["status"].extend(st.tolist())
+                entry["codes"].update(codes)
                 if run.file.name not in entry["files"]:
                     entry["files"].append(run.file.name)
     rows = []
     for entry in pooled.values():
         v = np.asarray(entry.pop("values"), float)
         e = np.asarray(entry.pop("errors"), float)
+        st = np.asarray(entry.pop("status"), np.int64)
+        codes = entry.pop("codes")
         finite = np.isfinite(v)
-        n = int(finite.sum())
-        if v.size == 1:
-            value, stderr = float(v[0]), float(e[0])
+        ok = finite & (st == 0)
+        n = int(ok.sum())
+        flags = [f"{int((st == c).sum())} of {v.size}: {codes.get(int(c), f'status {c}')}"
+                 for c in np.unique(st[st != 0])]
+        entry["flag"] = "; ".join(flags)
+        if n == 0 and (finite & (st != 0)).any() and np.unique(st[finite]).size == 1:
+            value, stderr = float(np.min(v[finite])), np.nan     # e.g. a lower bound
         elif n == 0:
             value, stderr = np.nan, np.nan
         elif n == 1:
-            value, stderr = float(v[finite][0]), float(e[finite][0])
+            value, stderr = float(v[ok][0]), float(e[ok][0])
         else:
-            value = float(v[finite].mean())
-            stderr = float(v[finite].std(ddof=1) / np.sqrt(n))
+            value = float(v[ok].mean())
+            stderr = float(v[ok].std(ddof=1) / np.sqrt(n))
             entry["method"] += f"; mean of {n} values ± standard error of the mean"
         entry["files"] = "; ".join(entry["files"])
         rows.append({**entry, "value": value, "stderr": stderr, "n": n, "n_total": int(v.size)})
@@ -146,7 +170,8 @@ def wide_table(long):
     -------
     pandas.DataFrame
         Columns ``sample``, ``state``, then ``name[label] (units)`` and
-        ``name_stderr[label] (units)`` pairs in the order the quantities first appear.
+        ``name_stderr[label] (units)`` pairs in the order the quantities first appear, and
+        ``name_flag[label]`` (the reason) where a value is flagged.
     """
     import pandas as pd
 
@@ -160,4 +185,9 @@ def wide_table(long):
             if c not in columns:
                 columns.append(c)
         row[col], row[err] = r.value, r.stderr
+        if r.flag:                                   # a lower bound, a value out of range
+            flag = column_name(r.quantity + "_flag", r.label, "")
+            if flag not in columns:
+                columns.append(flag)
+            row[flag] = r.flag
     return pd.DataFrame(list(rows.values()), columns=columns)

@@ -30,7 +30,7 @@ PNG_DPI = 600
 
 
 def compose(draws, *, width="double", columns: int | None = None, title: str | None = None,
-            aspect: float = 0.8):
+            aspect: float = 0.9):
     """Lay out panels on one figure (panel letters, journal width); returns ``(fig, errors)``.
 
     ``draws`` is a list of ``(title, draw)`` with ``draw(ax)`` drawing one panel; a draw that

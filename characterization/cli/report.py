@@ -32,6 +32,11 @@ MAX_MATERIAL_PANELS = 12
 MAX_COMPARISON_PANELS = 12
 
 
+_TECHNIQUE_NAMES = {"xrd": "XRD", "raman_carbon": "Raman", "raman_silicon": "Raman Si",
+                    "sorption": "N$_2$ sorption", "xps_si2p": "XPS Si 2p",
+                    "nanoindent": "Nanoindentation", "exafs": "EXAFS"}
+
+
 def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("_") or "sample"
 
@@ -55,7 +60,8 @@ def _material_draws(runs):
             panel = default_panel(step.qualname)
             if panel is None:
                 continue
-            title = " ".join(x for x in (run.file.stem, run.row.state) if x)
+            title = f"{_TECHNIQUE_NAMES.get(run.key, run.key)}: " + " ".join(
+                x for x in (run.file.stem, run.row.state) if x)
             draws.append((title, lambda ax, p=panel, r=run.results[label],
                           d=run.inputs[label]: p(r, data=d, ax=ax)))
     return draws[:MAX_MATERIAL_PANELS]

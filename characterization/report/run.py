@@ -33,6 +33,7 @@ class FileRun:
     inputs: dict = dataclasses.field(default_factory=dict)
     results: dict = dataclasses.field(default_factory=dict)
     args: dict = dataclasses.field(default_factory=dict)
+    step_warnings: dict = dataclasses.field(default_factory=dict)
     warnings: str = ""
 
     @property
@@ -223,9 +224,11 @@ def run_file(row: SheetRow, path: Path, errors: list) -> FileRun:
             continue
         source = ds if step.input is None else run.results[step.input]
         try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
                 result = _api.get(step.qualname).func(source, **args)
+            run.step_warnings[step.label] = "; ".join(
+                dict.fromkeys(str(w.message) for w in caught))
         except Exception as exc:  # noqa: BLE001 - one step never stops the report
             fail(step.label, f"{type(exc).__name__}: {exc}")
             continue

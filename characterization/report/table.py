@@ -4,8 +4,9 @@ method and settings.
 Two shapes of one content:
 
 * :func:`long_table` — tidy, one row per (sample, state, quantity, label): ``value``,
-  ``stderr``, ``units``, ``n`` (finite values pooled) and ``n_total``, ``method``, ``settings``,
-  ``files``. This is what :func:`characterization.report.report` returns.
+  ``stderr``, ``units``, ``n`` (finite values pooled) and ``n_total``, ``flag``, ``method``,
+  ``settings``, ``files`` and the ``warnings`` the step gave. This is what
+  :func:`characterization.report.report` returns.
 * :func:`wide_table` — one row per sample (× state), one column per quantity
   ``name[label] (units)`` and its ``name_stderr[label] (units)``: the table of a paper.
 
@@ -26,7 +27,7 @@ from .recipes import QUANTITIES
 
 LONG_COLUMNS = ["sample", "state", "group", "technique", "quantity", "label", "long_name",
                 "value", "stderr", "units", "n", "n_total", "flag", "method", "settings",
-                "files"]
+                "files", "warnings"]
 
 
 def _codes(text: str) -> dict[int, str]:
@@ -118,13 +119,16 @@ def long_table(runs):
                     "long_name": q.long_name, "units": units, "values": [], "errors": [],
                     "status": [], "codes": {},
                     "method": _method(run, q.step), "settings": _settings(run, q.step),
-                    "files": []})
+                    "files": [], "warnings": []})
                 entry["values"].extend(v.tolist())
                 entry["errors"].extend(e.tolist())
                 entry["status"].extend(st.tolist())
                 entry["codes"].update(codes)
                 if run.file.name not in entry["files"]:
                     entry["files"].append(run.file.name)
+                w = run.step_warnings.get(q.step, "")
+                if w and w not in entry["warnings"]:
+                    entry["warnings"].append(w)
     rows = []
     for entry in pooled.values():
         v = np.asarray(entry.pop("values"), float)
@@ -148,6 +152,7 @@ def long_table(runs):
             stderr = float(v[ok].std(ddof=1) / np.sqrt(n))
             entry["method"] += f"; mean of {n} values ± standard error of the mean"
         entry["files"] = "; ".join(entry["files"])
+        entry["warnings"] = "; ".join(entry["warnings"])
         rows.append({**entry, "value": value, "stderr": stderr, "n": n, "n_total": int(v.size)})
     return pd.DataFrame(rows, columns=LONG_COLUMNS)
 

@@ -87,3 +87,10 @@ def test_ratio_and_wide_layout():
     assert list(wide["sample"]) == ["steel", "A"]
     assert "crystallite_size[Si 220] (nm)" in wide.columns and "we_wp" in wide.columns
     assert np.isnan(wide.loc[0, "crystallite_size[Si 111] (nm)"])      # not measured on steel
+
+
+def test_step_warnings_reach_the_table():
+    run = _run("A", "xrd", {"scherrer": _scherrer([10.0, 12.0], [0.5, 0.7])})
+    run.step_warnings["scherrer"] = "width at a bound"
+    t = long_table([run])
+    assert set(t["warnings"]) == {"width at a bound"}

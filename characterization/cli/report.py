@@ -86,8 +86,15 @@ def _comparison_draws(long):
                                                         sort=False)
               if np.isfinite(part["value"].to_numpy(float)).any()]
     shared = [(k, p) for k, p in groups if np.isfinite(p["value"].to_numpy(float)).sum() >= 2]
+    chosen = shared or groups
+    # one panel per quantity first (its first label), further labels (XRD reflections) after
+    firsts = {}
+    for k, _ in chosen:
+        firsts.setdefault(k[0], k)
+    chosen = ([g for g in chosen if firsts[g[0][0]] == g[0]]
+              + [g for g in chosen if firsts[g[0][0]] != g[0]])
     draws = []
-    for (q, label, units), part in (shared or groups):
+    for (q, label, units), part in chosen:
         by_row = {(r.sample, r.state): (r.value, r.stderr) for r in part.itertuples()}
         bounds = {(r.sample, r.state) for r in part.itertuples()
                   if r.flag and r.n == 0 and "lower bound" in r.flag}
@@ -95,18 +102,22 @@ def _comparison_draws(long):
         unit_text = _UNITS.get(units, units)
 
         def draw(ax, by_row=by_row, title=title, unit_text=unit_text, bounds=bounds):
-            x = np.arange(len(rows))
-            v = np.array([by_row.get(r, (np.nan, np.nan))[0] for r in rows], float)
-            e = np.array([by_row.get(r, (np.nan, np.nan))[1] for r in rows], float)
+            here = [r for r in rows if r in by_row]        # the materials measured
+            labels = [names[rows.index(r)] for r in here]
+            x = np.arange(len(here))
+            v = np.array([by_row[r][0] for r in here], float)
+            e = np.array([by_row[r][1] for r in here], float)
             ax.bar(x, np.where(np.isfinite(v), v, 0.0), yerr=np.where(np.isfinite(e), e, 0.0),
-                   color=[colors[r[0]] for r in rows], capsize=2, width=0.7)
-            for xi, vi, r in zip(x, v, rows):
+                   color=[colors[r[0]] for r in here], capsize=2, width=0.6)
+            for xi, vi, r in zip(x, v, here):
                 if not np.isfinite(vi):
                     ax.text(xi, 0, "n/a", ha="center", va="bottom", fontsize=6, color="0.4")
                 elif r in bounds:                  # a lower bound, not an estimate
                     ax.text(xi, vi, "≥", ha="center", va="bottom", fontsize=7)
-            ax.set_xticks(x, names, rotation=30 if len(rows) > 2 else 0,
-                          ha="right" if len(rows) > 2 else "center", fontsize=6)
+            tilt = len(here) > 2 or sum(map(len, labels)) > 24
+            ax.set_xticks(x, labels, rotation=30 if tilt else 0,
+                          ha="right" if tilt else "center", fontsize=6)
+            ax.set_xlim(-0.6, max(len(here), 2) - 0.4)
             ax.set_title(title, fontsize=7)
             if unit_text:
                 ax.set_ylabel(unit_text)

@@ -162,14 +162,16 @@ def write_report(sheet, out) -> dict:
             draws = _material_draws(sample_runs)
             if not draws:
                 continue
-            fig, errs = compose(draws, width="double", columns=min(3, len(draws)),
+            width = {1: "single", 2: "onehalf"}.get(len(draws), "double")
+            fig, errs = compose(draws, width=width, columns=min(3, len(draws)),
                                 title=sample, aspect=0.9)
             figures[sample] = save(fig, out / "figures" / _slug(sample), ("pdf", "png"))
             errors += [{"file": "", "sample": sample, "state": "", "stage": "figure",
                         "message": m, "flagged": True} for m in errs]
         draws = _comparison_draws(long)
         if draws:
-            fig, _ = compose(draws, width="double", columns=min(3, len(draws)),
+            fig, _ = compose(draws, width={1: "single", 2: "onehalf"}.get(len(draws), "double"),
+                             columns=min(3, len(draws)),
                              title="Headline numbers across materials", aspect=0.75)
             figures["comparison"] = save(fig, out / "figures" / "comparison", ("pdf", "png"))
     _output.write_csv(errors, out / "errors.csv",

@@ -7,6 +7,8 @@
 Importing this package loads only numpy and xarray and touches no file. Technique subpackages
 (``fit``, ``sorption``, ``plot`` ...) load on first attribute access; heavy optional libraries
 (lmfit, matplotlib, larch, pymatgen, pyGAPS) load inside the functions that need them.
+``ch.report(sheet)`` is the cross-technique sample report (a callable module:
+``ch.report.read_sheet`` ... are its pieces).
 Dataset accessors (``ds.fit``, ``ds.sorption`` ...) are registered with xarray here, but their
 methods are only built, from the public functions, on first use.
 """
@@ -24,7 +26,7 @@ from . import _accessors  # noqa: F401  (registers the lazy accessor namespaces 
 #: technique is added here when its package lands), so ``from characterization import *`` works.
 _SUBMODULES = frozenset(
     {"conventions", "io", "fit", "plot", "synthetic", "cli", "sorption", "xrd", "raman",
-     "xps", "xray_lines", "nanoindent", "exafs"}
+     "xps", "xray_lines", "nanoindent", "exafs", "report"}
 )
 
 __all__ = [

@@ -1,4 +1,4 @@
-"""The ``characterize`` command line: ``demo``, ``info`` and ``run``.
+"""The ``characterize`` command line: ``demo``, ``info``, ``run``, ``figure`` and ``report``.
 
 This package is the only code of characterization that writes files (DESIGN §2). Everything it
 writes goes under the output folder given, atomically (temporary file, then rename), and input
@@ -48,6 +48,17 @@ def _parser() -> argparse.ArgumentParser:
     where.add_argument("--scheduler", default=None, metavar="ADDRESS",
                        help="run the batches on an existing dask.distributed scheduler, e.g. "
                             "tcp://10.0.0.5:8786 (workers must see the same paths)")
+    f = sub.add_parser("figure", help="build the [figure.<name>] figures of a recipe from "
+                                      "the outputs of characterize run")
+    f.add_argument("results", nargs="+", help="output folders of characterize run")
+    f.add_argument("--recipe", required=True, help="recipe .toml with [figure.<name>] sections")
+    f.add_argument("-o", "--out", default=None, help="output folder (default: the first "
+                   "results folder); figures go to OUT/figures/<name>.<format>")
+
+    rp = sub.add_parser("report", help="cross-technique sample report from a sample sheet: "
+                                       "tables (CSV, Markdown, HTML, LaTeX) and figures")
+    rp.add_argument("sheet", help="sample sheet CSV: file,sample[,state,technique,recipe,...]")
+    rp.add_argument("-o", "--out", required=True, help="output folder")
     return p
 
 
@@ -70,6 +81,12 @@ def main(argv: list[str] | None = None) -> int:
                                progress=not args.no_progress,
                                batch_size=args.batch_size or BATCH_SIZE,
                                workers=args.workers, scheduler=args.scheduler)
+    if args.command == "figure":
+        from .figure import figure_command
+        return figure_command(args.results, args.recipe, args.out)
+    if args.command == "report":
+        from .report import report_command
+        return report_command(args.sheet, args.out)
     if args.command == "demo":
         from .demo import demo
         return demo(args.out, small=args.small)

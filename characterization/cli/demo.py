@@ -20,7 +20,7 @@ from .run import print_report, run_recipe
 
 #: Demo modules in characterization.cli.demos; each technique issue adds its own.
 DEMOS: tuple[str, ...] = ("peaks", "sorption", "raman_carbon", "raman_silicon", "xrd",
-                          "xps", "xps_si2p", "nanoindent", "exafs")
+                          "xps", "xps_si2p", "nanoindent", "exafs", "report")
 
 
 def demo(out, *, small: bool = False) -> int:
@@ -32,6 +32,11 @@ def demo(out, *, small: bool = False) -> int:
         module = import_module(f".demos.{name}", __package__)
         folder = out / name
         t0 = time.perf_counter()
+        if hasattr(module, "run_demo"):      # the report demo: a sample sheet, not a recipe
+            print(f"== {name}: {module.TITLE}")
+            failures += module.run_demo(folder, small=small)
+            print(f"   ({time.perf_counter() - t0:.1f} s)")
+            continue
         inputs = folder / "inputs"
         inputs.mkdir(parents=True, exist_ok=True)
         truth = module.write_inputs(inputs, small=small)

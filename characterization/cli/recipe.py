@@ -17,6 +17,9 @@
     figures = true              # one overview figure per step ("per-file": a panel per file)
     store = "all"               # "results": no store of a transform only feeding a later step
 
+    [figure.S1]                 # optional named figures built after the run (figure_recipe)
+    panels = [{ panel = "raman.carbon_fit", step = "fit_carbon" }]
+
 Every step receives the Dataset read from the input file, unless it names an earlier step with
 ``input = "<function name>"``, in which case it receives that step's result (pre-processing
 chains: ``remove_spikes`` → ``subtract_background`` → ``fit_carbon``). Steps run in the order
@@ -35,7 +38,7 @@ from pathlib import Path
 
 from .. import _api
 
-RESERVED = ("read", "output")
+RESERVED = ("read", "output", "figure")
 
 
 class RecipeError(ValueError):
@@ -60,6 +63,8 @@ class Recipe:
     output: dict
     digest: str
     source: str = "<recipe>"
+    #: ``[figure.<name>]`` sections (:mod:`.figure_recipe`), built after the steps.
+    figures: list = dataclasses.field(default_factory=list)
 
     @property
     def read_options(self) -> dict:
@@ -98,7 +103,8 @@ def parse_recipe(data: dict, *, text: str = "", source: str = "<recipe>") -> Rec
             continue
         if namespace not in _api.NAMESPACES or not isinstance(table, dict):
             raise RecipeError(f"{source}: section [{namespace}] is not a technique namespace; "
-                              f"known: {', '.join(_api.NAMESPACES)} (and [read], [output])")
+                              f"known: {', '.join(_api.NAMESPACES)} (and [read], [output], "
+                              "[figure.<name>])")
         for fname, args in table.items():
             if not isinstance(args, dict):
                 raise RecipeError(f"{source}: [{namespace}] key {fname!r} must be a section "
@@ -121,7 +127,12 @@ def parse_recipe(data: dict, *, text: str = "", source: str = "<recipe>") -> Rec
     if not steps:
         raise RecipeError(f"{source}: no analysis step; add a section such as [fit.fit_peaks]")
     digest = hashlib.sha256((text or repr(data)).encode()).hexdigest()[:16]
-    return Recipe(read_opts, steps, output, digest, source)
+    figures = []
+    if "figure" in data:                     # [figure.<name>] sections: see figure_recipe
+        from .figure_recipe import parse_figures
+        figures = parse_figures(data["figure"], [s.label for s in steps], source=source,
+                                error=RecipeError)
+    return Recipe(read_opts, steps, output, digest, source, figures)
 
 
 def load_recipe(path) -> Recipe:

@@ -385,6 +385,10 @@ def run_recipe(recipe: Recipe, inputs, out, *, force: bool = False, progress: bo
         report.n_done += sum(e["status"] != "failed" for e in marker["files"])
     report.errors.extend(lost)
     _finish(report, items, out, recipe)
+    if recipe.figures:                       # [figure.<name>] sections: see cli/figure.py
+        from .figure import build_figures
+        build_figures(recipe.figures, [out], out, read_options=recipe.read_options,
+                      inputs={s.label: s.input for s in recipe.steps})
     return report
 
 

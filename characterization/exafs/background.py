@@ -1,9 +1,11 @@
 r"""EXAFS background removal with larch's AUTOBK (``exafs.subtract_background``).
 
-The spline fit of AUTOBK is not a linear problem one can batch simply, so each spectrum goes
-through ``larch.xafs.autobk`` inside the kernel that :func:`characterization._apply.apply_kernel`
-maps over the batch (lazily, chunk by chunk, on dask input). The larch Group lives only inside
-the kernel; ``background`` and ``chi`` are harvested into the Dataset.
+Two engines, both mapped over the batch by :func:`characterization._apply.apply_kernel` (lazily,
+chunk by chunk, on dask input): ``engine="larch"`` runs ``larch.xafs.autobk`` per spectrum (the
+larch Group lives only inside the kernel; ``background`` and ``chi`` are harvested into the
+Dataset); ``engine="batched"`` builds larch's residual (affine in the spline coefficients except
+for the clamp scale) for every spectrum of the chunk and solves them together with the batched
+Levenberg–Marquardt (:mod:`._autobk`), about 6x faster than the larch loop.
 """
 
 from __future__ import annotations
@@ -227,7 +229,8 @@ def subtract_background(ds: xr.Dataset, *, model: str = "autobk", rbkg: float = 
     Notes
     -----
     Assumptions: one edge, E0 and edge step right (normalise first). Limitations: with
-    ``engine="larch"`` the spline is fitted per spectrum; uncertainties of χ(k) are not propagated.
+    ``engine="larch"`` the spline is fitted per spectrum; uncertainties of χ(k) are not
+    propagated (no ``delta_chi``).
 
     References
     ----------
@@ -241,6 +244,9 @@ def subtract_background(ds: xr.Dataset, *, model: str = "autobk", rbkg: float = 
     >>> out = exafs.subtract_background(ds, rbkg=1.0, k_weight=2)
     >>> out.chi.dims
     ('sample', 'k')
+    >>> fast = exafs.subtract_background(ds, rbkg=1.0, k_weight=2, engine="batched")
+    >>> bool(abs(fast.chi - out.chi).max() < 1e-3 * abs(out.chi).max())
+    True
     """
     fname = "exafs.subtract_background"
     if model not in MODELS:

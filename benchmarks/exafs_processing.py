@@ -10,7 +10,8 @@ Input: the Cu foil of the shared data (``xraylarch/cu_metal_rt.xdi``, 408 points
     ``exafs.fourier_transform`` on the whole batch (normalisation fits and the FFTs are
     batched numpy; AUTOBK is larch per spectrum inside the kernel);
 (c) ours on a 2-worker ``dask.distributed.LocalCluster`` (processes, one thread each), the
-    batch chunked along ``sample`` (``--chunks``, default 2: one chunk per worker); the cluster start-up is excluded, the transfer of the data
+    batch chunked along ``sample`` (``--chunks``, default 2: one chunk per worker); the cluster
+    start-up is excluded, the transfer of the data
     and results is included;
 (e) ours serial with ``engine="batched"`` (AUTOBK solved for the whole batch, no larch);
 (f) (e) on the same 2-worker cluster;

@@ -24,6 +24,7 @@ from .normalization import normalize_arrays
 
 MODELS = ("autobk",)
 ENGINES = ("larch", "batched")
+_BLOCK = 256
 _OUT = (
     ("background", "1", "μ0(E) background"),
     ("chi", "1", "EXAFS χ(k)"),
@@ -107,18 +108,11 @@ def _background_kernel(mu, e0, step, *, energy, nk, **kw):
     return bkg.reshape(shape + (n,)), chi.reshape(shape + (nk,)), reason.reshape(shape)
 
 
-def _batched_kernel(mu, e0, step, *, energy, nk, rbkg, k_range, k_weight, dk, taper, clamp_lo,
-                    clamp_hi, k_step, nfft):
-    """The whole chunk in one batched AUTOBK solve (:mod:`._autobk`), no larch."""
-    shape, n = mu.shape[:-1], mu.shape[-1]
-    flat = mu.reshape(-1, n)
-    e0 = np.broadcast_to(e0, shape).reshape(-1)
-    step = np.broadcast_to(step, shape).reshape(-1)
-    bkg = np.full(flat.shape, np.nan)
-    chi = np.full((flat.shape[0], nk), np.nan)
-    reason = np.full(flat.shape[0], "", dtype=REASON)
+def _batched_block(rows, flat, e0, step, energy, bkg, chi, reason, *, nk, k_range, k_step,
+                   **kw):
+    """Set up, solve and harvest the spectra ``rows`` of the flat batch (outputs in place)."""
     todo, parts, kept, notes = [], [], [], []
-    for b in range(flat.shape[0]):
+    for b in rows:
         idx, why, note = _check_one(energy, flat[b], e0[b], step[b], k_range=k_range,
                                     k_step=k_step)
         if idx is None:
@@ -126,9 +120,7 @@ def _batched_kernel(mu, e0, step, *, energy, nk, rbkg, k_range, k_weight, dk, ta
             continue
         try:
             part = AB.setup(energy[idx], flat[b, idx], float(e0[b]), float(step[b]),
-                            rbkg=rbkg, k_lo=k_range[0], k_hi=k_range[1], k_weight=k_weight,
-                            dk=dk, taper=taper, k_step=k_step, nfft=nfft, clamp_lo=clamp_lo,
-                            clamp_hi=clamp_hi)
+                            k_lo=k_range[0], k_hi=k_range[1], k_step=k_step, **kw)
         except (ValueError, np.linalg.LinAlgError) as exc:  # scipy spline set-up refused
             reason[b] = f"autobk failed: {type(exc).__name__}: {exc}"
             continue
@@ -136,17 +128,36 @@ def _batched_kernel(mu, e0, step, *, energy, nk, rbkg, k_range, k_weight, dk, ta
         parts.append(part)
         kept.append(idx)
         notes.append(note)
-    if parts:
-        coefs, _status, why = AB.solve(parts)
-        for b, part, idx, c, w, note in zip(todo, parts, kept, coefs, why, notes):
-            if w:
-                reason[b] = w
-                continue
-            bk, ch = AB.outputs(part, c, flat[b, idx], step[b])
-            bkg[b, idx] = bk
-            m = min(nk, ch.size)
-            chi[b, :m] = ch[:m]
-            reason[b] = join_reasons(*note)
+    if not parts:
+        return
+    coefs, _status, why = AB.solve(parts)
+    for b, part, idx, c, w, note in zip(todo, parts, kept, coefs, why, notes):
+        if w:
+            reason[b] = w
+            continue
+        bk, ch = AB.outputs(part, c, flat[b, idx], step[b])
+        bkg[b, idx] = bk
+        m = min(nk, ch.size)
+        chi[b, :m] = ch[:m]
+        reason[b] = join_reasons(*note)
+
+
+def _batched_kernel(mu, e0, step, *, energy, nk, rbkg, k_range, k_weight, dk, taper, clamp_lo,
+                    clamp_hi, k_step, nfft):
+    """The chunk in batched AUTOBK solves of ``_BLOCK`` spectra (:mod:`._autobk`), no larch."""
+    shape, n = mu.shape[:-1], mu.shape[-1]
+    flat = mu.reshape(-1, n)
+    e0 = np.broadcast_to(e0, shape).reshape(-1)
+    step = np.broadcast_to(step, shape).reshape(-1)
+    bkg = np.full(flat.shape, np.nan)
+    chi = np.full((flat.shape[0], nk), np.nan)
+    reason = np.full(flat.shape[0], "", dtype=REASON)
+    # blocks of _BLOCK spectra bound the memory of the per-spectrum bases (~0.2 MB each)
+    for first in range(0, flat.shape[0], _BLOCK):
+        rows = range(first, min(first + _BLOCK, flat.shape[0]))
+        _batched_block(rows, flat, e0, step, energy, bkg, chi, reason, nk=nk, rbkg=rbkg,
+                       k_range=k_range, k_weight=k_weight, dk=dk, taper=taper,
+                       clamp_lo=clamp_lo, clamp_hi=clamp_hi, k_step=k_step, nfft=nfft)
     return bkg.reshape(shape + (n,)), chi.reshape(shape + (nk,)), reason.reshape(shape)
 
 

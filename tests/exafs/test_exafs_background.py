@@ -182,9 +182,15 @@ def test_batched_equals_larch_on_every_shared_file():
     assert seen == 13
 
 
-def test_batched_batch_equals_singles_and_dask():
+def test_batched_batch_equals_singles_and_dask(monkeypatch):
+    from characterization.exafs import background
+
     ds = exafs.normalize(synthetic.xas_spectra(4, energy_shift=[0, 1, -1, 2], seed=3))
     full = exafs.subtract_background(ds, rbkg=1.0, engine="batched")
+    monkeypatch.setattr(background, "_BLOCK", 3)           # two blocks: same numbers
+    blocks = exafs.subtract_background(ds, rbkg=1.0, engine="batched")
+    np.testing.assert_allclose(blocks.chi.values, full.chi.values, rtol=1e-7, atol=1e-9,
+                               equal_nan=True)
     ref = exafs.subtract_background(ds, rbkg=1.0)
     for i in range(4):
         assert _rel(full.chi.values[i], ref.chi.values[i]) < 1e-3

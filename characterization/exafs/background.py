@@ -1,9 +1,11 @@
 r"""EXAFS background removal with larch's AUTOBK (``exafs.subtract_background``).
 
-The spline fit of AUTOBK is not a linear problem one can batch simply, so each spectrum goes
-through ``larch.xafs.autobk`` inside the kernel that :func:`characterization._apply.apply_kernel`
-maps over the batch (lazily, chunk by chunk, on dask input). The larch Group lives only inside
-the kernel; ``background`` and ``chi`` are harvested into the Dataset.
+Two engines, both mapped over the batch by :func:`characterization._apply.apply_kernel` (lazily,
+chunk by chunk, on dask input): ``engine="larch"`` runs ``larch.xafs.autobk`` per spectrum (the
+larch Group lives only inside the kernel; ``background`` and ``chi`` are harvested into the
+Dataset); ``engine="batched"`` builds larch's residual (affine in the spline coefficients except
+for the clamp scale) for every spectrum of the chunk and solves them together with the batched
+Levenberg–Marquardt (:mod:`._autobk`), about 6x faster than the larch loop.
 """
 
 from __future__ import annotations
@@ -14,12 +16,15 @@ import xarray as xr
 from .._api import public
 from .._apply import apply_kernel
 from ..errors import AnalysisError
+from . import _autobk as AB
 from . import _kernels as K
 from ._common import REASON, attach, check_increasing, join_reasons
 from ._larch import group, harvest, require
 from .normalization import normalize_arrays
 
 MODELS = ("autobk",)
+ENGINES = ("larch", "batched")
+_BLOCK = 256
 _OUT = (
     ("background", "1", "μ0(E) background"),
     ("chi", "1", "EXAFS χ(k)"),
@@ -37,28 +42,38 @@ def k_grid(energy, k_step) -> np.ndarray:
     return k_step * np.arange(int(1.01 + float(K.etok(span)) / k_step), dtype="float64")
 
 
-def _autobk_one(energy, mu, e0, step, *, nk, rbkg, k_range, k_weight, dk, taper, clamp_lo,
-                clamp_hi, k_step, nfft):
-    autobk = require("larch.xafs").autobk
+def _check_one(energy, mu, e0, step, *, k_range, k_step):
+    """Finite points of one spectrum and its notes, or the reason it cannot be treated."""
     fin = np.isfinite(mu) & np.isfinite(energy)
     idx = np.nonzero(fin)[0]
-    bkg = np.full(energy.shape, np.nan)
-    chi = np.full(nk, np.nan)
     if idx.size < 10:
-        return bkg, chi, f"only {idx.size} finite points"
-    ef, muf = energy[idx], mu[idx]
+        return None, f"only {idx.size} finite points", []
+    ef = energy[idx]
     if not (np.isfinite(e0) and ef[0] < e0 < ef[-1]):
-        return bkg, chi, "no E0 inside the data (normalize first)"
+        return None, "no E0 inside the data (normalize first)", []
     if not (np.isfinite(step) and step > 0):
-        return bkg, chi, "no positive edge step (normalize first)"
+        return None, "no positive edge step (normalize first)", []
     kmax_data = float(K.etok(ef[-1] - e0))
     k_lo, k_hi = k_range
     notes = []
     if k_lo >= kmax_data:
-        return bkg, chi, (f"k_range {tuple(k_range)} starts beyond the data "
-                          f"(k_max {kmax_data:.2f} 1/angstrom)")
+        return None, (f"k_range {tuple(k_range)} starts beyond the data "
+                      f"(k_max {kmax_data:.2f} 1/angstrom)"), []
     if k_hi is not None and k_hi > kmax_data + k_step:
         notes.append(f"k_range ends beyond the data: clipped to {kmax_data:.2f} 1/angstrom")
+    return idx, "", notes
+
+
+def _autobk_one(energy, mu, e0, step, *, nk, rbkg, k_range, k_weight, dk, taper, clamp_lo,
+                clamp_hi, k_step, nfft):
+    autobk = require("larch.xafs").autobk
+    bkg = np.full(energy.shape, np.nan)
+    chi = np.full(nk, np.nan)
+    idx, why, notes = _check_one(energy, mu, e0, step, k_range=k_range, k_step=k_step)
+    if idx is None:
+        return bkg, chi, why
+    ef, muf = energy[idx], mu[idx]
+    k_lo, k_hi = k_range
     g = group(energy=ef, mu=muf)
     try:
         autobk(g, rbkg=rbkg, e0=float(e0), edge_step=float(step), kmin=k_lo, kmax=k_hi,
@@ -93,6 +108,59 @@ def _background_kernel(mu, e0, step, *, energy, nk, **kw):
     return bkg.reshape(shape + (n,)), chi.reshape(shape + (nk,)), reason.reshape(shape)
 
 
+def _batched_block(rows, flat, e0, step, energy, bkg, chi, reason, *, nk, k_range, k_step,
+                   **kw):
+    """Set up, solve and harvest the spectra ``rows`` of the flat batch (outputs in place)."""
+    todo, parts, kept, notes = [], [], [], []
+    for b in rows:
+        idx, why, note = _check_one(energy, flat[b], e0[b], step[b], k_range=k_range,
+                                    k_step=k_step)
+        if idx is None:
+            reason[b] = why
+            continue
+        try:
+            part = AB.setup(energy[idx], flat[b, idx], float(e0[b]), float(step[b]),
+                            k_lo=k_range[0], k_hi=k_range[1], k_step=k_step, **kw)
+        except (ValueError, np.linalg.LinAlgError) as exc:  # scipy spline set-up refused
+            reason[b] = f"autobk failed: {type(exc).__name__}: {exc}"
+            continue
+        todo.append(b)
+        parts.append(part)
+        kept.append(idx)
+        notes.append(note)
+    if not parts:
+        return
+    coefs, _status, why = AB.solve(parts)
+    for b, part, idx, c, w, note in zip(todo, parts, kept, coefs, why, notes):
+        if w:
+            reason[b] = w
+            continue
+        bk, ch = AB.outputs(part, c, flat[b, idx], step[b])
+        bkg[b, idx] = bk
+        m = min(nk, ch.size)
+        chi[b, :m] = ch[:m]
+        reason[b] = join_reasons(*note)
+
+
+def _batched_kernel(mu, e0, step, *, energy, nk, rbkg, k_range, k_weight, dk, taper, clamp_lo,
+                    clamp_hi, k_step, nfft):
+    """The chunk in batched AUTOBK solves of ``_BLOCK`` spectra (:mod:`._autobk`), no larch."""
+    shape, n = mu.shape[:-1], mu.shape[-1]
+    flat = mu.reshape(-1, n)
+    e0 = np.broadcast_to(e0, shape).reshape(-1)
+    step = np.broadcast_to(step, shape).reshape(-1)
+    bkg = np.full(flat.shape, np.nan)
+    chi = np.full((flat.shape[0], nk), np.nan)
+    reason = np.full(flat.shape[0], "", dtype=REASON)
+    # blocks of _BLOCK spectra bound the memory of the per-spectrum bases (~0.2 MB each)
+    for first in range(0, flat.shape[0], _BLOCK):
+        rows = range(first, min(first + _BLOCK, flat.shape[0]))
+        _batched_block(rows, flat, e0, step, energy, bkg, chi, reason, nk=nk, rbkg=rbkg,
+                       k_range=k_range, k_weight=k_weight, dk=dk, taper=taper,
+                       clamp_lo=clamp_lo, clamp_hi=clamp_hi, k_step=k_step, nfft=nfft)
+    return bkg.reshape(shape + (n,)), chi.reshape(shape + (nk,)), reason.reshape(shape)
+
+
 def _edge_of(ds, dim, var):
     """(e0, edge_step) DataArrays: from a prior normalize, else computed with larch defaults."""
     if "e0" in ds.data_vars and "edge_step" in ds.data_vars:
@@ -110,7 +178,8 @@ def _edge_of(ds, dim, var):
 def subtract_background(ds: xr.Dataset, *, model: str = "autobk", rbkg: float = 1.0,
                         k_range=(0, None), k_weight: float = 2, dk: float = 0.1,
                         taper: str = "hanning", clamp_lo: float = 0, clamp_hi: float = 1,
-                        k_step: float = 0.05, nfft: int = 2048, dim: str | None = None,
+                        k_step: float = 0.05, nfft: int = 2048, engine: str = "larch",
+                        dim: str | None = None,
                         var: str | None = None, errors: str = "nan") -> xr.Dataset:
     r"""Remove the smooth atomic background μ0(E) and extract χ(k) (AUTOBK, through larch).
 
@@ -122,7 +191,8 @@ def subtract_background(ds: xr.Dataset, *, model: str = "autobk", rbkg: float = 
     where μ0 is a cubic spline in k with :math:`N = 1 + 2 r_{bkg}(k_{max}-k_{min})/\pi` knots
     chosen so that the Fourier transform of χ(k)·k^w·Ω(k) below ``rbkg`` is minimal, with
     optional clamps at the spline ends (Newville et al. 1993). Done per spectrum by
-    ``larch.xafs.autobk`` (the numbers are larch's), with E0 and the edge step of a prior
+    ``larch.xafs.autobk`` (the numbers are larch's), or with ``engine="batched"`` for the whole
+    batch at once with larch's residual (same minimum), with E0 and the edge step of a prior
     :func:`normalize` (else larch's defaults).
 
     Parameters
@@ -148,6 +218,12 @@ def subtract_background(ds: xr.Dataset, *, model: str = "autobk", rbkg: float = 
         Step of the output k grid (1/angstrom).
     nfft : int
         FFT length used inside AUTOBK.
+    engine : {"larch", "batched"}
+        ``"larch"``: ``larch.xafs.autobk`` per spectrum (its numbers). ``"batched"``: the same
+        spline, knots, residual and clamps solved for the whole batch (chunk) at once with the
+        package's batched Levenberg–Marquardt and the exact Jacobian (no larch; see
+        :mod:`characterization.exafs._autobk`); equal to larch's minimum within larch's own
+        stopping tolerance (ftol 1e-6), several times faster.
     dim, var : str, optional
         Signal dim and μ variable (default ``energy``, ``mu``).
     errors : {"nan", "raise"}
@@ -163,8 +239,9 @@ def subtract_background(ds: xr.Dataset, *, model: str = "autobk", rbkg: float = 
 
     Notes
     -----
-    Assumptions: one edge, E0 and edge step right (normalise first). Limitations: the spline is
-    fitted per spectrum (no batching); uncertainties of χ(k) are not propagated.
+    Assumptions: one edge, E0 and edge step right (normalise first). Limitations: with
+    ``engine="larch"`` the spline is fitted per spectrum; uncertainties of χ(k) are not
+    propagated (no ``delta_chi``).
 
     References
     ----------
@@ -178,10 +255,15 @@ def subtract_background(ds: xr.Dataset, *, model: str = "autobk", rbkg: float = 
     >>> out = exafs.subtract_background(ds, rbkg=1.0, k_weight=2)
     >>> out.chi.dims
     ('sample', 'k')
+    >>> fast = exafs.subtract_background(ds, rbkg=1.0, k_weight=2, engine="batched")
+    >>> bool(abs(fast.chi - out.chi).max() < 1e-3 * abs(out.chi).max())
+    True
     """
     fname = "exafs.subtract_background"
     if model not in MODELS:
         raise AnalysisError(f"{fname}: unknown model {model!r}; known: {', '.join(MODELS)}")
+    if engine not in ENGINES:
+        raise AnalysisError(f"{fname}: unknown engine {engine!r}; known: {', '.join(ENGINES)}")
     if errors not in ("nan", "raise"):
         raise AnalysisError(f"{fname}: errors must be 'nan' or 'raise', got {errors!r}")
     if len(k_range) != 2 or k_range[0] is None or k_range[0] < 0:
@@ -199,7 +281,7 @@ def subtract_background(ds: xr.Dataset, *, model: str = "autobk", rbkg: float = 
     e0, step = _edge_of(ds, dim, var)
     k = k_grid(ds[dim].values, k_step)
     bkg, chi, reason = apply_kernel(
-        _background_kernel, ds[var], e0, step,
+        _background_kernel if engine == "larch" else _batched_kernel, ds[var], e0, step,
         input_core_dims=[[dim], [], []], output_core_dims=[[dim], ["k"], []],
         output_dtypes=[float, float, REASON], output_sizes={"k": k.size},
         kwargs=dict(energy=ds[dim].values, nk=k.size, rbkg=float(rbkg),
@@ -219,5 +301,6 @@ def subtract_background(ds: xr.Dataset, *, model: str = "autobk", rbkg: float = 
         failed = [str(r) for r in failed if r]
         if failed:
             raise AnalysisError(f"{fname}: {failed[0]}")
-    out.attrs["method"] = "autobk (larch, per spectrum)"
+    out.attrs["method"] = ("autobk (larch, per spectrum)" if engine == "larch"
+                           else "autobk (batched Levenberg-Marquardt, larch's residual)")
     return out

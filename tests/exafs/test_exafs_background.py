@@ -94,3 +94,120 @@ def test_rerun_replaces_stale_transforms():
     ft = exafs.fourier_transform(exafs.subtract_background(ds), k_range=(2, 12))
     again = exafs.subtract_background(ft, rbkg=1.2)
     assert "chir_mag" not in again and "r" not in again.dims
+
+
+# --- engine="batched": larch's residual solved for the whole batch (characterization.exafs._autobk)
+
+_KAISER = {"rbkg": 1.1, "k_range": (0, 15), "k_weight": 1, "dk": 0.5, "taper": "kaiser",
+           "clamp_lo": 1, "clamp_hi": 10}
+
+
+def _rel(x, ref):
+    f = np.isfinite(ref)
+    assert (np.isfinite(x) == f).all()
+    return np.sqrt(np.mean((x[f] - ref[f]) ** 2)) / np.sqrt(np.mean(ref[f] ** 2))
+
+
+@pytest.fixture
+def tight_larch(monkeypatch):
+    """larch's autobk with its leastsq run to tight tolerances (its default stops at ftol 1e-6)."""
+    pytest.importorskip("larch")
+    import sys
+
+    import larch.xafs.autobk  # noqa: F401  (the module; larch.xafs.autobk is the function)
+    from scipy.optimize import leastsq
+
+    def tight(*args, **kw):
+        kw.update(ftol=1e-13, xtol=1e-13, epsfcn=1e-10)
+        return leastsq(*args, **kw)
+
+    monkeypatch.setattr(sys.modules["larch.xafs.autobk"], "leastsq", tight)
+
+
+@pytest.mark.parametrize("name", ["xraylarch/cu_metal_rt.xdi", "xraylarch/cu_10k.xmu",
+                                  "xraylarch/feo_xafs.dat"])
+@pytest.mark.parametrize("options", [{}, _KAISER])
+def test_batched_equals_larch_autobk(name, options):
+    energy, mu = ascii_spectrum(name)
+    ds = exafs.normalize(as_dataset(energy, mu))
+    ref = exafs.subtract_background(ds, **options).isel(sample=0)
+    out = exafs.subtract_background(ds, engine="batched", **options).isel(sample=0)
+    assert out.background_reason.item() == ""
+    assert _rel(out.chi.values, ref.chi.values) < 3e-3     # larch stops at ftol 1e-6
+    assert "batched" in out.attrs["method"]
+
+
+@pytest.mark.parametrize("name", ["xraylarch/cu_metal_rt.xdi", "xraylarch/cu_10k.xmu",
+                                  "xraylarch/feo_xafs.dat"])
+@pytest.mark.parametrize("options", [{}, _KAISER])
+def test_batched_equals_tight_larch(name, options, tight_larch):
+    # measured: <= 5e-6 (defaults) and <= 2.4e-5 (kaiser, clamps 1/10) of the chi rms
+    energy, mu = ascii_spectrum(name)
+    ds = exafs.normalize(as_dataset(energy, mu))
+    ref = exafs.subtract_background(ds, **options).isel(sample=0)
+    out = exafs.subtract_background(ds, engine="batched", **options).isel(sample=0)
+    assert _rel(out.chi.values, ref.chi.values) < 1e-4
+    f = np.isfinite(ref.background.values)
+    ref_b, out_b = ref.background.values[f], out.background.values[f]
+    assert np.sqrt(np.mean((out_b - ref_b) ** 2)) < 1e-4 * float(ds.edge_step[0])
+
+
+_ALL_FILES = [("xraylarch/cu_10k.xmu", None), ("xraylarch/cu_50k.xmu", None),
+              ("xraylarch/cu_150k.xmu", None), ("xraylarch/cu_metal_rt.xdi", None),
+              ("xraylarch/feo_xafs.dat", None), ("xraylarch/sno2_l3.dat", None),
+              ("XAS-Data-Interchange/fe_metal_rt.xdi", None),
+              ("XAS-Data-Interchange/zn_znse_rt.xdi", "ln(i0/itrans)")]
+
+
+def _all_shared_spectra():
+    for name, column in _ALL_FILES:
+        yield name, *ascii_spectrum(name, column)
+    for name, g in sorted(athena_groups().items()):
+        if hasattr(g, "energy") and hasattr(g, "mu"):
+            yield f"Sn.prj:{name}", g.energy, g.mu
+
+
+def test_batched_equals_larch_on_every_shared_file():
+    # larch's defaults (rbkg 1, k weight 2, hanning dk 0.1, clamp_hi 1): measured <= 2.5e-5
+    # (Sn.prj Sn_foil) of the chi rms on the 8 text files and the 5 Sn.prj groups
+    seen = 0
+    for name, energy, mu in _all_shared_spectra():
+        ds = exafs.normalize(as_dataset(energy, mu))
+        ref = exafs.subtract_background(ds, rbkg=1.0, k_weight=2).isel(sample=0)
+        out = exafs.subtract_background(ds, rbkg=1.0, k_weight=2,
+                                        engine="batched").isel(sample=0)
+        assert out.background_reason.item() == ref.background_reason.item(), name
+        assert _rel(out.chi.values, ref.chi.values) < 1e-4, name
+        seen += 1
+    assert seen == 13
+
+
+def test_batched_batch_equals_singles_and_dask(monkeypatch):
+    from characterization.exafs import background
+
+    ds = exafs.normalize(synthetic.xas_spectra(4, energy_shift=[0, 1, -1, 2], seed=3))
+    full = exafs.subtract_background(ds, rbkg=1.0, engine="batched")
+    monkeypatch.setattr(background, "_BLOCK", 3)           # two blocks: same numbers
+    blocks = exafs.subtract_background(ds, rbkg=1.0, engine="batched")
+    np.testing.assert_allclose(blocks.chi.values, full.chi.values, rtol=1e-7, atol=1e-9,
+                               equal_nan=True)
+    ref = exafs.subtract_background(ds, rbkg=1.0)
+    for i in range(4):
+        assert _rel(full.chi.values[i], ref.chi.values[i]) < 1e-3
+        one = exafs.subtract_background(ds.isel(sample=[i]), rbkg=1.0, engine="batched")
+        np.testing.assert_allclose(one.chi.values[0], full.chi.values[i], rtol=1e-7,
+                                   atol=1e-9, equal_nan=True)
+    lazy = exafs.subtract_background(ds.chunk({"sample": 2}), rbkg=1.0, engine="batched")
+    xr.testing.assert_allclose(full.chi, lazy.chi.compute())
+
+
+def test_batched_failures_are_nan_with_reason():
+    ds = exafs.normalize(synthetic.xas_spectra(3, seed=1))
+    mu = ds.mu.values.copy()
+    mu[1] = np.nan
+    ds = ds.assign(mu=(ds.mu.dims, mu))
+    out = exafs.subtract_background(ds, engine="batched")
+    assert np.isnan(out.chi.values[1]).all() and out.background_reason.values[1]
+    assert np.isfinite(out.chi.values[0]).any() and out.background_reason.values[0] == ""
+    with pytest.raises(Exception, match="engine"):
+        exafs.subtract_background(ds, engine="fast")

@@ -5,7 +5,7 @@ A *technique key* names one analysis route: ``xrd``, ``raman_carbon``, ``raman_s
 ``characterize run`` recipe (TOML text, the same format as the demos' recipes) and a list of
 :class:`Quantity` — which variable of which step becomes a column of the report table.
 
-EXAFS: normalize (larch's default ranges) → AUTOBK (rbkg 1, k-weight 2) → FT (k 2–12,
+EXAFS: normalize (larch's default ranges) → AUTOBK (rbkg 1, k-weight 2, batched engine) → FT (k 2–12,
 k-weight 2, Hanning dk 1); the table takes E0 and the edge step, the figure |χ(R)|. Shell fits
 need FEFF paths chosen for the material: give them in a sheet ``recipe``.
 """
@@ -103,6 +103,7 @@ technique = "exafs"
 input = "normalize"
 rbkg = 1.0
 k_weight = 2
+engine = "batched"        # larch's AUTOBK solved for the whole batch (chi within 1e-4 rms)
 
 [exafs.fourier_transform]
 input = "subtract_background"

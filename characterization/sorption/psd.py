@@ -134,7 +134,8 @@ def _options(ds, branch, geometry, thickness, meniscus, kjs_correction, faas_cor
     phi = take(open_fraction, "open_fraction", "fraction of pores open at both ends")
     if dcf is not None and liquid_molar_volume is not None:
         raise AnalysisError("give liquid_molar_volume or density_conversion_factor, not both")
-    if not (isinstance(faas_correction, bool) or faas_correction == "micromeritics"):
+    if not (isinstance(faas_correction, (bool, np.bool_)) or (
+            isinstance(faas_correction, str) and faas_correction == "micromeritics")):
         raise AnalysisError("faas_correction must be True, False or 'micromeritics', not "
                             f"{faas_correction!r}")
     if faas_correction and (kjs_correction or geometry != "cylinder"):
@@ -225,7 +226,8 @@ def _classical(ds, method, *, branch, geometry, thickness, kjs_correction, pore_
         surface_tension=gas.surface_tension if surface_tension is None else surface_tension,
         liquid_molar_volume=vm, width_range=wr, range=pr, meniscus_factor=factor,
         adsorbate_property_factor=apf, density_conversion_factor=dcf, open_fraction=phi,
-        faas_correction=faas_correction,
+        faas_correction=(faas_correction if isinstance(faas_correction, str)
+                         else bool(faas_correction)),
         pore_widths={"min": grid[0], "max": grid[-1], "n": grid.size},
         cavitation_window=window, adsorptive_source=gas.source,
         averaging={"bjh": "weighted Kelvin radius r1 r2 (r1+r2)/(r1²+r2²), t at its pressure",

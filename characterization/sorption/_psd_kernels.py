@@ -138,12 +138,13 @@ def _standard_walk(X, N, ok, kconst, *, method, cylinder, factor, thickness, shi
 
 
 def _classical_kernel(x, n, mask, kconst, *, method, cylinder, factor, thickness, shift, vm,
-                      grid, width_range, negative, pressure_range):
+                      grid, width_range, negative, pressure_range, keep_end_film=True):
     B, P = x.shape
     X, N, ok, idx = _sorted_branch(x, n, mask, pressure_range)
     if method == "faas":
         vol, area, lo, hi, hbar_all, used_all = faas_walk(
-            X, N, ok, kconst, factor=factor, thickness=thickness, vm=vm)
+            X, N, ok, kconst, factor=factor, thickness=thickness, vm=vm,
+            keep_end_film=keep_end_film)
         n_neg, v_neg = np.zeros(B, int), np.zeros(B)
     else:
         vol, area, lo, hi, hbar_all, used_all, n_neg, v_neg = _standard_walk(

@@ -42,8 +42,8 @@ def test_faas_recovers_the_known_distribution_without_negative_increments(model)
 
 
 def test_faas_refuses_what_it_cannot_do(model):
-    with pytest.raises(AnalysisError, match="desorption branch only"):
-        bjh(model, branch="adsorption", faas_correction=True)
+    with pytest.raises(AnalysisError, match="True, False or 'micromeritics'"):
+        bjh(model, branch="adsorption", faas_correction="yes")
     with pytest.raises(AnalysisError, match="excludes the KJS"):
         bjh(model, faas_correction=True, kjs_correction=True)
     with pytest.raises(AnalysisError, match="cylindrical-pore"):

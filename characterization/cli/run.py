@@ -428,14 +428,27 @@ def _finish(report: RunReport, items: list[dict], out: Path, recipe: Recipe) -> 
     latest = _store.current(markers)
     _store.remove_superseded(markers, latest)
     index = []
+    rows_of: dict[str, tuple[dict, dict]] = {}     # batch -> rows of each file, in marker order
+
+    def by_file(m):
+        if m["batch"] not in rows_of:
+            summary, errors = {}, {}
+            for r in m.get("summary", []):
+                summary.setdefault(r.get("file"), []).append(r)
+            for e in m.get("errors", []):
+                errors.setdefault(e.get("file"), []).append(e)
+            rows_of[m["batch"]] = summary, errors
+        return rows_of[m["batch"]]
+
     for it in items:
         m, entry = latest.get(it["file"], (None, None))
         if m is None:
             continue
         index.append({"file": it["file"], "sample": entry["key"], "batch": m["batch"],
                       "status": entry["status"]})
-        report.summary.extend(r for r in m.get("summary", []) if r.get("file") == it["file"])
-        report.errors.extend(e for e in m.get("errors", []) if e.get("file") == it["file"])
+        summary, errors = by_file(m)
+        report.summary.extend(summary.get(it["file"], []))
+        report.errors.extend(errors.get(it["file"], []))
     out.mkdir(parents=True, exist_ok=True)
     _write_tables(out, items, latest, recipe)
     _output.write_csv(index, out / "index.csv", columns=["file", "sample", "batch", "status"])

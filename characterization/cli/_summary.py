@@ -96,6 +96,7 @@ def long_table(result: xr.Dataset, batch_dims: list[str], files: dict[str, str])
     ``files`` maps a ``sample`` label to its input file; ``batch_dims`` other than ``sample``
     (a multi-spectrum file) are folded into ``index``."""
     frames = []
+    sample_text = sample_files = None
     dims = [d for d in batch_dims if d in result.dims]
     for name, var in result.data_vars.items():
         if var.dtype.kind not in "biufUSO":
@@ -110,19 +111,26 @@ def long_table(result: xr.Dataset, batch_dims: list[str], files: dict[str, str])
         flat = arr.reshape(-1) if arr.ndim else arr.reshape(1)
         grids = np.meshgrid(*[np.arange(var.sizes[d]) for d in keep + other], indexing="ij")
         pos = [g.reshape(-1) for g in grids] if grids else []
+        # text of each label / coordinate made once and gathered (not once per row)
         if "sample" in keep:
-            labels = _text(result["sample"].values)[pos[keep.index("sample")]]
+            if sample_text is None:
+                sample_text = _text(result["sample"].values)
+                sample_files = np.array([files.get(lab, "") for lab in sample_text],
+                                        dtype=object)
+            labels = sample_text[pos[keep.index("sample")]]
+            file_col = sample_files[pos[keep.index("sample")]]
         else:
             labels = np.full(flat.size, next(iter(files)), dtype=object)
+            file_col = [files.get(lab, "") for lab in labels]
         index = np.full(flat.size, "", dtype=object)
         for d in index_dims:
             k = (keep + other).index(d)
             coord = (_text(result[d].values) if d in result.coords
                      else _text(np.arange(var.sizes[d])))
-            part = np.array([f"{d}={c}" for c in coord[pos[k]]], dtype=object)
+            part = np.array([f"{d}={c}" for c in coord], dtype=object)[pos[k]]
             index = np.where(index == "", part, index + "," + part)
         frames.append(pd.DataFrame({
-            "file": [files.get(lab, "") for lab in labels], "sample": labels,
+            "file": file_col, "sample": labels,
             "variable": name, "index": index,
             "value": _text(flat) if flat.dtype.kind not in "biuf" else flat,
             "units": str(var.attrs.get("units", ""))}))

@@ -428,14 +428,27 @@ def _finish(report: RunReport, items: list[dict], out: Path, recipe: Recipe) -> 
     latest = _store.current(markers)
     _store.remove_superseded(markers, latest)
     index = []
+    rows_of: dict[str, tuple[dict, dict]] = {}     # batch -> rows of each file, in marker order
+
+    def by_file(m):
+        if m["batch"] not in rows_of:
+            summary, errors = {}, {}
+            for r in m.get("summary", []):
+                summary.setdefault(r.get("file"), []).append(r)
+            for e in m.get("errors", []):
+                errors.setdefault(e.get("file"), []).append(e)
+            rows_of[m["batch"]] = summary, errors
+        return rows_of[m["batch"]]
+
     for it in items:
         m, entry = latest.get(it["file"], (None, None))
         if m is None:
             continue
         index.append({"file": it["file"], "sample": entry["key"], "batch": m["batch"],
                       "status": entry["status"]})
-        report.summary.extend(r for r in m.get("summary", []) if r.get("file") == it["file"])
-        report.errors.extend(e for e in m.get("errors", []) if e.get("file") == it["file"])
+        summary, errors = by_file(m)
+        report.summary.extend(summary.get(it["file"], []))
+        report.errors.extend(errors.get(it["file"], []))
     out.mkdir(parents=True, exist_ok=True)
     _write_tables(out, items, latest, recipe)
     _output.write_csv(index, out / "index.csv", columns=["file", "sample", "batch", "status"])
@@ -479,6 +492,8 @@ def _write_tables(out: Path, items: list[dict], latest: dict, recipe: Recipe) ->
         if m is not None:
             by_batch.setdefault(m["batch"], (m, set()))[1].add(it["file"])
     for step in recipe.steps:
+        if _concat_tables(out / "tables" / f"{step.label}.csv", step.label, by_batch.values()):
+            continue
         frames = []
         for m, files in by_batch.values():
             path = m["_folder"] / f"{step.label}{TABLE_SUFFIX}"
@@ -491,6 +506,42 @@ def _write_tables(out: Path, items: list[dict], latest: dict, recipe: Recipe) ->
         table = pd.concat(frames, ignore_index=True)
         _output.atomic_write(out / "tables" / f"{step.label}.csv",
                              lambda tmp, t=table: t.to_csv(tmp, index=False))
+
+
+def _concat_tables(path: Path, label: str, batches) -> bool:
+    """The usual case of :func:`_write_tables`, without parsing: every file of every batch is
+    current, so the run's table is the batches' tables one after the other (one header).
+    Returns False (nothing written) when a batch also holds files superseded since, or the
+    headers differ; pandas then filters the rows (the same text: pandas wrote the batch
+    tables with the same quoting)."""
+    parts, header = [], None
+    for m, files in batches:
+        table = m["_folder"] / f"{label}{TABLE_SUFFIX}"
+        if not table.exists():
+            continue
+        if any(e["file"] not in files for e in m["files"]):
+            return False
+        with open(table, "rb") as fh:
+            first = fh.readline()
+            if header is None:
+                header = first
+            elif first != header or not first.endswith(b"\n"):
+                return False
+            parts.append(table)
+    if header is None:
+        return True                 # no batch wrote this table: nothing to write, as before
+
+    def write(tmp):
+        with open(tmp, "wb") as dst:
+            dst.write(header)
+            for table in parts:
+                with open(table, "rb") as src:
+                    src.readline()
+                    while chunk := src.read(1 << 20):
+                        dst.write(chunk)
+
+    _output.atomic_write(path, write)
+    return True
 
 
 class _NoBar:

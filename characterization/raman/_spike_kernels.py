@@ -34,8 +34,14 @@ def running_median(y: np.ndarray, half: int) -> np.ndarray:
     """Median over ``2 * half + 1`` channels along the last axis (edges: nearest value)."""
     from scipy.ndimage import median_filter
 
-    size = (1,) * (y.ndim - 1) + (2 * int(half) + 1,)
-    return median_filter(y, size=size, mode="nearest")
+    # one 1-D filter per spectrum: scipy's 1-D rank filter is about 6x faster than the n-D
+    # one with a (1, ..., 1, w) footprint, and gives the same values
+    size = 2 * int(half) + 1
+    flat = np.asarray(y).reshape(-1, y.shape[-1])
+    out = np.empty_like(flat)
+    for i, row in enumerate(flat):
+        out[i] = median_filter(row, size=size, mode="nearest")
+    return out.reshape(y.shape)
 
 
 def running_max(y: np.ndarray, half: int) -> np.ndarray:
@@ -66,6 +72,11 @@ def interpolate_masked(x: np.ndarray, y: np.ndarray, mask: np.ndarray) -> np.nda
     """Replace masked channels by linear interpolation between the nearest unmasked ones."""
     if not mask.any():
         return y.copy()
+    if mask.ndim == 2 and not mask.any(-1).all():      # only the spectra with a spike
+        rows = mask.any(-1)
+        out = y.copy()
+        out[rows] = interpolate_masked(x, y[rows], mask[rows])
+        return out
     n = y.shape[-1]
     idx = np.broadcast_to(np.arange(n), y.shape)
     left = np.maximum.accumulate(np.where(mask, -1, idx), axis=-1)
@@ -214,6 +225,13 @@ def narrow_peaks(x, excess, sigma, *, threshold, max_width, min_band_fwhm, n_sig
             return np.minimum(y[..., lo] + slope * (xs[q] - xs[lo]), smooth[..., q])
 
         level, top = None, y - chord(idx)
+        above = {}
+
+        def above_chord(k):     # y - chord at channel p + k (clipped), computed once per k
+            if k not in above:
+                far = np.clip(idx + k, 0, n - 1)
+                above[k] = y[..., far] - chord(far)
+            return above[k]
     too_narrow = np.zeros(excess.shape, dtype=bool)
     for k in range(1, reach + 1):
         for side in (-1, 1):
@@ -222,7 +240,7 @@ def narrow_peaks(x, excess, sigma, *, threshold, max_width, min_band_fwhm, n_sig
             floor = band_floor(dist, fwhm) - tolerance
             live = (floor > 0) & (idx + side * k >= 0) & (idx + side * k < n)
             if level is None:
-                beside = np.where(live, y[..., far] - chord(far), np.inf)
+                beside = np.where(live, above_chord(side * k), np.inf)
             else:
                 beside = shift(level, side * k, np.inf)
             bound = top * np.where(live, floor, 0.0) - n_sigma * shift(sigma, side * k, 0.0)
@@ -230,8 +248,7 @@ def narrow_peaks(x, excess, sigma, *, threshold, max_width, min_band_fwhm, n_sig
     def height_at(k):           # the excess of channel p + k over the baseline of p's test
         if level is not None:
             return shift(level, k, np.nan)
-        far = np.clip(idx + k, 0, n - 1)
-        return np.where((idx + k >= 0) & (idx + k < n), y[..., far] - chord(far), np.nan)
+        return np.where((idx + k >= 0) & (idx + k < n), above_chord(k), np.nan)
 
     if pair_sigma is not None:
         too_narrow |= (_shoulders_too_low(xs, fwhm, top, sigma, n_sigma, tolerance,
@@ -332,6 +349,15 @@ def grow_wings(x, y, core, noise, max_width, allowed=None):
     it do. (The concave top of a band can stand above it: callers raise ``noise`` near a
     tall core or restrict ``allowed``.)
     """
+    if core.ndim == 2 and not core.any(-1).all():      # only the spectra with a core
+        rows = core.any(-1)
+        out = core.copy()
+        if rows.any():
+            out[rows] = grow_wings(x, y[rows], core[rows],
+                                   np.broadcast_to(noise, y.shape)[rows], max_width,
+                                   None if allowed is None
+                                   else np.broadcast_to(allowed, y.shape)[rows])
+        return out
     mask = core.copy()
     allowed = np.ones_like(core) if allowed is None else allowed
     n = y.shape[-1]

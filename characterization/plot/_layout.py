@@ -40,9 +40,16 @@ def _fit_one(text, available, renderer):
     text.set_fontsize(size)
     width = text.get_window_extent(renderer).width
     if width > available > 0:
-        text.set_fontsize(max(MIN_TITLE_SIZE, size * available / width))
-        width = text.get_window_extent(renderer).width
-        if width > available and "$" not in label:             # shorten, middle ellipsis
+        # text width is not exactly proportional to the size (hinting): a 3 % margin
+        new_size = size
+        for _ in range(3):
+            new_size = max(MIN_TITLE_SIZE, 0.97 * new_size * available / width)
+            text.set_fontsize(new_size)
+            width = text.get_window_extent(renderer).width
+            if width <= available or new_size <= MIN_TITLE_SIZE:
+                break
+        if width > available and new_size <= MIN_TITLE_SIZE and "$" not in label:
+            # still too wide at the smallest type: shorten, middle ellipsis
             keep = len(label)
             while keep > 4 and text.get_window_extent(renderer).width > available:
                 keep -= 1

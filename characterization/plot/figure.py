@@ -138,6 +138,9 @@ def _grid(nrows, ncols, *, width, aspect, height, letters, letter_format, sharex
     with _context(style):
         fig, axes = plt.subplots(nrows, ncols, figsize=(w, h), sharex=sharex, sharey=sharey,
                                  layout="constrained", squeeze=False, **subplot_kw)
+    from ._layout import use_panel_layout
+
+    use_panel_layout(fig)
     axes = np.asarray(axes).ravel()
     if letters and axes.size > 1:
         label_panels(axes, letter_format)
@@ -286,6 +289,9 @@ def compose(layout, *, panels=None, width="single", aspect: float = 0.75, height
     h = _height(height, w, n_rows, n_cols, aspect)
     with _context(style):
         fig = plt.figure(figsize=(w, h), layout="constrained")
+        from ._layout import use_panel_layout
+
+        use_panel_layout(fig)
         axd = fig.subplot_mosaic(grid, empty_sentinel=".",
                                  sharex=sharex is True, sharey=sharey is True,
                                  subplot_kw=subplot_kw or None)

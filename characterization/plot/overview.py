@@ -58,8 +58,11 @@ def _typeset(label: str) -> str:
     from ._labels import pretty_name, pretty_units
 
     name, sep, units = label.partition(" (")
-    name = pretty_name(name.replace("_", " ")) if "[" not in name else name
-    if sep and units.endswith(")"):
+    if "[" not in name:
+        # subscripts first (``I_D/I_G`` -> I$_D$/I$_G$), then snake_case words -> spaces
+        parts = pretty_name(name).split("$")
+        name = "$".join(p if i % 2 else p.replace("_", " ") for i, p in enumerate(parts))
+    if sep and units.endswith(")") and pretty_units(units[:-1]):
         return f"{name} ({pretty_units(units[:-1])})"
     return name
 

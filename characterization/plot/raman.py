@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._labels import axis_label
+from ._layout import legend_with_headroom
 from ._select import select_one
 from .style import FIT_COLOR, MAIN_COLOR, SECOND_COLOR
 
@@ -131,8 +132,10 @@ def carbon_fit(result, *, data, index=None, ax=None, residual: bool = True):
             for band, curve in curves.items():
                 ax.fill_between(x, base, base + curve, alpha=0.3, lw=0.5,
                                 label=PREFIX_LABELS.get(band, band))
-    ax.legend(loc="upper left", ncol=2, handlelength=1.2, columnspacing=0.8, title=text,
-              alignment="left", bbox_to_anchor=(0.0, 0.9))
+    # above the data (band names sit at the top edge): no band or point under the legend
+    legend_with_headroom(ax, top=0.9, loc="upper left", ncol=2, handlelength=1.2,
+                         columnspacing=0.8, title=text, alignment="left",
+                         bbox_to_anchor=(0.0, 0.9))
     return ax
 
 

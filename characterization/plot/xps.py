@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._labels import axis_label
+from ._layout import legend_with_headroom
 from ._select import select_one
 from .style import OKABE_ITO
 
@@ -114,7 +115,8 @@ def region_fit(result, *, data=None, var: str = "intensity", index=None, ax=None
         ax.axhline(zero, color="0.6", lw=0.5)
         ax.plot(x, resid + zero, "-", lw=0.6, color="0.3", label="residual")
     if legend:
-        ax.legend(fontsize=5, frameon=False, ncol=2 if len(colors) > 4 else 1)
+        legend_with_headroom(ax, loc="upper left", fontsize=5, frameon=False,
+                             ncol=3 if len(colors) > 4 else 2)
     return ax
 
 

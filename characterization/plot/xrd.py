@@ -183,7 +183,9 @@ def pattern_fit(result, *, data, index=None, ax=None, residual: bool = True,
 
 def _peak_names(ax, one):
     """Peak names above the fit, horizontal; names of peaks closer than 4 % of the axis span
-    are stacked one above the other over their group instead of overprinting each other."""
+    are stacked one above the other over their group, and a group whose names would reach
+    its left neighbour's (their widths at the panel's size) is raised above that neighbour's
+    stack instead of overprinting it."""
     y = np.asarray(one["best_fit"].values, dtype=float)
     top = float(np.nanmax(y)) if np.isfinite(y).any() else 1.0
     centers = np.asarray(one["center"].values, dtype=float)
@@ -197,16 +199,25 @@ def _peak_names(ax, one):
             groups[-1].append(i)
         else:
             groups.append([i])
+    # label half-widths in data units: ~0.6 em per character at 5.5 pt over the axes width
+    width_pt = max(ax.get_position().width * ax.figure.get_figwidth() * 72.0, 1.0)
+    per_pt = abs(hi - lo) / width_pt
+    half = [max(0.5 * (0.6 * 5.5 * len(names[i]) + 3.0) * per_pt for i in g) for g in groups]
+    mid = [float(np.mean(centers[g])) for g in groups]
+    level = [0] * len(groups)
+    for g in range(1, len(groups)):
+        if mid[g] - half[g] < mid[g - 1] + half[g - 1]:
+            level[g] = level[g - 1] + len(groups[g - 1])
     x = one["best_fit"][one["best_fit"].dims[-1]].values
-    for group in groups:
-        xc = float(np.mean(centers[group]))
+    for g, group in enumerate(groups):
+        xc = mid[g]
         near = np.abs(x - xc) <= max(gap, 1e-9)
         base = float(np.nanmax(y[near])) if near.any() else top
         for k, i in enumerate(group):
-            ax.annotate(names[i], (xc, base), xytext=(0, 2 + 6.5 * k),
+            ax.annotate(names[i], (xc, base), xytext=(0, 2 + 6.5 * (level[g] + k)),
                         textcoords="offset points", ha="center", va="bottom", fontsize=5.5,
                         color="0.15")
-    tallest = max((len(g) for g in groups), default=1)
+    tallest = max((level[g] + len(grp) for g, grp in enumerate(groups)), default=1)
     ax.set_ylim(top=(1.2 + 0.12 * tallest) * top)
 
 

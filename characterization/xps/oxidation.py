@@ -99,33 +99,74 @@ def _root(peaks, name):
 
 
 def _state_results(res, element, table, ratio, peaks):
-    """fractions, areas, valence ... along ``state`` from a fit_region result.
+    r"""fractions, areas, valence ... along ``state`` from a fit_region result.
 
     A detected state whose position or width sits at its bound (through its own parameter or
     the one it is tied to) makes the spectrum fail: NaN fractions and valence,
     ``success=False``; the table does not describe that spectrum.
+
+    Standard errors propagate the fit covariance of all state amplitudes to first order,
+    undetected states included at amplitude zero (an undetected state may still hold up to
+    its own standard error, which moves the valence by :math:`(n_k - v)\sigma_k / T`).
+    One rule for the valence: it needs at least one detected state and a finite error;
+    otherwise it is NaN, ``success=False`` and ``reason`` says why.
     """
     labels = [_label(element, n) for n, _, _ in table]
     numbers = np.array([n for n, _, _ in table])
-    amp = res["value"].sel(param=[f"{s}.amplitude" for s in labels])
+    names = [f"{s}.amplitude" for s in labels]
+    amp = res["value"].sel(param=names)
     amp = amp.rename(param="state").assign_coords(state=labels)
     det = res["detected"].sel(peak=labels).rename(peak="state").assign_coords(state=labels)
     bound = xr.concat([res["at_bound"].sel(param=[_root(peaks, f"{s}.{p}")
                                                   for p in ("center", "fwhm")]).any("param")
                        for s in labels], dim="state").assign_coords(state=labels)
-    ok = res["success"] & ~(bound & det).any("state")
     area = amp * (1.0 + ratio)
     kept = area.where(det, 0.0)
     total = kept.sum("state")
-    ok = ok & (total > 0)
-    frac = (kept / total).where(ok)
+    frac = kept / total
     nda = xr.DataArray(numbers, dims="state", coords={"state": labels})
-    valence = (frac * nda).sum("state").where(ok)
-    center = res["center"].sel(peak=labels).rename(peak="state").assign_coords(state=labels)
-    fwhm = res["fwhm"].sel(peak=labels).rename(peak="state").assign_coords(state=labels)
-    return {"fraction": frac, "average_valence": valence, "area": area.where(res["success"]),
-            "detected": det, "position_at_bound": bound, "center": center, "fwhm": fwhm,
-            "success": ok}
+    valence = (frac * nda).sum("state")
+    # first-order propagation: d f_j / d A_k = (delta_jk - f_j) / T, d v / d A_k = (n_k - v) / T
+    cov = res["covariance"].sel(cov_i=names, cov_j=names) * (1.0 + ratio) ** 2
+    cov = cov.rename(cov_i="state", cov_j="state_k").assign_coords(state=labels,
+                                                                    state_k=labels)
+    grad_v = ((nda - valence) / total)
+    valence_var = (grad_v * cov * grad_v.rename(state="state_k")).sum(("state", "state_k"),
+                                                                        skipna=False)
+    eye = xr.DataArray(np.eye(len(labels)), dims=("state", "state_k"),
+                       coords={"state": labels, "state_k": labels})
+    jac = (eye - frac) / total                                  # (state=j, state_k=k)
+    jac_l = jac.rename(state_k="state_l")
+    cov_kl = cov.rename(state="state_k", state_k="state_l")
+    frac_var = (jac * cov_kl * jac_l).sum(("state_k", "state_l"), skipna=False)
+    valence_err = np.sqrt(valence_var.clip(min=0.0)).where(valence_var >= 0)
+    frac_err = np.sqrt(frac_var.clip(min=0.0)).where(frac_var >= 0)
+
+    fit_ok = res["success"]
+    bound_ok = ~(bound & det).any("state")
+    any_det = total > 0
+    err_ok = np.isfinite(valence_err)
+    ok = fit_ok & bound_ok & any_det & err_ok
+    reason = xr.where(~fit_ok, "fit failed (status in 'status')",
+                      xr.where(~any_det, "no oxidation state detected",
+                               xr.where(~bound_ok, "a detected state is at a position or "
+                                        "width bound",
+                                        xr.where(~err_ok, "valence error not finite (fit "
+                                                 "covariance undefined)", ""))))
+    return {"fraction": frac.where(ok), "average_valence": valence.where(ok),
+            "fraction_stderr": frac_err.where(ok),
+            "average_valence_stderr": valence_err.where(ok),
+            "area": area.where(res["success"]),
+            "detected": det, "position_at_bound": bound, "center": _center_of(res, labels),
+            "fwhm": _fwhm_of(res, labels), "success": ok, "reason": reason}
+
+
+def _center_of(res, labels):
+    return res["center"].sel(peak=labels).rename(peak="state").assign_coords(state=labels)
+
+
+def _fwhm_of(res, labels):
+    return res["fwhm"].sel(peak=labels).rename(peak="state").assign_coords(state=labels)
 
 
 @public("xps", headline=("average_valence", "fraction", "redchi"))
@@ -229,12 +270,16 @@ def fit_oxidation_states(ds: xr.Dataset, *, states: dict, element: str = "X", e0
         Batch dims kept, plus ``state`` (coord ``oxidation_state``): ``fraction`` (1),
         ``average_valence`` (1), ``area`` (doublet, counts/s·eV), ``center`` (j = l + 1/2, eV),
         ``fwhm`` (eV), ``detected``, ``position_at_bound`` (center or FWHM, or the parameter
-        they are tied to, at its bound), ``success`` (fit converged, a state detected, no
-        detected state at a position/width bound), ``status`` (the engine's code), ``redchi``, ``best_fit``,
-        ``background``, ``components``; with draws also ``fraction_stderr``,
-        ``fraction_low``/``_high``, ``average_valence_stderr``, ``average_valence_low``/
-        ``_high`` and ``mc_success`` (fraction of draws that succeeded; failed draws are left
-        out of the spread and the interval).
+        they are tied to, at its bound), ``fraction_stderr`` and ``average_valence_stderr``
+        (first-order propagation of the amplitude covariance, undetected states included at
+        zero amplitude; replaced by the Monte Carlo spread with draws), ``success`` (fit
+        converged, a state detected, no detected state at a position/width bound, a finite
+        valence error), ``reason`` (why a spectrum failed, "" otherwise), ``status`` (the
+        engine's code), ``redchi``, ``best_fit``, ``background``, ``components``; with draws
+        also ``fraction_low``/``_high``, ``average_valence_low``/``_high`` and ``mc_success``
+        (fraction of draws that succeeded; failed draws are left out of the spread and the
+        interval). An average valence needs at least one detected state with a finite error:
+        otherwise ``fraction`` and ``average_valence`` are NaN, never a default.
 
     Notes
     -----
@@ -285,10 +330,20 @@ def fit_oxidation_states(ds: xr.Dataset, *, states: dict, element: str = "X", e0
         result = result.assign(**_monte_carlo(region, res, peaks, element, table, float(ratio),
                                            int(n_draws), energy_uncertainty, confidence,
                                            int(seed), kw, dim, var).data_vars)
+        # the valence error is now the Monte Carlo spread: the same rule applies to it
+        mc_ok = result["success"] & np.isfinite(result["average_valence_stderr"])
+        result["reason"] = xr.where(result["success"] & ~mc_ok,
+                                    "valence error not finite (no Monte Carlo draw converged)",
+                                    result["reason"])
+        for name in ("fraction", "average_valence", "fraction_stderr",
+                     "average_valence_stderr", "fraction_low", "fraction_high",
+                     "average_valence_low", "average_valence_high"):
+            result[name] = result[name].where(mc_ok)
+        result["success"] = mc_ok
     numbers = [n for n, _, _ in table]
     result = result.assign_coords(oxidation_state=("state", numbers,
                                                    {"units": "1", "long_name": "Oxidation state"}))
-    _label_units(result, ds[var].attrs.get("units", "count/s"))
+    _label_units(result, ds[var].attrs.get("units", "count/s"), int(n_draws) > 0)
     result.attrs["method"] = f"{background} background, {shape} doublets per oxidation state"
     result.attrs["parameters"] = {"states_used": {str(n): [s, t] for n, s, t in table}}
     return result
@@ -316,6 +371,8 @@ def _monte_carlo(region, res, peaks, element, table, ratio, n_draws, energy_unce
         [v for v in region.data_vars if v not in (var, "counts")])
     drawn = drawn.assign({"counts": counts.assign_attrs(region["counts"].attrs),
                           var: (counts / t).assign_attrs(region[var].attrs)})
+    # dims only the dropped variables used (a reader's ``component`` of file envelopes)
+    drawn = drawn.drop_dims([d for d in drawn.dims if d not in drawn[var].dims])
     batch = [d for d in drawn[var].dims if d != dim]
     drawn = drawn.transpose(*[d for d in batch if d != "draw"], "draw", dim)
     mres = fit_region(drawn, peaks, **{**kw, "range": None})
@@ -334,7 +391,7 @@ def _monte_carlo(region, res, peaks, element, table, ratio, n_draws, energy_unce
     return xr.Dataset(out)
 
 
-def _label_units(result, y_units):
+def _label_units(result, y_units, mc):
     spec = {"fraction": ("1", "Fraction of the state"), "average_valence": ("1", "Average valence"),
             "area": (f"{y_units} * eV", "Doublet area"), "center": ("eV", "Position (j = l + 1/2)"),
             "fwhm": ("eV", "FWHM"), "detected": ("1", "State detected"),
@@ -344,13 +401,16 @@ def _label_units(result, y_units):
         if name in result:
             result[name].attrs = {"units": units, "long_name": long_name}
     for base in ("fraction", "average_valence"):
-        for suffix, text in (("_stderr", "Monte Carlo standard deviation of"),
+        for suffix, text in (("_stderr", "Monte Carlo standard deviation of" if mc else
+                              "Standard error (covariance) of"),
                              ("_low", "Lower Monte Carlo bound of"),
                              ("_high", "Upper Monte Carlo bound of")):
             if base + suffix in result:
                 result[base + suffix].attrs = {"units": "1",
                                                "long_name": f"{text} {base.replace('_', ' ')}"}
-    names = {"success": "Fit converged and no detected state at a bound",
+    if "reason" in result:
+        result["reason"].attrs = {"long_name": "Why the spectrum failed (empty if it did not)"}
+    names = {"success": "Fit converged, a state detected, none at a bound, finite valence error",
              "status": "Solver status", "redchi": "Reduced chi-square"}
     for name, long_name in names.items():
         if name in result:

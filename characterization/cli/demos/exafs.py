@@ -62,10 +62,19 @@ figures = true
 
 S02 = 0.9
 #: (file stem, edge step, metal fraction x, sigma2 of the metal Sn-Sn paths (Å^2))
-STATES = (
+MIXTURES = (
     ("Sn_anode_pristine", 1.00, 0.95, 0.006),
     ("Sn_anode_lithiated_0.01V", 0.85, 0.20, 0.006),
     ("Sn_anode_delithiated_2.0V", 0.92, 0.70, 0.008),
+)
+
+
+#: Illustrative shells per state (file stem, edge step, [(N, R Å, σ² Å²)]) of the gallery's
+#: EXAFS figure (``docs/gallery``); the demo's files are the mixtures above.
+STATES = (
+    ("Sn_anode_pristine", 1.00, [(4.0, 3.02, 0.006), (2.0, 3.18, 0.008)]),
+    ("Sn_anode_lithiated_0.01V", 0.85, [(1.5, 2.90, 0.012)]),
+    ("Sn_anode_delithiated_2.0V", 0.92, [(3.0, 3.02, 0.008), (1.5, 3.18, 0.010)]),
 )
 
 
@@ -101,7 +110,7 @@ def write_inputs(folder, small: bool = False) -> dict:
     _write_csv(refs / "Sn_metal.csv", energy, metal)
     _write_csv(refs / "Li-Sn.csv", energy, lisn)
     truth = {}
-    for stem, step, x, sigma2 in STATES:
+    for stem, step, x, sigma2 in MIXTURES:
         m = metal if sigma2 == 0.006 else _end_members(sigma2)[1]
         mu = step * (x * m + (1 - x) * lisn) + rng.normal(0, 0.001, energy.size)
         name = f"{stem}.csv"

@@ -97,8 +97,8 @@ def parse_recipe(data: dict, *, text: str = "", source: str = "<recipe>",
                  base=None) -> Recipe:
     """Build and check a :class:`Recipe` from parsed TOML ``data``.
 
-    ``base`` is the folder data arguments' file names are relative to (default: the current
-    folder; :func:`load_recipe` passes the recipe's folder).
+    ``base`` is the folder data arguments' file names are relative to (default: the folder of
+    ``source`` when it is a file, else the current folder).
     """
     read_opts = dict(data.get("read", {}))
     if not isinstance(read_opts.get("resample", False), bool):
@@ -146,8 +146,9 @@ def parse_recipe(data: dict, *, text: str = "", source: str = "<recipe>",
             steps.append(Step(qualname, args, source_step))
     if not steps:
         raise RecipeError(f"{source}: no analysis step; add a section such as [fit.fit_peaks]")
-    named = _data_arguments(steps, read_opts, Path(base) if base is not None else Path.cwd(),
-                            source)
+    if base is None:
+        base = Path(source).parent if Path(source).is_file() else Path.cwd()
+    named = _data_arguments(steps, read_opts, Path(base), source)
     digest = hashlib.sha256((text or repr(data)).encode() + named.encode()).hexdigest()[:16]
     figures = []
     if "figure" in data:                     # [figure.<name>] sections: see figure_recipe

@@ -169,3 +169,26 @@ def test_an_edited_reference_changes_the_digest(lcf_folder):
     path = lcf_folder / "lisn.csv"
     path.write_text(path.read_text().replace("e", "e", 1) + "\n", encoding="utf-8")
     assert _recipe(lcf_folder, LCF).digest != first
+
+
+def test_feff_paths_from_a_cif_next_to_the_recipe(tmp_path):
+    from pymatgen.io.cif import CifWriter
+
+    from characterization.exafs import structures
+
+    CifWriter(structures.BUILTIN["beta-sn"]()).write_file(tmp_path / "bsn.cif")
+    text = NORMALIZE + """
+[exafs.subtract_background]
+input = "normalize"
+
+[exafs.fit_shells]
+input = "subtract_background"
+paths = { cif = "bsn.cif", absorber = "Sn", radius = 3.3 }
+"""
+    path = tmp_path / "recipe.toml"
+    path.write_text(text, encoding="utf-8")
+    # parse_recipe with source= a recipe file resolves names next to it (as cli/figure does)
+    recipe = parse_recipe(tomllib.loads(text), text=text, source=str(path))
+    paths = recipe.steps[2].args["paths"]
+    np.testing.assert_allclose(paths.reff.values, [3.0225, 3.1819], atol=1e-3)
+    np.testing.assert_array_equal(paths.degeneracy.values, [4, 2])

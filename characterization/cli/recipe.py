@@ -26,6 +26,21 @@ chains: ``remove_spikes`` → ``subtract_background`` → ``fit_carbon``). Steps
 written.
 A recipe is checked completely (every function exists, every argument is accepted) before any
 input is touched, so a typo fails at once rather than after an hour of batch.
+
+Arguments that are data (``paths=`` of ``exafs.fit_shells``, ``reference=`` of
+``exafs.fit_lcf``) are named with a small table (see :mod:`._arguments`)::
+
+    [exafs.fit_shells]
+    input = "subtract_background"
+    paths = { structure = "beta-Sn", absorber = "Sn", radius = 4.0 }   # FEFF (cached)
+    # paths = { files = ["feff0001.dat", "feff0002.dat"] }             # relative to the recipe
+    # paths = { cif = "Li7Sn2.cif", absorber = "Sn" }
+
+    [exafs.fit_lcf]
+    input = "normalize"
+    reference = { files = { "Sn metal" = "foil.csv", LiSn = "lisn.csv" }, steps = ["normalize"] }
+
+They are resolved once, when the recipe is loaded (before any input is read).
 """
 
 from __future__ import annotations
@@ -78,8 +93,13 @@ class Recipe:
         return bool(self.read.get("resample", False))
 
 
-def parse_recipe(data: dict, *, text: str = "", source: str = "<recipe>") -> Recipe:
-    """Build and check a :class:`Recipe` from parsed TOML ``data``."""
+def parse_recipe(data: dict, *, text: str = "", source: str = "<recipe>",
+                 base=None) -> Recipe:
+    """Build and check a :class:`Recipe` from parsed TOML ``data``.
+
+    ``base`` is the folder data arguments' file names are relative to (default: the folder of
+    ``source`` when it is a file, else the current folder).
+    """
     read_opts = dict(data.get("read", {}))
     if not isinstance(read_opts.get("resample", False), bool):
         raise RecipeError(f"{source}: [read] resample = {read_opts['resample']!r} must be true "
@@ -126,13 +146,45 @@ def parse_recipe(data: dict, *, text: str = "", source: str = "<recipe>") -> Rec
             steps.append(Step(qualname, args, source_step))
     if not steps:
         raise RecipeError(f"{source}: no analysis step; add a section such as [fit.fit_peaks]")
-    digest = hashlib.sha256((text or repr(data)).encode()).hexdigest()[:16]
+    if base is None:
+        base = Path(source).parent if Path(source).is_file() else Path.cwd()
+    named = _data_arguments(steps, read_opts, Path(base), source)
+    digest = hashlib.sha256((text or repr(data)).encode() + named.encode()).hexdigest()[:16]
     figures = []
     if "figure" in data:                     # [figure.<name>] sections: see figure_recipe
         from .figure_recipe import parse_figures
         figures = parse_figures(data["figure"], [s.label for s in steps], source=source,
                                 error=RecipeError)
     return Recipe(read_opts, steps, output, digest, source, figures)
+
+
+def _data_arguments(steps: list[Step], read_opts: dict, base: Path, source: str) -> str:
+    """Check, then resolve, the arguments naming data (see :mod:`._arguments`), in place.
+
+    Returns a digest of the files they name."""
+    from . import _arguments
+
+    labels, files, todo = [], [], []
+    for step in steps:
+        func = _api.get(step.qualname).func
+        for name in sorted(_arguments.data_parameters(func) & set(step.args)):
+            if not isinstance(step.args[name], dict):
+                raise RecipeError(f"{source}: [{step.qualname}] {name} must name data with a "
+                                  f"table such as {{ files = [...] }}; kinds: "
+                                  f"{', '.join(_arguments.KINDS)}")
+            where = f"{source}: [{step.qualname}] {name}"
+            files += _arguments.check(step.args[name], where=where, base=base, labels=labels,
+                                      error=RecipeError)
+            todo.append((step, name, where))
+        labels.append(step.label)
+    funcs = {s.label: (_api.get(s.qualname).func, s.args) for s in steps}
+    for step, name, where in todo:
+        try:
+            step.args[name] = _arguments.resolve(step.args[name], name=name, base=base,
+                                                 steps=funcs, read_options=read_opts)
+        except Exception as exc:        # a read, FEFF or step failure: name the section
+            raise RecipeError(f"{where}: {type(exc).__name__}: {exc}") from None
+    return _arguments.digest(files) if files else ""
 
 
 def load_recipe(path) -> Recipe:
@@ -145,4 +197,4 @@ def load_recipe(path) -> Recipe:
         raise RecipeError(f"{p}: no such recipe file") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise RecipeError(f"{p}: not valid TOML: {exc}") from None
-    return parse_recipe(data, text=text, source=str(p))
+    return parse_recipe(data, text=text, source=str(p), base=p.parent)

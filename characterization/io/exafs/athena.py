@@ -61,7 +61,13 @@ _ARRAYS = ("x", "y", "i0", "signal", "stddev")
 
 
 def _sniff(head: bytes, path: Path) -> bool:
-    # may raise on odd bytes: the registry turns a raising sniff into "not this format"
+    try:
+        return _sniff_text(head, path)
+    except Exception:  # noqa: BLE001 - a sniff never raises (binary content, odd bytes)
+        return False
+
+
+def _sniff_text(head: bytes, path: Path) -> bool:
     if head[:2] == b"\x1f\x8b":
         try:
             head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head, 4096)

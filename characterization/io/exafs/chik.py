@@ -23,7 +23,13 @@ from . import _build, _text
 
 
 def _sniff(head: bytes, path: Path) -> bool:
-    # may raise on odd bytes: the registry turns a raising sniff into "not this format"
+    try:
+        return _sniff_text(head, path)
+    except Exception:  # noqa: BLE001 - a sniff never raises (binary content, odd bytes)
+        return False
+
+
+def _sniff_text(head: bytes, path: Path) -> bool:
     if _source.logical_suffix(path) in (".chik", ".chiq"):
         return True                     # the extension says χ(k); the reader checks the rest
     text, _ = _source.decode(_source.sniff_head(head), path)

@@ -41,7 +41,13 @@ def _names_in_head(text: str) -> list[list[str]]:
 
 
 def _sniff(head: bytes, path: Path) -> bool:
-    # may raise on odd bytes: the registry turns a raising sniff into "not this format"
+    try:
+        return _sniff_text(head, path)
+    except Exception:  # noqa: BLE001 - a sniff never raises (binary content, odd bytes)
+        return False
+
+
+def _sniff_text(head: bytes, path: Path) -> bool:
     text, _ = _source.decode(_source.sniff_head(head), path)
     if text.lstrip("\ufeff").startswith("# XDI/") or "Athena project file" in text[:200]:
         return False

@@ -40,7 +40,13 @@ _FIELD = re.compile(r"([A-Za-z][\w-]*)\.([\w-]+)\s*:\s*(.*)")
 
 
 def _sniff(head: bytes, path: Path) -> bool:
-    # may raise on odd bytes: the registry turns a raising sniff into "not this format"
+    try:
+        return _sniff_text(head, path)
+    except Exception:  # noqa: BLE001 - a sniff never raises (binary content, odd bytes)
+        return False
+
+
+def _sniff_text(head: bytes, path: Path) -> bool:
     text, _ = _source.decode(_source.sniff_head(head), path)
     return text.lstrip("\ufeff \t\r\n").startswith("# XDI/")
 

@@ -11,6 +11,7 @@ naming its line). The header is every line before the block; comment markers (``
 
 from __future__ import annotations
 
+import functools
 import re
 
 import numpy as np
@@ -34,6 +35,20 @@ ALIASES = {
 }
 _ROLE = {alias: r for r, names in ALIASES.items() for alias in names}
 _BRACKETED = re.compile(r"[^\s(\[]+(?:\s*[(\[][^)\]]*[)\]])?")
+
+
+def quiet_sniff(sniff):
+    """``sniff`` that answers False instead of raising (binary content, odd bytes): the
+    registry's contract is that a sniff never raises."""
+
+    @functools.wraps(sniff)
+    def wrapped(head: bytes, path) -> bool:
+        try:
+            return bool(sniff(head, path))
+        except Exception:  # noqa: BLE001 - a sniff never raises
+            return False
+
+    return wrapped
 
 
 def key(name: str) -> str:

@@ -49,7 +49,7 @@ import xarray as xr
 from ...errors import ReadError
 from .. import _source
 from .._registry import register_reader
-from . import _build, _perl
+from . import _build, _perl, _text
 
 #: Athena's spline-clamp names -> values (Demeter ``clamp.demeter_conf`` defaults).
 CLAMPS = {"none": 0.0, "slight": 3.0, "weak": 6.0, "medium": 12.0, "strong": 24.0,
@@ -60,14 +60,8 @@ TAPERS = {"kaiser-bessel": "kaiser", "kaiser": "kaiser", "hanning": "hanning",
 _ARRAYS = ("x", "y", "i0", "signal", "stddev")
 
 
+@_text.quiet_sniff
 def _sniff(head: bytes, path: Path) -> bool:
-    try:
-        return _sniff_text(head, path)
-    except Exception:  # noqa: BLE001 - a sniff never raises (binary content, odd bytes)
-        return False
-
-
-def _sniff_text(head: bytes, path: Path) -> bool:
     if head[:2] == b"\x1f\x8b":
         try:
             head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head, 4096)

@@ -22,14 +22,8 @@ from .._registry import register_reader
 from . import _build, _text
 
 
+@_text.quiet_sniff
 def _sniff(head: bytes, path: Path) -> bool:
-    try:
-        return _sniff_text(head, path)
-    except Exception:  # noqa: BLE001 - a sniff never raises (binary content, odd bytes)
-        return False
-
-
-def _sniff_text(head: bytes, path: Path) -> bool:
     if _source.logical_suffix(path) in (".chik", ".chiq"):
         return True                     # the extension says χ(k); the reader checks the rest
     text, _ = _source.decode(_source.sniff_head(head), path)

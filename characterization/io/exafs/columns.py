@@ -40,14 +40,8 @@ def _names_in_head(text: str) -> list[list[str]]:
     return out
 
 
+@_text.quiet_sniff
 def _sniff(head: bytes, path: Path) -> bool:
-    try:
-        return _sniff_text(head, path)
-    except Exception:  # noqa: BLE001 - a sniff never raises (binary content, odd bytes)
-        return False
-
-
-def _sniff_text(head: bytes, path: Path) -> bool:
     text, _ = _source.decode(_source.sniff_head(head), path)
     if text.lstrip("\ufeff").startswith("# XDI/") or "Athena project file" in text[:200]:
         return False

@@ -39,14 +39,8 @@ from . import _build, _text
 _FIELD = re.compile(r"([A-Za-z][\w-]*)\.([\w-]+)\s*:\s*(.*)")
 
 
+@_text.quiet_sniff
 def _sniff(head: bytes, path: Path) -> bool:
-    try:
-        return _sniff_text(head, path)
-    except Exception:  # noqa: BLE001 - a sniff never raises (binary content, odd bytes)
-        return False
-
-
-def _sniff_text(head: bytes, path: Path) -> bool:
     text, _ = _source.decode(_source.sniff_head(head), path)
     return text.lstrip("\ufeff \t\r\n").startswith("# XDI/")
 

@@ -287,3 +287,13 @@ def test_store_results_skips_the_intermediate_transform(tmp_path):
     bad = tmp_path / "bad.toml"
     bad.write_text(RECIPE + '\n[output]\nstore = "headline"\n')
     assert main(["run", str(bad), str(folder), "-o", str(tmp_path / "x")]) == 2
+
+
+def test_outputs_get_the_usual_file_mode(tmp_path):
+    # atomic writes go through mkstemp (0600): the renamed output must get open()'s mode
+    from characterization.cli._output import atomic_write_text
+
+    out = atomic_write_text(tmp_path / "a.csv", "x\n")
+    plain = tmp_path / "b.csv"
+    plain.write_text("x\n")
+    assert out.stat().st_mode & 0o777 == plain.stat().st_mode & 0o777

@@ -95,7 +95,8 @@ def _autobk_one(energy, mu, e0, step, *, nk, rbkg, k_range, k_weight, dk, taper,
     return bkg, chi, join_reasons(*notes)
 
 
-def _background_kernel(mu, e0, step, *, energy, nk, **kw):
+def _flat_batch(mu, e0, step, nk):
+    """The batch as rows (spectra) plus NaN outputs to fill: background, χ(k), reason."""
     shape, n = mu.shape[:-1], mu.shape[-1]
     flat = mu.reshape(-1, n)
     e0 = np.broadcast_to(e0, shape).reshape(-1)
@@ -103,6 +104,11 @@ def _background_kernel(mu, e0, step, *, energy, nk, **kw):
     bkg = np.full(flat.shape, np.nan)
     chi = np.full((flat.shape[0], nk), np.nan)
     reason = np.full(flat.shape[0], "", dtype=REASON)
+    return shape, n, flat, e0, step, bkg, chi, reason
+
+
+def _background_kernel(mu, e0, step, *, energy, nk, **kw):
+    shape, n, flat, e0, step, bkg, chi, reason = _flat_batch(mu, e0, step, nk)
     for b in range(flat.shape[0]):
         bkg[b], chi[b], reason[b] = _autobk_one(energy, flat[b], e0[b], step[b], nk=nk, **kw)
     return bkg.reshape(shape + (n,)), chi.reshape(shape + (nk,)), reason.reshape(shape)
@@ -145,13 +151,7 @@ def _batched_block(rows, flat, e0, step, energy, bkg, chi, reason, *, nk, k_rang
 def _batched_kernel(mu, e0, step, *, energy, nk, rbkg, k_range, k_weight, dk, taper, clamp_lo,
                     clamp_hi, k_step, nfft):
     """The chunk in batched AUTOBK solves of ``_BLOCK`` spectra (:mod:`._autobk`), no larch."""
-    shape, n = mu.shape[:-1], mu.shape[-1]
-    flat = mu.reshape(-1, n)
-    e0 = np.broadcast_to(e0, shape).reshape(-1)
-    step = np.broadcast_to(step, shape).reshape(-1)
-    bkg = np.full(flat.shape, np.nan)
-    chi = np.full((flat.shape[0], nk), np.nan)
-    reason = np.full(flat.shape[0], "", dtype=REASON)
+    shape, n, flat, e0, step, bkg, chi, reason = _flat_batch(mu, e0, step, nk)
     # blocks of _BLOCK spectra bound the memory of the per-spectrum bases (~0.2 MB each)
     for first in range(0, flat.shape[0], _BLOCK):
         rows = range(first, min(first + _BLOCK, flat.shape[0]))

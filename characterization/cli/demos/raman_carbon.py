@@ -6,29 +6,14 @@ from __future__ import annotations
 
 import numpy as np
 
+from ...report.recipes import DEFAULT_RECIPES
 from ._common import summary_value as _get, write_text_export
 
 TITLE = "carbon Raman: despike, D/G band fit with BIC model choice, I_D/I_G and La"
 
-RECIPE = """\
-# characterize run recipe: carbon D/G analysis
-[read]
-technique = "raman"
-
-[raman.remove_spikes]
-
-[raman.fit_carbon]
-input = "remove_spikes"
-model = "auto"            # 2band, 4band, 5band, bwf: lowest BIC per spectrum
-weights = "poisson"       # raw counts
-
-[raman.crystallite_size]
-input = "fit_carbon"
-formula = "cancado"
-
-[output]
-figures = true
-"""
+#: The report's default carbon recipe (one definition), with overview figures.
+RECIPE = ("# characterize run recipe: carbon D/G analysis\n" + DEFAULT_RECIPES["raman_carbon"]
+          + "\n[output]\nfigures = true\n")
 
 GROUPS = (("graphite", 0.10), ("milled", 0.49), ("coated", 0.85))
 

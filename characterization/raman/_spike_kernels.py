@@ -69,26 +69,37 @@ def count_runs(mask: np.ndarray) -> np.ndarray:
 
 
 def interpolate_masked(x: np.ndarray, y: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    """Replace masked channels by linear interpolation between the nearest unmasked ones."""
+    """Replace masked channels by linear interpolation between the nearest unmasked ones.
+
+    ``x`` (N,), ``y`` and ``mask`` (..., N). A masked channel with unmasked channels on one
+    side only takes the nearest of them; a spectrum masked throughout keeps its last value.
+    Only the masked channels are visited (their neighbours are found by a binary search
+    among the unmasked ones).
+    """
     if not mask.any():
         return y.copy()
-    if mask.ndim == 2 and not mask.any(-1).all():      # only the spectra with a spike
-        rows = mask.any(-1)
-        out = y.copy()
-        out[rows] = interpolate_masked(x, y[rows], mask[rows])
-        return out
     n = y.shape[-1]
-    idx = np.broadcast_to(np.arange(n), y.shape)
-    left = np.maximum.accumulate(np.where(mask, -1, idx), axis=-1)
-    right = np.minimum.accumulate(np.where(mask, n, idx)[..., ::-1], axis=-1)[..., ::-1]
-    has_l, has_r = left >= 0, right < n
-    li, ri = np.clip(left, 0, n - 1), np.clip(right, 0, n - 1)
-    yl, yr = np.take_along_axis(y, li, -1), np.take_along_axis(y, ri, -1)
-    xl, xr_, xi = x[li], x[ri], x[idx]
+    flat_y = y.reshape(-1, n)
+    out = flat_y.copy()
+    rows, i = np.nonzero(mask.reshape(-1, n))
+    free = np.flatnonzero(~mask.reshape(-1, n))      # unmasked channels, row-major flat index
+    here = rows * n
+    if free.size:
+        pos = np.searchsorted(free, here + i)
+        left = free[np.clip(pos - 1, 0, free.size - 1)] - here
+        right = free[np.clip(pos, 0, free.size - 1)] - here
+        has_l = (pos > 0) & (left >= 0) & (left < n)
+        has_r = (pos < free.size) & (right >= 0) & (right < n)
+    else:
+        left = right = np.zeros_like(i)
+        has_l = has_r = np.zeros(i.shape, dtype=bool)
+    li, ri = np.where(has_l, left, 0), np.where(has_r, right, n - 1)
+    yl, yr = flat_y[rows, li], flat_y[rows, ri]
+    xl, xr_, xi = x[li], x[ri], x[i]
     with np.errstate(invalid="ignore", divide="ignore"):
         t = np.where(xr_ != xl, (xi - xl) / (xr_ - xl), 0.0)
-    value = np.where(has_l & has_r, yl + t * (yr - yl), np.where(has_l, yl, yr))
-    return np.where(mask, value, y)
+    out[rows, i] = np.where(has_l & has_r, yl + t * (yr - yl), np.where(has_l, yl, yr))
+    return out.reshape(y.shape)
 
 
 def band_floor(distance: np.ndarray, fwhm: float) -> np.ndarray:
@@ -150,17 +161,59 @@ def _single_rows(y, x, threshold, max_width, min_band_fwhm, n_sigma, guard_sigma
     # MAD of the first differences): the read + shot noise model can underestimate it on a
     # flat spectrum, and the joint test is the one that acts on spikes of 10-20 sigma
     pair_sigma = np.maximum(sigma, _MAD_TO_SIGMA * mad / np.sqrt(2.0))
-    core = near & narrow_peaks(x, y - smooth, sigma, threshold=threshold, max_width=max_width,
-                               min_band_fwhm=min_band_fwhm, n_sigma=guard_sigma,
-                               tolerance=tolerance, y=y, pair_sigma=pair_sigma)
+    core = narrow_peaks(x, y - smooth, sigma, threshold=threshold, max_width=max_width,
+                        min_band_fwhm=min_band_fwhm, n_sigma=guard_sigma, tolerance=tolerance,
+                        y=y, pair_sigma=pair_sigma, where=near)
     # wings must stand out by 4 sigma and by 10 % of the spike (not the top of a band under it)
     level = running_max(np.where(core, y - smooth, 0.0), max_width - 1)
     mask = grow_wings(x, y, core, np.maximum(n_sigma * sigma, 0.1 * level), max_width)
     return interpolate_masked(x, y, mask), mask, sigma, score
 
 
+class _At:
+    """Values of (B, N) arrays at channel ``p + k`` of the tested positions ``(b, p)``.
+
+    ``at(a, k, fill)`` equals ``shift(a, k, fill)[b, p]``: the guard needs every quantity only
+    at the few candidate maxima of a batch (about one per spectrum), so it is evaluated there
+    instead of on every channel (the same arithmetic, element by element).
+    """
+
+    def __init__(self, b: np.ndarray, p: np.ndarray, n: int):
+        self.b, self.p, self.n = b, p, n
+
+    def inside(self, k: int) -> np.ndarray:
+        q = self.p + k
+        return (q >= 0) & (q < self.n)
+
+    def clipped(self, k: int) -> np.ndarray:
+        return np.clip(self.p + k, 0, self.n - 1)
+
+    def __call__(self, a: np.ndarray, k: int = 0, fill=np.nan) -> np.ndarray:
+        values = a[self.b, self.clipped(k)]
+        return values if k == 0 else np.where(self.inside(k), values, fill)
+
+
+def _guard_reach(xs: np.ndarray, fwhm: np.ndarray, tolerance: float):
+    """``(reach, backs)``: the farthest channel offset at which the profile bound is still
+    positive somewhere, and per side the half-step offset ``δ`` of every channel."""
+    n = xs.size
+    idx = np.arange(n)
+    backs = {}
+    reach = 1
+    for side in (-1, 1):
+        back = np.abs(xs - xs[np.clip(idx - side, 0, n - 1)])
+        backs[side] = np.where(back > 0, back, np.abs(xs - xs[np.clip(idx + side, 0, n - 1)]))
+        for k in range(1, n):
+            inside = (idx + side * k >= 0) & (idx + side * k < n)
+            dist = np.abs(xs[np.clip(idx + side * k, 0, n - 1)] - xs) + 0.5 * backs[side]
+            if not (inside & (band_floor(dist, fwhm) - tolerance > 0)).any():
+                break
+            reach = max(reach, k)
+    return reach, backs
+
+
 def narrow_peaks(x, excess, sigma, *, threshold, max_width, min_band_fwhm, n_sigma=3.0,
-                 tolerance=0.05, y=None, pair_sigma=None):
+                 tolerance=0.05, y=None, pair_sigma=None, where=None):
     """Local maxima of ``excess`` (B, N) too narrow to be a band: the width limit and guard.
 
     A channel ``p`` qualifies if ``h = excess[p]`` is a local maximum above ``threshold``
@@ -174,19 +227,37 @@ def narrow_peaks(x, excess, sigma, *, threshold, max_width, min_band_fwhm, n_sig
     lower of the running median (``y - excess``) and the chord of ``y`` between the first
     channels where the bound vanishes on either side: a running median can cut through a
     band in a dense band region (its top then pokes out of the median like a spike); a lower
-    baseline only makes the test stricter, so bands stay protected.
+    baseline only makes the test stricter, so bands stay protected. ``where`` (B, N bool)
+    restricts the test to those channels (the others are False). The width and profile
+    tests are evaluated only at the local maxima (:class:`_At`).
     """
-    h = excess
     left, right = shift(excess, -1, -np.inf), shift(excess, 1, -np.inf)
-    peak = (h >= left) & (h >= right) & (h > threshold * sigma)
+    peak = (excess >= left) & (excess >= right) & (excess > threshold * sigma)
+    if where is not None:
+        peak &= where
+    out = np.zeros(excess.shape, dtype=bool)
+    b, p = np.nonzero(peak)
+    if b.size:
+        xs = np.asarray(x, dtype=float)
+        fwhm = np.broadcast_to(np.asarray(min_band_fwhm, dtype=float), (xs.size,))
+        out[b, p] = _narrow_at(xs, fwhm, excess, sigma, _At(b, p, xs.size),
+                               threshold=threshold, max_width=max_width, n_sigma=n_sigma,
+                               tolerance=tolerance, y=y, pair_sigma=pair_sigma)
+    return out
 
-    width = np.ones(excess.shape, dtype=int)
+
+def _narrow_at(xs, fwhm, excess, sigma, at: _At, *, threshold, max_width, n_sigma, tolerance,
+               y, pair_sigma):
+    """The width limit and the profile guard of :func:`narrow_peaks` at the positions ``at``."""
+    n, p = xs.size, at.p
+    h = at(excess)
+    width = np.ones(p.size, dtype=int)
     for side in (-1, 1):
-        run = np.ones(excess.shape, dtype=bool)
-        previous = excess
+        run = np.ones(p.size, dtype=bool)
+        previous = h
         for k in range(1, max_width + 1):
-            current = shift(excess, side * k, -np.inf)
-            run &= (current > h / 2) & (current <= previous + 2.0 * shift(sigma, side * k, 0.0))
+            current = at(excess, side * k, -np.inf)
+            run &= (current > h / 2) & (current <= previous + 2.0 * at(sigma, side * k, 0.0))
             width += run
             previous = current
     narrow = width <= max_width
@@ -194,74 +265,69 @@ def narrow_peaks(x, excess, sigma, *, threshold, max_width, min_band_fwhm, n_sig
     # distances on the real axis (its spacing changes across a spectrum): a band whose highest
     # sampled channel is p has its center within half the step to p's neighbour, so channel
     # p + k (side +1) is at most |x[p+k] - x[p]| + |x[p] - x[p-1]| / 2 from it
-    xs = np.asarray(x, dtype=float)
-    n = xs.size
-    fwhm = np.broadcast_to(np.asarray(min_band_fwhm, dtype=float), (n,))
-    idx = np.arange(n)
-    backs = {}
-    reach = 1
-    for side in (-1, 1):
-        back = np.abs(xs - xs[np.clip(idx - side, 0, n - 1)])
-        backs[side] = np.where(back > 0, back, np.abs(xs - xs[np.clip(idx + side, 0, n - 1)]))
-        for k in range(1, n):
-            inside = (idx + side * k >= 0) & (idx + side * k < n)
-            dist = np.abs(xs[np.clip(idx + side * k, 0, n - 1)] - xs) + 0.5 * backs[side]
-            if not (inside & (band_floor(dist, fwhm) - tolerance > 0)).any():
-                break
-            reach = max(reach, k)
+    reach, backs = _guard_reach(xs, fwhm, tolerance)
+    fw = fwhm[p]
     if y is None:
-        level, top = excess, h
+        top = h
+
+        def height_at(k):       # the excess of channel p + k over the baseline of p's test
+            return at(excess, k, np.nan)
     else:                       # heights above the chord between p - m and p + m
         y = np.asarray(y, dtype=float)
         m = reach + 1
-        lo, hi = np.clip(idx - m, 0, n - 1), np.clip(idx + m, 0, n - 1)
+        lo, hi = np.clip(p - m, 0, n - 1), np.clip(p + m, 0, n - 1)
         span = xs[hi] - xs[lo]
-        slope = np.where(span != 0, (y[..., hi] - y[..., lo]) / np.where(span != 0, span, 1.0),
+        y_lo = y[at.b, lo]
+        slope = np.where(span != 0, (y[at.b, hi] - y_lo) / np.where(span != 0, span, 1.0),
                          0.0)
 
-        smooth = y - excess
-
         def chord(q):       # the lower of the chord and the running median at channel q
-            return np.minimum(y[..., lo] + slope * (xs[q] - xs[lo]), smooth[..., q])
+            return np.minimum(y_lo + slope * (xs[q] - xs[lo]), y[at.b, q] - excess[at.b, q])
 
-        level, top = None, y - chord(idx)
+        top = at(y) - chord(p)
         above = {}
 
         def above_chord(k):     # y - chord at channel p + k (clipped), computed once per k
             if k not in above:
-                far = np.clip(idx + k, 0, n - 1)
-                above[k] = y[..., far] - chord(far)
+                far = at.clipped(k)
+                above[k] = y[at.b, far] - chord(far)
             return above[k]
-    too_narrow = np.zeros(excess.shape, dtype=bool)
+
+        def height_at(k):
+            return np.where(at.inside(k), above_chord(k), np.nan)
+    too_narrow = np.zeros(p.size, dtype=bool)
     for k in range(1, reach + 1):
         for side in (-1, 1):
-            far = np.clip(idx + side * k, 0, n - 1)
-            dist = np.abs(xs[far] - xs) + 0.5 * backs[side]
-            floor = band_floor(dist, fwhm) - tolerance
-            live = (floor > 0) & (idx + side * k >= 0) & (idx + side * k < n)
-            if level is None:
-                beside = np.where(live, above_chord(side * k), np.inf)
+            far = at.clipped(side * k)
+            dist = np.abs(xs[far] - xs[p]) + 0.5 * backs[side][p]
+            floor = band_floor(dist, fw) - tolerance
+            live = (floor > 0) & at.inside(side * k)
+            if y is None:
+                beside = at(excess, side * k, np.inf)
             else:
-                beside = shift(level, side * k, np.inf)
-            bound = top * np.where(live, floor, 0.0) - n_sigma * shift(sigma, side * k, 0.0)
+                beside = np.where(live, above_chord(side * k), np.inf)
+            bound = top * np.where(live, floor, 0.0) - n_sigma * at(sigma, side * k, 0.0)
             too_narrow |= live & (beside < bound)
-    def height_at(k):           # the excess of channel p + k over the baseline of p's test
-        if level is not None:
-            return shift(level, k, np.nan)
-        return np.where((idx + k >= 0) & (idx + k < n), above_chord(k), np.nan)
-
     if pair_sigma is not None:
-        too_narrow |= (_shoulders_too_low(xs, fwhm, top, sigma, n_sigma, tolerance,
-                                          height_at)
-                       & (top > threshold * pair_sigma))
-        too_narrow |= (_no_band_center(xs, fwhm, top, sigma, n_sigma, tolerance, height_at,
-                                       reach) & (top > threshold * pair_sigma))
+        wide_enough = top > threshold * at(pair_sigma)
+        too_narrow |= (_shoulders_too_low(xs, fwhm, top, sigma, at, n_sigma, tolerance,
+                                          height_at) & wide_enough)
+        too_narrow |= (_no_band_center(xs, fw, top, sigma, at, n_sigma, tolerance, height_at,
+                                       reach) & wide_enough)
     too_narrow &= top > 0
-    return peak & narrow & too_narrow
+    return narrow & too_narrow
 
 
-def _shoulders_too_low(xs, fwhm, top, sigma, n_sigma, tolerance, height_at):
-    """Channels whose two neighbours *together* lie below what a band of FWHM >= ``fwhm``
+def _steps(xs):
+    """The step to the left and to the right of every channel (0 at the ends)."""
+    n = xs.size
+    idx = np.arange(n)
+    return (np.abs(xs - xs[np.clip(idx - 1, 0, n - 1)]),
+            np.abs(xs[np.clip(idx + 1, 0, n - 1)] - xs))
+
+
+def _shoulders_too_low(xs, fwhm, top, sigma, at, n_sigma, tolerance, height_at):
+    """Positions whose two neighbours *together* lie below what a band of FWHM >= ``fwhm``
     needs: the joint form of the profile guard (issue 10, spikes of 10-30 sigma).
 
     Wherever the center of a band lies (within half a step of its highest channel ``p``), its
@@ -272,25 +338,23 @@ def _shoulders_too_low(xs, fwhm, top, sigma, n_sigma, tolerance, height_at):
     about 1.0 of it for the pair. Flagged when the sum of the neighbours is below
     ``(F - 2 tolerance) top`` by more than ``n_sigma`` standard deviations of that difference.
     """
-    n = xs.size
-    idx = np.arange(n)
-    hl = np.abs(xs - xs[np.clip(idx - 1, 0, n - 1)])
-    hr = np.abs(xs[np.clip(idx + 1, 0, n - 1)] - xs)
+    n, p = xs.size, at.p
+    hl, hr = _steps(xs)
     floor = np.full(n, np.inf)
     for t in np.linspace(-0.5, 0.5, 21):
         s = np.where(t < 0, t * hl, t * hr)
         floor = np.minimum(floor, band_floor(hl + s, fwhm) + band_floor(hr - s, fwhm))
-    floor = floor - 2.0 * tolerance
+    floor = (floor - 2.0 * tolerance)[p]
     left, right = height_at(-1), height_at(1)
-    spread = n_sigma * np.sqrt(shift(sigma, -1, np.inf) ** 2 + shift(sigma, 1, np.inf) ** 2
-                               + (floor * sigma) ** 2)
+    spread = n_sigma * np.sqrt(at(sigma, -1, np.inf) ** 2 + at(sigma, 1, np.inf) ** 2
+                               + (floor * at(sigma)) ** 2)
     with np.errstate(invalid="ignore"):
-        return ((idx >= 1) & (idx < n - 1) & (floor > 0) & (hl > 0) & (hr > 0)
+        return ((p >= 1) & (p < n - 1) & (floor > 0) & (hl[p] > 0) & (hr[p] > 0)
                 & np.isfinite(left + right) & (left + right < top * floor - spread))
 
 
-def _no_band_center(xs, fwhm, top, sigma, n_sigma, tolerance, height_at, reach):
-    """Channels where no band of FWHM >= ``fwhm`` fits, wherever its center: the per-side
+def _no_band_center(xs, fw, top, sigma, at, n_sigma, tolerance, height_at, reach):
+    """Positions where no band of FWHM >= ``fw`` fits, wherever its center: the per-side
     guard with one center for both sides.
 
     The per-side guard must let each side take the center offset (up to half a step) that
@@ -298,27 +362,24 @@ def _no_band_center(xs, fwhm, top, sigma, n_sigma, tolerance, height_at, reach):
     looks like an off-center band, away from it like a centered one. Here the center offset
     ``s`` is shared: for every ``s`` (11 values across the half steps) some channel within
     ``reach`` must lie below ``(f(d) - tolerance) top - n_sigma sigma`` (``f``
-    :func:`band_floor`, ``d`` its distance to ``x_p + s``) for the channel to be flagged.
+    :func:`band_floor`, ``d`` its distance to ``x_p + s``) for the position to be flagged.
     """
-    n = xs.size
-    idx = np.arange(n)
-    hl = np.abs(xs - xs[np.clip(idx - 1, 0, n - 1)])
-    hr = np.abs(xs[np.clip(idx + 1, 0, n - 1)] - xs)
+    p = at.p
+    hl, hr = (s[p] for s in _steps(xs))
     near = {}
     for side in (-1, 1):
         for k in range(1, reach + 1):
-            q = idx + side * k
-            inside = (q >= 0) & (q < n)
+            inside = at.inside(side * k)
             seen = np.where(inside, height_at(side * k), np.inf)
-            near[side * k] = (np.abs(xs[np.clip(q, 0, n - 1)] - xs), inside,
-                              seen + n_sigma * shift(sigma, side * k, np.inf))
+            near[side * k] = (np.abs(xs[at.clipped(side * k)] - xs[p]), inside,
+                              seen + n_sigma * at(sigma, side * k, np.inf))
     out = (hl > 0) & (hr > 0) & (top > 0)
     for t in np.linspace(-0.5, 0.5, 11):
         s = np.where(t < 0, t * hl, t * hr)             # the center at x_p + s
         some = np.zeros(top.shape, dtype=bool)
         for k, (dist, inside, seen) in near.items():
             d = np.abs(np.sign(k) * dist - s)
-            floor = band_floor(d, fwhm) - tolerance
+            floor = band_floor(d, fw) - tolerance
             some |= inside & (floor > 0) & (seen < top * floor)
         out &= some
         if not out.any():
@@ -347,44 +408,37 @@ def grow_wings(x, y, core, noise, max_width, allowed=None):
     more than ``noise`` (and the block stays within ``max_width`` channels, and ``allowed``).
     Band flanks are convex or follow that line, so they do not join; wings that stand out from
     it do. (The concave top of a band can stand above it: callers raise ``noise`` near a
-    tall core or restrict ``allowed``.)
+    tall core or restrict ``allowed``.) ``y``, ``core`` are (B, N); ``noise`` and ``allowed``
+    broadcast to them. Only the channels beside a block are tested.
     """
-    if core.ndim == 2 and not core.any(-1).all():      # only the spectra with a core
-        rows = core.any(-1)
-        out = core.copy()
-        if rows.any():
-            out[rows] = grow_wings(x, y[rows], core[rows],
-                                   np.broadcast_to(noise, y.shape)[rows], max_width,
-                                   None if allowed is None
-                                   else np.broadcast_to(allowed, y.shape)[rows])
-        return out
     mask = core.copy()
-    allowed = np.ones_like(core) if allowed is None else allowed
     n = y.shape[-1]
-    idx = np.broadcast_to(np.arange(n), y.shape)
+    noise = np.broadcast_to(noise, y.shape)
     for _ in range(max_width - 1):
-        left_un = np.maximum.accumulate(np.where(mask, -1, idx), axis=-1)
-        right_un = np.minimum.accumulate(np.where(mask, n, idx)[..., ::-1], axis=-1)[..., ::-1]
         new = mask.copy()
         for side in (1, -1):                 # side=1: channel right of a block, -1: left of it
-            inner = shift(mask, -side, False)             # the channel towards the block
-            cand = ~mask & inner
-            if not cand.any():
+            b, i = np.nonzero(~mask & shift(mask, -side, False))
+            if not b.size:
                 continue
-            if side == 1:
-                anchor = shift(left_un, -1, -1)           # unmasked channel beyond the block
-                blen = idx - anchor - 1
-            else:
-                anchor = shift(right_un, 1, n)
-                blen = anchor - idx - 1
-            outer = idx + side
-            valid = cand & (anchor >= 0) & (anchor < n) & (outer >= 0) & (outer < n) & \
-                (blen < max_width)
+            # length of the masked block beside i, and the unmasked channel beyond it (anchor)
+            blen = np.zeros(i.size, dtype=int)
+            going = np.ones(i.size, dtype=bool)
+            for step in range(max_width):
+                q = i - side * (1 + step)
+                going &= (q >= 0) & (q < n) & mask[b, np.clip(q, 0, n - 1)]
+                blen += going
+            anchor = i - side * (1 + blen)
+            outer = i + side
+            valid = ((anchor >= 0) & (anchor < n) & (outer >= 0) & (outer < n)
+                     & (blen < max_width))
+            if allowed is not None:
+                valid &= np.broadcast_to(allowed, y.shape)[b, i]
             a, o = np.clip(anchor, 0, n - 1), np.clip(outer, 0, n - 1)
-            ya, yo = np.take_along_axis(y, a, -1), np.take_along_axis(y, o, -1)
+            ya, yo = y[b, a], y[b, o]
             with np.errstate(invalid="ignore", divide="ignore"):
-                pred = yo + (ya - yo) * (x[idx] - x[o]) / (x[a] - x[o])
-            new |= valid & allowed & (y - pred > noise)
+                pred = yo + (ya - yo) * (x[i] - x[o]) / (x[a] - x[o])
+                join = valid & (y[b, i] - pred > noise[b, i])
+            new[b[join], i[join]] = True
         if np.array_equal(new, mask):
             break
         mask = new

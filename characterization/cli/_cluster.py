@@ -94,7 +94,7 @@ def client_for(workers: int | None, scheduler: str | None):
     from distributed import Client, LocalCluster
 
     if scheduler is not None:
-        return Client(scheduler, timeout="30s"), None
+        return Client(scheduler, timeout="30s", set_as_default=False), None
     import dask
 
     root = _package_root()
@@ -108,7 +108,9 @@ def client_for(workers: int | None, scheduler: str | None):
     with dask.config.set({"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}):
         cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                host="127.0.0.1", dashboard_address=None, env=env)
-    return Client(cluster), cluster
+    # not the process's default client: the run's own calls name it, and the dask
+    # configuration of this process is left alone (see _output._local_write_lock)
+    return Client(cluster, set_as_default=False), cluster
 
 
 def run_batches(chunks, process_chunk, recipe, out, client,
@@ -189,7 +191,7 @@ def _drain(queue, process_chunk, recipe, out, client, n_workers, bar, markers, e
 
     take = queue.pop
 
-    jobs, pending = {}, as_completed()
+    jobs, pending = {}, as_completed(loop=client.loop)
     for _ in range(n_workers):
         chunk = take()
         if chunk is None:

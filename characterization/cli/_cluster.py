@@ -42,7 +42,8 @@ class GuidedQueue:
     guided self-scheduling: this process takes from the front (:meth:`popleft`), the workers
     from the back (:meth:`pop`; a chunk keeps the items' order), each
     ``min(batch_size, max(min_chunk, ceil(remaining / (2 * n_processes))))`` items (or what is
-    left). Thread-safe."""
+    left; from the back, in the full-size phase, the remainder of the serial run's grid).
+    Thread-safe."""
 
     def __init__(self, items, batch_size: int, n_processes: int, min_chunk: int | None = None):
         self._items = list(items)
@@ -70,11 +71,16 @@ class GuidedQueue:
             return self._items[self._lo - k:self._lo]
 
     def pop(self) -> list | None:
-        """The next chunk from the back (in the items' order), None when empty."""
+        """The next chunk from the back (in the items' order), None when empty. While chunks
+        are full ``batch_size`` ones, the back one is the serial run's last chunk of what is
+        left (the remainder first), so a run with chunks never smaller than ``batch_size``
+        forms the serial run's batches."""
         with self._lock:
             k = self._size()
             if not k:
                 return None
+            if k == self._batch:
+                k = (self._hi - self._lo - 1) % self._batch + 1
             self._hi -= k
             return self._items[self._hi:self._hi + k]
 
@@ -125,7 +131,7 @@ def run_batches(chunks, process_chunk, recipe, out, client,
     markers, errors = [], []
     jobs = {client.submit(process_chunk, chunk, recipe, str(out), pure=False): chunk
             for chunk in chunks}
-    for fut in as_completed(list(jobs)):
+    for fut in as_completed(list(jobs), loop=client.loop):
         chunk = jobs[fut]
         try:
             markers.extend(fut.result())

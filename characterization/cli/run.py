@@ -257,8 +257,8 @@ def process_batch(items: list[dict], recipe: Recipe, out, datasets: list | None 
         for label, result in results.items():
             if label in kept:
                 _output.write_netcdf(result, folder / f"{label}.nc")
-            table = _summary.long_table(result, table_dims, files_of)
-            table.to_csv(folder / f"{label}{TABLE_SUFFIX}", index=False, na_rep="nan")
+            _summary.write_long_table(result, table_dims, files_of,
+                                      folder / f"{label}{TABLE_SUFFIX}")
         _store.write_marker(folder, marker)
 
 

@@ -33,7 +33,10 @@ def test_guided_sizes_cover_every_item_once_in_order(n, batch, procs, minc):
     left = n
     front, back = [], []
     for side, chunk in taken:
-        assert len(chunk) == min(left, batch, max(minc, math.ceil(left / (2 * procs))))
+        k = min(left, batch, max(minc, math.ceil(left / (2 * procs))))
+        if side == "back" and k == batch:
+            k = (left - 1) % batch + 1                 # the serial run's grid, remainder first
+        assert len(chunk) == k
         assert chunk == sorted(chunk) and chunk == list(range(chunk[0], chunk[0] + len(chunk)))
         (front if side == "front" else back).append(chunk)
         left -= len(chunk)
@@ -41,8 +44,14 @@ def test_guided_sizes_cover_every_item_once_in_order(n, batch, procs, minc):
     assert flat == items
     if n >= 4 * procs * batch:
         assert len(taken[0][1]) == batch                     # full batches while much is left
-    sizes = [len(c) for _, c in taken]
-    assert sizes == sorted(sizes, reverse=True)               # then smaller and smaller
+    sizes = [len(c) for _, c in taken if len(c) < batch]
+    assert sizes[1:] == sorted(sizes[1:], reverse=True)      # then smaller and smaller
+
+
+def test_full_size_chunks_are_the_serial_grid():
+    queue = _cluster.GuidedQueue(range(13), 4, 2, min_chunk=256)
+    got = [queue.popleft(), queue.pop(), queue.pop(), queue.popleft(), queue.pop()]
+    assert got == [[0, 1, 2, 3], [12], [8, 9, 10, 11], [4, 5, 6, 7], None]
 
 
 def test_clear_empties_the_queue():

@@ -79,7 +79,6 @@ def _fit(k):
 
     if k == 0:
         return raman.fit_carbon(synthetic.carbon_spectra(12, seed=0), model="4band")
-    if k == 1:
     return sorption.bet(synthetic.isotherms(3))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import functools
 import io
@@ -75,7 +76,24 @@ def write_netcdf(ds: xr.Dataset, path) -> Path:
     from ..io.netcdf import to_netcdf_dataset
 
     ready = to_netcdf_dataset(ds)
-    return atomic_write(path, lambda tmp: ready.to_netcdf(tmp, engine="h5netcdf"))
+    with _local_write_lock():
+        return atomic_write(path, lambda tmp: ready.to_netcdf(tmp, engine="h5netcdf"))
+
+
+@contextlib.contextmanager
+def _local_write_lock():
+    """xarray guards a netCDF write with a ``distributed.Lock`` whenever a dask client is
+    reachable (a ``--workers`` run's in this process, the worker's own in a worker): two
+    scheduler round trips per variable, ~50 variables per store, and a write that fails when
+    the cluster closes meanwhile. Each store here is one process's own new file: the dask
+    scheduler is set to ``"synchronous"`` for the write, so xarray takes its local lock."""
+    try:
+        import dask
+    except ImportError:                   # pragma: no cover - dask comes with xarray's extras
+        yield
+        return
+    with dask.config.set(scheduler="synchronous"):
+        yield
 
 
 def write_csv(rows: list[dict], path, columns: list[str] | None = None) -> Path:

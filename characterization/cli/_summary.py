@@ -16,6 +16,10 @@ position (``peak=G``) or is empty for a scalar.
 
 from __future__ import annotations
 
+import csv
+import io
+import os
+
 import numpy as np
 import pandas as pd
 import xarray as xr
@@ -90,11 +94,22 @@ def _text(values) -> np.ndarray:
     return np.array([str(v) for v in np.asarray(values).reshape(-1)], dtype=object)
 
 
+LONG_COLUMNS = ["file", "sample", "variable", "index", "value", "units"]
+
+
 def long_table(result: xr.Dataset, batch_dims: list[str], files: dict[str, str]) -> pd.DataFrame:
     """Every small variable of ``result`` in long form (see the module docstring).
 
     ``files`` maps a ``sample`` label to its input file; ``batch_dims`` other than ``sample``
     (a multi-spectrum file) are folded into ``index``."""
+    frames = [pd.DataFrame(part) for part in _long_parts(result, batch_dims, files)]
+    if not frames:
+        return pd.DataFrame(columns=LONG_COLUMNS)
+    return pd.concat(frames, ignore_index=True)
+
+
+def _long_parts(result: xr.Dataset, batch_dims: list[str], files: dict[str, str]) -> list[dict]:
+    """The columns of :func:`long_table`, one dict per variable."""
     frames = []
     sample_text = sample_files = None
     dims = [d for d in batch_dims if d in result.dims]
@@ -129,11 +144,79 @@ def long_table(result: xr.Dataset, batch_dims: list[str], files: dict[str, str])
                      else _text(np.arange(var.sizes[d])))
             part = np.array([f"{d}={c}" for c in coord], dtype=object)[pos[k]]
             index = np.where(index == "", part, index + "," + part)
-        frames.append(pd.DataFrame({
+        frames.append({
             "file": file_col, "sample": labels,
             "variable": name, "index": index,
             "value": _text(flat) if flat.dtype.kind not in "biuf" else flat,
-            "units": str(var.attrs.get("units", ""))}))
-    if not frames:
-        return pd.DataFrame(columns=["file", "sample", "variable", "index", "value", "units"])
-    return pd.concat(frames, ignore_index=True)
+            "units": str(var.attrs.get("units", ""))})
+    return frames
+
+
+def write_long_table(result: xr.Dataset, batch_dims: list[str], files: dict[str, str],
+                     path) -> None:
+    """Write :func:`long_table` as CSV to ``path``: the bytes of
+    ``long_table(...).to_csv(path, index=False, na_rep="nan")``, ~10x faster.
+
+    The text is made per variable: labels, files and units quoted once (csv's minimal quoting),
+    floats as numpy's ``astype(str)`` (what pandas writes for a float column). The ``value``
+    column's dtype is the one pandas gives the concatenated parts (float64 with int64 or bool:
+    float64; with text: object, each value's ``str``, a float's ``repr``). Parts of any
+    other dtype (float32, unsigned...) are written by pandas itself."""
+    parts = _long_parts(result, batch_dims, files)
+    lines = _long_csv_lines(parts)
+    if lines is None:
+        table = (pd.concat([pd.DataFrame(p) for p in parts], ignore_index=True) if parts
+                 else pd.DataFrame(columns=LONG_COLUMNS))
+        table.to_csv(path, index=False, na_rep="nan")
+        return
+    eol = os.linesep
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        fh.write(",".join(LONG_COLUMNS) + eol)
+        if lines:
+            fh.write(eol.join(lines))
+            fh.write(eol)
+
+
+_FAST_DTYPES = {np.dtype("float64"), np.dtype("int64"), np.dtype(bool), np.dtype(object)}
+
+
+def _long_csv_lines(parts: list[dict]) -> list[str] | None:
+    """The data lines of :func:`write_long_table`, None for a value dtype mix left to pandas."""
+    samples = [np.asarray(p["value"])[:1] for p in parts]
+    if not all(v.dtype in _FAST_DTYPES for v in samples):
+        return None
+    # the column's dtype by pandas' own rules (float64 and bool give float64, text object)
+    common = (pd.concat([pd.DataFrame({"value": v}) for v in samples], ignore_index=True)
+              ["value"].dtype
+              if parts else np.dtype("float64"))
+    column = {np.dtype("float64"): "float", np.dtype("int64"): "int", np.dtype(bool): "int",
+              np.dtype(object): "object"}.get(common)
+    if column is None:
+        return None
+    quoted: dict[str, str] = {}
+    eol = os.linesep
+
+    def q(text: str) -> str:
+        got = quoted.get(text)
+        if got is None:
+            buf = io.StringIO()
+            csv.writer(buf, lineterminator=eol).writerow([text, ""])
+            got = quoted[text] = buf.getvalue()[:-len(eol) - 1]
+        return got
+
+    lines: list[str] = []
+    for p in parts:
+        values = np.asarray(p["value"])
+        if column == "float":
+            text = values.astype(np.float64).astype(str).tolist()
+        elif column == "int":
+            text = values.astype(str).tolist()
+        else:
+            text = [q(v) if isinstance(v, str) else (repr(v) if isinstance(v, float) else
+                                                     str(v))
+                    for v in values.astype(object).tolist()]
+        middle = "," + q(str(p["variable"])) + ","
+        tail = "," + q(str(p["units"]))
+        lines.extend([f"{q(f)},{q(s)}{middle}{q(i)},{v}{tail}" for f, s, i, v in
+                      zip(p["file"], p["sample"], p["index"], text)])
+    return lines

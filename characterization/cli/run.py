@@ -257,8 +257,8 @@ def process_batch(items: list[dict], recipe: Recipe, out, datasets: list | None 
         for label, result in results.items():
             if label in kept:
                 _output.write_netcdf(result, folder / f"{label}.nc")
-            table = _summary.long_table(result, table_dims, files_of)
-            table.to_csv(folder / f"{label}{TABLE_SUFFIX}", index=False, na_rep="nan")
+            _summary.write_long_table(result, table_dims, files_of,
+                                      folder / f"{label}{TABLE_SUFFIX}")
         _store.write_marker(folder, marker)
 
 
@@ -361,8 +361,8 @@ def run_recipe(recipe: Recipe, inputs, out, *, force: bool = False, progress: bo
     if todo and scheduler is None and workers >= 2:
         from . import _cluster
 
-        markers, lost = _cluster.run_local(_chunks(todo, batch_size), process_chunk, recipe,
-                                           out, workers, bar)
+        markers, lost = _cluster.run_local(todo, process_chunk, recipe, out, workers, bar,
+                                           batch_size)
     elif todo and scheduler is not None:
         from . import _cluster
 
@@ -396,8 +396,9 @@ def process_chunk(items: list[dict], recipe: Recipe, out) -> list[dict]:
     """Read a chunk of consecutive inputs, group them by signal axis and run and commit each
     group as one batch (:func:`process_batch`); returns the batches' markers.
 
-    The unit of work of both the serial and the distributed run, so both form the same
-    batches: a folder of exports on one axis gives batches of ``batch_size`` files; a chunk
+    The unit of work of both the serial and the distributed run: a folder of exports on one
+    axis gives batches of ``batch_size`` files (``--workers N``: of up to ``batch_size``
+    files, see :class:`._cluster.GuidedQueue`); a chunk
     mixing axes gives one batch per axis. An unreadable file is a batch of one whose marker
     records the failure. Files whose header equals that of a file read before (exports of
     one instrument and method) are read through its

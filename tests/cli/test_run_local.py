@@ -1,8 +1,7 @@
-"""``--workers N``: this process and the workers of a cluster share one queue of chunks."""
+"""``--workers N``: this process and the workers of a cluster share one queue of inputs."""
 
 from __future__ import annotations
 
-import collections
 import threading
 
 import pytest
@@ -33,9 +32,9 @@ class _Bar:
 
 @pytest.mark.parametrize("func", [_fake_chunk, _failing_chunk])
 def test_drain_takes_chunks_from_the_back_until_the_queue_is_empty(func):
-    chunks = [[{"file": f"f{k}"}] for k in range(6)]
-    queue = collections.deque(chunks)
-    queue.popleft()                                   # this process took the first one
+    items = [{"file": f"f{k}"} for k in range(6)]
+    queue = _cluster.GuidedQueue(items, batch_size=1, n_processes=2)   # chunks of one file
+    assert queue.popleft() == [items[0]]              # this process took the first one
     markers, errors, bar = [], [], _Bar()
     with distributed.Client(processes=False, n_workers=1, threads_per_worker=1,
                             dashboard_address=None) as client:

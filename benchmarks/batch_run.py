@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import glob
+import os
 import platform
 import resource
 import shutil
@@ -231,11 +232,12 @@ def main() -> None:
     args = ap.parse_args()
     warnings.simplefilter("ignore")
     from characterization.cli.demos import raman_carbon, sorption, xrd
+    from characterization.cli.run import AUTO_PARALLEL_FROM
 
     lines = [f"batch_run benchmark, {platform.machine()} Python {platform.python_version()}, "
-             f"shared 2-core machine (other jobs running); {args.raman} Raman, {args.xrd} "
-             f"XRD, {args.sorption} sorption files (the issue: 10,000 Raman, 1000 XRD and "
-             f"1000 sorption)", ""]
+             f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} at the start; "
+             f"{args.raman} Raman, {args.xrd} XRD, {args.sorption} sorption files (the issue: "
+             f"10,000 Raman, 1000 XRD and 1000 sorption)", ""]
 
     def say(text):
         print(text, flush=True)
@@ -272,7 +274,9 @@ def main() -> None:
             per2 = dt2 / args.raman * 1e3
             say(f"raman {name:<5} 2 workers : {dt2:7.1f} s, {per2:6.2f} ms/file, "
                 f"{dt / dt2:4.2f}x one process (cluster start included), "
-                f"{per_lmfit / per2:6.1f}x the lmfit loop, {len(rep2.errors)} errors")
+                f"{per_lmfit / per2:6.1f}x the lmfit loop, {len(rep2.errors)} errors, "
+                f"{rep2.n_batches} batches (2 workers is the default on a 2-core machine "
+                f"from {AUTO_PARALLEL_FROM} files)")
         shutil.rmtree(raman_in)
         for name, writer, n_files, recipe, step in (
                 ("xrd", write_xrd, args.xrd, _no_figures(xrd.RECIPE), "fit_pattern"),
@@ -293,7 +297,8 @@ def main() -> None:
             say(f"{name:<8} batched: {per:6.2f} ms/file ({n_files} files, {rep.n_batches} "
                 f"batches, {len(rep.errors)} errors, {n} spectra in the stores); one file "
                 f"per batch: {per1:6.2f} ms/file ({args.single_subset} files): {per1 / per:4.1f}x")
-    say(f"peak RSS of this process {rss_mb():.0f} MB")
+    say(f"peak RSS of this process {rss_mb():.0f} MB; load average {os.getloadavg()[0]:.2f} "
+        "at the end")
     out = Path(__file__).parent / "results" / "batch_run.txt"
     out.write_text("\n".join(lines) + "\n")
 

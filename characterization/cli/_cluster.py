@@ -111,7 +111,16 @@ def client_for(workers: int | None, scheduler: str | None):
     # channels) temporary of the spike and fit kernels becomes a fresh mmap, page-faulted and
     # zeroed: a 1024-file chunk took 3.5 s in a worker against 2.3 s in this process. The
     # runs' memory is bounded by the batch size, so the workers keep glibc's default.
-    with dask.config.set({"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}):
+    # The scheduler and the nannies of a LocalCluster run in this process, beside its own
+    # chunks: their periodic work (the event-loop tick every 20 ms, the nannies' memory
+    # monitor every 100 ms, the system monitor, the workers' statistical profiler every
+    # 10 ms, all for the dashboard, which is off) is slowed down or switched off.
+    quiet = {"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,
+             "distributed.admin.tick.interval": "1s",
+             "distributed.worker.memory.monitor-interval": "1s",
+             "distributed.admin.system-monitor.interval": "5s",
+             "distributed.worker.profile.enabled": False}
+    with dask.config.set(quiet):
         cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                host="127.0.0.1", dashboard_address=None, env=env)
     # not the process's default client: the run's own calls name it, and the dask

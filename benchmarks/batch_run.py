@@ -229,6 +229,8 @@ def main() -> None:
     ap.add_argument("--single-subset", type=int, default=10,
                     help="files run one per batch in the XRD and sorption cases")
     ap.add_argument("--skip-workers", action="store_true")
+    ap.add_argument("--pairs", type=int, default=1,
+                    help="repeat the 4band one-process / two-worker pair this many more times")
     args = ap.parse_args()
     warnings.simplefilter("ignore")
     from characterization.cli.demos import raman_carbon, sorption, xrd
@@ -277,6 +279,21 @@ def main() -> None:
                 f"{per_lmfit / per2:6.1f}x the lmfit loop, {len(rep2.errors)} errors, "
                 f"{rep2.n_batches} batches (2 workers is the default on a 2-core machine "
                 f"from {AUTO_PARALLEL_FROM} files)")
+        if args.pairs > 1 and not args.skip_workers:
+            # the 2-worker ratio of a short run moves by +-5 % from run to run on a shared
+            # machine: repeat the 4band pair (one process, then two workers) and take medians
+            ones, twos = [], []
+            for _ in range(args.pairs):
+                ones.append(run(RECIPE_4BAND, raman_in, tmp / "out_pair1", workers=1)[0])
+                twos.append(run(RECIPE_4BAND, raman_in, tmp / "out_pair2", workers=2)[0])
+            ratios = sorted(a / b for a, b in zip(ones, twos))
+            say(f"raman 4band, {args.pairs} more pairs: one process "
+                + ", ".join(f"{t / args.raman * 1e3:.2f}" for t in ones) + " ms/file; 2 workers "
+                + ", ".join(f"{t / args.raman * 1e3:.2f}" for t in twos) + " ms/file; ratios "
+                + ", ".join(f"{r:.2f}" for r in ratios)
+                + f" (median {np.median(ratios):.2f}x; median vs the lmfit loop "
+                f"{per_lmfit / (np.median(ones) / args.raman * 1e3):.1f}x one process, "
+                f"{per_lmfit / (np.median(twos) / args.raman * 1e3):.1f}x two workers)")
         shutil.rmtree(raman_in)
         for name, writer, n_files, recipe, step in (
                 ("xrd", write_xrd, args.xrd, _no_figures(xrd.RECIPE), "fit_pattern"),

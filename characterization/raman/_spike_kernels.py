@@ -14,6 +14,10 @@ import numpy as np
 _MAD_TO_SIGMA = 1.4826          # sigma of a normal distribution / its median absolute deviation
 _TRIM_25 = 0.991                # mean of chi-square(1) below 25 x its median, relative to 1
 _SPREAD_HALF = 1                # neighbour spread is max-filtered over +-1 channel
+#: Spectra the single-spectrum detector works on at once: its ~40 passes over (rows x channels)
+#: arrays stay in cache (1024 x 1000 channels: 0.20 ms per spectrum at once, 0.16 in blocks
+#: of 128, 0.20 in blocks of 32); the results do not depend on it.
+_ROW_BLOCK = 128
 
 
 # ---------------------------------------------------------------------- small array tools
@@ -132,9 +136,12 @@ def single(y: np.ndarray, x: np.ndarray, *, threshold: float, max_width: int,
     mask = np.zeros(y2.shape, dtype=bool)
     noise, z = np.full(y2.shape, np.nan), np.full(y2.shape, np.nan)
     if ok.any() and shape[-1] >= 5:
-        c, m, s, zz = _single_rows(y2[ok], x, threshold, max_width, min_band_fwhm, n_sigma,
-                                   guard_sigma, tolerance, half_window)
-        clean[ok], mask[ok], noise[ok], z[ok] = c, m, s, zz
+        rows = np.flatnonzero(ok)
+        for start in range(0, rows.size, _ROW_BLOCK):      # every step is per spectrum
+            r = rows[start:start + _ROW_BLOCK]
+            c, m, s, zz = _single_rows(y2[r], x, threshold, max_width, min_band_fwhm, n_sigma,
+                                       guard_sigma, tolerance, half_window)
+            clean[r], mask[r], noise[r], z[r] = c, m, s, zz
     return tuple(a.reshape(shape) for a in (clean, mask, noise, z))
 
 

@@ -2,25 +2,14 @@
 
 from __future__ import annotations
 
-import matplotlib
+import numpy as np
+import pytest
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-
-from characterization import plot  # noqa: E402
-from characterization.plot.figure import panel_letters  # noqa: E402
-from characterization.raman import fit_silicon  # noqa: E402
-from characterization.sorption import bet, bjh  # noqa: E402
-from characterization.synthetic import isotherms, peak_spectra, silicon_spectra  # noqa: E402
-
-
-@pytest.fixture(autouse=True)
-def _close():
-    yield
-    plt.close("all")
+from characterization import plot
+from characterization.plot.figure import panel_letters
+from characterization.raman import fit_silicon
+from characterization.sorption import bet, bjh
+from characterization.synthetic import isotherms, peak_spectra, silicon_spectra
 
 
 @pytest.fixture(scope="module")

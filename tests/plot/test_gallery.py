@@ -5,12 +5,6 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import pytest  # noqa: E402
 
 SCRIPT = Path(__file__).resolve().parents[2] / "docs" / "gallery" / "build_gallery.py"
 
@@ -20,12 +14,6 @@ def _load():
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
-
-
-@pytest.fixture(autouse=True)
-def _close():
-    yield
-    plt.close("all")
 
 
 def test_gallery_builds_every_figure_kind(tmp_path):

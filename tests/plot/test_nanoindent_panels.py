@@ -3,25 +3,15 @@
 from __future__ import annotations
 
 import matplotlib
+import numpy as np
+import pytest
+import xarray as xr
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-import xarray as xr  # noqa: E402
-
-import characterization.nanoindent as ni  # noqa: E402
-from characterization.plot import default_panel  # noqa: E402
-from characterization.plot import nanoindent as panels  # noqa: E402
-from characterization.synthetic import indentation_curves  # noqa: E402
-from example_inputs.nanoindent_op import grid_results  # noqa: E402
-
-
-@pytest.fixture(autouse=True)
-def _close():
-    yield
-    plt.close("all")
+import characterization.nanoindent as ni
+from characterization.plot import default_panel
+from characterization.plot import nanoindent as panels
+from characterization.synthetic import indentation_curves
+from example_inputs.nanoindent_op import grid_results
 
 
 @pytest.fixture(scope="module")

@@ -3,21 +3,9 @@ beside the letter (fitted, typeset), XRD peak names that do not overprint each o
 
 from __future__ import annotations
 
-import matplotlib
+import numpy as np
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-
-from characterization import plot  # noqa: E402
-
-
-@pytest.fixture(autouse=True)
-def _close():
-    yield
-    plt.close("all")
+from characterization import plot
 
 
 def _grid(n=3):

@@ -2,27 +2,16 @@
 
 from __future__ import annotations
 
-import matplotlib
+import numpy as np
+import pytest
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-
-from characterization import plot  # noqa: E402
-from characterization.fit import Model, Peak, fit_peaks  # noqa: E402
-from characterization.plot import fit as fit_panels, sorption as sorption_panels  # noqa: E402
-from characterization.plot._labels import axis_label, pretty_units  # noqa: E402
-from characterization.plot.spectra import stacked  # noqa: E402
-from characterization.sorption import bet, bjh, tplot  # noqa: E402
-from characterization.synthetic import isotherms, peak_spectra  # noqa: E402
-
-
-@pytest.fixture(autouse=True)
-def _close():
-    yield
-    plt.close("all")
+from characterization import plot
+from characterization.fit import Model, Peak, fit_peaks
+from characterization.plot import fit as fit_panels, sorption as sorption_panels
+from characterization.plot._labels import axis_label, pretty_units
+from characterization.plot.spectra import stacked
+from characterization.sorption import bet, bjh, tplot
+from characterization.synthetic import isotherms, peak_spectra
 
 
 def test_units_and_labels():

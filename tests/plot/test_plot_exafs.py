@@ -2,22 +2,12 @@
 
 from __future__ import annotations
 
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-
-from characterization import exafs, plot, synthetic  # noqa: E402
-from characterization.plot import exafs as panels  # noqa: E402
-
-
-@pytest.fixture(autouse=True)
-def _close():
-    yield
-    plt.close("all")
+from characterization import exafs, plot, synthetic
+from characterization.plot import exafs as panels
 
 
 @pytest.fixture(scope="module")

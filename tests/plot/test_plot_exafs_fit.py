@@ -2,24 +2,13 @@
 
 from __future__ import annotations
 
-import matplotlib
+import numpy as np
+import pytest
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-
-import characterization as ch  # noqa: E402
-from characterization import plot  # noqa: E402
-from characterization.plot import exafs_fit as panels  # noqa: E402
-from characterization.synthetic import exafs_chi, feff_path_example  # noqa: E402
-
-
-@pytest.fixture(autouse=True)
-def _close():
-    yield
-    plt.close("all")
+import characterization as ch
+from characterization import plot
+from characterization.plot import exafs_fit as panels
+from characterization.synthetic import exafs_chi, feff_path_example
 
 
 @pytest.fixture(scope="module")

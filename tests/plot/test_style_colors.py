@@ -3,22 +3,12 @@
 from __future__ import annotations
 
 import matplotlib
+import matplotlib.colors as mcolors
+import pytest
 
-matplotlib.use("Agg")
-
-import matplotlib.colors as mcolors  # noqa: E402
-import matplotlib.pyplot as plt  # noqa: E402
-import pytest  # noqa: E402
-
-from characterization import plot  # noqa: E402
-from characterization.plot.style import OKABE_ITO, width_inch  # noqa: E402
-from characterization.synthetic import isotherms  # noqa: E402
-
-
-@pytest.fixture(autouse=True)
-def _close():
-    yield
-    plt.close("all")
+from characterization import plot
+from characterization.plot.style import OKABE_ITO, width_inch
+from characterization.synthetic import isotherms
 
 
 def test_journal_widths_in_mm_and_names():

@@ -2,27 +2,17 @@
 
 from __future__ import annotations
 
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+import xarray as xr
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-import xarray as xr  # noqa: E402
-
-from characterization import plot  # noqa: E402
-from characterization.fit import Model, Peak, fit_peaks  # noqa: E402
-from characterization.plot import xps as xps_panels  # noqa: E402
-from characterization.synthetic.xps import si2p_spectra  # noqa: E402
-from characterization.synthetic.xps_survey import survey  # noqa: E402
-from characterization.xps import quantify  # noqa: E402
-
-
-@pytest.fixture(autouse=True)
-def _close():
-    yield
-    plt.close("all")
+from characterization import plot
+from characterization.fit import Model, Peak, fit_peaks
+from characterization.plot import xps as xps_panels
+from characterization.synthetic.xps import si2p_spectra
+from characterization.synthetic.xps_survey import survey
+from characterization.xps import quantify
 
 
 def _profile_surveys():

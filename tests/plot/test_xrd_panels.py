@@ -3,25 +3,14 @@
 from __future__ import annotations
 
 import matplotlib
+import numpy as np
+import xarray as xr
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-import xarray as xr  # noqa: E402
-
-from characterization import plot, xrd  # noqa: E402
-from characterization.plot import xrd as xrd_panels  # noqa: E402
-from characterization.synthetic import kalpha_patterns as _example_pattern  # noqa: E402
+from characterization import plot, xrd
+from characterization.plot import xrd as xrd_panels
+from characterization.synthetic import kalpha_patterns as _example_pattern
 
 PEAKS = [28.44, 47.30, 56.12]
-
-
-@pytest.fixture(autouse=True)
-def _close():
-    yield
-    plt.close("all")
 
 
 def _references():

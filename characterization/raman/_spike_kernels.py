@@ -317,7 +317,7 @@ def _narrow_at(xs, fwhm, excess, sigma, at: _At, *, threshold, max_width, n_sigm
             too_narrow |= live & (beside < bound)
     if pair_sigma is not None:
         wide_enough = top > threshold * at(pair_sigma)
-        too_narrow |= (_shoulders_too_low(xs, fwhm, top, sigma, at, n_sigma, tolerance,
+        too_narrow |= (_shoulders_too_low(xs, fw, top, sigma, at, n_sigma, tolerance,
                                           height_at) & wide_enough)
         too_narrow |= (_no_band_center(xs, fw, top, sigma, at, n_sigma, tolerance, height_at,
                                        reach) & wide_enough)
@@ -333,8 +333,8 @@ def _steps(xs):
             np.abs(xs[np.clip(idx + 1, 0, n - 1)] - xs))
 
 
-def _shoulders_too_low(xs, fwhm, top, sigma, at, n_sigma, tolerance, height_at):
-    """Positions whose two neighbours *together* lie below what a band of FWHM >= ``fwhm``
+def _shoulders_too_low(xs, fw, top, sigma, at, n_sigma, tolerance, height_at):
+    """Positions whose two neighbours *together* lie below what a band of FWHM >= ``fw``
     needs: the joint form of the profile guard (issue 10, spikes of 10-30 sigma).
 
     Wherever the center of a band lies (within half a step of its highest channel ``p``), its
@@ -346,17 +346,17 @@ def _shoulders_too_low(xs, fwhm, top, sigma, at, n_sigma, tolerance, height_at):
     ``(F - 2 tolerance) top`` by more than ``n_sigma`` standard deviations of that difference.
     """
     n, p = xs.size, at.p
-    hl, hr = _steps(xs)
-    floor = np.full(n, np.inf)
+    hl, hr = (step[p] for step in _steps(xs))
+    floor = np.full(p.size, np.inf)
     for t in np.linspace(-0.5, 0.5, 21):
         s = np.where(t < 0, t * hl, t * hr)
-        floor = np.minimum(floor, band_floor(hl + s, fwhm) + band_floor(hr - s, fwhm))
-    floor = (floor - 2.0 * tolerance)[p]
+        floor = np.minimum(floor, band_floor(hl + s, fw) + band_floor(hr - s, fw))
+    floor = floor - 2.0 * tolerance
     left, right = height_at(-1), height_at(1)
     spread = n_sigma * np.sqrt(at(sigma, -1, np.inf) ** 2 + at(sigma, 1, np.inf) ** 2
                                + (floor * at(sigma)) ** 2)
     with np.errstate(invalid="ignore"):
-        return ((p >= 1) & (p < n - 1) & (floor > 0) & (hl[p] > 0) & (hr[p] > 0)
+        return ((p >= 1) & (p < n - 1) & (floor > 0) & (hl > 0) & (hr > 0)
                 & np.isfinite(left + right) & (left + right < top * floor - spread))
 
 
@@ -372,7 +372,7 @@ def _no_band_center(xs, fw, top, sigma, at, n_sigma, tolerance, height_at, reach
     :func:`band_floor`, ``d`` its distance to ``x_p + s``) for the position to be flagged.
     """
     p = at.p
-    hl, hr = (s[p] for s in _steps(xs))
+    hl, hr = (step[p] for step in _steps(xs))
     near = {}
     for side in (-1, 1):
         for k in range(1, reach + 1):

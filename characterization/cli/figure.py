@@ -18,12 +18,11 @@ import fnmatch
 import inspect
 import math
 import sys
-import tomllib
 import warnings
 from pathlib import Path
 
 from . import _output, _store
-from .recipe import RecipeError, parse_recipe
+from .recipe import RecipeError, parse_recipe, read_toml
 
 #: PNG resolution of exported figures (dots per inch).
 PNG_DPI = 600
@@ -207,14 +206,7 @@ def load_figure_recipe(path, folders):
     checked against the steps found in the run ``folders``)."""
     from .figure_recipe import parse_figures
 
-    p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-        data = tomllib.loads(text)
-    except FileNotFoundError:
-        raise RecipeError(f"{p}: no such recipe file") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise RecipeError(f"{p}: not valid TOML: {exc}") from None
+    p, text, data = read_toml(path)
     if "figure" not in data:
         raise RecipeError(f"{p}: no [figure.<name>] section")
     steps = {k for k in data if k not in ("read", "output", "figure")}

@@ -82,6 +82,12 @@ def _panel_function(name: str, where: str, error):
     return f
 
 
+def _known_keys(table: dict, known: set, where: str, error) -> None:
+    unknown = set(table) - known
+    if unknown:
+        raise error(f"{where}: unknown keys {sorted(unknown)}; known: {', '.join(sorted(known))}")
+
+
 def parse_figures(table: dict, step_labels, *, source: str = "<recipe>", error=ValueError):
     """Check the ``[figure]`` table of a recipe and return a list of :class:`FigureSpec`.
 
@@ -102,10 +108,7 @@ def parse_figures(table: dict, step_labels, *, source: str = "<recipe>", error=V
         where = f"{source}: [figure.{name}]"
         if not isinstance(section, dict):
             raise error(f"{where} must be a section")
-        unknown = set(section) - FIGURE_KEYS
-        if unknown:
-            raise error(f"{where}: unknown keys {sorted(unknown)}; known: "
-                        f"{', '.join(sorted(FIGURE_KEYS))}")
+        _known_keys(section, FIGURE_KEYS, where, error)
         width = section.get("width", "double")
         from ..plot.style import JOURNAL_WIDTHS_INCH
 
@@ -130,10 +133,7 @@ def parse_figures(table: dict, step_labels, *, source: str = "<recipe>", error=V
             pwhere = f"{where} panel {k}"
             if not isinstance(p, dict):
                 raise error(f"{pwhere} must be an inline table {{ panel = ..., step = ... }}")
-            unknown = set(p) - PANEL_KEYS
-            if unknown:
-                raise error(f"{pwhere}: unknown keys {sorted(unknown)}; known: "
-                            f"{', '.join(sorted(PANEL_KEYS))}")
+            _known_keys(p, PANEL_KEYS, pwhere, error)
             for key in ("panel", "step"):
                 if key not in p:
                     raise error(f"{pwhere}: {key} = ... is missing")

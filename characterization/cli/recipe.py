@@ -187,14 +187,20 @@ def _data_arguments(steps: list[Step], read_opts: dict, base: Path, source: str)
     return _arguments.digest(files) if files else ""
 
 
-def load_recipe(path) -> Recipe:
-    """Read and check a recipe file."""
+def read_toml(path) -> tuple[Path, str, dict]:
+    """``(path, text, parsed table)`` of a recipe file; ``RecipeError`` naming the file when it
+    is missing or not TOML."""
     p = Path(path)
     try:
         text = p.read_text(encoding="utf-8")
-        data = tomllib.loads(text)
+        return p, text, tomllib.loads(text)
     except FileNotFoundError:
         raise RecipeError(f"{p}: no such recipe file") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise RecipeError(f"{p}: not valid TOML: {exc}") from None
+
+
+def load_recipe(path) -> Recipe:
+    """Read and check a recipe file."""
+    p, text, data = read_toml(path)
     return parse_recipe(data, text=text, source=str(p), base=p.parent)

@@ -44,6 +44,18 @@ def _uniform_step(x, name, function):
     return float(step)
 
 
+def _window(taper, window_range, name, function):
+    """``(taper, lo, hi)`` of a transform window, checked: a known taper, ``0 <= lo < hi``."""
+    try:
+        taper = K.taper_name(taper)
+    except ValueError as exc:
+        raise AnalysisError(f"{function}: {exc}") from None
+    lo, hi = (float(v) for v in window_range)
+    if not 0 <= lo < hi:
+        raise AnalysisError(f"{function}: {name} must be 0 <= lo < hi, got {window_range!r}")
+    return taper, lo, hi
+
+
 def _ft_kernel(chi, *, k_step, k_range, dk, taper, k_weight, nfft, n_r):
     chir, win = K.xftf(chi, k_step=k_step, k_lo=k_range[0], k_hi=k_range[1], dk=dk,
                        taper=taper, k_weight=k_weight, nfft=nfft, n_r=n_r)
@@ -130,13 +142,7 @@ def fourier_transform(ds: xr.Dataset, *, k_range=(2, 12), k_weight: float = 2, d
     if var not in ds.data_vars or "k" not in ds[var].dims:
         raise AnalysisError(f"{fname}: needs {var}(..., k); run exafs.subtract_background "
                             "first")
-    try:
-        taper = K.taper_name(taper)
-    except ValueError as exc:
-        raise AnalysisError(f"{fname}: {exc}") from None
-    lo, hi = (float(v) for v in k_range)
-    if not 0 <= lo < hi:
-        raise AnalysisError(f"{fname}: k_range must be 0 <= lo < hi, got {k_range!r}")
+    taper, lo, hi = _window(taper, k_range, "k_range", fname)
     if int(k_weight) != k_weight:
         raise AnalysisError(f"{fname}: k_weight must be an integer (larch), got {k_weight!r}")
     k_step = _uniform_step(ds["k"].values, "k", fname)
@@ -229,13 +235,7 @@ def back_transform(ds: xr.Dataset, *, r_range=(1, 3), dr: float = 0,
     if "chir_re" not in ds.data_vars or "chir_im" not in ds.data_vars:
         raise AnalysisError(f"{fname}: needs chir_re and chir_im on r; run "
                             "exafs.fourier_transform first")
-    try:
-        taper = K.taper_name(taper)
-    except ValueError as exc:
-        raise AnalysisError(f"{fname}: {exc}") from None
-    lo, hi = (float(v) for v in r_range)
-    if not 0 <= lo < hi:
-        raise AnalysisError(f"{fname}: r_range must be 0 <= lo < hi, got {r_range!r}")
+    taper, lo, hi = _window(taper, r_range, "r_range", fname)
     r_step = _uniform_step(ds["r"].values, "r", fname)
     k_step = np.pi / (r_step * nfft)
     if q_max is None:

@@ -57,6 +57,8 @@ import xarray as xr
 from ..errors import AnalysisError
 
 _HALF, _Q = 0.5, 0.25
+#: Fractional coordinates of the four lattice points of a face-centred cubic cell.
+_FCC = [(0, 0, 0), (0, _HALF, _HALF), (_HALF, 0, _HALF), (_HALF, _HALF, 0)]
 
 
 def _pmg():
@@ -106,8 +108,7 @@ def alpha_sn(a: float = 6.4892):
         Conventional cubic cell, 8 Sn.
     """
     Lattice, Structure = _pmg()
-    fcc = [(0, 0, 0), (0, _HALF, _HALF), (_HALF, 0, _HALF), (_HALF, _HALF, 0)]
-    coords = fcc + [(x + _Q, y + _Q, z + _Q) for x, y, z in fcc]
+    coords = _FCC + [(x + _Q, y + _Q, z + _Q) for x, y, z in _FCC]
     return Structure(Lattice.cubic(a), ["Sn"] * 8, coords)
 
 
@@ -146,8 +147,7 @@ def cu(a: float = 3.6149):
         Conventional cubic cell, 4 Cu.
     """
     Lattice, Structure = _pmg()
-    coords = [(0, 0, 0), (0, _HALF, _HALF), (_HALF, 0, _HALF), (_HALF, _HALF, 0)]
-    return Structure(Lattice.cubic(a), ["Cu"] * 4, coords)
+    return Structure(Lattice.cubic(a), ["Cu"] * 4, _FCC)
 
 
 #: Built-in phases by name (case-insensitive; ``"Sn"`` and ``"white tin"`` mean beta-Sn).

@@ -181,3 +181,24 @@ def mutate(data: bytes, rng: random.Random) -> tuple[str, bytes]:
         swap = rng.choice(((b"\r\n", b"\n"), (b"\n", b"\r\n"), (b"\n", b"\r"), (b"\r", b"")))
         b = bytearray(bytes(b).replace(*swap))
     return kind, bytes(b or b"\0")
+
+
+def escapes(seeds: list[Path], read, expected: type[Exception], folder: Path,
+            rng: random.Random, n: int) -> list[str]:
+    """Write ``n`` mutants of the ``seeds`` (in turn) into ``folder`` and call ``read`` on each
+    (it may assert on what it read); returns what escaped other than ``expected`` (the readers'
+    ``ReadError``), one line per mutant."""
+    escaped = []
+    for k in range(n):
+        seed = seeds[k % len(seeds)]
+        kind, data = mutate(seed.read_bytes(), rng)
+        path = folder / f"{k:04d}_{seed.name}"
+        path.write_bytes(data)
+        try:
+            read(path)
+        except expected:
+            pass
+        except Exception as exc:  # noqa: BLE001 - the point is to list what escapes
+            escaped.append(f"{seed.name} {kind}: {type(exc).__name__}: {exc}"[:300])
+        path.unlink()
+    return escaped

@@ -35,6 +35,16 @@ def _data_line(ax):
     return next(line for line in ax.get_lines() if line.get_label() == "data")
 
 
+def _assert_legends_clear(fig, axes):
+    """Every panel's legend clear of its panel letter and of the data line."""
+    renderer = _draw(fig)
+    for ax in axes:
+        legend = ax.get_legend()
+        letter = ax._left_title.get_window_extent(renderer)
+        assert not _overlap(legend.get_window_extent(renderer), letter)
+        assert _points_under(legend, _data_line(ax), renderer) == 0
+
+
 def test_raman_carbon_legend_above_data_and_clear_of_the_letter():
     from characterization.plot import raman as panels
     from characterization.raman import fit_carbon
@@ -45,14 +55,9 @@ def test_raman_carbon_legend_above_data_and_clear_of_the_letter():
     fig, axes = _grid()
     for ax in axes:
         panels.carbon_fit(res, data=ds, ax=ax)
-    renderer = _draw(fig)
-    for ax in axes:
-        legend = ax.get_legend()
-        letter = ax._left_title.get_window_extent(renderer)
-        assert not _overlap(legend.get_window_extent(renderer), letter)
-        assert _points_under(legend, _data_line(ax), renderer) == 0
-        # the labels are kept
-        assert {"data", "fit", "D1", "G"} <= {t.get_text() for t in legend.get_texts()}
+    _assert_legends_clear(fig, axes)
+    for ax in axes:                                       # the labels are kept
+        assert {"data", "fit", "D1", "G"} <= {t.get_text() for t in ax.get_legend().get_texts()}
 
 
 def test_xps_region_fit_legend_above_data_and_clear_of_the_letter():
@@ -65,12 +70,7 @@ def test_xps_region_fit_legend_above_data_and_clear_of_the_letter():
     fig, axes = _grid()
     for ax in axes:
         panels.region_fit(res, data=ds, ax=ax)
-    renderer = _draw(fig)
-    for ax in axes:
-        legend = ax.get_legend()
-        letter = ax._left_title.get_window_extent(renderer)
-        assert not _overlap(legend.get_window_extent(renderer), letter)
-        assert _points_under(legend, _data_line(ax), renderer) == 0
+    _assert_legends_clear(fig, axes)
 
 
 def test_long_titles_fit_beside_the_letter_and_inside_the_panel():

@@ -9,19 +9,18 @@ from __future__ import annotations
 
 import random
 import sys
-import warnings
 from pathlib import Path
 
 import numpy as np
 import pytest
 import xarray as xr
 
-import characterization as ch
 from characterization import ReadError
 from conftest import SHARED_DATA
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import hostile_files as hf  # noqa: E402
+from variant_reading import nodes, quiet_read  # noqa: E402
 import variants_exafs as vx  # noqa: E402
 
 DATA = SHARED_DATA / "exafs"
@@ -31,20 +30,8 @@ _COORDS = ("edge", "absorber", "edge_energy", "measurement", "stored_e0", "store
            "energy_shift", "label")
 
 
-def _read(path, **kw):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return ch.read(path, **kw)
-
-
-def _nodes(result):
-    if isinstance(result, xr.Dataset):
-        return {"": result}
-    return {n.path: n.to_dataset() for n in result.subtree if n.has_data}
-
-
 def _same(a, b, where):
-    na, nb = _nodes(a), _nodes(b)
+    na, nb = nodes(a), nodes(b)
     assert list(na) == list(nb), where
     for key in na:
         x, y = na[key], nb[key]
@@ -81,14 +68,14 @@ def test_corpus_covers_every_family(corpus):
 @pytest.mark.parametrize("source", sorted(vx.SOURCES))
 def test_variants_read_the_same_or_raise_read_error(corpus, source):
     options = vx.OPTIONS.get(source, {})
-    original = _read(DATA / source, **options)
+    original = quiet_read(DATA / source, **options)
     for v in (v for v in corpus if v.source == source):
         if v.expect == "ReadError":
             with pytest.raises(ReadError):
-                _read(v.path, **options, **v.options)
+                quiet_read(v.path, **options, **v.options)
             continue
         try:
-            got = _read(v.path, **options, **v.options)
+            got = quiet_read(v.path, **options, **v.options)
         except ReadError as exc:
             raise AssertionError(f"{v.name}: {exc}") from exc
         _same(original, got, f"{source} {v.name}")
@@ -97,7 +84,7 @@ def test_variants_read_the_same_or_raise_read_error(corpus, source):
 @needs_data
 def test_mutation_fuzz_reads_or_raises_read_error(tmp_path):
     def read_one(path):
-        assert isinstance(_read(path), (xr.Dataset, xr.DataTree))
+        assert isinstance(quiet_read(path), (xr.Dataset, xr.DataTree))
 
     escaped = hf.escapes([DATA / s for s in vx.SOURCES], read_one, ReadError, tmp_path,
                          random.Random("fuzz-exafs"), 240)
